@@ -1,0 +1,54 @@
+package gateway.config;
+
+import java.time.Clock;
+
+import gateway.http.CorsPolicy;
+import gateway.intake.IntakeResponses;
+import gateway.intake.JsonRequestBody;
+import gateway.intake.RequestQueueMessage;
+import gateway.intake.WebhookRequestValidator;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/** The beans the {@code webhook-intake} route calls. */
+public class IntakeConfiguration implements CamelConfiguration {
+
+    @PropertyInject(value = "gateway.cors.allowed-origins", defaultValue = "")
+    private String allowedOrigins;
+    @PropertyInject("gateway.http.max-body-bytes")
+    private long maxBodyBytes;
+    @PropertyInject("gateway.sqs.max-message-bytes")
+    private long maxMessageBytes;
+
+    @BindToRegistry("clock")
+    public Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @BindToRegistry("jsonRequestBody")
+    public JsonRequestBody jsonRequestBody() {
+        return new JsonRequestBody(maxBodyBytes);
+    }
+
+    @BindToRegistry("webhookRequestValidator")
+    public WebhookRequestValidator webhookRequestValidator() {
+        return new WebhookRequestValidator();
+    }
+
+    @BindToRegistry("requestQueueMessage")
+    public RequestQueueMessage requestQueueMessage() {
+        return new RequestQueueMessage(maxMessageBytes);
+    }
+
+    @BindToRegistry("intakeResponses")
+    public IntakeResponses intakeResponses() {
+        return new IntakeResponses(new CorsPolicy(allowedOrigins), Clock.systemUTC());
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        // the beans above are all this stage needs
+    }
+}

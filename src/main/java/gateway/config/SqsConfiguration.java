@@ -1,0 +1,101 @@
+package gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import gateway.sqs.EmbeddedSqsServer;
+import gateway.sqs.QueueProvisioner;
+import gateway.sqs.SqsReadinessCheck;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.health.HealthCheckRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.SqsClientBuilder;
+
+/**
+ * The SQS side of the gateway: one {@link SqsClient} shared by every {@code aws2-sqs} endpoint
+ * (autowired), pointed at AWS, at {@code SQS_ENDPOINT}, or at embedded ElasticMQ; the queues and their
+ * dead-letter queues where this profile creates them; and the SQS readiness check.
+ */
+public class SqsConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SqsConfiguration.class);
+
+    @PropertyInject("gateway.aws.region")
+    private String region;
+    @PropertyInject(value = "gateway.sqs.endpoint", defaultValue = "")
+    private String endpoint;
+    @PropertyInject("gateway.sqs.embedded")
+    private boolean embedded;
+    @PropertyInject(value = "gateway.sqs.embedded-port", defaultValue = "0")
+    private int embeddedPort;
+    @PropertyInject("gateway.sqs.create-queues")
+    private boolean createQueues;
+    @PropertyInject("gateway.sqs.call-timeout-ms")
+    private long callTimeoutMs;
+    @PropertyInject("gateway.sqs.max-connections")
+    private int maxConnections;
+    @PropertyInject("gateway.queue.requests")
+    private String requestsQueue;
+    @PropertyInject("gateway.queue.deliveries")
+    private String deliveriesQueue;
+    @PropertyInject("gateway.queue.max-receive-count")
+    private int maxReceiveCount;
+    @PropertyInject("gateway.queue.visibility-timeout-seconds")
+    private int visibilityTimeoutSeconds;
+
+
+    private SqsClient sqsClient(CamelContext context) throws Exception {
+        URI override = null;
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        if (!endpoint.isBlank()) {
+            override = URI.create(endpoint.trim());
+            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
+        } else if (embedded) {
+            EmbeddedSqsServer embeddedServer = new EmbeddedSqsServer(embeddedPort);
+            context.addService(embeddedServer, true, true);
+            embeddedServer.start();
+            override = embeddedServer.endpoint();
+            credentials = localCredentials();
+        }
+        SqsClientBuilder builder = SqsClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder()
+                        .maxConnections(maxConnections)
+                        .socketTimeout(Duration.ofSeconds(30)))
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(callTimeoutMs)));
+        if (override != null) {
+            builder.endpointOverride(override);
+        }
+        return builder.build();
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        LOG.info("SQS: endpoint={} embedded={} createQueues={}", endpoint.isBlank() ? "(AWS)" : endpoint, embedded, createQueues);
+        SqsClient sqs = sqsClient(context);
+        context.getRegistry().bind("sqsClient", SqsClient.class, sqs);
+        context.addService((AutoCloseable) sqs::close, false, true);
+        if (createQueues) {
+            QueueProvisioner provisioner = new QueueProvisioner(sqs);
+            provisioner.ensureQueueWithDeadLetterQueue(requestsQueue, maxReceiveCount, visibilityTimeoutSeconds);
+            provisioner.ensureQueueWithDeadLetterQueue(deliveriesQueue, maxReceiveCount, visibilityTimeoutSeconds);
+        }
+        HealthCheckRegistry.get(context).register(new SqsReadinessCheck(sqs, requestsQueue));
+    }
+
+    private static AwsCredentialsProvider localCredentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
+    }
+}

@@ -1,0 +1,92 @@
+package gateway.intake;
+
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.http.CorsPolicy;
+import gateway.json.Json;
+import gateway.json.Timestamps;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/** The JSON answers of {@code /webhook}, in the original's shapes. */
+public class IntakeResponses {
+
+    public static final String ALLOWED_METHODS = "POST, OPTIONS";
+    /** Exchange property holding the request's Origin header (request headers are cleared before queueing). */
+    public static final String ORIGIN = "request_origin";
+
+    private final CorsPolicy cors;
+    private final Clock clock;
+
+    public IntakeResponses(CorsPolicy cors, Clock clock) {
+        this.cors = cors;
+        this.clock = clock;
+    }
+
+    /** 202: the request is on the queue. */
+    public void accepted(Exchange exchange) {
+        ObjectNode body = Json.object();
+        body.put("success", true);
+        body.put("message", "Request queued for processing");
+        body.put("tracking_id", exchange.getProperty("tracking_id", String.class));
+        body.put("queued_at", exchange.getProperty("queued_at", String.class));
+        body.put("status", "queued");
+        respond(exchange, 202, body);
+    }
+
+    /** The status and message of the {@link IntakeRejection} the route caught. */
+    public void rejected(Exchange exchange) {
+        IntakeRejection rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IntakeRejection.class);
+        error(exchange, rejection.status(), rejection.getMessage());
+        if (rejection.status() == 405) {
+            exchange.getMessage().setHeader("Allow", ALLOWED_METHODS);
+        }
+    }
+
+    /** 503: the queue could not be written; the caller may retry. */
+    public void unavailable(Exchange exchange) {
+        error(exchange, 503, "Service temporarily unavailable");
+        exchange.getMessage().setHeader("Retry-After", "5");
+    }
+
+    /** 405 for any method but POST and OPTIONS. */
+    public void methodNotAllowed(Exchange exchange) {
+        error(exchange, 405, "Method not allowed: use POST");
+        exchange.getMessage().setHeader("Allow", ALLOWED_METHODS);
+    }
+
+    /** 204 for a CORS preflight. */
+    public void preflight(Exchange exchange) {
+        String origin = exchange.getProperty(ORIGIN, String.class);
+        Message out = exchange.getMessage();
+        out.removeHeaders("*");
+        cors.apply(out, origin);
+        out.setHeader("Access-Control-Allow-Methods", ALLOWED_METHODS);
+        out.setHeader("Access-Control-Allow-Headers",
+                "Content-Type, Authorization, X-API-Key, Idempotency-Key, webhook-id, webhook-timestamp, webhook-signature");
+        out.setHeader("Access-Control-Max-Age", "600");
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, 204);
+        out.setBody(null);
+    }
+
+    void error(Exchange exchange, int status, String message) {
+        String trackingId = exchange.getProperty("tracking_id", String.class);
+        ObjectNode body = Json.object();
+        body.put("success", false);
+        body.put("error", message);
+        body.put("timestamp", Timestamps.now(clock));
+        body.put("tracking_id", trackingId != null ? trackingId : TrackingIds.newId());
+        respond(exchange, status, body);
+    }
+
+    private void respond(Exchange exchange, int status, ObjectNode body) {
+        Message out = exchange.getMessage();
+        String origin = exchange.getProperty(ORIGIN, String.class);
+        out.removeHeaders("*");
+        cors.apply(out, origin);
+        out.setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(Json.write(body));
+    }
+}
