@@ -1,0 +1,445 @@
+package gateway.delivery;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Queue;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A webhook receiver on loopback, for the dev profile (when no {@code WEBHOOK_URL} is set, so a
+ * newcomer sees answers arrive) and for tests.
+ *
+ * <ul>
+ *   <li>{@code POST} on any path is a delivery: it is logged in one line (tracking id, webhook id,
+ *       status, signature check; never a secret nor the answer), its Standard Webhooks signature
+ *       is checked when secrets were given, and the latest {@code capacity} deliveries are kept in
+ *       memory;</li>
+ *   <li>{@code GET /deliveries} lists them as JSON (oldest first); {@code GET /} shows them as a
+ *       small HTML page (newest first, everything escaped).</li>
+ * </ul>
+ * Tests script the answers ({@link #respondWith(int...)}, {@link Response#retryAfter}),
+ * simulate an outage ({@link #stop()} then {@link #start()} again on the same port) and wait for
+ * deliveries ({@link #awaitDeliveries}). Requests are handled on a Vert.x event loop without
+ * blocking; only {@link #start()}, {@link #stop()} and {@link #awaitDeliveries} block their caller,
+ * and they refuse to run on an event loop.
+ */
+public final class LocalReceiver implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalReceiver.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(10);
+    private static final String LOOPBACK = "127.0.0.1";
+
+    /** One scripted answer: a status, an optional {@code Retry-After}, an optional delay. */
+    public record Response(int status, String retryAfter, Duration delay) {
+        public static Response status(int status) {
+            return new Response(status, null, Duration.ZERO);
+        }
+
+        public Response retryAfter(String value) {
+            return new Response(status, value, delay);
+        }
+
+        /** Answer only after {@code delay} (a slow receiver; the wait uses a timer, not a thread). */
+        public Response after(Duration value) {
+            return new Response(status, retryAfter, value);
+        }
+    }
+
+    /** A received delivery. Header names are case-insensitive. */
+    public record Delivery(Instant receivedAt, String method, String path, Map<String, String> headers,
+                           String body, Boolean signatureValid, int respondedStatus) {
+
+        public String header(String name) {
+            return headers.get(name);
+        }
+
+        public String webhookId() {
+            return header(WebhookSigner.HEADER_ID);
+        }
+
+        public String trackingId() {
+            String fromHeader = header("X-Tracking-ID");
+            return fromHeader != null ? fromHeader : payloadText("tracking_id");
+        }
+
+        /** The body as JSON, or null when it is not JSON. */
+        public JsonNode payload() {
+            try {
+                return body == null || body.isBlank() ? null : MAPPER.readTree(body);
+            } catch (JsonProcessingException e) {
+                return null;
+            }
+        }
+
+        String payloadText(String field) {
+            JsonNode json = payload();
+            JsonNode value = json == null ? null : json.get(field);
+            return value == null || value.isNull() ? null : value.asText();
+        }
+    }
+
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private final WebhookSigner signer;
+    private final int capacity;
+    private final Object lock = new Object();
+    private final Deque<Delivery> latest = new ArrayDeque<>();
+    private final Queue<Response> script = new ConcurrentLinkedQueue<>();
+    private volatile Response fallback = Response.status(200);
+    private long received;
+    private volatile int port;
+    private volatile HttpServer server;
+
+    /**
+     * @param vertx    the Vert.x instance to run on (not closed by this receiver)
+     * @param port     port on 127.0.0.1; 0 picks a free one (kept for restarts)
+     * @param secrets  the gateway's signing secrets ({@code whsec_...}, space-separated), or
+     *                 null/blank to skip signature checks
+     * @param capacity how many of the latest deliveries to keep
+     */
+    public LocalReceiver(Vertx vertx, int port, String secrets, int capacity) {
+        this(vertx, false, port, secrets, capacity);
+    }
+
+    private LocalReceiver(Vertx vertx, boolean ownsVertx, int port, String secrets, int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be at least 1");
+        }
+        this.vertx = vertx;
+        this.ownsVertx = ownsVertx;
+        this.port = port;
+        this.signer = secrets == null || secrets.isBlank() ? null : new WebhookSigner(secrets);
+        this.capacity = capacity;
+    }
+
+    /** A started receiver on a random loopback port with its own Vert.x (closed by {@link #close()}). */
+    public static LocalReceiver startOnRandomPort(String secrets) {
+        return new LocalReceiver(Vertx.vertx(), true, 0, secrets, 100).start();
+    }
+
+    /** Binds the server (again, on the same port after {@link #stop()}); blocks until listening. */
+    public LocalReceiver start() {
+        if (server != null) {
+            return this;
+        }
+        HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port))
+                .requestHandler(this::handle);
+        await(created.listen());
+        port = created.actualPort();
+        server = created;
+        LOG.info("local webhook receiver listening on {}{}", url(),
+                signer == null ? " (signatures not checked)" : " (checking signatures)");
+        return this;
+    }
+
+    /** Closes the server: deliveries now fail to connect, as in an outage. Kept deliveries stay. */
+    public void stop() {
+        HttpServer current = server;
+        if (current != null) {
+            server = null;
+            await(current.close());
+            LOG.info("local webhook receiver on port {} stopped", port);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+        if (ownsVertx) {
+            await(vertx.close());
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Where to deliver: {@code http://127.0.0.1:<port>/}. */
+    public String url() {
+        return "http://" + LOOPBACK + ":" + port + "/";
+    }
+
+    public boolean isRunning() {
+        return server != null;
+    }
+
+    /** Answer the next deliveries with these statuses, in order, then the default (200). */
+    public LocalReceiver respondWith(int... statuses) {
+        Response[] responses = new Response[statuses.length];
+        for (int i = 0; i < statuses.length; i++) {
+            responses[i] = Response.status(statuses[i]);
+        }
+        return respondWith(responses);
+    }
+
+    /** Replaces the script: the next deliveries get these answers, in order, then the default. */
+    public LocalReceiver respondWith(Response... responses) {
+        script.clear();
+        Collections.addAll(script, responses);
+        return this;
+    }
+
+    /** The answer once the script is used up (initially 200). */
+    public LocalReceiver respondByDefault(Response response) {
+        this.fallback = response;
+        return this;
+    }
+
+    /** The latest deliveries, oldest first. */
+    public List<Delivery> deliveries() {
+        synchronized (lock) {
+            return List.copyOf(latest);
+        }
+    }
+
+    /** How many deliveries arrived since start or {@link #clear()}, including ones no longer kept. */
+    public long receivedCount() {
+        synchronized (lock) {
+            return received;
+        }
+    }
+
+    /** Forgets kept deliveries, the count and the script. */
+    public void clear() {
+        synchronized (lock) {
+            latest.clear();
+            received = 0;
+        }
+        script.clear();
+    }
+
+    /**
+     * Waits until at least {@code count} deliveries have arrived, then returns the latest ones
+     * (oldest first). Throws {@link AssertionError} on timeout, naming how many came.
+     */
+    public List<Delivery> awaitDeliveries(int count, Duration timeout) {
+        requireNotOnEventLoop();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (received < count) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected " + count + " deliveries within " + timeout
+                            + " but got " + received);
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted while waiting for deliveries", e);
+                }
+            }
+            return List.copyOf(latest);
+        }
+    }
+
+    // ---- request handling (event loop; never blocks) ----
+
+    private void handle(HttpServerRequest request) {
+        if (request.method() == HttpMethod.POST) {
+            request.body().onSuccess(body -> receive(request, body))
+                    .onFailure(e -> request.response().setStatusCode(400).end());
+        } else if (request.method() == HttpMethod.GET && "/deliveries".equals(request.path())) {
+            request.response().putHeader("Content-Type", "application/json").end(deliveriesJson());
+        } else if (request.method() == HttpMethod.GET && "/".equals(request.path())) {
+            request.response().putHeader("Content-Type", "text/html; charset=utf-8").end(html());
+        } else if (request.method() == HttpMethod.GET) {
+            request.response().setStatusCode(404).end();
+        } else {
+            request.response().setStatusCode(405).putHeader("Allow", "GET, POST").end();
+        }
+    }
+
+    private void receive(HttpServerRequest request, Buffer buffer) {
+        String body = buffer.toString(StandardCharsets.UTF_8);
+        Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        request.headers().names().forEach(name -> headers.put(name, String.join(", ", request.headers().getAll(name))));
+        Boolean valid = null;
+        String check = "unchecked";
+        if (signer != null) {
+            WebhookSigner.Verification verification = signer.check(headers.get(WebhookSigner.HEADER_ID),
+                    headers.get(WebhookSigner.HEADER_TIMESTAMP), body, headers.get(WebhookSigner.HEADER_SIGNATURE));
+            valid = verification.isValid();
+            check = verification.name().toLowerCase(Locale.ROOT);
+        }
+        Response answer = script.poll();
+        if (answer == null) {
+            answer = fallback;
+        }
+        Delivery delivery = new Delivery(Instant.now(), request.method().name(), request.path(),
+                Collections.unmodifiableMap(headers), body, valid, answer.status());
+        synchronized (lock) {
+            latest.addLast(delivery);
+            while (latest.size() > capacity) {
+                latest.removeFirst();
+            }
+            received++;
+            lock.notifyAll();
+        }
+        LOG.info("webhook delivery received: tracking_id={} webhook_id={} status={} signature={} answered={}",
+                delivery.trackingId(), delivery.webhookId(), delivery.payloadText("status"), check, answer.status());
+
+        Response chosen = answer;
+        Runnable reply = () -> {
+            var response = request.response().setStatusCode(chosen.status());
+            if (chosen.retryAfter() != null) {
+                response.putHeader("Retry-After", chosen.retryAfter());
+            }
+            if (chosen.status() == 204 || chosen.status() == 304) {
+                response.end();
+            } else {
+                response.putHeader("Content-Type", "application/json")
+                        .end("{\"received\":" + (chosen.status() / 100 == 2) + "}");
+            }
+        };
+        if (chosen.delay() == null || chosen.delay().isZero() || chosen.delay().isNegative()) {
+            reply.run();
+        } else {
+            vertx.setTimer(Math.max(1, chosen.delay().toMillis()), id -> reply.run());
+        }
+    }
+
+    private String deliveriesJson() {
+        ArrayNode list = MAPPER.createArrayNode();
+        for (Delivery d : deliveries()) {
+            ObjectNode item = list.addObject();
+            item.put("received_at", d.receivedAt().toString());
+            item.put("method", d.method());
+            item.put("path", d.path());
+            item.put("tracking_id", d.trackingId());
+            item.put("webhook_id", d.webhookId());
+            if (d.signatureValid() == null) {
+                item.putNull("signature_valid");
+            } else {
+                item.put("signature_valid", d.signatureValid());
+            }
+            item.put("responded_status", d.respondedStatus());
+            ObjectNode headers = item.putObject("headers");
+            d.headers().forEach((name, value) -> headers.put(name.toLowerCase(Locale.ROOT),
+                    "authorization".equalsIgnoreCase(name) ? "***" : value));
+            item.put("body", d.body());
+            JsonNode payload = d.payload();
+            if (payload != null) {
+                item.set("payload", payload);
+            }
+        }
+        return list.toString();
+    }
+
+    private String html() {
+        List<Delivery> newestFirst = new ArrayList<>(deliveries());
+        Collections.reverse(newestFirst);
+        StringBuilder page = new StringBuilder(4096);
+        page.append("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">")
+                .append("<title>Webhook deliveries</title><style>body{font-family:sans-serif;margin:2em}")
+                .append("section{border:1px solid #ccc;border-radius:6px;padding:1em;margin:1em 0}")
+                .append("pre{white-space:pre-wrap;background:#f6f6f6;padding:.6em}.bad{color:#b00}</style></head><body>")
+                .append("<h1>Webhook deliveries</h1><p>")
+                .append(newestFirst.size()).append(" kept (of ").append(receivedCount()).append(" received), newest first. ")
+                .append("JSON: <a href=\"/deliveries\">/deliveries</a></p>");
+        for (Delivery d : newestFirst) {
+            JsonNode payload = d.payload();
+            String plain = payload == null ? null : text(payload.at("/ai_response/response_plain"));
+            String signature = d.signatureValid() == null ? "not checked"
+                    : d.signatureValid() ? "valid" : "<span class=\"bad\">INVALID</span>";
+            page.append("<section><h2>").append(escape(String.valueOf(d.payloadText("status"))))
+                    .append(" &middot; ").append(escape(String.valueOf(d.trackingId()))).append("</h2><p>")
+                    .append("received ").append(escape(d.receivedAt().toString()))
+                    .append(" &middot; webhook-id ").append(escape(String.valueOf(d.webhookId())))
+                    .append(" &middot; signature ").append(signature)
+                    .append(" &middot; answered ").append(d.respondedStatus()).append("</p>");
+            if (payload != null) {
+                page.append("<p><b>Query:</b> ").append(escape(String.valueOf(text(payload.get("original_query")))))
+                        .append("</p>");
+            }
+            if (plain != null) {
+                page.append("<h3>Answer</h3><pre>").append(escape(plain)).append("</pre>");
+            }
+            page.append("<details><summary>Body</summary><pre>").append(escape(pretty(d.body(), payload)))
+                    .append("</pre></details></section>");
+        }
+        return page.append("</body></html>").toString();
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isMissingNode() || node.isNull() ? null : node.asText();
+    }
+
+    private static String pretty(String body, JsonNode payload) {
+        if (payload == null) {
+            return body == null ? "" : body;
+        }
+        try {
+            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(payload);
+        } catch (JsonProcessingException e) {
+            return body;
+        }
+    }
+
+    static String escape(String s) {
+        StringBuilder out = new StringBuilder(s.length() + 16);
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&#39;");
+                default -> out.append(c);
+            }
+        }
+        return out.toString();
+    }
+
+    // ---- blocking helpers for callers outside the event loop ----
+
+    private static void requireNotOnEventLoop() {
+        if (Context.isOnEventLoopThread()) {
+            throw new IllegalStateException("this call blocks; do not make it on a Vert.x event loop");
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        requireNotOnEventLoop();
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(BLOCK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("local webhook receiver: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("local webhook receiver: no answer within " + BLOCK_TIMEOUT, e);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package gateway.delivery;
+
+import static gateway.delivery.DeliveryOutcome.PERMANENT;
+import static gateway.delivery.DeliveryOutcome.RETRYABLE;
+import static gateway.delivery.DeliveryOutcome.SUCCESS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class DeliveryOutcomeTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "200, SUCCESS", "201, SUCCESS", "202, SUCCESS", "204, SUCCESS", "299, SUCCESS",
+            "408, RETRYABLE", "429, RETRYABLE",
+            "500, RETRYABLE", "502, RETRYABLE", "503, RETRYABLE", "504, RETRYABLE", "599, RETRYABLE",
+            "400, PERMANENT", "401, PERMANENT", "403, PERMANENT", "404, PERMANENT", "405, PERMANENT",
+            "410, PERMANENT", "413, PERMANENT", "422, PERMANENT", "499, PERMANENT",
+            "301, PERMANENT", "302, PERMANENT", "307, PERMANENT", "308, PERMANENT",
+            "0, RETRYABLE", "100, RETRYABLE", "600, RETRYABLE"
+    })
+    void classifiesStatusCodes(int status, DeliveryOutcome expected) {
+        assertThat(DeliveryOutcome.classify(status)).isEqualTo(expected);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"204"})
+    void noContentIsASuccessUnlikeTheOriginal(int status) {
+        assertThat(DeliveryOutcome.classify(status)).isEqualTo(SUCCESS).isNotIn(RETRYABLE, PERMANENT);
+    }
+}
