@@ -1,0 +1,135 @@
+package gateway.testing;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import gateway.GatewayApplication;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+/**
+ * The real gateway application, started in-process exactly as {@code java -jar} starts it (same
+ * {@link GatewayApplication#newMain()}, same properties and profile), on free ports, with test overrides.
+ */
+public final class GatewayTestApp implements AutoCloseable {
+
+    private final Main main;
+    private final int httpPort;
+    private final int managementPort;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private GatewayTestApp(Map<String, String> overrides) throws Exception {
+        this.httpPort = freePort();
+        this.managementPort = freePort();
+        main = GatewayApplication.newMain();
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("camel.server.port", Integer.toString(httpPort));
+        all.put("camel.server.host", "127.0.0.1");
+        all.put("camel.management.port", Integer.toString(managementPort));
+        all.put("camel.management.host", "127.0.0.1");
+        all.put("gateway.sqs.embedded-port", "0");
+        all.putAll(overrides);
+        all.forEach(main::addOverrideProperty);
+        main.start();
+    }
+
+    public static GatewayTestApp start() throws Exception {
+        return new GatewayTestApp(Map.of());
+    }
+
+    public static GatewayTestApp start(Map<String, String> overrides) throws Exception {
+        return new GatewayTestApp(overrides);
+    }
+
+    public CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    public SqsClient sqs() {
+        return context().getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
+    }
+
+    public String property(String key) {
+        return context().resolvePropertyPlaceholders("{{" + key + "}}");
+    }
+
+    public String queueUrl(String queueName) {
+        return sqs().getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+    }
+
+    public URI url(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort + path);
+    }
+
+    public URI managementUrl(String path) {
+        return URI.create("http://127.0.0.1:" + managementPort + path);
+    }
+
+    public int httpPort() {
+        return httpPort;
+    }
+
+    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(url(path))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    public HttpResponse<String> get(URI uri) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(uri).GET().build());
+    }
+
+    /** Receives (and deletes) every message now on the queue. */
+    public List<Message> drain(String queueName) {
+        String url = queueUrl(queueName);
+        List<Message> all = new ArrayList<>();
+        while (true) {
+            List<Message> batch = sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(0)
+                    .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
+            if (batch.isEmpty()) {
+                return all;
+            }
+            for (Message m : batch) {
+                sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle()));
+            }
+            all.addAll(batch);
+        }
+    }
+
+    /** Visible plus in-flight messages on the queue (SQS's approximate counts, exact on ElasticMQ). */
+    public int depth(String queueName) {
+        Map<QueueAttributeName, String> attrs = sqs().getQueueAttributes(r -> r.queueUrl(queueUrl(queueName))
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE)).attributes();
+        return Integer.parseInt(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES))
+                + Integer.parseInt(attrs.get(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE));
+    }
+
+    @Override
+    public void close() {
+        main.stop();
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
