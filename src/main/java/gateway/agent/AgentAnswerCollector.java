@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import org.reactivestreams.Subscriber;
@@ -182,10 +183,10 @@ public class AgentAnswerCollector implements InvokeAgentResponseHandler {
         if (trace == null) {
             return "trace";
         }
-        StringBuilder s = new StringBuilder(String.valueOf(trace.type()));
+        StringBuilder s = new StringBuilder(String.valueOf(trace.type()).toLowerCase(Locale.ROOT));
         OrchestrationTrace orchestration = trace.orchestrationTrace();
         if (orchestration != null) {
-            s.append('/').append(orchestration.type());
+            s.append('/').append(String.valueOf(orchestration.type()).toLowerCase(Locale.ROOT));
             if (orchestration.rationale() != null && orchestration.rationale().text() != null) {
                 s.append(": ").append(orchestration.rationale().text().strip());
             }

@@ -9,6 +9,7 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeAsyncClient;
@@ -17,7 +18,8 @@ import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Builds the async client of one endpoint: Netty HTTP client sized for many calls in flight,
- * {@code apiCallTimeout} = the endpoint timeout, SDK retries off (the route owns the retry rule).
+ * {@code apiCallTimeout} = the endpoint timeout, SDK retries off (the route owns the retry rule),
+ * wrapped in a {@link TruncatedStreamGuard}.
  */
 final class AgentClientFactory {
 
@@ -28,10 +30,12 @@ final class AgentClientFactory {
     }
 
     /** The client plus the credentials provider this factory created (closed together). */
-    record OwnedClient(BedrockAgentRuntimeAsyncClient client, SdkAutoCloseable ownedCredentials) implements AutoCloseable {
+    record OwnedClient(BedrockAgentRuntimeAsyncClient client, SdkAsyncHttpClient http, SdkAutoCloseable ownedCredentials)
+            implements AutoCloseable {
         @Override
         public void close() {
             client.close();
+            http.close(); // a client given with httpClient(...) is not closed by the SDK
             if (ownedCredentials != null) {
                 ownedCredentials.close();
             }
@@ -40,7 +44,7 @@ final class AgentClientFactory {
 
     static OwnedClient create(BedrockAgentEndpoint endpoint) {
         Duration timeout = Duration.ofMillis(endpoint.getTimeoutMillis());
-        NettyNioAsyncHttpClient.Builder http = NettyNioAsyncHttpClient.builder()
+        SdkAsyncHttpClient netty = NettyNioAsyncHttpClient.builder()
                 .protocol(Protocol.HTTP1_1)
                 .maxConcurrency(endpoint.getMaxConcurrency())
                 .maxPendingConnectionAcquires(Math.max(10_000, endpoint.getMaxConcurrency() * 4))
@@ -48,7 +52,9 @@ final class AgentClientFactory {
                 // an agent may think for minutes before the next event: only the call timeout bounds it
                 .readTimeout(timeout)
                 .writeTimeout(Duration.ofSeconds(30))
-                .connectionAcquisitionTimeout(timeout);
+                .connectionAcquisitionTimeout(timeout)
+                .build();
+        SdkAsyncHttpClient http = new TruncatedStreamGuard(netty);
 
         SdkAutoCloseable owned = null;
         AwsCredentialsProvider credentials = endpoint.getCredentialsProvider();
@@ -61,7 +67,7 @@ final class AgentClientFactory {
         }
 
         BedrockAgentRuntimeAsyncClientBuilder builder = BedrockAgentRuntimeAsyncClient.builder()
-                .httpClientBuilder(http)
+                .httpClient(http)
                 .credentialsProvider(credentials)
                 .overrideConfiguration(o -> o
                         .apiCallTimeout(timeout)
@@ -76,6 +82,6 @@ final class AgentClientFactory {
         } else if (endpointOverride != null && !endpointOverride.isBlank()) {
             builder.region(Region.US_EAST_1);
         }
-        return new OwnedClient(builder.build(), owned);
+        return new OwnedClient(builder.build(), http, owned);
     }
 }

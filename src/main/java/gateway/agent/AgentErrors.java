@@ -97,10 +97,11 @@ public final class AgentErrors {
         } else if (RETRYABLE_CODES.contains(code)) {
             retryable = true;
         } else {
-            // unknown type: 429/5xx, or an error event inside a stream that had started with 200
+            // unknown type: 429/5xx, or an unmodelled error event inside a stream that started with 200
             retryable = status == 429 || status >= 500 || status == 200 || status == 0;
         }
-        int httpStatus = status == 200 ? 0 : status; // a 200 here means: the error came inside the stream
+        // error events inside the stream carry their modelled status (internalServerException: 500)
+        int httpStatus = status == 200 ? 0 : status;
         return AgentCallException.of(retryable, code, httpStatus,
                 message(code, httpStatus, serviceMessage != null ? serviceMessage : "no message"), e);
     }
