@@ -213,8 +213,8 @@ public class AgentEmulator implements AutoCloseable {
             error(resp, 400, "ValidationException", "inputText is required");
             return;
         }
-        EmulatorDirectives d = EmulatorDirectives.parse(inputText, settings);
-        if (failBeforeAnswer(resp, d, call)) {
+        EmulatorDirectives d = directives(resp, inputText);
+        if (d == null || failBeforeAnswer(resp, d, call)) {
             return;
         }
         resp.setStatusCode(200)
@@ -269,8 +269,8 @@ public class AgentEmulator implements AutoCloseable {
             error(resp, 400, "ValidationException", "input.text is required");
             return;
         }
-        EmulatorDirectives d = EmulatorDirectives.parse(text, settings);
-        if (failBeforeAnswer(resp, d, call)) {
+        EmulatorDirectives d = directives(resp, text);
+        if (d == null || failBeforeAnswer(resp, d, call)) {
             return;
         }
         String answerSession = sessionId != null ? sessionId : UUID.randomUUID().toString();
@@ -287,6 +287,16 @@ public class AgentEmulator implements AutoCloseable {
                     .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
                     .end(answer.encode());
         });
+    }
+
+    /** The request's directives, or null after answering 400 for a malformed one. */
+    private EmulatorDirectives directives(HttpServerResponse resp, String text) {
+        try {
+            return EmulatorDirectives.parse(text, settings);
+        } catch (NumberFormatException e) {
+            error(resp, 400, "ValidationException", "Malformed emulator directive: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Answers with an HTTP error when the directives say so; true when it did. */

@@ -74,9 +74,17 @@ final class EmulatorAnswers {
                     }
                 }
             } else {
-                while (end < bytes.length && end > start + 1 && (bytes[end] & 0xC0) == 0x80) {
-                    end--; // do not end inside a character
+                int cut = end;
+                while (cut < bytes.length && cut > start && (bytes[cut] & 0xC0) == 0x80) {
+                    cut--; // do not end inside a character
                 }
+                if (cut == start) { // one character longer than chunkSize: take it whole
+                    cut = end;
+                    while (cut < bytes.length && (bytes[cut] & 0xC0) == 0x80) {
+                        cut++;
+                    }
+                }
+                end = cut;
             }
             byte[] chunk = new byte[end - start];
             System.arraycopy(bytes, start, chunk, 0, chunk.length);
