@@ -1,0 +1,361 @@
+package gateway.agent;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A loopback Bedrock Agent Runtime that speaks the real wire protocol, so the real SDK client runs
+ * against it unchanged (endpointOverride = {@link #baseUrl()}):
+ * <ul>
+ *   <li>InvokeAgent: {@code POST /agents/{agentId}/agentAliases/{aliasId}/sessions/{sessionId}/text},
+ *       answered with {@code application/vnd.amazon.eventstream} {@code trace} and {@code chunk} events;</li>
+ *   <li>RetrieveAndGenerate: {@code POST /retrieveAndGenerate}, answered with JSON.</li>
+ * </ul>
+ * Errors are HTTP statuses with {@code x-amzn-ErrorType}, or exception frames inside the stream.
+ * Behaviour comes from {@link Settings} and, per request, from directives in the question text
+ * (see {@link EmulatorDirectives}). Latency is a Vert.x timer: a thousand slow calls need no
+ * thread each.
+ */
+public class AgentEmulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentEmulator.class);
+    private static final Pattern INVOKE_AGENT =
+            Pattern.compile("^/agents/([^/]+)/agentAliases/([^/]+)/sessions/([^/]+)/text$");
+
+    /** Default behaviour; directives in a question override it for that request. */
+    public record Settings(long latencyMillis, int chunkSize, int throttleFirstN, boolean failValidation,
+                           int midStreamErrorFirstN, boolean splitMultiByte) {
+
+        public static Settings defaults() {
+            return new Settings(0, 64, 0, false, 0, false);
+        }
+
+        public Settings withLatencyMillis(long v) {
+            return new Settings(v, chunkSize, throttleFirstN, failValidation, midStreamErrorFirstN, splitMultiByte);
+        }
+
+        public Settings withChunkSize(int v) {
+            return new Settings(latencyMillis, v, throttleFirstN, failValidation, midStreamErrorFirstN, splitMultiByte);
+        }
+
+        public Settings withThrottleFirstN(int v) {
+            return new Settings(latencyMillis, chunkSize, v, failValidation, midStreamErrorFirstN, splitMultiByte);
+        }
+
+        public Settings withFailValidation(boolean v) {
+            return new Settings(latencyMillis, chunkSize, throttleFirstN, v, midStreamErrorFirstN, splitMultiByte);
+        }
+
+        public Settings withMidStreamErrorFirstN(int v) {
+            return new Settings(latencyMillis, chunkSize, throttleFirstN, failValidation, v, splitMultiByte);
+        }
+
+        public Settings withSplitMultiByte(boolean v) {
+            return new Settings(latencyMillis, chunkSize, throttleFirstN, failValidation, midStreamErrorFirstN, v);
+        }
+    }
+
+    private final Settings settings;
+    private final Vertx vertx;
+    private final boolean ownsVertx;
+    private HttpServer server;
+
+    private final AtomicInteger totalCalls = new AtomicInteger();
+    private final Map<String, AtomicInteger> callsPerSession = new ConcurrentHashMap<>();
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger peakInFlight = new AtomicInteger();
+
+    public AgentEmulator() {
+        this(Settings.defaults());
+    }
+
+    public AgentEmulator(Settings settings) {
+        this(settings, null);
+    }
+
+    /** Uses the given Vert.x instance (not closed on stop), or its own when null. */
+    public AgentEmulator(Settings settings, Vertx vertx) {
+        this.settings = settings;
+        this.ownsVertx = vertx == null;
+        this.vertx = vertx != null ? vertx : Vertx.vertx();
+    }
+
+    /** Listens on 127.0.0.1; port 0 picks a free port. */
+    public AgentEmulator start(int port) {
+        try {
+            server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port))
+                    .requestHandler(this::handle)
+                    .listen()
+                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("agent emulator could not listen on 127.0.0.1:" + port, e);
+        }
+        LOG.info("Agent emulator listening on {}", baseUrl());
+        return this;
+    }
+
+    public AgentEmulator start() {
+        return start(0);
+    }
+
+    public void stop() {
+        try {
+            if (server != null) {
+                server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                server = null;
+            }
+            if (ownsVertx) {
+                vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            LOG.warn("Agent emulator did not stop cleanly: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Requests seen (InvokeAgent and RetrieveAndGenerate), including failed ones. */
+    public int totalCalls() {
+        return totalCalls.get();
+    }
+
+    /** Requests seen for one session id. */
+    public int callsForSession(String sessionId) {
+        AtomicInteger n = callsPerSession.get(sessionId);
+        return n == null ? 0 : n.get();
+    }
+
+    public int inFlight() {
+        return inFlight.get();
+    }
+
+    public int peakInFlight() {
+        return peakInFlight.get();
+    }
+
+    /** Forgets all counts (between tests sharing one emulator). */
+    public void resetCounters() {
+        totalCalls.set(0);
+        callsPerSession.clear();
+        peakInFlight.set(inFlight.get());
+    }
+
+    private void handle(HttpServerRequest req) {
+        int now = inFlight.incrementAndGet();
+        peakInFlight.accumulateAndGet(now, Math::max);
+        AtomicBoolean done = new AtomicBoolean();
+        Runnable leave = () -> {
+            if (done.compareAndSet(false, true)) {
+                inFlight.decrementAndGet();
+            }
+        };
+        req.response().endHandler(v -> leave.run());
+        req.response().closeHandler(v -> leave.run());
+        req.connection().closeHandler(v -> leave.run());
+
+        Matcher agent = INVOKE_AGENT.matcher(req.path());
+        if (req.method() == HttpMethod.POST && agent.matches()) {
+            String agentId = decode(agent.group(1));
+            String aliasId = decode(agent.group(2));
+            String sessionId = decode(agent.group(3));
+            req.body().onSuccess(body -> invokeAgent(req, agentId, aliasId, sessionId, body))
+                    .onFailure(e -> leave.run());
+        } else if (req.method() == HttpMethod.POST && "/retrieveAndGenerate".equals(req.path())) {
+            req.body().onSuccess(body -> retrieveAndGenerate(req, body)).onFailure(e -> leave.run());
+        } else {
+            error(req.response(), 404, "UnknownOperationException", "No such operation: " + req.method() + " " + req.path());
+        }
+    }
+
+    private void invokeAgent(HttpServerRequest req, String agentId, String aliasId, String sessionId, Buffer body) {
+        JsonObject json = parse(body);
+        String inputText = json == null ? null : json.getString("inputText");
+        boolean enableTrace = json != null && Boolean.TRUE.equals(json.getBoolean("enableTrace"));
+        int call = count(sessionId);
+        HttpServerResponse resp = req.response();
+        if (inputText == null) {
+            error(resp, 400, "ValidationException", "inputText is required");
+            return;
+        }
+        EmulatorDirectives d = directives(resp, inputText);
+        if (d == null || failBeforeAnswer(resp, d, call)) {
+            return;
+        }
+        resp.setStatusCode(200)
+                .putHeader("Content-Type", "application/vnd.amazon.eventstream")
+                .putHeader("x-amzn-bedrock-agent-content-type", "application/json")
+                .putHeader("x-amz-bedrock-agent-session-id", sessionId)
+                .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
+                .setChunked(true);
+        if (enableTrace) {
+            resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, new JsonObject()
+                    .put("rationale", new JsonObject().put("traceId", "emulator-trace-1")
+                            .put("text", "The user asks: " + EmulatorAnswers.echo(inputText))))));
+        }
+        later(d.latencyMillis(), () -> {
+            if (resp.closed() || resp.ended()) {
+                return; // the client gave up (timeout)
+            }
+            if (enableTrace) {
+                resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, new JsonObject()
+                        .put("observation", new JsonObject().put("traceId", "emulator-trace-2").put("type", "FINISH")))));
+            }
+            String answer = EmulatorAnswers.markdown(inputText, d.answerBytes());
+            List<byte[]> chunks = EmulatorAnswers.chunks(answer.getBytes(StandardCharsets.UTF_8), d.chunkSize(), d.splitMultiByte());
+            boolean streamError = call <= d.streamErrorFirstN();
+            boolean drop = call <= d.dropFirstN();
+            int send = streamError || drop ? Math.max(1, chunks.size() / 2) : chunks.size();
+            for (int i = 0; i < send && i < chunks.size(); i++) {
+                resp.write(EventStreamFrames.chunk(chunks.get(i)));
+            }
+            if (drop) {
+                // a network break: half of the next frame, then the connection is gone
+                Buffer next = EventStreamFrames.chunk(chunks.get(Math.min(send, chunks.size() - 1)));
+                resp.write(next.getBuffer(0, next.length() / 2));
+                req.connection().close();
+                return;
+            }
+            if (streamError) {
+                resp.write(EventStreamFrames.exception(d.streamErrorType(), "Emulated " + d.streamErrorType() + " in the stream"));
+            }
+            resp.end();
+        });
+    }
+
+    private void retrieveAndGenerate(HttpServerRequest req, Buffer body) {
+        JsonObject json = parse(body);
+        JsonObject input = json == null ? null : json.getJsonObject("input");
+        String text = input == null ? null : input.getString("text");
+        String sessionId = json == null ? null : json.getString("sessionId");
+        int call = count(sessionId != null ? sessionId : "text:" + text);
+        HttpServerResponse resp = req.response();
+        if (text == null) {
+            error(resp, 400, "ValidationException", "input.text is required");
+            return;
+        }
+        EmulatorDirectives d = directives(resp, text);
+        if (d == null || failBeforeAnswer(resp, d, call)) {
+            return;
+        }
+        String answerSession = sessionId != null ? sessionId : UUID.randomUUID().toString();
+        later(d.latencyMillis(), () -> {
+            if (resp.closed() || resp.ended()) {
+                return;
+            }
+            JsonObject answer = new JsonObject()
+                    .put("output", new JsonObject().put("text", EmulatorAnswers.markdown(text, d.answerBytes())))
+                    .put("sessionId", answerSession)
+                    .put("citations", new JsonArray());
+            resp.setStatusCode(200)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
+                    .end(answer.encode());
+        });
+    }
+
+    /** The request's directives, or null after answering 400 for a malformed one. */
+    private EmulatorDirectives directives(HttpServerResponse resp, String text) {
+        try {
+            return EmulatorDirectives.parse(text, settings);
+        } catch (NumberFormatException e) {
+            error(resp, 400, "ValidationException", "Malformed emulator directive: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Answers with an HTTP error when the directives say so; true when it did. */
+    private boolean failBeforeAnswer(HttpServerResponse resp, EmulatorDirectives d, int call) {
+        if (d.validation()) {
+            error(resp, 400, "ValidationException", "Emulated validation failure");
+        } else if (d.accessDenied()) {
+            error(resp, 403, "AccessDeniedException", "Emulated access denied");
+        } else if (d.notFound()) {
+            error(resp, 404, "ResourceNotFoundException", "Emulated agent not found");
+        } else if (call <= d.internalErrorFirstN()) {
+            error(resp, 500, "InternalServerException", "Emulated internal server error");
+        } else if (call <= d.throttleFirstN()) {
+            error(resp, 429, "ThrottlingException", "Emulated throttling: rate exceeded");
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    private int count(String key) {
+        totalCalls.incrementAndGet();
+        return callsPerSession.computeIfAbsent(String.valueOf(key), k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    private void later(long millis, Runnable action) {
+        if (millis <= 0) {
+            action.run();
+        } else {
+            vertx.setTimer(millis, id -> action.run());
+        }
+    }
+
+    private static JsonObject tracePart(String agentId, String aliasId, String sessionId, JsonObject orchestration) {
+        return new JsonObject()
+                .put("agentId", agentId)
+                .put("agentAliasId", aliasId)
+                .put("sessionId", sessionId)
+                .put("agentVersion", "1")
+                .put("trace", new JsonObject().put("orchestrationTrace", orchestration));
+    }
+
+    private static void error(HttpServerResponse resp, int status, String type, String message) {
+        resp.setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .putHeader("x-amzn-ErrorType", type)
+                .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
+                .end(new JsonObject().put("message", message).encode());
+    }
+
+    private static JsonObject parse(Buffer body) {
+        try {
+            return body == null || body.length() == 0 ? null : body.toJsonObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static String decode(String pathSegment) {
+        return URLDecoder.decode(pathSegment.replace("+", "%2B"), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,176 @@
+package gateway.agent;
+
+import org.apache.camel.Consumer;
+import org.apache.camel.Processor;
+import org.apache.camel.Producer;
+import org.apache.camel.support.DefaultEndpoint;
+import org.apache.camel.util.ObjectHelper;
+import org.apache.camel.util.TimeUtils;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeAsyncClient;
+
+/**
+ * {@code bedrock-agent:<agentId>?aliasId=...} — producer only. Options (URI query parameters):
+ * <ul>
+ *   <li>{@code aliasId} (required) agent alias id;</li>
+ *   <li>{@code enableTrace} (default true) ask the agent for trace events;</li>
+ *   <li>{@code region} AWS region (default: the SDK's region chain; us-east-1 with an endpointOverride);</li>
+ *   <li>{@code endpointOverride} e.g. {@code http://127.0.0.1:4566} for the emulator;</li>
+ *   <li>{@code timeout} whole-call timeout, Camel time pattern ({@code 15m}, {@code 90s}) or millis (default 15m);</li>
+ *   <li>{@code maxAnswerBytes} (default 262144) larger answers fail with a permanent AnswerTooLarge;</li>
+ *   <li>{@code maxTraceEvents} (default 20) trace events kept in the summary header;</li>
+ *   <li>{@code anonymousCredentials} (default false) sign with fixed dummy credentials (emulator, no AWS account);</li>
+ *   <li>{@code credentialsProvider} an {@code AwsCredentialsProvider} bean ({@code #name}); default: the SDK's chain;</li>
+ *   <li>{@code maxConcurrency} (default 512) HTTP connections, i.e. agent calls in flight per endpoint.</li>
+ * </ul>
+ * One async client per endpoint, created on start and closed on stop.
+ */
+public class BedrockAgentEndpoint extends DefaultEndpoint {
+
+    private final String agentId;
+    private String aliasId;
+    private boolean enableTrace = true;
+    private String region;
+    private String endpointOverride;
+    private long timeoutMillis = 15 * 60 * 1000L;
+    private long maxAnswerBytes = 256 * 1024L;
+    private int maxTraceEvents = 20;
+    private boolean anonymousCredentials;
+    private AwsCredentialsProvider credentialsProvider;
+    private int maxConcurrency = 512;
+
+    private volatile AgentClientFactory.OwnedClient client;
+
+    public BedrockAgentEndpoint(String uri, BedrockAgentComponent component, String agentId) {
+        super(uri, component);
+        this.agentId = agentId;
+    }
+
+    @Override
+    public BedrockAgentComponent getComponent() {
+        return (BedrockAgentComponent) super.getComponent();
+    }
+
+    @Override
+    public Producer createProducer() {
+        return new BedrockAgentProducer(this);
+    }
+
+    @Override
+    public Consumer createConsumer(Processor processor) {
+        throw new UnsupportedOperationException("bedrock-agent is a producer only: use it in to(...)");
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        super.doStart();
+        ObjectHelper.notNullOrEmpty(aliasId, "aliasId");
+        if (timeoutMillis <= 0 || maxAnswerBytes <= 0 || maxTraceEvents < 0 || maxConcurrency <= 0) {
+            throw new IllegalArgumentException("bedrock-agent: timeout, maxAnswerBytes and maxConcurrency must be > 0, maxTraceEvents >= 0");
+        }
+        client = AgentClientFactory.create(this);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        AgentClientFactory.OwnedClient c = client;
+        client = null;
+        if (c != null) {
+            c.close();
+        }
+        super.doStop();
+    }
+
+    BedrockAgentRuntimeAsyncClient client() {
+        AgentClientFactory.OwnedClient c = client;
+        if (c == null) {
+            throw new IllegalStateException("bedrock-agent endpoint is not started");
+        }
+        return c.client();
+    }
+
+    public String getAgentId() {
+        return agentId;
+    }
+
+    public String getAliasId() {
+        return aliasId;
+    }
+
+    public void setAliasId(String aliasId) {
+        this.aliasId = aliasId;
+    }
+
+    public boolean isEnableTrace() {
+        return enableTrace;
+    }
+
+    public void setEnableTrace(boolean enableTrace) {
+        this.enableTrace = enableTrace;
+    }
+
+    public String getRegion() {
+        return region;
+    }
+
+    public void setRegion(String region) {
+        this.region = region;
+    }
+
+    public String getEndpointOverride() {
+        return endpointOverride;
+    }
+
+    public void setEndpointOverride(String endpointOverride) {
+        this.endpointOverride = endpointOverride;
+    }
+
+    public long getTimeoutMillis() {
+        return timeoutMillis;
+    }
+
+    /** A Camel time pattern ({@code 15m}, {@code 1h30m}, {@code 90s}) or plain milliseconds. */
+    public void setTimeout(String timeout) {
+        this.timeoutMillis = TimeUtils.toMilliSeconds(timeout);
+    }
+
+    public long getMaxAnswerBytes() {
+        return maxAnswerBytes;
+    }
+
+    public void setMaxAnswerBytes(long maxAnswerBytes) {
+        this.maxAnswerBytes = maxAnswerBytes;
+    }
+
+    public int getMaxTraceEvents() {
+        return maxTraceEvents;
+    }
+
+    public void setMaxTraceEvents(int maxTraceEvents) {
+        this.maxTraceEvents = maxTraceEvents;
+    }
+
+    public boolean isAnonymousCredentials() {
+        return anonymousCredentials;
+    }
+
+    public void setAnonymousCredentials(boolean anonymousCredentials) {
+        this.anonymousCredentials = anonymousCredentials;
+    }
+
+    public AwsCredentialsProvider getCredentialsProvider() {
+        return credentialsProvider;
+    }
+
+    public void setCredentialsProvider(AwsCredentialsProvider credentialsProvider) {
+        this.credentialsProvider = credentialsProvider;
+    }
+
+    public int getMaxConcurrency() {
+        return maxConcurrency;
+    }
+
+    public void setMaxConcurrency(int maxConcurrency) {
+        this.maxConcurrency = maxConcurrency;
+    }
+}

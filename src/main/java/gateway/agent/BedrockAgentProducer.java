@@ -1,0 +1,123 @@
+package gateway.agent;
+
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.camel.AsyncCallback;
+import org.apache.camel.Exchange;
+import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.Message;
+import org.apache.camel.support.DefaultAsyncProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.bedrockagentruntime.model.InvokeAgentRequest;
+
+/**
+ * Sends the message body as {@code inputText} to the agent and replaces the body with the answer.
+ *
+ * <p>Asynchronous: {@link #process(Exchange, AsyncCallback)} returns as soon as the request is
+ * handed to the SDK; the route continues on the SDK's completion thread when the answer (or the
+ * error) is in, so no thread waits while the agent thinks.
+ */
+public class BedrockAgentProducer extends DefaultAsyncProducer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BedrockAgentProducer.class);
+
+    public BedrockAgentProducer(BedrockAgentEndpoint endpoint) {
+        super(endpoint);
+    }
+
+    @Override
+    public BedrockAgentEndpoint getEndpoint() {
+        return (BedrockAgentEndpoint) super.getEndpoint();
+    }
+
+    @Override
+    public boolean process(Exchange exchange, AsyncCallback callback) {
+        BedrockAgentEndpoint endpoint = getEndpoint();
+        Message in = exchange.getMessage();
+        String inputText;
+        try {
+            inputText = in.getMandatoryBody(String.class);
+        } catch (InvalidPayloadException e) {
+            exchange.setException(e);
+            callback.done(true);
+            return true;
+        }
+        String sessionId = sessionId(in);
+        InvokeAgentRequest request = InvokeAgentRequest.builder()
+                .agentId(endpoint.getAgentId())
+                .agentAliasId(endpoint.getAliasId())
+                .sessionId(sessionId)
+                .enableTrace(endpoint.isEnableTrace())
+                .inputText(inputText)
+                .build();
+        AgentAnswerCollector collector = new AgentAnswerCollector(endpoint.getMaxAnswerBytes(), endpoint.getMaxTraceEvents());
+        InFlightGauge gauge = endpoint.getComponent().gauge();
+        AtomicBoolean finished = new AtomicBoolean();
+        long start = System.nanoTime();
+
+        gauge.increment();
+        CompletableFuture<Void> call;
+        try {
+            call = endpoint.client().invokeAgent(request, collector);
+        } catch (RuntimeException e) {
+            gauge.decrement();
+            exchange.setException(AgentErrors.classify(e));
+            callback.done(true);
+            return true;
+        }
+        collector.aborted().whenComplete((ignored, abort) -> {
+            if (abort != null) {
+                finish(exchange, callback, collector, sessionId, start, abort, finished, gauge);
+                call.cancel(true);
+            }
+        });
+        call.whenComplete((ignored, failure) -> {
+            Throwable abort = collector.abortError();
+            finish(exchange, callback, collector, sessionId, start, abort != null ? abort : failure, finished, gauge);
+        });
+        return false;
+    }
+
+    private void finish(Exchange exchange, AsyncCallback callback, AgentAnswerCollector collector, String sessionId,
+                        long start, Throwable failure, AtomicBoolean finished, InFlightGauge gauge) {
+        if (!finished.compareAndSet(false, true)) {
+            return;
+        }
+        gauge.decrement();
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+        try {
+            Message out = exchange.getMessage();
+            out.setHeader(BedrockAgentConstants.SESSION_ID, sessionId);
+            out.setHeader(BedrockAgentConstants.DURATION_MILLIS, millis);
+            out.setHeader(BedrockAgentConstants.TRACE_COUNT, collector.traceCount());
+            out.setHeader(BedrockAgentConstants.TRACE_SUMMARY, collector.traceSummary());
+            if (failure != null) {
+                AgentCallException error = AgentErrors.classify(failure);
+                LOG.debug("InvokeAgent session={} failed after {} ms: {}", sessionId, millis, error.getMessage());
+                exchange.setException(error);
+            } else {
+                String answer = collector.answer();
+                LOG.debug("InvokeAgent session={} answered in {} ms: {} bytes, {} trace events",
+                        sessionId, millis, collector.answerBytes(), collector.traceCount());
+                out.setBody(answer);
+            }
+        } catch (RuntimeException e) {
+            exchange.setException(e);
+        } finally {
+            callback.done(false);
+        }
+    }
+
+    /** Header {@code CamelBedrockAgentSessionId}, else header {@code tracking_id}, else a random UUID. */
+    static String sessionId(Message in) {
+        String id = in.getHeader(BedrockAgentConstants.SESSION_ID, String.class);
+        if (id == null || id.isBlank()) {
+            id = in.getHeader(BedrockAgentConstants.TRACKING_ID, String.class);
+        }
+        return id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
+    }
+}
