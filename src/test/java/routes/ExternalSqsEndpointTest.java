@@ -24,6 +24,7 @@ class ExternalSqsEndpointTest {
                 "gateway.sqs.endpoint", external.endpoint().toString(),
                 "gateway.queue.requests", "ext-requests",
                 "gateway.queue.deliveries", "ext-deliveries"))) {
+            app.stopRoute("agent-invoke");
             assertThat(app.queueUrl("ext-requests-dlq")).contains(":" + external.port() + "/");
             assertThat(app.postJson("/webhook", WebhookIntakeRouteTest.VALID).statusCode()).isEqualTo(202);
             List<Message> queued = app.drain("ext-requests");

@@ -328,7 +328,7 @@ public final class LocalReceiver implements AutoCloseable {
         }
     }
 
-    private String deliveriesJson() {
+    public String deliveriesJson() {
         ArrayNode list = MAPPER.createArrayNode();
         for (Delivery d : deliveries()) {
             ObjectNode item = list.addObject();
@@ -355,7 +355,7 @@ public final class LocalReceiver implements AutoCloseable {
         return list.toString();
     }
 
-    private String html() {
+    public String html() {
         List<Delivery> newestFirst = new ArrayList<>(deliveries());
         Collections.reverse(newestFirst);
         StringBuilder page = new StringBuilder(4096);

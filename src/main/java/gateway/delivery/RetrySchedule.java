@@ -81,7 +81,8 @@ public final class RetrySchedule {
         return "RetrySchedule" + delays;
     }
 
-    private static Duration parseDuration(String token) {
+    /** One duration setting: {@code 30s}, {@code 5m}, {@code 2h}, {@code 1500ms}, {@code PT5M}. */
+    public static Duration parseDuration(String token) {
         if (token.isEmpty()) {
             throw new IllegalArgumentException("empty entry in retry schedule");
         }

@@ -41,6 +41,20 @@ public final class GatewayTestApp implements AutoCloseable {
         all.put("camel.management.port", Integer.toString(managementPort));
         all.put("camel.management.host", "127.0.0.1");
         all.put("gateway.sqs.embedded-port", "0");
+        int emulatorPort = freePort();
+        all.put("gateway.agent.emulator.port", Integer.toString(emulatorPort));
+        all.put("gateway.agent.endpoint", "http://127.0.0.1:" + emulatorPort);
+        all.put("gateway.agent.emulator.latency-ms", "0");
+        all.put("gateway.webhook.local-receiver-port", "0");
+        // short waits so tests are fast: long polling, retries and schedules are settings
+        all.put("gateway.sqs.wait-time-seconds", "1");
+        all.put("gateway.sqs.consumer-visibility-seconds", "4");
+        all.put("gateway.agent.retry.delay-ms", "100");
+        all.put("gateway.delivery.retry.delay-ms", "100");
+        all.put("gateway.delivery.retry.max-delay-ms", "1000");
+        all.put("gateway.delivery.retry-after.max-ms", "3000");
+        all.put("gateway.delivery.schedule", "1s,1s");
+        all.put("camel.main.shutdownTimeout", "5");
         all.putAll(overrides);
         all.forEach(main::addOverrideProperty);
         main.start();
@@ -56,6 +70,16 @@ public final class GatewayTestApp implements AutoCloseable {
 
     public CamelContext context() {
         return main.getCamelContext();
+    }
+
+    /** Stops a route (e.g. a later stage, to look at what an earlier stage queued). */
+    public GatewayTestApp stopRoute(String routeId) throws Exception {
+        context().getRouteController().stopRoute(routeId);
+        return this;
+    }
+
+    public <T> T bean(String name, Class<T> type) {
+        return context().getRegistry().lookupByNameAndType(name, type);
     }
 
     public SqsClient sqs() {

@@ -1,0 +1,121 @@
+package gateway.answer;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.agent.AgentCallException;
+import gateway.agent.BedrockAgentConstants;
+import gateway.intake.RequestQueueMessage;
+import gateway.intake.WebhookRequestValidator;
+import gateway.json.Json;
+import gateway.json.Timestamps;
+import gateway.render.MarkdownPlainText;
+import gateway.sqs.DeadLetters;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Writes the message the agent stage puts on the <em>deliveries</em> queue: everything the delivery
+ * needs, so a receiver outage never re-runs the agent.
+ * <pre>{"message_type":"webhook_delivery","tracking_id","webhook_id","status":"answered"|"failed",
+ *  "webhook_request":{...},"response","response_plain","session_id","answered_at","queued_at",
+ *  "agent_duration_ms","error":{"code","message"}}</pre>
+ */
+public class DeliveryMessages {
+
+    public static final String MESSAGE_TYPE = "webhook_delivery";
+
+    private final MarkdownPlainText plainText;
+    private final Clock clock;
+    private final long maxMessageBytes;
+
+    public DeliveryMessages(MarkdownPlainText plainText, Clock clock, long maxMessageBytes) {
+        this.plainText = plainText;
+        this.clock = clock;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    /** The agent answered: the markdown in the body, its plain text, session and timing. */
+    public String answered(Exchange exchange) {
+        String markdown = exchange.getMessage().getBody(String.class);
+        ObjectNode message = base(exchange, "answered");
+        message.put("response", markdown);
+        message.put("response_plain", plainText.render(markdown));
+        String json = fit(message);
+        if (json == null) {
+            ObjectNode failure = base(exchange, "failed");
+            failure.set("error", error("AnswerTooLarge", "the agent's answer is too large to deliver"));
+            json = Json.write(failure);
+        }
+        setAttributes(exchange);
+        return json;
+    }
+
+    /** The agent call failed for good: the caller is told, with the error code and message. */
+    public String failed(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        ObjectNode message = base(exchange, "failed");
+        if (cause instanceof AgentCallException agentError) {
+            message.set("error", error(agentError.errorCode(), agentError.getMessage()));
+        } else {
+            message.set("error", error("AgentError", "the agent could not answer"));
+        }
+        setAttributes(exchange);
+        return fit(message);
+    }
+
+    private ObjectNode base(Exchange exchange, String status) {
+        String trackingId = exchange.getProperty("tracking_id", String.class);
+        Message in = exchange.getMessage();
+        ObjectNode message = Json.object();
+        message.put("message_type", MESSAGE_TYPE);
+        message.put("tracking_id", trackingId);
+        message.put("webhook_id", "msg_" + trackingId);
+        message.put("status", status);
+        message.set("webhook_request", exchange.getProperty(RequestMessageReader.REQUEST, ObjectNode.class));
+        message.putNull("response");
+        message.putNull("response_plain");
+        message.put("session_id", in.getHeader(BedrockAgentConstants.SESSION_ID, trackingId, String.class));
+        message.put("answered_at", Timestamps.now(clock));
+        message.put("queued_at", exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class));
+        Long duration = in.getHeader(BedrockAgentConstants.DURATION_MILLIS, Long.class);
+        if (duration != null) {
+            message.put("agent_duration_ms", duration);
+        }
+        return message;
+    }
+
+    /** The JSON if it fits an SQS message; extra request fields are dropped first; null if it cannot fit. */
+    private String fit(ObjectNode message) {
+        String json = Json.write(message);
+        if (fits(json)) {
+            return json;
+        }
+        ObjectNode request = (ObjectNode) message.get("webhook_request");
+        request.retain(WebhookRequestValidator.REQUIRED);
+        json = Json.write(message);
+        return fits(json) ? json : null;
+    }
+
+    private boolean fits(String json) {
+        return json.getBytes(StandardCharsets.UTF_8).length <= maxMessageBytes;
+    }
+
+    private static ObjectNode error(String code, String message) {
+        ObjectNode error = Json.object();
+        error.put("code", code);
+        error.put("message", message);
+        return error;
+    }
+
+    /** The deliveries message carries its own attributes, not the request's nor the agent's headers. */
+    private static void setAttributes(Exchange exchange) {
+        Message out = exchange.getMessage();
+        ObjectNode request = exchange.getProperty(RequestMessageReader.REQUEST, ObjectNode.class);
+        out.removeHeaders("*", DeadLetters.RECEIPT_HANDLE);
+        out.setHeader("message_type", MESSAGE_TYPE);
+        out.setHeader("tracking_id", exchange.getProperty("tracking_id", String.class));
+        out.setHeader("source_system", RequestQueueMessage.sourceSystemAttribute(request));
+    }
+}

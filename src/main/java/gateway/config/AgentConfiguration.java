@@ -1,0 +1,84 @@
+package gateway.config;
+
+import java.time.Clock;
+
+import gateway.agent.AgentEmulator;
+import gateway.agent.PromptBuilder;
+import gateway.answer.DeliveryMessages;
+import gateway.answer.RequestMessageReader;
+import gateway.render.MarkdownPlainText;
+import gateway.sqs.DeadLetters;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent stage's beans: prompt, request reader, delivery messages, dead letters, the in-flight
+ * limit, and in the dev profile the agent emulator the {@code bedrock-agent} endpoint talks to.
+ */
+public class AgentConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AgentConfiguration.class);
+
+    @PropertyInject("gateway.agent.emulator.enabled")
+    private boolean emulatorEnabled;
+    @PropertyInject("gateway.agent.emulator.port")
+    private int emulatorPort;
+    @PropertyInject("gateway.agent.emulator.latency-ms")
+    private long emulatorLatencyMs;
+    @PropertyInject("gateway.agent.max-in-flight")
+    private int maxInFlight;
+    @PropertyInject("gateway.sqs.max-message-bytes")
+    private long maxMessageBytes;
+
+    @BindToRegistry("promptBuilder")
+    public PromptBuilder promptBuilder() {
+        return new PromptBuilder(Clock.systemUTC());
+    }
+
+    @BindToRegistry("requestMessageReader")
+    public RequestMessageReader requestMessageReader() {
+        return new RequestMessageReader();
+    }
+
+    @BindToRegistry("deliveryMessages")
+    public DeliveryMessages deliveryMessages() {
+        return new DeliveryMessages(new MarkdownPlainText(), Clock.systemUTC(), maxMessageBytes);
+    }
+
+    @BindToRegistry("deadLetters")
+    public DeadLetters deadLetters() {
+        return new DeadLetters(Clock.systemUTC());
+    }
+
+    /** At most {@code AGENT_MAX_IN_FLIGHT} requests in the route: beyond that the consumer stops polling. */
+    @BindToRegistry("agentInFlightLimit")
+    public ThrottlingInflightRoutePolicy agentInFlightLimit() {
+        ThrottlingInflightRoutePolicy policy = new ThrottlingInflightRoutePolicy();
+        policy.setMaxInflightExchanges(maxInFlight);
+        policy.setResumePercentOfMax(90);
+        policy.setScope(ThrottlingInflightRoutePolicy.ThrottlingScope.Route);
+        return policy;
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (emulatorEnabled) {
+            AgentEmulator emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(emulatorLatencyMs));
+            emulator.start(emulatorPort);
+            context.getRegistry().bind("agentEmulator", AgentEmulator.class, emulator);
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    emulator.stop();
+                }
+            }, false, true);
+            LOG.warn("Agent emulator (no AWS) answering InvokeAgent on {}", emulator.baseUrl());
+        }
+    }
+}

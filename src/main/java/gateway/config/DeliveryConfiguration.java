@@ -1,0 +1,108 @@
+package gateway.config;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import gateway.delivery.DeliveryFailures;
+import gateway.delivery.DeliveryPayload;
+import gateway.delivery.DeliverySchedule;
+import gateway.delivery.LocalReceiver;
+import gateway.delivery.OutboundWebhook;
+import gateway.delivery.RetryPolicy;
+import gateway.delivery.RetrySchedule;
+import gateway.delivery.WebhookSigner;
+import gateway.json.Json;
+import gateway.render.MarkdownPlainText;
+import io.vertx.core.Vertx;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.component.http.HttpComponent;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * The delivery stage's beans: the signed outbound webhook, what counts as retryable, the long retry
+ * schedule, the HTTP client's timeouts (and no automatic retries of its own), and in the dev profile
+ * with no {@code WEBHOOK_URL} the local receiver that shows each delivery.
+ */
+public class DeliveryConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryConfiguration.class);
+
+    @PropertyInject(value = "gateway.webhook.url", defaultValue = "")
+    private String webhookUrl;
+    @PropertyInject(value = "gateway.webhook.signing-secret", defaultValue = "")
+    private String signingSecret;
+    @PropertyInject("gateway.webhook.source")
+    private String source;
+    @PropertyInject("gateway.webhook.timeout")
+    private String timeout;
+    @PropertyInject("gateway.webhook.local-receiver")
+    private boolean localReceiverAllowed;
+    @PropertyInject("gateway.webhook.local-receiver-port")
+    private int localReceiverPort;
+    @PropertyInject("gateway.delivery.schedule")
+    private String schedule;
+    @PropertyInject("gateway.delivery.retry-after.min-ms")
+    private long retryAfterMinMs;
+    @PropertyInject("gateway.delivery.retry-after.max-ms")
+    private long retryAfterMaxMs;
+    @PropertyInject("gateway.queue.deliveries")
+    private String deliveriesQueue;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        String secret = signingSecret.isBlank() ? null : signingSecret.trim();
+        String url = webhookUrl.trim();
+        if (url.isEmpty() && localReceiverAllowed) {
+            if (secret == null) {
+                secret = WebhookSigner.generateSecret();
+                LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries are signed with a secret generated for this run");
+            }
+            LocalReceiver receiver = new LocalReceiver(Vertx.vertx(), localReceiverPort, secret, 100).start();
+            context.getRegistry().bind("localReceiver", LocalReceiver.class, receiver);
+            context.addService(new ServiceSupport() {
+                @Override
+                protected void doStop() {
+                    receiver.close();
+                }
+            }, false, true);
+            url = receiver.url();
+            LOG.warn("No WEBHOOK_URL: deliveries go to the local receiver {} (latest on GET {} and /observe/receiver "
+                    + "on the management port)", url, url);
+        }
+        if (url.isEmpty()) {
+            throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers");
+        }
+        WebhookSigner signer = secret == null ? null : new WebhookSigner(secret);
+        if (signer == null) {
+            LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries are NOT signed");
+        }
+        Clock clock = Clock.systemUTC();
+        bind(context, "outboundWebhook", new OutboundWebhook(url, source, signer,
+                new DeliveryPayload(Json.MAPPER, new MarkdownPlainText(), clock), clock));
+        bind(context, "deliveryFailures", new DeliveryFailures(new RetryPolicy(RetryPolicy.DEFAULT_BASE,
+                RetryPolicy.DEFAULT_MULTIPLIER, RetryPolicy.DEFAULT_JITTER, RetryPolicy.DEFAULT_MAX_DELAY,
+                Duration.ofMillis(retryAfterMinMs), Duration.ofMillis(retryAfterMaxMs))));
+        SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
+        bind(context, "deliverySchedule", new DeliverySchedule(RetrySchedule.parse(schedule), sqs, deliveriesQueue));
+
+        // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself
+        HttpComponent http = context.getComponent("http", HttpComponent.class);
+        long perCall = RetrySchedule.parseDuration(timeout).toMillis();
+        http.setAutomaticRetriesDisabled(true);
+        http.setFollowRedirects(false);
+        http.setRedirectHandlingDisabled(true);
+        http.setConnectTimeout(Math.min(10_000, perCall));
+        http.setResponseTimeout(perCall);
+        http.setSoTimeout(perCall);
+        http.setConnectionRequestTimeout(perCall);
+    }
+
+    private static <T> void bind(CamelContext context, String name, T bean) {
+        context.getRegistry().bind(name, bean);
+    }
+}

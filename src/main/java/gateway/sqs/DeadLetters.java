@@ -1,0 +1,80 @@
+package gateway.sqs;
+
+import java.time.Clock;
+import java.util.Map;
+
+import gateway.intake.RequestQueueMessage;
+import gateway.json.Timestamps;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * Prepares a message for its dead-letter queue: the body stays as it was received, and message
+ * attributes record why it failed, where, how often it was tried and when, so that an operator can
+ * read the DLQ and redrive it.
+ */
+public class DeadLetters {
+
+    public static final String REASON = "failure_reason";
+    public static final String STAGE = "failed_stage";
+    public static final String ATTEMPTS = "attempts";
+    public static final String FAILED_AT = "failed_at";
+    public static final String HTTP_STATUS = "http_status";
+    public static final String RECEIPT_HANDLE = "CamelAwsSqsReceiptHandle";
+    /** Exchange property holding the receive count once the SQS headers are cleared. */
+    public static final String RECEIVE_COUNT = "sqs_receive_count";
+    private static final int MAX_REASON_CHARS = 512;
+
+    private final Clock clock;
+
+    public DeadLetters(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Called from a route's error handler: the caught exception's message is the reason. */
+    public void annotate(Exchange exchange) {
+        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+        String reason = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        Integer status = exchange.getProperty(HTTP_STATUS, Integer.class);
+        Message message = exchange.getMessage();
+        String trackingId = exchange.getProperty("tracking_id", String.class);
+        int attempts = receiveCount(exchange);
+        message.removeHeaders("*", RECEIPT_HANDLE);
+        message.setHeader(REASON, RequestQueueMessage.attributeValue(bounded(reason)));
+        message.setHeader(STAGE, exchange.getFromRouteId());
+        message.setHeader(ATTEMPTS, Integer.toString(attempts));
+        message.setHeader(FAILED_AT, Timestamps.now(clock));
+        if (trackingId != null) {
+            message.setHeader("tracking_id", trackingId);
+        }
+        if (status != null) {
+            message.setHeader(HTTP_STATUS, status.toString());
+        }
+    }
+
+    /** How many times SQS has handed out this message ({@code ApproximateReceiveCount}), 1 if unknown. */
+    public static int receiveCount(Exchange exchange) {
+        Integer known = exchange.getProperty(RECEIVE_COUNT, Integer.class);
+        if (known != null) {
+            return known;
+        }
+        Map<?, ?> attributes = exchange.getMessage().getHeader("CamelAwsSqsAttributes", Map.class);
+        if (attributes != null) {
+            for (Map.Entry<?, ?> e : attributes.entrySet()) {
+                if (String.valueOf(e.getKey()).equalsIgnoreCase("ApproximateReceiveCount")) {
+                    try {
+                        return Integer.parseInt(String.valueOf(e.getValue()));
+                    } catch (NumberFormatException ignored) {
+                        return 1;
+                    }
+                }
+            }
+        }
+        return 1;
+    }
+
+    private static String bounded(String reason) {
+        String oneLine = reason.replaceAll("[\\r\\n]+", " ");
+        return oneLine.length() <= MAX_REASON_CHARS ? oneLine : oneLine.substring(0, MAX_REASON_CHARS) + "…";
+    }
+}

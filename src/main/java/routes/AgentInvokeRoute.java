@@ -1,0 +1,87 @@
+package routes;
+
+import gateway.agent.PermanentAgentException;
+import gateway.agent.RetryableAgentException;
+import gateway.answer.MalformedMessageException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Requests queue → Bedrock Agent → deliveries queue. The answer (or, for a permanent agent error, a
+ * failure result so the caller is told) is written to the deliveries queue before the request message
+ * is deleted, so a crash never loses a paid answer. Transient agent errors are retried here first;
+ * when those retries are spent the message stays on the queue: SQS hands it out again later and moves
+ * it to the requests DLQ after {@code MAX_RECEIVE_COUNT} receives.
+ */
+public class AgentInvokeRoute extends RouteBuilder {
+
+    static final String REQUESTS = "aws2-sqs:{{gateway.queue.requests}}";
+    static final String DELETE_REQUEST = REQUESTS + "?operation=deleteMessage";
+
+    @Override
+    public void configure() {
+        from(REQUESTS
+                + "?deleteAfterRead=false"
+                + "&waitTimeSeconds={{gateway.sqs.wait-time-seconds}}"
+                + "&visibilityTimeout={{gateway.sqs.consumer-visibility-seconds}}"
+                + "&extendMessageVisibility=true"
+                + "&messageAttributeNames=All&attributeNames=All"
+                + "&maxMessagesPerPoll={{gateway.agent.max-messages-per-poll}}"
+                + "&concurrentConsumers={{gateway.agent.consumers}}"
+                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}")
+            .routeId("agent-invoke")
+            // at most AGENT_MAX_IN_FLIGHT requests held by this instance; when full the consumer stops
+            // polling and the rest stay on the queue for other replicas
+            .routePolicyRef("agentInFlightLimit")
+
+            // a message that can never be processed: to the requests DLQ at once, with the reason
+            .onException(MalformedMessageException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Unprocessable request message dead-lettered: ${exception.message}")
+                .bean("deadLetters", "annotate")
+                .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("dead-letter-request")
+                .to(DELETE_REQUEST).id("delete-dead-request")
+            .end()
+
+            // throttling, 5xx, dependency failures, timeouts, broken streams: retry here
+            // ({{gateway.agent.retry.max}} times, 2 s / 4 s / 8 s with jitter); then leave the message
+            // on the queue for SQS to hand out again (and dead-letter after MAX_RECEIVE_COUNT)
+            .onException(RetryableAgentException.class)
+                .maximumRedeliveries("{{gateway.agent.retry.max}}")
+                .redeliveryDelay("{{gateway.agent.retry.delay-ms}}")
+                .useExponentialBackOff().backOffMultiplier(2)
+                .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.agent.retry.jitter}}")
+                .asyncDelayedRedelivery()
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logExhausted(false)
+                .handled(false)
+                .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
+            .end()
+
+            // validation, access denied, not found: never retried; the caller gets a failure webhook
+            .onException(PermanentAgentException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Agent refused the request: ${exception.message}")
+                .setBody(method("deliveryMessages", "failed"))
+                .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-failure")
+                .to(DELETE_REQUEST).id("delete-failed-request")
+            .end()
+
+            .setBody(method("requestMessageReader", "read"))
+            .log("Asking the agent")
+            .setBody(method("promptBuilder", "build"))
+            .to("bedrock-agent:{{gateway.agent.id}}"
+                    + "?aliasId={{gateway.agent.alias-id}}"
+                    + "&endpointOverride={{gateway.agent.endpoint}}"
+                    + "&anonymousCredentials={{gateway.agent.anonymous-credentials}}"
+                    + "&timeout={{gateway.agent.timeout}}"
+                    + "&enableTrace={{gateway.agent.enable-trace}}"
+                    + "&maxAnswerBytes={{gateway.agent.max-answer-bytes}}"
+                    + "&maxConcurrency={{gateway.agent.max-in-flight}}").id("invoke-agent")
+            .log("Agent answered in ${header.CamelBedrockAgentDurationMillis} ms")
+            .setBody(method("deliveryMessages", "answered"))
+            .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-answer")
+            // only now, with the answer safe on the deliveries queue, is the request deleted
+            .to(DELETE_REQUEST).id("delete-request");
+    }
+}

@@ -1,0 +1,85 @@
+package routes;
+
+import java.io.IOException;
+
+import gateway.answer.MalformedMessageException;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
+
+/**
+ * Deliveries queue → the caller's webhook: the seed-compatible payload, signed, POSTed. Any 2xx is
+ * success. 408, 429, 5xx, timeouts and connection errors are retried here first ({@code Retry-After}
+ * honoured), then on the long schedule carried by SQS, then dead-lettered. Other 4xx (and 3xx: no
+ * redirects are followed) go to the DLQ at once.
+ */
+public class WebhookDeliverRoute extends RouteBuilder {
+
+    static final String DELIVERIES = "aws2-sqs:{{gateway.queue.deliveries}}";
+    static final String DELETE_DELIVERY = DELIVERIES + "?operation=deleteMessage";
+    static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries}}-dlq";
+
+    @Override
+    public void configure() {
+        from(DELIVERIES
+                + "?deleteAfterRead=false"
+                + "&waitTimeSeconds={{gateway.sqs.wait-time-seconds}}"
+                + "&visibilityTimeout={{gateway.sqs.consumer-visibility-seconds}}"
+                + "&extendMessageVisibility=true"
+                + "&messageAttributeNames=All&attributeNames=All"
+                + "&maxMessagesPerPoll=10"
+                + "&concurrentConsumers={{gateway.delivery.consumers}}"
+                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}")
+            .routeId("webhook-deliver")
+
+            // a message that can never be delivered: to the deliveries DLQ at once, with the reason
+            .onException(MalformedMessageException.class)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Unreadable delivery message dead-lettered: ${exception.message}")
+                .bean("deadLetters", "annotate")
+                .to(DELIVERIES_DLQ).id("dead-letter-unreadable-delivery")
+                .to(DELETE_DELIVERY).id("delete-unreadable-delivery")
+            .end()
+
+            // 408, 429, 5xx, timeouts, connection errors: retry here ({{gateway.delivery.retry.max}} times,
+            // 2 s / 4 s / 8 s ±20%, or the receiver's Retry-After), then the long schedule, then the DLQ
+            .onException(HttpOperationFailedException.class, IOException.class)
+                .onWhen(method("deliveryFailures", "isRetryable"))
+                .maximumRedeliveries("{{gateway.delivery.retry.max}}")
+                .redeliveryDelay("{{gateway.delivery.retry.delay-ms}}")
+                .useExponentialBackOff().backOffMultiplier(2)
+                .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.delivery.retry.jitter}}")
+                .maximumRedeliveryDelay("{{gateway.delivery.retry.max-delay-ms}}")
+                .onExceptionOccurredRef("deliveryFailures")
+                .asyncDelayedRedelivery()
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logExhausted(false)
+                .handled(true)
+                .choice()
+                    .when(method("deliverySchedule", "hasNextAttempt"))
+                        .bean("deliverySchedule", "defer").id("defer-delivery")
+                        .log(LoggingLevel.WARN, "Delivery failed (${exception.message}); next attempt in ${exchangeProperty.next_attempt_in}")
+                    .otherwise()
+                        .log(LoggingLevel.ERROR, "Delivery failed on every attempt, dead-lettered: ${exception.message}")
+                        .bean("deadLetters", "annotate")
+                        .to(DELIVERIES_DLQ).id("dead-letter-undeliverable")
+                        .to(DELETE_DELIVERY).id("delete-undeliverable")
+                .end()
+            .end()
+
+            // any other status (4xx, 3xx): the receiver refuses it; to the DLQ at once with the status
+            .onException(HttpOperationFailedException.class)
+                .handled(true)
+                .setProperty("http_status", simple("${exception.statusCode}"))
+                .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
+                .bean("deadLetters", "annotate")
+                .to(DELIVERIES_DLQ).id("dead-letter-refused")
+                .to(DELETE_DELIVERY).id("delete-refused")
+            .end()
+
+            .setBody(method("outboundWebhook", "prepare"))
+            .to("http://webhook-receiver?throwExceptionOnFailure=true&followRedirects=false").id("post-webhook")
+            .log("Delivered ${exchangeProperty.webhook_id} (HTTP ${header.CamelHttpResponseCode})")
+            .to(DELETE_DELIVERY).id("delete-delivery");
+    }
+}
