@@ -62,14 +62,14 @@ public class AgentInvokeRoute extends RouteBuilder {
             .onException(PermanentAgentException.class)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent refused the request: ${exception.message}")
-                .setBody(method("deliveryMessages", "failed"))
+                .bean("deliveryMessages", "failed")
                 .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-failure")
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
 
-            .setBody(method("requestMessageReader", "read"))
+            .bean("requestMessageReader", "read")
             .log("Asking the agent")
-            .setBody(method("promptBuilder", "build"))
+            .bean("promptBuilder", "build")
             .to("bedrock-agent:{{gateway.agent.id}}"
                     + "?aliasId={{gateway.agent.alias-id}}"
                     + "&endpointOverride={{gateway.agent.endpoint}}"
@@ -79,7 +79,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                     + "&maxAnswerBytes={{gateway.agent.max-answer-bytes}}"
                     + "&maxConcurrency={{gateway.agent.max-in-flight}}").id("invoke-agent")
             .log("Agent answered in ${header.CamelBedrockAgentDurationMillis} ms")
-            .setBody(method("deliveryMessages", "answered"))
+            .bean("deliveryMessages", "answered")
             .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");

@@ -77,7 +77,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .to(DELETE_DELIVERY).id("delete-refused")
             .end()
 
-            .setBody(method("outboundWebhook", "prepare"))
+            .bean("outboundWebhook", "prepare")
             .to("http://webhook-receiver?throwExceptionOnFailure=true&followRedirects=false").id("post-webhook")
             .log("Delivered ${exchangeProperty.webhook_id} (HTTP ${header.CamelHttpResponseCode})")
             .to(DELETE_DELIVERY).id("delete-delivery");

@@ -1,0 +1,115 @@
+package gateway.admin;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.delivery.LocalReceiver;
+import gateway.json.Json;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's endpoints on the management port (never the public one):
+ * <ul>
+ *   <li>{@code GET /admin/dlq/{requests|deliveries}?max=N} lists dead letters;</li>
+ *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back;</li>
+ *   <li>{@code GET /observe/receiver} (dev, local receiver only) the latest deliveries.</li>
+ * </ul>
+ * Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}.
+ */
+public final class ManagementEndpoints {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementEndpoints.class);
+    private static final int MAX_LIST = 500;
+
+    private final DeadLetterAdmin admin;
+    private final String adminToken;
+    private final boolean openWithoutToken;
+
+    public ManagementEndpoints(DeadLetterAdmin admin, String adminToken, boolean openWithoutToken) {
+        this.admin = admin;
+        this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.trim();
+        this.openWithoutToken = openWithoutToken;
+    }
+
+    public void mount(Router router, Supplier<LocalReceiver> receiver) {
+        router.route(HttpMethod.GET, "/admin/dlq/:queue").blockingHandler(ctx -> guarded(ctx, () ->
+                admin.list(ctx.pathParam("queue"), bounded(ctx.queryParams().get("max")))));
+        router.route(HttpMethod.POST, "/admin/dlq/:queue/redrive").blockingHandler(ctx -> guarded(ctx, () -> {
+            ObjectNode result = admin.redrive(ctx.pathParam("queue"), ctx.queryParams().get("message_id"),
+                    bounded(ctx.queryParams().get("max")));
+            LOG.warn("Operator redrove {} message(s) from the {} dead-letter queue", result.get("redriven"),
+                    ctx.pathParam("queue"));
+            return result;
+        }));
+        router.route(HttpMethod.GET, "/observe/receiver").handler(ctx -> {
+            LocalReceiver local = receiver.get();
+            if (local == null) {
+                json(ctx, 404, error("no local receiver: WEBHOOK_URL is set"));
+            } else if ("application/json".equals(ctx.request().getHeader("Accept"))) {
+                ctx.response().putHeader("Content-Type", "application/json").end(local.deliveriesJson());
+            } else {
+                ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(local.html());
+            }
+        });
+    }
+
+    private void guarded(RoutingContext ctx, Supplier<ObjectNode> action) {
+        if (!authorised(ctx.request().getHeader("Authorization"))) {
+            json(ctx, adminToken == null ? 403 : 401, error(adminToken == null
+                    ? "admin operations are disabled: set ADMIN_TOKEN" : "missing or wrong admin token"));
+            return;
+        }
+        if (!admin.knows(ctx.pathParam("queue"))) {
+            json(ctx, 404, error("unknown queue: use requests or deliveries"));
+            return;
+        }
+        try {
+            json(ctx, 200, action.get());
+        } catch (RuntimeException e) {
+            LOG.error("Admin operation failed", e);
+            json(ctx, 503, error("queue service unavailable"));
+        }
+    }
+
+    boolean authorised(String authorization) {
+        if (adminToken == null) {
+            return openWithoutToken;
+        }
+        String presented = authorization != null && authorization.startsWith("Bearer ")
+                ? authorization.substring("Bearer ".length()).trim() : "";
+        return MessageDigest.isEqual(sha256(presented), sha256(adminToken));
+    }
+
+    private static byte[] sha256(String value) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int bounded(String max) {
+        try {
+            return max == null ? 100 : Math.max(1, Math.min(MAX_LIST, Integer.parseInt(max)));
+        } catch (NumberFormatException e) {
+            return 100;
+        }
+    }
+
+    private static ObjectNode error(String message) {
+        ObjectNode body = Json.object();
+        body.put("success", false);
+        body.put("error", message);
+        return body;
+    }
+
+    private static void json(RoutingContext ctx, int status, ObjectNode body) {
+        ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+}

@@ -1,0 +1,51 @@
+package gateway.config;
+
+import java.util.Map;
+
+import gateway.admin.DeadLetterAdmin;
+import gateway.admin.ManagementEndpoints;
+import gateway.delivery.LocalReceiver;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.main.ManagementHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** The operator's endpoints (dead letters, the dev receiver page) on the management port. */
+public class AdminConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminConfiguration.class);
+
+    @PropertyInject(value = "gateway.admin.token", defaultValue = "")
+    private String adminToken;
+    @PropertyInject("gateway.admin.open-without-token")
+    private boolean openWithoutToken;
+    @PropertyInject("gateway.queue.requests")
+    private String requestsQueue;
+    @PropertyInject("gateway.queue.deliveries")
+    private String deliveriesQueue;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
+        DeadLetterAdmin admin = new DeadLetterAdmin(sqs, Map.of("requests", requestsQueue, "deliveries", deliveriesQueue));
+        ManagementEndpoints endpoints = new ManagementEndpoints(admin, adminToken, openWithoutToken);
+        if (adminToken.isBlank()) {
+            LOG.warn(openWithoutToken ? "No ADMIN_TOKEN: dead-letter admin endpoints are OPEN (dev profile)"
+                    : "No ADMIN_TOKEN: dead-letter admin endpoints are disabled");
+        }
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
+                ManagementHttpServer server = ctx.hasService(ManagementHttpServer.class);
+                if (server != null && server.getRouter() != null) {
+                    endpoints.mount(server.getRouter(),
+                            () -> ctx.getRegistry().lookupByNameAndType("localReceiver", LocalReceiver.class));
+                }
+            }
+        });
+    }
+}

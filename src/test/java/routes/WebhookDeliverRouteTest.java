@@ -1,0 +1,204 @@
+package routes;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import gateway.delivery.LocalReceiver;
+import gateway.json.Json;
+import gateway.testing.GatewayTestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole flow on the real app: POST /webhook → agent emulator → signed delivery to a real HTTP
+ * receiver, with the retry rules, the long schedule and the dead-letter queue.
+ */
+class WebhookDeliverRouteTest {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    static LocalReceiver receiver;
+    static GatewayTestApp app;
+    static String deliveries;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = LocalReceiver.startOnRandomPort(SECRET);
+        app = GatewayTestApp.start(Map.of(
+                "gateway.webhook.url", receiver.url(),
+                "gateway.webhook.signing-secret", SECRET));
+        deliveries = app.property("gateway.queue.deliveries");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        receiver.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        receiver.start();
+        receiver.clear();
+        app.drain(deliveries + "-dlq");
+    }
+
+    @Test
+    void answerArrivesSignedWithEveryPayloadField() throws Exception {
+        String trackingId = post("What deals are closing this quarter?");
+        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+
+        assertThat(delivery.header("Content-Type")).isEqualTo("application/json");
+        assertThat(delivery.header("X-Webhook-Source")).isEqualTo("revops-ai-framework");
+        assertThat(delivery.header("X-Tracking-ID")).isEqualTo(trackingId);
+        assertThat(delivery.webhookId()).isEqualTo("msg_" + trackingId);
+        assertThat(independentlyVerified(delivery)).isTrue();
+        assertThat(delivery.headers().keySet()).noneMatch(h -> h.equalsIgnoreCase("message_type")
+                || h.equalsIgnoreCase("senderid") || h.toLowerCase().startsWith("camel")
+                || h.toLowerCase().startsWith("approximate"));
+
+        JsonNode payload = delivery.payload();
+        assertThat(payload.fieldNames()).toIterable().contains("type", "status", "tracking_id", "source_system",
+                "source_process", "original_query", "ai_response", "webhook_metadata");
+        assertThat(payload.get("type").asText()).isEqualTo("query.answered");
+        assertThat(payload.get("status").asText()).isEqualTo("answered");
+        assertThat(payload.get("tracking_id").asText()).isEqualTo(trackingId);
+        assertThat(payload.get("source_system").asText()).isEqualTo("crm");
+        assertThat(payload.get("source_process").asText()).isEqualTo("quarterly_review");
+        assertThat(payload.get("original_query").asText()).isEqualTo("What deals are closing this quarter?");
+        JsonNode ai = payload.get("ai_response");
+        assertThat(ai.get("response").asText()).contains("**Negotiation**");
+        assertThat(ai.get("response_plain").asText())
+                .contains("deal_stage", "close_date", "$1.2M * 2", "- Forecast:", "the pipeline report",
+                        "SELECT deal_stage, close_date FROM deals");
+        assertThat(ai.get("session_id").asText()).isEqualTo(trackingId);
+        assertThat(Instant.parse(ai.get("timestamp").asText().replace("+00:00", "Z"))).isNotNull();
+        assertThat(payload.get("webhook_metadata").get("delivered_at").asText()).isNotBlank();
+        assertThat(payload.get("webhook_metadata").has("webhook_url")).as("the URL is not echoed").isFalse();
+        assertThat(payload.has("error")).isFalse();
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+    }
+
+    @Test
+    void failedQueryIsDeliveredToo() throws Exception {
+        String trackingId = post("[emulator:access-denied] Forbidden question");
+        JsonNode payload = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0).payload();
+        assertThat(payload.get("type").asText()).isEqualTo("query.failed");
+        assertThat(payload.get("status").asText()).isEqualTo("failed");
+        assertThat(payload.get("tracking_id").asText()).isEqualTo(trackingId);
+        assertThat(payload.get("error").get("code").asText()).isEqualTo("AccessDeniedException");
+        assertThat(payload.get("ai_response").get("response").isNull()).isTrue();
+    }
+
+    @Test
+    void serverErrorsAreRetriedWithTheSameWebhookIdAndValidSignatures() throws Exception {
+        receiver.respondWith(503, 503, 200);
+        post("Retry me");
+        List<LocalReceiver.Delivery> attempts = receiver.awaitDeliveries(3, Duration.ofSeconds(30));
+        assertThat(attempts).extracting(LocalReceiver.Delivery::webhookId).containsOnly(attempts.get(0).webhookId());
+        assertThat(attempts).allMatch(WebhookDeliverRouteTest::independentlyVerified);
+        // route retry delays are 100 ms then 200 ms (±20%) in tests
+        assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(75));
+        assertThat(gap(attempts, 1, 2)).isGreaterThanOrEqualTo(Duration.ofMillis(155));
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        assertThat(app.depth(deliveries + "-dlq")).isZero();
+        Thread.sleep(300);
+        assertThat(receiver.receivedCount()).isEqualTo(3);
+    }
+
+    @Test
+    void retryAfterIsHonoured() throws Exception {
+        receiver.respondWith(LocalReceiver.Response.status(429).retryAfter("2"), LocalReceiver.Response.status(200));
+        post("Slow down");
+        List<LocalReceiver.Delivery> attempts = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
+        assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+    }
+
+    @Test
+    void noContentCountsAsDelivered() throws Exception {
+        receiver.respondWith(204);
+        post("204 is fine");
+        receiver.awaitDeliveries(1, Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        Thread.sleep(1500);
+        assertThat(receiver.receivedCount()).isEqualTo(1);
+        assertThat(app.depth(deliveries + "-dlq")).isZero();
+    }
+
+    @Test
+    void clientErrorIsPermanentOneAttemptThenTheDlq() throws Exception {
+        receiver.respondWith(400);
+        String trackingId = post("Rejected by the receiver");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
+        Message dead = app.drain(deliveries + "-dlq").get(0);
+        assertThat(dead.messageAttributes().get("http_status").stringValue()).isEqualTo("400");
+        assertThat(dead.messageAttributes().get("tracking_id").stringValue()).isEqualTo(trackingId);
+        assertThat(dead.messageAttributes().get("failed_stage").stringValue()).isEqualTo("webhook-deliver");
+        assertThat(Json.MAPPER.readTree(dead.body()).get("tracking_id").asText()).isEqualTo(trackingId);
+        assertThat(receiver.receivedCount()).isEqualTo(1);
+        assertThat(app.depth(deliveries)).isZero();
+    }
+
+    @Test
+    void redirectIsNotFollowedAndIsPermanent() throws Exception {
+        receiver.respondWith(301);
+        post("Moved");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
+        assertThat(app.drain(deliveries + "-dlq").get(0).messageAttributes().get("http_status").stringValue())
+                .isEqualTo("301");
+        assertThat(receiver.receivedCount()).isEqualTo(1);
+    }
+
+    @Test
+    void receiverDownIsRetriedOnTheScheduleThenDeadLettered() throws Exception {
+        receiver.stop();
+        String trackingId = post("Nobody home");
+        // 4 attempts per receive (1 + 3 retries), schedule 1s,1s in tests: 3 receives, then the DLQ
+        await().atMost(Duration.ofSeconds(40)).until(() -> app.depth(deliveries + "-dlq") == 1);
+        Message dead = app.drain(deliveries + "-dlq").get(0);
+        assertThat(dead.messageAttributes().get("attempts").stringValue()).isEqualTo("3");
+        assertThat(dead.messageAttributes().get("failure_reason").stringValue()).containsIgnoringCase("connect");
+        assertThat(dead.messageAttributes().get("tracking_id").stringValue()).isEqualTo(trackingId);
+        assertThat(app.depth(deliveries)).isZero();
+    }
+
+    static boolean independentlyVerified(LocalReceiver.Delivery delivery) {
+        try {
+            byte[] key = Base64.getDecoder().decode(SECRET.substring("whsec_".length()));
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            String signed = delivery.header("webhook-id") + "." + delivery.header("webhook-timestamp") + "." + delivery.body();
+            String expected = "v1," + Base64.getEncoder().encodeToString(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+            long age = Math.abs(Instant.now().getEpochSecond() - Long.parseLong(delivery.header("webhook-timestamp")));
+            return List.of(delivery.header("webhook-signature").split(" ")).contains(expected) && age < 300;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static Duration gap(List<LocalReceiver.Delivery> attempts, int a, int b) {
+        return Duration.between(attempts.get(a).receivedAt(), attempts.get(b).receivedAt());
+    }
+
+    private String post(String query) throws Exception {
+        String body = Json.write(Json.object().put("query", query).put("timestamp", "2025-08-13T06:30:00Z")
+                .put("source_system", "crm").put("source_process", "quarterly_review"));
+        var response = app.postJson("/webhook", body);
+        assertThat(response.statusCode()).isEqualTo(202);
+        return Json.MAPPER.readTree(response.body()).get("tracking_id").asText();
+    }
+}
