@@ -1,0 +1,62 @@
+# syntax=docker/dockerfile:1
+# AI Webhook Gateway image: Maven build stage, then a slim Java 17 runtime.
+#   docker build -t ai-webhook-gateway:dev .
+#   docker run --rm -p 8080:8080 -p 9876:9876 -e CAMEL_MAIN_PROFILE=dev ai-webhook-gateway:dev
+# See k8s/README.md for the Kubernetes side (probes, graceful stop, read-only root filesystem).
+
+ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
+ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+
+# ---------------------------------------------------------------------------------------------
+# build stage
+# ---------------------------------------------------------------------------------------------
+FROM ${MAVEN_IMAGE} AS build
+WORKDIR /build
+
+# 1) dependencies and plugins, from the pom alone: this layer (and the BuildKit cache mount) is
+#    reused until pom.xml changes. Packaging the source-less project resolves exactly what the
+#    real build uses (dependency:go-offline resolves other AWS SDK versions than this pom manages).
+COPY pom.xml ./
+RUN --mount=type=cache,target=/root/.m2,id=ai-webhook-gateway-m2 \
+    mvn -B -Dmaven.test.skip=true package \
+ && rm -rf target
+
+# 2) the application itself. Tests run in CI (.ci/run), not in the image build.
+COPY src ./src
+RUN --mount=type=cache,target=/root/.m2,id=ai-webhook-gateway-m2 \
+    mvn -B -Dmaven.test.skip=true package \
+ && cp target/ai-webhook-gateway.jar /build/app.jar
+
+# ---------------------------------------------------------------------------------------------
+# runtime stage
+# ---------------------------------------------------------------------------------------------
+FROM ${RUNTIME_IMAGE}
+
+# a fixed numeric user (10001) so Kubernetes can verify runAsNonRoot without a name lookup
+RUN groupadd --system --gid 10001 gateway \
+ && useradd --system --uid 10001 --gid 10001 --home-dir /tmp --no-create-home \
+            --shell /usr/sbin/nologin gateway
+
+WORKDIR /app
+# owned by root and not writable by the app: the only writable path at run time is /tmp
+COPY --from=build --chown=root:root --chmod=0444 /build/app.jar /app/ai-webhook-gateway.jar
+
+# prod by default: real AWS, nothing embedded, fail fast on missing settings.
+# JVM sized from the container's memory limit; an OutOfMemoryError ends the process so the
+# orchestrator restarts it rather than leaving a half-working JVM. Operators may replace
+# JAVA_TOOL_OPTIONS wholesale (the k8s ConfigMap does not, by default).
+ENV CAMEL_MAIN_PROFILE=prod \
+    JAVA_TOOL_OPTIONS="-XX:MaxRAMPercentage=70.0 -XX:InitialRAMPercentage=50.0 -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData -Djava.io.tmpdir=/tmp -Dvertx.cacheDirBase=/tmp/vertx-cache -Duser.home=/tmp"
+
+# the root filesystem can be read-only: /tmp is the one writable location (an emptyDir in k8s,
+# or `docker run --read-only --tmpfs /tmp`)
+VOLUME ["/tmp"]
+
+USER 10001:10001
+
+# 8080: business traffic (POST /webhook); 9876: management (health, metrics)
+EXPOSE 8080 9876
+
+# exec form: java is PID 1 and receives SIGTERM directly, so Camel's graceful shutdown runs
+# (bounded by SHUTDOWN_TIMEOUT_SECONDS) before the container stops
+ENTRYPOINT ["java", "-jar", "/app/ai-webhook-gateway.jar"]

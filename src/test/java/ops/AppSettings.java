@@ -1,0 +1,103 @@
+package ops;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What the app itself says about its settings, read from its sources rather than restated in the
+ * ops tests: the environment variables it reads ({{env:NAME:default}} in application*.properties,
+ * ${env:NAME:-default} in log4j2.xml) and their defaults.
+ */
+final class AppSettings {
+
+    /** Variables the JVM or Camel Main read directly, not through a placeholder. */
+    static final Set<String> FIXED_NAMES = Set.of("CAMEL_MAIN_PROFILE", "JAVA_TOOL_OPTIONS", "JAVA_OPTS");
+
+    private static final Pattern PROPERTY_ENV = Pattern.compile("\\{\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}}");
+    private static final Pattern LOG4J_ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
+
+    static final Path ROOT = projectRoot();
+    static final Path RESOURCES = ROOT.resolve("src/main/resources");
+
+    private AppSettings() {
+    }
+
+    /** Every environment variable name the app reads. */
+    static Set<String> envNames() {
+        Set<String> names = new TreeSet<>(FIXED_NAMES);
+        for (Path file : propertyFiles()) {
+            Matcher m = PROPERTY_ENV.matcher(withoutComments(read(file)));
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        Path log4j = RESOURCES.resolve("log4j2.xml");
+        if (Files.exists(log4j)) {
+            Matcher m = LOG4J_ENV.matcher(read(log4j));
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+        }
+        return names;
+    }
+
+    /** The default application.properties gives NAME, if it reads NAME with a default. */
+    static Optional<String> defaultOf(String name) {
+        Matcher m = PROPERTY_ENV.matcher(withoutComments(read(RESOURCES.resolve("application.properties"))));
+        while (m.find()) {
+            if (m.group(1).equals(name) && m.group(2) != null) {
+                return Optional.of(m.group(2).trim());
+            }
+        }
+        return Optional.empty();
+    }
+
+    static String requiredDefault(String name) {
+        return defaultOf(name).orElseThrow(() -> new AssertionError(
+                "application.properties has no {{env:" + name + ":default}} placeholder"));
+    }
+
+    static List<Path> propertyFiles() {
+        try (Stream<Path> files = Files.list(RESOURCES)) {
+            return files.filter(p -> p.getFileName().toString().matches("application(-[\\w.-]+)?\\.properties"))
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Properties comments (lines starting with # or !) may show placeholders as examples. */
+    static String withoutComments(String properties) {
+        return properties.lines().filter(l -> !l.stripLeading().startsWith("#") && !l.stripLeading().startsWith("!"))
+                .reduce("", (a, b) -> a + b + "\n");
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Path projectRoot() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.exists(dir.resolve("pom.xml"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("no pom.xml above " + Path.of("").toAbsolutePath());
+        }
+        return dir;
+    }
+}
