@@ -30,6 +30,7 @@ import static org.awaitility.Awaitility.await;
 class WebhookDeliverRouteTest {
 
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    static final String ADMIN_TOKEN = "test-admin-token-1";
 
     static LocalReceiver receiver;
     static GatewayTestApp app;
@@ -40,7 +41,8 @@ class WebhookDeliverRouteTest {
         receiver = LocalReceiver.startOnRandomPort(SECRET);
         app = GatewayTestApp.start(Map.of(
                 "gateway.webhook.url", receiver.url(),
-                "gateway.webhook.signing-secret", SECRET));
+                "gateway.webhook.signing-secret", SECRET,
+                "gateway.admin.token", ADMIN_TOKEN));
         deliveries = app.property("gateway.queue.deliveries");
     }
 
@@ -174,6 +176,38 @@ class WebhookDeliverRouteTest {
         assertThat(dead.messageAttributes().get("failure_reason").stringValue()).containsIgnoringCase("connect");
         assertThat(dead.messageAttributes().get("tracking_id").stringValue()).isEqualTo(trackingId);
         assertThat(app.depth(deliveries)).isZero();
+    }
+
+    @Test
+    void deadLetterIsListedAndRedrivenThenDelivered() throws Exception {
+        receiver.respondWith(422);
+        String trackingId = post("Refused once, then accepted");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
+
+        var noToken = app.send(java.net.http.HttpRequest.newBuilder(app.managementUrl("/admin/dlq/deliveries")).GET().build());
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        var listed = app.send(admin("/admin/dlq/deliveries").GET().build());
+        assertThat(listed.statusCode()).isEqualTo(200);
+        JsonNode item = Json.MAPPER.readTree(listed.body()).get("messages").get(0);
+        assertThat(item.get("tracking_id").asText()).isEqualTo(trackingId);
+        assertThat(item.get("http_status").asText()).isEqualTo("422");
+        assertThat(item.get("stage").asText()).isEqualTo("webhook-deliver");
+        assertThat(item.get("reason").asText()).contains("422");
+        assertThat(app.depth(deliveries + "-dlq")).as("listing leaves it on the DLQ").isEqualTo(1);
+
+        var redriven = app.send(admin("/admin/dlq/deliveries/redrive?message_id=" + item.get("message_id").asText())
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(Json.MAPPER.readTree(redriven.body()).get("redriven").asInt()).isEqualTo(1);
+        List<LocalReceiver.Delivery> got = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
+        assertThat(got.get(1).trackingId()).isEqualTo(trackingId);
+        assertThat(got.get(1).webhookId()).isEqualTo(got.get(0).webhookId());
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        assertThat(app.depth(deliveries + "-dlq")).isZero();
+        assertThat(app.send(admin("/admin/dlq/nope").GET().build()).statusCode()).isEqualTo(404);
+    }
+
+    static java.net.http.HttpRequest.Builder admin(String path) {
+        return java.net.http.HttpRequest.newBuilder(app.managementUrl(path)).header("Authorization", "Bearer " + ADMIN_TOKEN);
     }
 
     static boolean independentlyVerified(LocalReceiver.Delivery delivery) {
