@@ -30,9 +30,11 @@ public class AgentInvokeRoute extends RouteBuilder {
                 + "&concurrentConsumers={{gateway.agent.consumers}}"
                 + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}")
             .routeId("agent-invoke")
+            .autoStartup("{{gateway.agent.stage-enabled}}")
             // at most AGENT_MAX_IN_FLIGHT requests held by this instance; when full the consumer stops
-            // polling and the rest stay on the queue for other replicas
-            .routePolicyRef("agentInFlightLimit")
+            // polling and the rest stay on the queue for other replicas. On shutdown, what is still
+            // unfinished after the grace period is made visible again at once for another replica.
+            .routePolicyRef("agentInFlightLimit,requestsReleaseOnShutdown")
 
             // a message that can never be processed: to the requests DLQ at once, with the reason
             .onException(MalformedMessageException.class)

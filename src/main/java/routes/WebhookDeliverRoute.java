@@ -31,6 +31,9 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 + "&concurrentConsumers={{gateway.delivery.consumers}}"
                 + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}")
             .routeId("webhook-deliver")
+            .autoStartup("{{gateway.delivery.stage-enabled}}")
+            // on shutdown, deliveries still unfinished after the grace period are released at once
+            .routePolicyRef("deliveriesReleaseOnShutdown")
 
             // a message that can never be delivered: to the deliveries DLQ at once, with the reason
             .onException(MalformedMessageException.class)

@@ -30,8 +30,8 @@ class AgentInvokeRouteTest {
 
     @BeforeAll
     static void start() throws Exception {
-        app = GatewayTestApp.start(Map.of("gateway.queue.max-receive-count", "2"));
-        app.stopRoute("webhook-deliver");
+        app = GatewayTestApp.start(Map.of("gateway.queue.max-receive-count", "2",
+                "gateway.delivery.stage-enabled", "false"));
         emulator = app.bean("agentEmulator", AgentEmulator.class);
         requests = app.property("gateway.queue.requests");
         deliveries = app.property("gateway.queue.deliveries");

@@ -23,8 +23,8 @@ class ExternalSqsEndpointTest {
         try (GatewayTestApp app = GatewayTestApp.start(Map.of(
                 "gateway.sqs.endpoint", external.endpoint().toString(),
                 "gateway.queue.requests", "ext-requests",
-                "gateway.queue.deliveries", "ext-deliveries"))) {
-            app.stopRoute("agent-invoke");
+                "gateway.queue.deliveries", "ext-deliveries",
+                "gateway.agent.stage-enabled", "false"))) {
             assertThat(app.queueUrl("ext-requests-dlq")).contains(":" + external.port() + "/");
             assertThat(app.postJson("/webhook", WebhookIntakeRouteTest.VALID).statusCode()).isEqualTo(202);
             List<Message> queued = app.drain("ext-requests");

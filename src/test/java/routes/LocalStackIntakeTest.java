@@ -28,8 +28,8 @@ class LocalStackIntakeTest {
     void requestIsQueuedOnLocalStack() throws Exception {
         try (GatewayTestApp app = GatewayTestApp.start(Map.of(
                 "gateway.sqs.endpoint", LOCALSTACK.getEndpointOverride(LocalStackContainer.Service.SQS).toString(),
-                "gateway.aws.region", LOCALSTACK.getRegion()))) {
-            app.stopRoute("agent-invoke");
+                "gateway.aws.region", LOCALSTACK.getRegion(),
+                "gateway.agent.stage-enabled", "false"))) {
             assertThat(app.postJson("/webhook", WebhookIntakeRouteTest.VALID).statusCode()).isEqualTo(202);
             List<Message> queued = app.drain(app.property("gateway.queue.requests"));
             assertThat(queued).hasSize(1);

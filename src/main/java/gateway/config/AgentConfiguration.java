@@ -8,6 +8,7 @@ import gateway.answer.DeliveryMessages;
 import gateway.answer.RequestMessageReader;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
+import gateway.sqs.ReleaseOnShutdown;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -16,6 +17,7 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The agent stage's beans: prompt, request reader, delivery messages, dead letters, the in-flight
@@ -33,6 +35,8 @@ public class AgentConfiguration implements CamelConfiguration {
     private long emulatorLatencyMs;
     @PropertyInject("gateway.agent.max-in-flight")
     private int maxInFlight;
+    @PropertyInject("gateway.queue.requests")
+    private String requestsQueue;
     @PropertyInject("gateway.sqs.max-message-bytes")
     private long maxMessageBytes;
 
@@ -68,6 +72,8 @@ public class AgentConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
+        SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
+        context.getRegistry().bind("requestsReleaseOnShutdown", new ReleaseOnShutdown(sqs, requestsQueue));
         if (emulatorEnabled) {
             AgentEmulator emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(emulatorLatencyMs));
             emulator.start(emulatorPort);

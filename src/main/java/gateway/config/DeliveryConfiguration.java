@@ -13,6 +13,7 @@ import gateway.delivery.RetrySchedule;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.render.MarkdownPlainText;
+import gateway.sqs.ReleaseOnShutdown;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -88,6 +89,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
                 RetryPolicy.DEFAULT_MULTIPLIER, RetryPolicy.DEFAULT_JITTER, RetryPolicy.DEFAULT_MAX_DELAY,
                 Duration.ofMillis(retryAfterMinMs), Duration.ofMillis(retryAfterMaxMs))));
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
+        bind(context, "deliveriesReleaseOnShutdown", new ReleaseOnShutdown(sqs, deliveriesQueue));
         bind(context, "deliverySchedule", new DeliverySchedule(RetrySchedule.parse(schedule), sqs, deliveriesQueue));
 
         // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself

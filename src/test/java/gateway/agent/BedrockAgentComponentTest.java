@@ -235,7 +235,7 @@ class BedrockAgentComponentTest {
         long start = System.nanoTime();
         for (int i = 0; i < calls; i++) {
             Exchange exchange = new DefaultExchange(context);
-            exchange.getMessage().setBody("Call " + i + " [emulator:latency=1000]");
+            exchange.getMessage().setBody("Call " + i + " [emulator:latency=4000]");
             boolean sync = direct.process(exchange, doneSync -> {
                 results.add(exchange);
                 done.countDown();
@@ -243,24 +243,22 @@ class BedrockAgentComponentTest {
             assertThat(sync).as("the caller thread is not held while the agent thinks").isFalse();
         }
         long submittedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-        assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
         long totalMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         int threadGrowth = threads.getPeakThreadCount() - threadsBefore;
-        System.out.printf("concurrency: %d calls of 1000 ms: submitted in %d ms, all answered in %d ms, peak in flight %d"
+        System.out.printf("concurrency: %d calls of 4000 ms: submitted in %d ms, all answered in %d ms, peak in flight %d"
                         + " (emulator %d), threads before %d, peak %d%n", calls, submittedMillis, totalMillis,
                 component().peakInFlight(), emulator.peakInFlight(), threadsBefore, threads.getPeakThreadCount());
 
-        // each call takes the agent's 1 s, none waits for another: nothing is queued behind a thread
+        // each call takes the agent's 4 s and none waits for another: they are in flight together,
+        // held by no thread (no wall-clock bound is asserted: these machines are shared and noisy)
         assertThat(results).hasSize(calls).allSatisfy(e -> {
             assertThat(e.getException()).isNull();
             assertThat(e.getMessage().getBody(String.class)).startsWith("# Pipeline answer");
-            assertThat(e.getMessage().getHeader(BedrockAgentConstants.DURATION_MILLIS, Long.class)).isBetween(1000L, 2500L);
+            assertThat(e.getMessage().getHeader(BedrockAgentConstants.DURATION_MILLIS, Long.class)).isGreaterThanOrEqualTo(4000L);
         });
-        assertThat(totalMillis).isBetween(1000L, submittedMillis + 2500L);
-        // submitting 200 calls takes ~0.3-0.5 s on an idle 2-CPU box, up to ~2.5 s on a loaded one;
-        // calls submitted first may finish before the last is sent, hence not always all 200 at once
-        assertThat(component().peakInFlight()).isGreaterThanOrEqualTo(Math.min(calls, (int) (calls * 1000 / Math.max(1, submittedMillis))));
-        assertThat(emulator.peakInFlight()).isGreaterThan(calls / 3);
+        assertThat(component().peakInFlight()).isGreaterThan(calls / 2);
+        assertThat(emulator.peakInFlight()).isGreaterThan(calls / 2);
         assertThat(threadGrowth).as("threads added for %d concurrent calls", calls).isLessThan(60);
         assertThat(component().inFlight()).isZero();
     }
@@ -273,7 +271,7 @@ class BedrockAgentComponentTest {
             exchange.getMessage().setBody("Warm up " + i);
             direct.process(exchange, doneSync -> done.countDown());
         }
-        assertThat(done.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(done.await(60, TimeUnit.SECONDS)).isTrue();
         component().gauge().resetPeak();
         emulator.resetCounters();
     }

@@ -1,0 +1,96 @@
+package routes;
+
+import java.time.Duration;
+import java.util.Map;
+
+import gateway.agent.AgentEmulator;
+import gateway.json.Json;
+import gateway.sqs.EmbeddedSqsServer;
+import gateway.testing.GatewayTestApp;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Shutdown with agent calls in flight, against an SQS that outlives the app: calls that finish within
+ * the grace period are completed; the rest are made visible again at once for another replica.
+ */
+class ShutdownTest {
+
+    EmbeddedSqsServer sqsServer;
+    SqsClient sqs;
+
+    @BeforeEach
+    void startSqs() {
+        sqsServer = new EmbeddedSqsServer(0);
+        sqsServer.start();
+        sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint())
+                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+                .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x"))
+                .build();
+    }
+
+    @AfterEach
+    void stopSqs() {
+        sqs.close();
+        sqsServer.stop();
+    }
+
+    @Test
+    void callsThatFinishWithinTheGracePeriodAreCompleted() throws Exception {
+        GatewayTestApp app = start("10", "false");
+        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
+        post(app, "[emulator:latency=2500] one");
+        post(app, "[emulator:latency=2500] two");
+        await().atMost(Duration.ofSeconds(15)).until(() -> emulator.inFlight() == 2);
+        app.close();
+        assertThat(visible("webhook-requests") + invisible("webhook-requests")).isZero();
+        assertThat(visible("webhook-deliveries")).isEqualTo(2);
+    }
+
+    @Test
+    void callsStillRunningAfterTheGracePeriodAreReleasedAtOnce() throws Exception {
+        GatewayTestApp app = start("1", "true");
+        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
+        post(app, "[emulator:latency=30000] slow one");
+        post(app, "[emulator:latency=30000] slow two");
+        await().atMost(Duration.ofSeconds(15)).until(() -> emulator.inFlight() == 2);
+        app.close();
+        // visible again now, not after the consumer's visibility lease (4 s in tests, 30 s by default)
+        assertThat(visible("webhook-requests")).isEqualTo(2);
+        assertThat(visible("webhook-deliveries")).isZero();
+    }
+
+    private GatewayTestApp start(String graceSeconds, String deliveryStage) throws Exception {
+        return GatewayTestApp.start(Map.of(
+                "gateway.delivery.stage-enabled", deliveryStage,
+                "gateway.sqs.endpoint", sqsServer.endpoint().toString(),
+                "gateway.sqs.consumer-visibility-seconds", "20",
+                "camel.main.shutdownTimeout", graceSeconds));
+    }
+
+    private static void post(GatewayTestApp app, String query) throws Exception {
+        String body = Json.write(Json.object().put("query", query).put("timestamp", "2025-08-13T06:30:00Z")
+                .put("source_system", "tests").put("source_process", "shutdown"));
+        assertThat(app.postJson("/webhook", body).statusCode()).isEqualTo(202);
+    }
+
+    private int visible(String queue) {
+        return count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+    }
+
+    private int invisible(String queue) {
+        return count(queue, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    }
+
+    private int count(String queue, QueueAttributeName attribute) {
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        return Integer.parseInt(sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(attribute))
+                .attributes().get(attribute));
+    }
+}
