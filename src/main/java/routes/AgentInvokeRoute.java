@@ -1,5 +1,7 @@
 package routes;
 
+import gateway.agent.AgentErrors;
+import gateway.agent.BedrockAgentConstants;
 import gateway.agent.PermanentAgentException;
 import gateway.agent.RetryableAgentException;
 import gateway.answer.MalformedMessageException;
@@ -72,18 +74,37 @@ public class AgentInvokeRoute extends RouteBuilder {
             .bean("requestMessageReader", "read")
             .log("Asking the agent")
             .bean("promptBuilder", "build")
-            .to("bedrock-agent:{{gateway.agent.id}}"
-                    + "?aliasId={{gateway.agent.alias-id}}"
-                    + "&endpointOverride={{gateway.agent.endpoint}}"
-                    + "&anonymousCredentials={{gateway.agent.anonymous-credentials}}"
-                    + "&timeout={{gateway.agent.timeout}}"
-                    + "&enableTrace={{gateway.agent.enable-trace}}"
-                    + "&maxAnswerBytes={{gateway.agent.max-answer-bytes}}"
-                    + "&maxConcurrency={{gateway.agent.max-in-flight}}").id("invoke-agent")
+            .choice()
+                // AGENT_MODE=knowledge-base: answer from a knowledge base with Camel's own endpoint
+                .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))
+                    .to("direct:retrieve-and-generate").id("ask-knowledge-base")
+                .otherwise()
+                    .to("bedrock-agent:{{gateway.agent.id}}"
+                            + "?aliasId={{gateway.agent.alias-id}}"
+                            + "&endpointOverride={{gateway.agent.endpoint}}"
+                            + "&anonymousCredentials={{gateway.agent.anonymous-credentials}}"
+                            + "&timeout={{gateway.agent.timeout}}"
+                            + "&enableTrace={{gateway.agent.enable-trace}}"
+                            + "&maxAnswerBytes={{gateway.agent.max-answer-bytes}}"
+                            + "&maxConcurrency={{gateway.agent.max-in-flight}}").id("invoke-agent")
+            .end()
             .log("Agent answered in ${header.CamelBedrockAgentDurationMillis} ms")
             .bean("deliveryMessages", "answered")
             .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");
+
+        // knowledge-base mode: retrieveAndGenerate; its errors follow the agent's retry rules above
+        from("direct:retrieve-and-generate")
+            .routeId("knowledge-base-answer")
+            .errorHandler(noErrorHandler())
+            .doTry()
+                .to("aws-bedrock-agent-runtime:knowledge-base?operation=retrieveAndGenerate"
+                        + "&knowledgeBaseId={{gateway.agent.knowledge-base-id}}&modelId={{gateway.agent.model-id}}"
+                        + "&bedrockAgentRuntimeClient=#knowledgeBaseClient&lazyStartProducer=true").id("retrieve-and-generate")
+                .setHeader(BedrockAgentConstants.SESSION_ID, header("CamelAwsBedrockAgentRuntimeSessionId"))
+            .doCatch(Exception.class)
+                .bean(AgentErrors.class, "rethrow")
+            .end();
     }
 }

@@ -44,6 +44,15 @@ public final class AgentErrors {
     private AgentErrors() {
     }
 
+    /**
+     * Route helper: rethrows the failure the route caught as a {@link RetryableAgentException} or a
+     * {@link PermanentAgentException}, so other Bedrock calls (retrieveAndGenerate) follow the same rules.
+     */
+    public static void rethrow(org.apache.camel.Exchange exchange) {
+        Throwable caught = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        throw classify(caught == null ? new IllegalStateException("no failure recorded") : caught);
+    }
+
     /** Classifies a failure of an InvokeAgent call; unwraps {@link CompletionException} and {@link ExecutionException}. */
     public static AgentCallException classify(Throwable failure) {
         Throwable t = unwrap(failure);

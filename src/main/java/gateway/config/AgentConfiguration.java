@@ -1,11 +1,13 @@
 package gateway.config;
 
+import java.net.URI;
 import java.time.Clock;
 
 import gateway.agent.AgentEmulator;
 import gateway.agent.PromptBuilder;
 import gateway.answer.DeliveryMessages;
 import gateway.answer.RequestMessageReader;
+import gateway.delivery.RetrySchedule;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.ReleaseOnShutdown;
@@ -17,6 +19,12 @@ import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeClient;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -35,10 +43,38 @@ public class AgentConfiguration implements CamelConfiguration {
     private long emulatorLatencyMs;
     @PropertyInject("gateway.agent.max-in-flight")
     private int maxInFlight;
+    @PropertyInject("gateway.aws.region")
+    private String region;
+    @PropertyInject(value = "gateway.agent.endpoint", defaultValue = "")
+    private String endpoint;
+    @PropertyInject("gateway.agent.anonymous-credentials")
+    private boolean anonymousCredentials;
+    @PropertyInject("gateway.agent.timeout")
+    private String timeout;
     @PropertyInject("gateway.queue.requests")
     private String requestsQueue;
     @PropertyInject("gateway.sqs.max-message-bytes")
     private long maxMessageBytes;
+
+    /**
+     * The client of the knowledge-base mode ({@code AGENT_MODE=knowledge-base}): Camel's own
+     * {@code aws-bedrock-agent-runtime} endpoint answers with retrieveAndGenerate. SDK retries are off,
+     * as for the agent: the route decides.
+     */
+    @BindToRegistry("knowledgeBaseClient")
+    public BedrockAgentRuntimeClient knowledgeBaseClient() {
+        var builder = BedrockAgentRuntimeClient.builder()
+                .region(Region.of(region))
+                .credentialsProvider(anonymousCredentials
+                        ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
+                        : DefaultCredentialsProvider.builder().build())
+                .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
+                        .apiCallTimeout(RetrySchedule.parseDuration(timeout)));
+        if (!endpoint.isBlank()) {
+            builder.endpointOverride(URI.create(endpoint.trim()));
+        }
+        return builder.build();
+    }
 
     @BindToRegistry("promptBuilder")
     public PromptBuilder promptBuilder() {

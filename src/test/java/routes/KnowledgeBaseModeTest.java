@@ -1,0 +1,64 @@
+package routes;
+
+import java.time.Duration;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import gateway.agent.AgentEmulator;
+import gateway.delivery.LocalReceiver;
+import gateway.json.Json;
+import gateway.testing.GatewayTestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** AGENT_MODE=knowledge-base: Camel's aws-bedrock-agent-runtime endpoint (retrieveAndGenerate) against the emulator. */
+class KnowledgeBaseModeTest {
+
+    static LocalReceiver receiver;
+    static GatewayTestApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = LocalReceiver.startOnRandomPort(null);
+        app = GatewayTestApp.start(Map.of(
+                "gateway.agent.mode", "knowledge-base",
+                "gateway.agent.knowledge-base-id", "KBTEST0001",
+                "gateway.agent.model-id", "anthropic.claude-3-haiku-20240307-v1:0",
+                "gateway.webhook.url", receiver.url()));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        receiver.close();
+    }
+
+    @Test
+    void answersFromTheKnowledgeBaseAndFollowsTheSameRetryRules() throws Exception {
+        receiver.clear();
+        post("[emulator:throttle=1] What is our refund policy?");
+        JsonNode payload = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0).payload();
+        assertThat(payload.get("type").asText()).isEqualTo("query.answered");
+        assertThat(payload.get("ai_response").get("response").asText()).isNotBlank();
+        assertThat(payload.get("ai_response").get("response_plain").asText()).isNotBlank();
+        assertThat(app.bean("agentEmulator", AgentEmulator.class).totalCalls()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aRefusedQuestionIsAFailureWebhook() throws Exception {
+        receiver.clear();
+        post("[emulator:validation] refused");
+        JsonNode payload = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0).payload();
+        assertThat(payload.get("type").asText()).isEqualTo("query.failed");
+        assertThat(payload.get("error").get("code").asText()).isEqualTo("ValidationException");
+    }
+
+    private static void post(String query) throws Exception {
+        String body = Json.write(Json.object().put("query", query).put("timestamp", "2025-08-13T06:30:00Z")
+                .put("source_system", "tests").put("source_process", "kb"));
+        assertThat(app.postJson("/webhook", body).statusCode()).isEqualTo(202);
+    }
+}
