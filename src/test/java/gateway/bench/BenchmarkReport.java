@@ -46,7 +46,13 @@ final class BenchmarkReport {
     private final Instant started = Instant.now();
     private final double loadAverageAtStart = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
 
-    BenchmarkReport(Duration warmup, Duration window) {
+    private final java.util.Map<String, String> overrides;
+
+    private final int rounds;
+
+    BenchmarkReport(Duration warmup, Duration window, int rounds, java.util.Map<String, String> overrides) {
+        this.rounds = rounds;
+        this.overrides = overrides;
         this.warmup = warmup;
         this.window = window;
     }
@@ -62,8 +68,13 @@ final class BenchmarkReport {
     String table() {
         StringBuilder out = new StringBuilder();
         out.append(String.format(Locale.ROOT, "Intake benchmark: POST /webhook vs (a) bare SQS SendMessage, (b) no-op HTTP route;"
-                + " closed loop, %d s warm-up + %d s per run, %d cores%n", warmup.toSeconds(), window.toSeconds(),
+                + " closed loop,%n"
+                + "%.1f s warm-up + %.1f s measured per scenario and level, in %d interleaved slices; %d cores%n",
+                warmup.toMillis() / 1000.0, window.toMillis() / 1000.0, rounds,
                 Runtime.getRuntime().availableProcessors()));
+        if (!overrides.isEmpty()) {
+            out.append("app property overrides: ").append(overrides).append(System.lineSeparator());
+        }
         out.append(String.format(Locale.ROOT, "%7s | %-8s %9s %8s %8s %8s | %5s | %-9s%n",
                 "clients", "scenario", "req/s", "p50 ms", "p99 ms", "max ms", "fail", "cpu m/jvm"));
         for (Level level : levels) {
@@ -98,7 +109,9 @@ final class BenchmarkReport {
         machine.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
         ObjectNode settings = root.putObject("settings");
         settings.put("warmup_seconds", warmup.toMillis() / 1000.0);
-        settings.put("seconds_per_run", window.toMillis() / 1000.0);
+        settings.put("measured_seconds_per_scenario_and_level", window.toMillis() / 1000.0);
+        settings.put("interleaved_slices", rounds);
+        overrides.forEach(settings.putObject("app_overrides")::put);
         settings.put("model", "closed loop: each client sends, waits for the answer, sends again");
         ArrayNode levelsNode = root.putArray("levels");
         for (Level level : levels) {

@@ -23,10 +23,30 @@ public final class ClosedLoopLoad {
         boolean call() throws Exception;
     }
 
-    /** What one run measured. Latencies in milliseconds. */
+    /** What one run (or several merged) measured. Latencies in milliseconds. */
     public record Result(String scenario, int clients, long requests, long failures, long totalSucceeded,
                          double seconds, double rps, double p50Ms, double p90Ms, double p99Ms, double maxMs,
-                         String firstFailure, CpuSample.Usage cpu) {
+                         String firstFailure, CpuSample.Usage cpu, Histogram histogram) {
+
+        /** Both runs as one: requests and seconds added, latencies merged, CPU shares time-weighted. */
+        public Result merge(Result other) {
+            Histogram all = histogram.copy();
+            all.add(other.histogram);
+            double secs = seconds + other.seconds;
+            long reqs = requests + other.requests;
+            CpuSample.Usage mergedCpu = new CpuSample.Usage(
+                    (cpu.machine() * seconds + other.cpu.machine() * other.seconds) / secs,
+                    (cpu.thisJvm() * seconds + other.cpu.thisJvm() * other.seconds) / secs);
+            return of(scenario, clients, reqs, failures + other.failures, totalSucceeded + other.totalSucceeded, secs,
+                    firstFailure != null ? firstFailure : other.firstFailure, mergedCpu, all);
+        }
+
+        static Result of(String scenario, int clients, long requests, long failures, long succeeded, double seconds,
+                         String firstFailure, CpuSample.Usage cpu, Histogram h) {
+            return new Result(scenario, clients, requests, failures, succeeded, seconds, requests / seconds,
+                    ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
+                    ms(h.getMaxValue()), firstFailure, cpu, h);
+        }
     }
 
     private static final long HIGHEST_TRACKABLE_NANOS = TimeUnit.SECONDS.toNanos(120);
@@ -105,10 +125,8 @@ public final class ClosedLoopLoad {
         Histogram all = new Histogram(HIGHEST_TRACKABLE_NANOS, 3);
         histograms.forEach(all::add);
         double seconds = (end - begin) / 1e9;
-        long requests = measured.get();
-        return new Result(scenario, clients, requests, failures.get(), succeeded.get(), seconds, requests / seconds,
-                ms(all.getValueAtPercentile(50)), ms(all.getValueAtPercentile(90)),
-                ms(all.getValueAtPercentile(99)), ms(all.getMaxValue()), firstFailure.get(), cpu);
+        return Result.of(scenario, clients, measured.get(), failures.get(), succeeded.get(), seconds, firstFailure.get(),
+                cpu, all);
     }
 
     private static double ms(long nanos) {

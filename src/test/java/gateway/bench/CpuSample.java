@@ -13,6 +13,11 @@ record CpuSample(long nanoTime, long machineBusyJiffies, long machineTotalJiffie
 
     /** Fractions of all cores during an interval; machine values are NaN where /proc/stat is missing. */
     record Usage(double machine, double thisJvm) {
+        Usage {
+            machine = round(machine);
+            thisJvm = round(thisJvm);
+        }
+
         double other() {
             return Double.isNaN(machine) ? Double.NaN : Math.max(0, machine - thisJvm);
         }
@@ -50,7 +55,7 @@ record CpuSample(long nanoTime, long machineBusyJiffies, long machineTotalJiffie
             jvm = (double) (processCpuNanos - before.processCpuNanos)
                     / ((nanoTime - before.nanoTime) * (double) Runtime.getRuntime().availableProcessors());
         }
-        return new Usage(round(machine), round(jvm));
+        return new Usage(machine, jvm);
     }
 
     private static double round(double fraction) {
