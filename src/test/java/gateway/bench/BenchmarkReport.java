@@ -75,13 +75,13 @@ final class BenchmarkReport {
         if (!overrides.isEmpty()) {
             out.append("app property overrides: ").append(overrides).append(System.lineSeparator());
         }
-        out.append(String.format(Locale.ROOT, "%7s | %-8s %9s %8s %8s %8s | %5s | %-9s%n",
-                "clients", "scenario", "req/s", "p50 ms", "p99 ms", "max ms", "fail", "cpu m/jvm"));
+        out.append(String.format(Locale.ROOT, "%7s | %-8s %9s %8s %8s %8s | %5s | %-9s | %s%n",
+                "clients", "scenario", "req/s", "p50 ms", "p99 ms", "max ms", "fail", "cpu m/jvm", "jvm cpu ms/req"));
         for (Level level : levels) {
             for (Result r : List.of(level.gateway(), level.sqs(), level.noop())) {
-                out.append(String.format(Locale.ROOT, "%7d | %-8s %9.0f %8.2f %8.2f %8.1f | %5d | %.2f/%.2f%n",
+                out.append(String.format(Locale.ROOT, "%7d | %-8s %9.0f %8.2f %8.2f %8.1f | %5d | %.2f/%.2f | %.2f%n",
                         r.clients(), r.scenario(), r.rps(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.failures(),
-                        r.cpu().machine(), r.cpu().thisJvm()));
+                        r.cpu().machine(), r.cpu().thisJvm(), cpuMsPerRequest(r)));
             }
             out.append(String.format(Locale.ROOT, "%7s | gateway/sqs rps %.2f, gateway/noop rps %.2f, gateway/sqs p99 %.2f%n",
                     "", level.rpsRatioSqs(), level.rpsRatioNoop(), level.p99RatioSqs()));
@@ -91,7 +91,8 @@ final class BenchmarkReport {
                 GOAL_CLIENTS, level.rpsRatioSqs(), GOAL_MIN_RATIO, level.gateway().p99Ms(), GOAL_MAX_P99_MS,
                 goalMet(level) ? "MET" : "NOT MET")));
         out.append(String.format(Locale.ROOT, "cpu m/jvm: share of all cores busy on the machine / used by this JVM;"
-                + " load average %.2f at start, %.2f at end%n", loadAverageAtStart,
+                + " load average %.2f at start, %.2f at end;%n"
+                + "jvm cpu ms/req: CPU of this JVM (app + ElasticMQ + load driver) per answered request%n", loadAverageAtStart,
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         return out.toString();
     }
@@ -124,6 +125,7 @@ final class BenchmarkReport {
             putFraction(ratios, "gateway_rps_over_sqs_rps", level.rpsRatioSqs());
             putFraction(ratios, "gateway_rps_over_noop_rps", level.rpsRatioNoop());
             putFraction(ratios, "gateway_p99_over_sqs_p99", level.p99RatioSqs());
+            putFraction(ratios, "gateway_cpu_per_request_over_sqs", ratio(cpuMsPerRequest(level.gateway()), cpuMsPerRequest(level.sqs())));
             putFraction(ratios, "gateway_p50_over_sqs_p50", ratio(level.gateway().p50Ms(), level.sqs().p50Ms()));
         }
         goalLevel().ifPresent(level -> {
@@ -166,10 +168,17 @@ final class BenchmarkReport {
         putFraction(node, "cpu_machine", r.cpu().machine());
         putFraction(node, "cpu_this_jvm", r.cpu().thisJvm());
         putFraction(node, "cpu_other", r.cpu().other());
+        putFraction(node, "jvm_cpu_ms_per_request", cpuMsPerRequest(r));
         if (r.firstFailure() != null) {
             node.put("first_failure", r.firstFailure());
         }
         return node;
+    }
+
+    /** CPU time this JVM (app, ElasticMQ and load driver together) spent per answered request. */
+    static double cpuMsPerRequest(Result r) {
+        return r.requests() == 0 ? Double.NaN
+                : r.cpu().thisJvm() * Runtime.getRuntime().availableProcessors() * r.seconds() * 1000 / r.requests();
     }
 
     /** JSON has no NaN: an unknown figure is null. */
