@@ -1,0 +1,81 @@
+package gateway.metrics;
+
+import java.time.Duration;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * The gateway's own Prometheus metrics, named for the questions an operator asks: how many requests
+ * were accepted or rejected and why, how the agent calls go (outcome, error code, latency, in flight),
+ * how deliveries go (outcome, status class), what was dead-lettered, how deep the queues are.
+ */
+public class FlowMetrics {
+
+    private final MeterRegistry registry;
+
+    public FlowMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void requestAccepted() {
+        counter("gateway.requests", "Requests to POST /webhook by outcome and reason",
+                "outcome", "accepted", "reason", "queued").increment();
+    }
+
+    public void requestRejected(int status) {
+        counter("gateway.requests", "Requests to POST /webhook by outcome and reason",
+                "outcome", "rejected", "reason", reason(status)).increment();
+    }
+
+    public void agentCall(String outcome, String errorCode, Duration took) {
+        counter("gateway.agent.calls", "Agent calls by outcome and error code",
+                "outcome", outcome, "error_code", errorCode).increment();
+        Timer.builder("gateway.agent.call.duration").description("Agent call latency")
+                .tag("outcome", outcome)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(100)).maximumExpectedValue(Duration.ofMinutes(15))
+                .register(registry).record(took);
+    }
+
+    public void deliveryAttempt(String outcome, int status) {
+        counter("gateway.delivery.attempts", "Webhook delivery attempts by outcome and HTTP status class",
+                "outcome", outcome, "status_class", status <= 0 ? "none" : (status / 100) + "xx").increment();
+    }
+
+    public void delivered() {
+        counter("gateway.deliveries", "Deliveries that ended, by outcome", "outcome", "delivered").increment();
+    }
+
+    public void deadLettered(String stage) {
+        counter("gateway.dead.letters", "Messages the gateway moved to a dead-letter queue, by stage",
+                "stage", stage == null ? "unknown" : stage).increment();
+        if ("webhook-deliver".equals(stage)) {
+            counter("gateway.deliveries", "Deliveries that ended, by outcome", "outcome", "dead_lettered").increment();
+        }
+    }
+
+    private Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(tags).register(registry);
+    }
+
+    static String reason(int status) {
+        return switch (status) {
+            case 400 -> "invalid_request";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 405 -> "method_not_allowed";
+            case 409 -> "idempotency_conflict";
+            case 413 -> "too_large";
+            case 415 -> "unsupported_media_type";
+            case 429 -> "rate_limited";
+            case 503 -> "queue_unavailable";
+            default -> "http_" + status;
+        };
+    }
+}

@@ -1,0 +1,48 @@
+package routes;
+
+import java.time.Duration;
+import java.util.Map;
+
+import gateway.delivery.LocalReceiver;
+import gateway.json.Json;
+import gateway.testing.GatewayTestApp;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** The metrics move as the flow runs: requests, agent calls, deliveries, dead letters, queue depths. */
+class FlowMetricsTest {
+
+    @Test
+    void metricsTellTheStoryOfTheFlow() throws Exception {
+        try (LocalReceiver receiver = LocalReceiver.startOnRandomPort(null);
+             GatewayTestApp app = GatewayTestApp.start(Map.of("gateway.webhook.url", receiver.url(),
+                     "gateway.metrics.queue-sample-seconds", "1"))) {
+            String ok = Json.write(Json.object().put("query", "Pipeline?").put("timestamp", "2025-08-13T06:30:00Z")
+                    .put("source_system", "tests").put("source_process", "metrics"));
+            assertThat(app.postJson("/webhook", ok).statusCode()).isEqualTo(202);
+            assertThat(app.postJson("/webhook", "{bad").statusCode()).isEqualTo(400);
+            receiver.respondWith(400);
+            assertThat(app.postJson("/webhook", ok.replace("Pipeline?", "Refused by the receiver")).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.receivedCount() == 2);
+
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+                String metrics = app.get(app.managementUrl("/observe/metrics")).body();
+                assertThat(metrics)
+                        .contains("gateway_requests_total{outcome=\"accepted\",reason=\"queued\"} 2.0")
+                        .contains("gateway_requests_total{outcome=\"rejected\",reason=\"invalid_request\"} 1.0")
+                        .contains("gateway_agent_calls_total{error_code=\"none\",outcome=\"answered\"} 2.0")
+                        .contains("gateway_agent_call_duration_seconds_bucket")
+                        .contains("gateway_agent_calls_in_flight 0.0")
+                        .contains("gateway_delivery_attempts_total{outcome=\"delivered\",status_class=\"2xx\"} 1.0")
+                        .contains("gateway_delivery_attempts_total{outcome=\"rejected\",status_class=\"4xx\"} 1.0")
+                        .contains("gateway_dead_letters_total{stage=\"webhook-deliver\"} 1.0")
+                        .contains("gateway_deliveries_total{outcome=\"dead_lettered\"} 1.0")
+                        .contains("gateway_queue_messages{queue=\"webhook-deliveries-dlq\",state=\"visible\"} 1.0")
+                        .contains("gateway_queue_messages{queue=\"webhook-requests\",state=\"visible\"} 0.0")
+                        .contains("jvm_memory_used_bytes");
+            });
+        }
+    }
+}
