@@ -24,23 +24,23 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-    @PropertyInject(value = "gateway.security.api-keys", defaultValue = "")
+    @PropertyInject(value = "gateway.api-keys.secret", defaultValue = "")
     private String apiKeys;
-    @PropertyInject(value = "gateway.security.api-keys-file", defaultValue = "")
+    @PropertyInject(value = "gateway.api-keys.file", defaultValue = "")
     private String apiKeysFile;
-    @PropertyInject(value = "gateway.security.inbound-signing-secret", defaultValue = "")
+    @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
     private String inboundSecret;
-    @PropertyInject(value = "gateway.security.inbound-signing-secret-file", defaultValue = "")
+    @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
     private String inboundSecretFile;
-    @PropertyInject(value = "gateway.security.inbound-signing-caller", defaultValue = "signed")
+    @PropertyInject(value = "gateway.inbound-signing.caller", defaultValue = "signed")
     private String inboundCaller;
     @PropertyInject(value = "gateway.security.auth-disabled", defaultValue = "false")
     private boolean authDisabled;
-    @PropertyInject(value = "gateway.security.admin-token", defaultValue = "")
+    @PropertyInject(value = "gateway.admin.token", defaultValue = "")
     private String adminToken;
-    @PropertyInject(value = "gateway.security.admin-token-file", defaultValue = "")
+    @PropertyInject(value = "gateway.admin.token-file", defaultValue = "")
     private String adminTokenFile;
-    @PropertyInject(value = "gateway.security.admin-open-without-token", defaultValue = "false")
+    @PropertyInject(value = "gateway.admin.open-without-token", defaultValue = "false")
     private boolean adminOpenWithoutToken;
     @PropertyInject("gateway.rate-limit.per-minute")
     private int ratePerMinute;
@@ -49,7 +49,9 @@ public class SecurityConfiguration implements CamelConfiguration {
     @PropertyInject(value = "gateway.rate-limit.max-tracked", defaultValue = "100000")
     private long rateMaxTracked;
 
+    // memoised: camel-main may call a binding method more than once
     private RequestAuthenticator authenticator;
+    private RateLimiter limiter;
     private AdminAuthenticator admin;
 
     @BindToRegistry("requestAuthenticator")
@@ -67,8 +69,11 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     @BindToRegistry("rateLimiter")
     public RateLimiter rateLimiter() {
-        LOG.info("Rate limit: {} per minute, burst {}, per caller (per client IP when open)", ratePerMinute, rateBurst);
-        return new RateLimiter(ratePerMinute, rateBurst, rateMaxTracked, Ticker.systemTicker());
+        if (limiter == null) {
+            LOG.info("Rate limit: {} per minute, burst {}, per caller (per client IP when open)", ratePerMinute, rateBurst);
+            limiter = new RateLimiter(ratePerMinute, rateBurst, rateMaxTracked, Ticker.systemTicker());
+        }
+        return limiter;
     }
 
     @BindToRegistry("adminAuthenticator")
