@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import gateway.json.Json;
 import gateway.sqs.QueueProvisioner;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,16 +31,26 @@ class WebhookIntakeRouteTest {
 
     static GatewayTestApp app;
     static String requests;
+    static List<String> startupLog;
 
     @BeforeAll
     static void start() throws Exception {
-        app = GatewayTestApp.start();
+        try (LogCapture logs = LogCapture.start()) {
+            app = GatewayTestApp.start();
+            startupLog = logs.events();
+        }
         requests = app.property("gateway.queue.requests");
     }
 
     @AfterAll
     static void stop() {
         app.close();
+    }
+
+    @Test
+    void devProfileWithoutKeysRunsOpenAndSaysSo() {
+        assertThat(startupLog).anyMatch(line -> line.startsWith("WARN") && line.contains("Authentication is OFF"));
+        assertThat(startupLog).anyMatch(line -> line.startsWith("WARN") && line.contains("Admin operations are OPEN"));
     }
 
     @BeforeEach
