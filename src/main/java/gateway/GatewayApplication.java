@@ -21,8 +21,12 @@ public final class GatewayApplication {
 
     /** The application as {@code java -jar} runs it; tests start the same thing with overrides. */
     public static Main newMain() {
+        return newMain(System.getenv("CAMEL_MAIN_PROFILE"));
+    }
+
+    /** The application with the given profile ({@code dev} when blank), as tests start the prod profile. */
+    public static Main newMain(String profile) {
         Main main = new Main();
-        String profile = System.getenv("CAMEL_MAIN_PROFILE");
         main.configure().setProfile(profile == null || profile.isBlank() ? DEFAULT_PROFILE : profile.trim());
         return main;
     }

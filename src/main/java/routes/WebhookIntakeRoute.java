@@ -1,5 +1,7 @@
 package routes;
 
+import gateway.idempotency.IdempotencyKeys;
+import gateway.idempotency.IdempotencyStoreUnavailable;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
 import gateway.intake.RequestQueueMessage;
@@ -11,9 +13,11 @@ import org.apache.camel.builder.RouteBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * {@code POST /webhook}: read and validate the caller's JSON, put it on the requests queue, answer 202
- * with a tracking id. Bad input gets a JSON error with the right status and nothing is queued; a queue
- * that cannot be written gets 503 so the caller retries.
+ * {@code POST /webhook}: authenticate the caller, apply its rate limit, read and validate the JSON, check
+ * the Idempotency-Key, put the request on the requests queue, remember the key, answer 202 with a tracking
+ * id. Each refusal is an {@link IntakeRejection} answered with a JSON error and its status (401, 429, 400,
+ * 409, 413, 415) before anything is queued; a queue or key store that cannot be used gets 503 so the
+ * caller retries.
  */
 public class WebhookIntakeRoute extends RouteBuilder {
 
@@ -21,16 +25,27 @@ public class WebhookIntakeRoute extends RouteBuilder {
     public void configure() {
         from("platform-http:/webhook")
             .routeId("webhook-intake")
-            // bad input: 400 / 413 / 415 with the original's error body; nothing was queued
+            // refused input: the rejection's status and message as JSON; nothing was queued
             .onException(IntakeRejection.class)
                 .handled(true)
                 .log(LoggingLevel.INFO, "Rejected ${exchangeProperty.tracking_id}: ${exception.message}")
+                .bean("idempotencyKeys", "release")
                 .bean("intakeResponses", "rejected")
             .end()
-            // the queue cannot be written: 503, the caller may retry
+            // the idempotency-key store cannot be used: 503, the caller may retry
+            .onException(IdempotencyStoreUnavailable.class)
+                .handled(true)
+                .log(LoggingLevel.ERROR, "Idempotency store unavailable for ${exchangeProperty.tracking_id}: ${exception.message}")
+                .bean("idempotencyKeys", "release")
+                .bean("requestAuthenticator", "releaseReplayGuard")
+                .bean("intakeResponses", "unavailable")
+            .end()
+            // the queue cannot be written: 503, the caller may retry (with the same key and webhook-id)
             .onException(SdkException.class)
                 .handled(true)
                 .log(LoggingLevel.ERROR, "Queue unavailable for ${exchangeProperty.tracking_id}: ${exception.class.simpleName}")
+                .bean("idempotencyKeys", "release")
+                .bean("requestAuthenticator", "releaseReplayGuard")
                 .bean("intakeResponses", "unavailable")
             .end()
             .bean(TrackingIds.class, "assign")
@@ -43,18 +58,38 @@ public class WebhookIntakeRoute extends RouteBuilder {
                     .bean("intakeResponses", "methodNotAllowed")
                     .stop()
             .end()
+            // 1. who is calling: API key (Bearer or X-API-Key) or inbound signature -> 401; sets property caller
+            .bean("requestAuthenticator", "authenticate")
+            // 2. the caller's (or, when open, the client IP's) token bucket -> 429 + Retry-After
+            .bean("rateLimiter", "acquire")
+            // 3. the body: media type 415, size 413, UTF-8 and a JSON object 400
             .bean("jsonRequestBody", "read")
+            // 4. the original's rules 400, then depth and field count 400, query length 413
             .bean("webhookRequestValidator", "validate")
+            .bean("jsonLimits", "check")
             .setProperty("source_system", method(RequestQueueMessage.class, "sourceSystemAttribute"))
             .setProperty("queued_at", method(Timestamps.class, "nowUtc"))
+            // 5. Idempotency-Key: claim it, or answer a repeat with the first tracking id (409 for another body)
+            .bean("idempotencyKeys", "claim")
+            .choice()
+                .when(exchangeProperty(IdempotencyKeys.REPLAYED).isEqualTo(true))
+                    .log("Idempotent repeat of ${exchangeProperty.tracking_id}: nothing queued")
+                    .bean("intakeResponses", "replayed")
+                    .stop()
+            .end()
+            // 6. the queue
             .bean("requestQueueMessage", "build")
-            // the queue message carries exactly the original's three attributes, no HTTP headers
+            // the queue message carries the original's three attributes plus the caller, no HTTP headers
             .removeHeaders("*")
             .setHeader("message_type", constant(RequestQueueMessage.MESSAGE_TYPE))
             .setHeader("tracking_id", exchangeProperty("tracking_id"))
             .setHeader("source_system", exchangeProperty("source_system"))
+            .setHeader("caller", exchangeProperty("caller"))
             .to("aws2-sqs:{{gateway.queue.requests}}").id("enqueue-request")
-            .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system}")
+            .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system} for caller ${exchangeProperty.caller}")
+            // 7. the key now points at a queued request
+            .bean("idempotencyKeys", "remember")
+            // 8. 202
             .bean("intakeResponses", "accepted");
     }
 }

@@ -41,7 +41,7 @@ class WebhookDeliverRouteTest {
         receiver = LocalReceiver.startOnRandomPort(SECRET);
         app = GatewayTestApp.start(Map.of(
                 "gateway.webhook.url", receiver.url(),
-                "gateway.webhook.signing-secret", SECRET,
+                "gateway.webhook.signing.secret", SECRET,
                 "gateway.admin.token", ADMIN_TOKEN));
         deliveries = app.property("gateway.queue.deliveries");
     }

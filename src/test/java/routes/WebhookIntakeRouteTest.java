@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import gateway.json.Json;
 import gateway.sqs.QueueProvisioner;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -31,17 +32,27 @@ class WebhookIntakeRouteTest {
 
     static GatewayTestApp app;
     static String requests;
+    static List<String> startupLog;
 
     @BeforeAll
     static void start() throws Exception {
-        // without the agent stage, so that what the intake queued stays on the queue to be read
-        app = GatewayTestApp.start(Map.of("gateway.agent.stage-enabled", "false"));
+        try (LogCapture logs = LogCapture.start()) {
+            // without the agent stage, so that what the intake queued stays on the queue to be read
+            app = GatewayTestApp.start(Map.of("gateway.agent.stage-enabled", "false"));
+            startupLog = logs.events();
+        }
         requests = app.property("gateway.queue.requests");
     }
 
     @AfterAll
     static void stop() {
         app.close();
+    }
+
+    @Test
+    void devProfileWithoutKeysRunsOpenAndSaysSo() {
+        assertThat(startupLog).anyMatch(line -> line.startsWith("WARN") && line.contains("Authentication is OFF"));
+        assertThat(startupLog).anyMatch(line -> line.startsWith("WARN") && line.contains("Admin operations are OPEN"));
     }
 
     @BeforeEach

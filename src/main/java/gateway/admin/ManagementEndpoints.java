@@ -1,12 +1,11 @@
 package gateway.admin;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
+import gateway.security.AdminAuthenticator;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -28,13 +27,11 @@ public final class ManagementEndpoints {
     private static final int MAX_LIST = 500;
 
     private final DeadLetterAdmin admin;
-    private final String adminToken;
-    private final boolean openWithoutToken;
+    private final AdminAuthenticator authenticator;
 
-    public ManagementEndpoints(DeadLetterAdmin admin, String adminToken, boolean openWithoutToken) {
+    public ManagementEndpoints(DeadLetterAdmin admin, AdminAuthenticator authenticator) {
         this.admin = admin;
-        this.adminToken = adminToken == null || adminToken.isBlank() ? null : adminToken.trim();
-        this.openWithoutToken = openWithoutToken;
+        this.authenticator = authenticator;
     }
 
     public void mount(Router router, Supplier<LocalReceiver> receiver) {
@@ -60,10 +57,14 @@ public final class ManagementEndpoints {
     }
 
     private void guarded(RoutingContext ctx, Supplier<ObjectNode> action) {
-        if (!authorised(ctx.request().getHeader("Authorization"))) {
-            json(ctx, adminToken == null ? 403 : 401, error(adminToken == null
+        AdminAuthenticator.Decision decision = authenticator.check(ctx.request().getHeader("Authorization"));
+        if (!decision.allowed()) {
+            json(ctx, decision.status(), error(decision == AdminAuthenticator.Decision.DISABLED
                     ? "admin operations are disabled: set ADMIN_TOKEN" : "missing or wrong admin token"));
             return;
+        }
+        if (decision == AdminAuthenticator.Decision.ALLOWED_WITHOUT_TOKEN) {
+            LOG.warn("Admin operation {} allowed without a token: ADMIN_TOKEN is not set (dev profile)", ctx.request().path());
         }
         if (!admin.knows(ctx.pathParam("queue"))) {
             json(ctx, 404, error("unknown queue: use requests or deliveries"));
@@ -74,23 +75,6 @@ public final class ManagementEndpoints {
         } catch (RuntimeException e) {
             LOG.error("Admin operation failed", e);
             json(ctx, 503, error("queue service unavailable"));
-        }
-    }
-
-    boolean authorised(String authorization) {
-        if (adminToken == null) {
-            return openWithoutToken;
-        }
-        String presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring("Bearer ".length()).trim() : "";
-        return MessageDigest.isEqual(sha256(presented), sha256(adminToken));
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

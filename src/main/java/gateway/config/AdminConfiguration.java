@@ -5,24 +5,17 @@ import java.util.Map;
 import gateway.admin.DeadLetterAdmin;
 import gateway.admin.ManagementEndpoints;
 import gateway.delivery.LocalReceiver;
+import gateway.security.AdminAuthenticator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /** The operator's endpoints (dead letters, the dev receiver page) on the management port. */
 public class AdminConfiguration implements CamelConfiguration {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AdminConfiguration.class);
-
-    @PropertyInject(value = "gateway.admin.token", defaultValue = "")
-    private String adminToken;
-    @PropertyInject("gateway.admin.open-without-token")
-    private boolean openWithoutToken;
     @PropertyInject("gateway.queue.requests")
     private String requestsQueue;
     @PropertyInject("gateway.queue.deliveries")
@@ -32,11 +25,8 @@ public class AdminConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         DeadLetterAdmin admin = new DeadLetterAdmin(sqs, Map.of("requests", requestsQueue, "deliveries", deliveriesQueue));
-        ManagementEndpoints endpoints = new ManagementEndpoints(admin, adminToken, openWithoutToken);
-        if (adminToken.isBlank()) {
-            LOG.warn(openWithoutToken ? "No ADMIN_TOKEN: dead-letter admin endpoints are OPEN (dev profile)"
-                    : "No ADMIN_TOKEN: dead-letter admin endpoints are disabled");
-        }
+        ManagementEndpoints endpoints = new ManagementEndpoints(admin,
+                context.getRegistry().lookupByNameAndType("adminAuthenticator", AdminAuthenticator.class));
         context.addStartupListener(new StartupListener() {
             @Override
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {

@@ -13,6 +13,7 @@ import gateway.delivery.RetrySchedule;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.render.MarkdownPlainText;
+import gateway.security.SecretSetting;
 import gateway.sqs.ReleaseOnShutdown;
 import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
@@ -35,8 +36,10 @@ public class DeliveryConfiguration implements CamelConfiguration {
 
     @PropertyInject(value = "gateway.webhook.url", defaultValue = "")
     private String webhookUrl;
-    @PropertyInject(value = "gateway.webhook.signing-secret", defaultValue = "")
+    @PropertyInject(value = "gateway.webhook.signing.secret", defaultValue = "")
     private String signingSecret;
+    @PropertyInject(value = "gateway.webhook.signing.file", defaultValue = "")
+    private String signingSecretFile;
     @PropertyInject("gateway.webhook.source")
     private String source;
     @PropertyInject("gateway.webhook.timeout")
@@ -56,7 +59,8 @@ public class DeliveryConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        String secret = signingSecret.isBlank() ? null : signingSecret.trim();
+        String configured = SecretSetting.resolve("WEBHOOK_SIGNING_SECRET", signingSecret, signingSecretFile);
+        String secret = configured.isBlank() ? null : configured;
         String url = webhookUrl.trim();
         if (url.isEmpty() && localReceiverAllowed) {
             if (secret == null) {

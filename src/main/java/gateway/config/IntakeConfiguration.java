@@ -4,6 +4,7 @@ import java.time.Clock;
 
 import gateway.http.CorsPolicy;
 import gateway.intake.IntakeResponses;
+import gateway.intake.JsonLimits;
 import gateway.intake.JsonRequestBody;
 import gateway.intake.RequestQueueMessage;
 import gateway.intake.WebhookRequestValidator;
@@ -21,6 +22,12 @@ public class IntakeConfiguration implements CamelConfiguration {
     private long maxBodyBytes;
     @PropertyInject("gateway.sqs.max-message-bytes")
     private long maxMessageBytes;
+    @PropertyInject("gateway.json.max-depth")
+    private int maxJsonDepth;
+    @PropertyInject("gateway.json.max-fields")
+    private int maxJsonFields;
+    @PropertyInject("gateway.json.max-query-chars")
+    private int maxQueryChars;
 
     @BindToRegistry("clock")
     public Clock clock() {
@@ -35,6 +42,11 @@ public class IntakeConfiguration implements CamelConfiguration {
     @BindToRegistry("webhookRequestValidator")
     public WebhookRequestValidator webhookRequestValidator() {
         return new WebhookRequestValidator();
+    }
+
+    @BindToRegistry("jsonLimits")
+    public JsonLimits jsonLimits() {
+        return new JsonLimits(maxJsonDepth, maxJsonFields, maxQueryChars);
     }
 
     @BindToRegistry("requestQueueMessage")

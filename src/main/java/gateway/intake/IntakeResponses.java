@@ -39,12 +39,22 @@ public class IntakeResponses {
     public void rejected(Exchange exchange) {
         IntakeRejection rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IntakeRejection.class);
         error(exchange, rejection.status(), rejection.getMessage());
+        rejection.headers().forEach(exchange.getMessage()::setHeader);
         if (rejection.status() == 405) {
             exchange.getMessage().setHeader("Allow", ALLOWED_METHODS);
         }
     }
 
-    /** 503: the queue could not be written; the caller may retry. */
+    /**
+     * 202 for a repeated {@code Idempotency-Key}: the first request's tracking id and queued_at (already in
+     * the exchange properties), the same body as {@link #accepted}, and {@code Idempotent-Replayed: true}.
+     */
+    public void replayed(Exchange exchange) {
+        accepted(exchange);
+        exchange.getMessage().setHeader("Idempotent-Replayed", "true");
+    }
+
+    /** 503: the queue (or the idempotency-key store) could not be used; the caller may retry. */
     public void unavailable(Exchange exchange) {
         error(exchange, 503, "Service temporarily unavailable");
         exchange.getMessage().setHeader("Retry-After", "5");

@@ -8,7 +8,8 @@ import org.apache.camel.ExchangeProperty;
 
 /**
  * The message the intake puts on the requests queue, exactly the original's shape:
- * {@code {"message_type":"webhook_processing_request","tracking_id","webhook_request","queued_at","attempt":1,"max_attempts":3}}.
+ * {@code {"message_type":"webhook_processing_request","tracking_id","webhook_request","queued_at","attempt":1,"max_attempts":3}},
+ * plus {@code "caller":"<API key name>"} when the request was authenticated.
  */
 public class RequestQueueMessage {
 
@@ -24,7 +25,8 @@ public class RequestQueueMessage {
 
     public String build(ObjectNode request,
                         @ExchangeProperty("tracking_id") String trackingId,
-                        @ExchangeProperty("queued_at") String queuedAt) {
+                        @ExchangeProperty("queued_at") String queuedAt,
+                        @ExchangeProperty("caller") String caller) {
         ObjectNode message = Json.object();
         message.put("message_type", MESSAGE_TYPE);
         message.put("tracking_id", trackingId);
@@ -32,6 +34,9 @@ public class RequestQueueMessage {
         message.put("queued_at", queuedAt);
         message.put("attempt", 1);
         message.put("max_attempts", 3);
+        if (caller != null) {
+            message.put("caller", caller);
+        }
         String body = Json.write(message);
         if (body.length() * 3L > maxMessageBytes && body.getBytes(StandardCharsets.UTF_8).length > maxMessageBytes) {
             throw new IntakeRejection(413, "Request body too large for the queue (limit " + maxMessageBytes + " bytes)");

@@ -64,7 +64,8 @@ public class WebhookRequestValidator {
         if (value.isBoolean()) {
             return !value.booleanValue();
         }
-        return value.isNumber() && value.decimalValue().signum() == 0;
+        // doubleValue, not decimalValue: 1e999 parses to an infinite double, which has no decimal value
+        return value.isNumber() && value.doubleValue() == 0;
     }
 
     static boolean isIsoTimestamp(String value) {

@@ -37,6 +37,20 @@ class WebhookRequestValidatorTest {
     }
 
     @Test
+    void numbersBeyondDoubleRangeAreNotStringsNotAServerError() throws Exception {
+        // found by the intake fuzz: 1e999 is an infinite double whose decimalValue() throws
+        ObjectNode request = (ObjectNode) Json.MAPPER.readTree(
+                "{\"query\":1e999,\"timestamp\":-1e999,\"source_system\":1e-999,\"source_process\":\"p\"}");
+        assertThatThrownBy(() -> new WebhookRequestValidator().validate(request))
+                .isInstanceOf(IntakeRejection.class)
+                .hasMessage("Missing required fields: source_system"); // 1e-999 is 0.0, falsy as in Python
+        request.put("source_system", "s");
+        assertThatThrownBy(() -> new WebhookRequestValidator().validate(request))
+                .isInstanceOf(IntakeRejection.class)
+                .hasMessage("Field 'query' must be a string");
+    }
+
+    @Test
     void extraFieldsPassUntouched() {
         ObjectNode request = Json.object().put("query", "q").put("timestamp", "2025-08-13T06:30:00Z")
                 .put("source_system", "s").put("source_process", "p").put("extra", 7);

@@ -31,10 +31,10 @@ public final class GatewayTestApp implements AutoCloseable {
     private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayTestApp(Map<String, String> overrides) throws Exception {
+    private GatewayTestApp(String profile, Map<String, String> overrides) throws Exception {
         this.httpPort = freePort();
         this.managementPort = freePort();
-        main = GatewayApplication.newMain();
+        main = profile == null ? GatewayApplication.newMain() : GatewayApplication.newMain(profile);
         Map<String, String> all = new LinkedHashMap<>();
         all.put("camel.server.port", Integer.toString(httpPort));
         all.put("camel.server.host", "127.0.0.1");
@@ -55,17 +55,23 @@ public final class GatewayTestApp implements AutoCloseable {
         all.put("gateway.delivery.retry-after.max-ms", "3000");
         all.put("gateway.delivery.schedule", "1s,1s");
         all.put("camel.main.shutdownTimeout", "5");
+        all.put("gateway.s3.embedded-port", "0");
         all.putAll(overrides);
         all.forEach(main::addOverrideProperty);
         main.start();
     }
 
     public static GatewayTestApp start() throws Exception {
-        return new GatewayTestApp(Map.of());
+        return new GatewayTestApp(null, Map.of());
     }
 
     public static GatewayTestApp start(Map<String, String> overrides) throws Exception {
-        return new GatewayTestApp(overrides);
+        return new GatewayTestApp(null, overrides);
+    }
+
+    /** The application with another profile than the environment's (e.g. {@code prod}). */
+    public static GatewayTestApp start(String profile, Map<String, String> overrides) throws Exception {
+        return new GatewayTestApp(profile, overrides);
     }
 
     public CamelContext context() {

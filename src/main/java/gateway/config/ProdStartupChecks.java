@@ -1,0 +1,75 @@
+package gateway.config;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+
+/**
+ * What the prod profile refuses to start without (listed first in {@code camel.main.configurationClasses},
+ * so it fails before anything else starts): some way to authenticate callers unless {@code AUTH_DISABLED=true}
+ * says otherwise, and an {@code https} {@code WEBHOOK_URL} unless {@code ALLOW_INSECURE_WEBHOOK_URL=true}.
+ * Each problem is named with the setting that fixes it; no value of a secret is shown.
+ */
+public class ProdStartupChecks implements CamelConfiguration {
+
+    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
+    private boolean enabled;
+    @PropertyInject(value = "gateway.api-keys.secret", defaultValue = "")
+    private String apiKeys;
+    @PropertyInject(value = "gateway.api-keys.file", defaultValue = "")
+    private String apiKeysFile;
+    @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
+    private String inboundSecret;
+    @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
+    private String inboundSecretFile;
+    @PropertyInject(value = "gateway.security.auth-disabled", defaultValue = "false")
+    private boolean authDisabled;
+    @PropertyInject(value = "gateway.webhook.url", defaultValue = "")
+    private String webhookUrl;
+    @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
+    private boolean allowInsecureWebhookUrl;
+
+    /** The settings checked, as plain values (secrets only as "set" or not). */
+    public record Settings(boolean authConfigured, boolean authDisabled, String webhookUrl, boolean allowInsecureWebhookUrl) {
+    }
+
+    /** Every reason not to start; empty when all is well. */
+    public static List<String> problems(Settings settings) {
+        List<String> problems = new ArrayList<>();
+        if (!settings.authConfigured() && !settings.authDisabled()) {
+            problems.add("no API keys configured: set GATEWAY_API_KEYS (or GATEWAY_API_KEYS_FILE) or INBOUND_SIGNING_SECRET "
+                    + "(or INBOUND_SIGNING_SECRET_FILE), or set AUTH_DISABLED=true to run without authentication");
+        }
+        String url = settings.webhookUrl() == null ? "" : settings.webhookUrl().strip();
+        if (!url.isEmpty() && !settings.allowInsecureWebhookUrl() && !isHttps(url)) {
+            problems.add("WEBHOOK_URL must be an https:// URL (set ALLOW_INSECURE_WEBHOOK_URL=true to allow http)");
+        }
+        return problems;
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        if (!enabled) {
+            return;
+        }
+        boolean authConfigured = !(apiKeys.isBlank() && apiKeysFile.isBlank() && inboundSecret.isBlank() && inboundSecretFile.isBlank());
+        List<String> problems = problems(new Settings(authConfigured, authDisabled, webhookUrl, allowInsecureWebhookUrl));
+        if (!problems.isEmpty()) {
+            throw new IllegalStateException("Refusing to start (prod profile): " + String.join("; ", problems));
+        }
+    }
+
+    private static boolean isHttps(String url) {
+        try {
+            URI uri = URI.create(url);
+            return uri.getScheme() != null && uri.getScheme().toLowerCase(Locale.ROOT).equals("https") && uri.getHost() != null;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

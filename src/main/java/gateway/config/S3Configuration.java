@@ -1,0 +1,101 @@
+package gateway.config;
+
+import java.net.URI;
+import java.time.Duration;
+
+import gateway.s3.BucketProvisioner;
+import gateway.s3.EmbeddedS3Server;
+import gateway.s3.S3Bucket;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+
+/**
+ * The S3 side of the gateway: one {@link S3Client}, bound as {@code s3Client}, pointed at AWS, at
+ * {@code S3_ENDPOINT} (any S3-compatible store, path-style), or at the embedded S3Proxy of the dev
+ * profile; the {@link S3Bucket} ({@code s3Bucket}: bucket, prefix, whether conditional writes work);
+ * and the bucket itself where this profile creates it. Used by the idempotency-key store.
+ */
+public class S3Configuration implements CamelConfiguration {
+
+    public static final String CLIENT_BEAN = "s3Client";
+    public static final String BUCKET_BEAN = "s3Bucket";
+
+    private static final Logger LOG = LoggerFactory.getLogger(S3Configuration.class);
+
+    @PropertyInject("gateway.aws.region")
+    private String region;
+    @PropertyInject(value = "gateway.s3.endpoint", defaultValue = "")
+    private String endpoint;
+    @PropertyInject("gateway.s3.embedded")
+    private boolean embedded;
+    @PropertyInject(value = "gateway.s3.embedded-port", defaultValue = "0")
+    private int embeddedPort;
+    @PropertyInject("gateway.s3.create-bucket")
+    private boolean createBucket;
+    @PropertyInject("gateway.s3.bucket")
+    private String bucket;
+    @PropertyInject(value = "gateway.s3.prefix", defaultValue = "")
+    private String prefix;
+    @PropertyInject("gateway.s3.conditional-writes")
+    private boolean conditionalWrites;
+    @PropertyInject("gateway.s3.call-timeout-ms")
+    private long callTimeoutMs;
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        URI override = null;
+        boolean conditional = conditionalWrites;
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        if (!endpoint.isBlank()) {
+            override = URI.create(endpoint.trim());
+            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
+        } else if (embedded) {
+            EmbeddedS3Server server = new EmbeddedS3Server(embeddedPort);
+            context.addService(server, true, true);
+            server.start();
+            override = server.endpoint();
+            credentials = localCredentials();
+            conditional = false; // S3Proxy ignores If-None-Match / If-Match on PUT (see EmbeddedS3ServerTest)
+        }
+        LOG.info("S3: bucket={} prefix='{}' endpoint={} conditionalWrites={} createBucket={}",
+                bucket, prefix, override == null ? "(AWS)" : override, conditional, createBucket);
+        S3ClientBuilder builder = S3Client.builder()
+                .region(Region.of(region))
+                .credentialsProvider(credentials)
+                .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(10)))
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(callTimeoutMs)));
+        if (override != null) {
+            // S3-compatible stores: path-style addressing, and checksums only where S3 requires them
+            builder.endpointOverride(override)
+                    .forcePathStyle(true)
+                    .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                    .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        }
+        S3Client s3 = builder.build();
+        context.getRegistry().bind(CLIENT_BEAN, S3Client.class, s3);
+        context.getRegistry().bind(BUCKET_BEAN, S3Bucket.class, new S3Bucket(s3, bucket, prefix, conditional));
+        context.addService((AutoCloseable) s3::close, false, true);
+        if (createBucket) {
+            new BucketProvisioner(s3).ensureBucket(bucket);
+        }
+    }
+
+    private static AwsCredentialsProvider localCredentials() {
+        return StaticCredentialsProvider.create(
+                AwsBasicCredentials.create(EmbeddedS3Server.ACCESS_KEY, EmbeddedS3Server.SECRET_KEY));
+    }
+}

@@ -1,0 +1,107 @@
+package gateway.config;
+
+import com.github.benmanes.caffeine.cache.Ticker;
+import gateway.security.AdminAuthenticator;
+import gateway.security.ApiKeys;
+import gateway.security.InboundSignatures;
+import gateway.security.RateLimiter;
+import gateway.security.RequestAuthenticator;
+import gateway.security.SecretSetting;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Who may call the gateway: API keys and inbound signatures ({@code requestAuthenticator}), the per-caller
+ * rate limit ({@code rateLimiter}), and the admin token for management operations
+ * ({@code adminAuthenticator}). Secrets come from environment variables or {@code *_FILE} mounts and are
+ * never logged: only counts and names are.
+ */
+public class SecurityConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
+
+    @PropertyInject(value = "gateway.api-keys.secret", defaultValue = "")
+    private String apiKeys;
+    @PropertyInject(value = "gateway.api-keys.file", defaultValue = "")
+    private String apiKeysFile;
+    @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
+    private String inboundSecret;
+    @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
+    private String inboundSecretFile;
+    @PropertyInject(value = "gateway.inbound-signing.caller", defaultValue = "signed")
+    private String inboundCaller;
+    @PropertyInject(value = "gateway.security.auth-disabled", defaultValue = "false")
+    private boolean authDisabled;
+    @PropertyInject(value = "gateway.admin.token", defaultValue = "")
+    private String adminToken;
+    @PropertyInject(value = "gateway.admin.token-file", defaultValue = "")
+    private String adminTokenFile;
+    @PropertyInject(value = "gateway.admin.open-without-token", defaultValue = "false")
+    private boolean adminOpenWithoutToken;
+    @PropertyInject("gateway.rate-limit.per-minute")
+    private int ratePerMinute;
+    @PropertyInject("gateway.rate-limit.burst")
+    private int rateBurst;
+    @PropertyInject(value = "gateway.rate-limit.max-tracked", defaultValue = "100000")
+    private long rateMaxTracked;
+
+    // memoised: camel-main may call a binding method more than once
+    private RequestAuthenticator authenticator;
+    private RateLimiter limiter;
+    private AdminAuthenticator admin;
+
+    @BindToRegistry("requestAuthenticator")
+    public RequestAuthenticator requestAuthenticator() {
+        if (authenticator == null) {
+            ApiKeys keys = ApiKeys.parse(SecretSetting.resolve("GATEWAY_API_KEYS", apiKeys, apiKeysFile));
+            String secret = SecretSetting.resolve("INBOUND_SIGNING_SECRET", inboundSecret, inboundSecretFile);
+            InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, inboundCaller.strip());
+            authenticator = new RequestAuthenticator(keys, signatures);
+            LOG.info("Authentication: {} API key(s) for callers {}; inbound signatures {}", keys.size(), keys.names(),
+                    signatures == null ? "off" : "on (caller '" + signatures.callerName() + "')");
+        }
+        return authenticator;
+    }
+
+    @BindToRegistry("rateLimiter")
+    public RateLimiter rateLimiter() {
+        if (limiter == null) {
+            LOG.info("Rate limit: {} per minute, burst {}, per caller (per client IP when open)", ratePerMinute, rateBurst);
+            limiter = new RateLimiter(ratePerMinute, rateBurst, rateMaxTracked, Ticker.systemTicker());
+        }
+        return limiter;
+    }
+
+    @BindToRegistry("adminAuthenticator")
+    public AdminAuthenticator adminAuthenticator() {
+        if (admin == null) {
+            admin = new AdminAuthenticator(SecretSetting.resolve("ADMIN_TOKEN", adminToken, adminTokenFile), adminOpenWithoutToken);
+        }
+        return admin;
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        if (!requestAuthenticator().enforced()) {
+            if (authDisabled) {
+                LOG.warn("Authentication is OFF (AUTH_DISABLED=true): anyone who can reach POST /webhook can start agent runs");
+            } else {
+                LOG.warn("Authentication is OFF: no GATEWAY_API_KEYS and no INBOUND_SIGNING_SECRET (dev profile); "
+                        + "anyone who can reach POST /webhook can start agent runs");
+            }
+        } else if (authDisabled) {
+            LOG.warn("AUTH_DISABLED=true is ignored: API keys or an inbound signing secret are configured and enforced");
+        }
+        if (!adminAuthenticator().tokenConfigured()) {
+            if (adminOpenWithoutToken) {
+                LOG.warn("Admin operations are OPEN: ADMIN_TOKEN is not set (dev profile)");
+            } else {
+                LOG.info("Admin operations are disabled: ADMIN_TOKEN is not set");
+            }
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package gateway.security;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Optional;
+
+import gateway.delivery.WebhookSigner;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+
+/**
+ * The authentication step of {@code POST /webhook}, before the body is parsed. A request presents an API
+ * key in {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}, or (when
+ * {@code INBOUND_SIGNING_SECRET} is set and no key is presented) a Standard Webhooks signature. The
+ * caller's name goes into the exchange property {@value #CALLER}. When no key and no signing secret is
+ * configured the gateway is open: every request passes with no caller.
+ */
+public class RequestAuthenticator {
+
+    /** Exchange property: the authenticated caller's name (absent when the gateway runs open). */
+    public static final String CALLER = "caller";
+    /** Exchange property: the webhook-id accepted for a signed request (for {@link #releaseReplayGuard}). */
+    static final String SIGNED_ID = "signed_webhook_id";
+
+    static final String MISSING = "Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'";
+    static final String INVALID_KEY = "Invalid API key";
+    static final String BAD_SIGNATURE = "Invalid webhook signature";
+    static final String INCOMPLETE_SIGNATURE =
+            "Invalid webhook signature: webhook-id, webhook-timestamp and webhook-signature are all required";
+    static final String STALE = "Webhook timestamp outside the allowed tolerance";
+    static final String REPLAYED = "Webhook already received (replayed webhook-id)";
+
+    private final ApiKeys keys;
+    private final InboundSignatures signatures;
+
+    /** @param signatures {@code null} when no inbound signing secret is configured */
+    public RequestAuthenticator(ApiKeys keys, InboundSignatures signatures) {
+        this.keys = keys;
+        this.signatures = signatures;
+    }
+
+    /** True when requests must authenticate: some key or an inbound signing secret is configured. */
+    public boolean enforced() {
+        return !keys.isEmpty() || signatures != null;
+    }
+
+    /** Sets {@value #CALLER}, or throws {@link AuthenticationFailed} (401). */
+    public void authenticate(Exchange exchange) {
+        if (!enforced()) {
+            return;
+        }
+        Message in = exchange.getMessage();
+        String key = presentedKey(in);
+        if (key != null) {
+            Optional<String> caller = keys.callerFor(key);
+            if (caller.isEmpty()) {
+                throw new AuthenticationFailed(INVALID_KEY);
+            }
+            exchange.setProperty(CALLER, caller.get());
+            return;
+        }
+        if (signatures != null && hasAnySignatureHeader(in)) {
+            verifySignature(exchange, in);
+            return;
+        }
+        throw new AuthenticationFailed(MISSING);
+    }
+
+    /** After a 503 the sender will retry with the same webhook-id: let that retry through. */
+    public void releaseReplayGuard(Exchange exchange) {
+        String id = exchange.getProperty(SIGNED_ID, String.class);
+        if (id != null && signatures != null) {
+            signatures.forget(id);
+            exchange.removeProperty(SIGNED_ID);
+        }
+    }
+
+    private void verifySignature(Exchange exchange, Message in) {
+        byte[] raw = in.getBody(byte[].class);
+        in.setBody(raw); // the body is read again by the next steps
+        String body = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
+        String id = in.getHeader(WebhookSigner.HEADER_ID, String.class);
+        InboundSignatures.Result result = signatures.check(id, in.getHeader(WebhookSigner.HEADER_TIMESTAMP, String.class),
+                body, in.getHeader(WebhookSigner.HEADER_SIGNATURE, String.class));
+        switch (result) {
+            case VALID:
+                exchange.setProperty(CALLER, signatures.callerName());
+                exchange.setProperty(SIGNED_ID, id);
+                return;
+            case MISSING_HEADER:
+                throw new AuthenticationFailed(INCOMPLETE_SIGNATURE);
+            case STALE:
+                throw new AuthenticationFailed(STALE);
+            case REPLAYED:
+                throw new AuthenticationFailed(REPLAYED);
+            default:
+                throw new AuthenticationFailed(BAD_SIGNATURE);
+        }
+    }
+
+    /** The key from {@code Authorization: Bearer <key>}, else from {@code X-API-Key}; null when neither is sent. */
+    static String presentedKey(Message in) {
+        String authorization = in.getHeader("Authorization", String.class);
+        if (authorization != null) {
+            String value = authorization.strip();
+            if (value.length() > 7 && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+                return value.substring(7).strip();
+            }
+        }
+        String apiKey = in.getHeader("X-API-Key", String.class);
+        if (apiKey != null && !apiKey.isBlank()) {
+            return apiKey.strip();
+        }
+        return null;
+    }
+
+    private static boolean hasAnySignatureHeader(Message in) {
+        return in.getHeader(WebhookSigner.HEADER_SIGNATURE) != null || in.getHeader(WebhookSigner.HEADER_ID) != null
+                || in.getHeader(WebhookSigner.HEADER_TIMESTAMP) != null;
+    }
+}

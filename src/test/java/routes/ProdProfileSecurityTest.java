@@ -1,0 +1,140 @@
+package routes;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import gateway.s3.BucketProvisioner;
+import gateway.s3.EmbeddedS3Server;
+import gateway.s3.EmbeddedS3ServerTest;
+import gateway.security.AdminAuthenticator;
+import gateway.sqs.EmbeddedSqsServer;
+import gateway.sqs.QueueProvisioner;
+import gateway.testing.GatewayTestApp;
+import gateway.testing.LogCapture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The prod profile's security defaults on the real application: it refuses to start without keys (unless
+ * AUTH_DISABLED=true) or with an http WEBHOOK_URL, allows no CORS origin by default, and refuses admin
+ * operations without ADMIN_TOKEN. SQS and S3 are the test's own embedded servers, given as endpoints.
+ */
+class ProdProfileSecurityTest {
+
+    static final String KEY = "crm-prod-0123456789abcdef";
+
+    static EmbeddedSqsServer sqsServer;
+    static EmbeddedS3Server s3Server;
+
+    @BeforeAll
+    static void startBackends() throws Exception {
+        sqsServer = new EmbeddedSqsServer(0);
+        sqsServer.start();
+        s3Server = new EmbeddedS3Server(0);
+        s3Server.start();
+        try (SqsClient sqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(sqsServer.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+            new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-requests", 5, 60);
+            new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-deliveries", 5, 60);
+        }
+        try (S3Client s3 = EmbeddedS3ServerTest.client(s3Server)) {
+            new BucketProvisioner(s3).ensureBucket("ai-webhook-gateway");
+        }
+    }
+
+    @AfterAll
+    static void stopBackends() {
+        s3Server.stop();
+        sqsServer.stop();
+    }
+
+    static Map<String, String> prod(String... pairs) {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        overrides.put("gateway.sqs.endpoint", sqsServer.endpoint().toString());
+        overrides.put("gateway.s3.endpoint", s3Server.endpoint().toString());
+        overrides.put("gateway.s3.conditional-writes", "false");
+        for (int i = 0; i < pairs.length; i += 2) {
+            overrides.put(pairs[i], pairs[i + 1]);
+        }
+        return overrides;
+    }
+
+    static Throwable rootCause(Throwable e) {
+        while (e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        return e;
+    }
+
+    @Test
+    void prodRefusesToStartWithoutKeys() {
+        assertThatThrownBy(() -> GatewayTestApp.start("prod", prod()).close())
+                .satisfies(e -> assertThat(rootCause(e).getMessage())
+                        .startsWith("Refusing to start (prod profile): no API keys configured: set GATEWAY_API_KEYS")
+                        .contains("AUTH_DISABLED=true"));
+    }
+
+    @Test
+    void prodRefusesAnHttpWebhookUrl() {
+        assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
+                "gateway.webhook.url", "http://receiver.example/hook")).close())
+                .satisfies(e -> assertThat(rootCause(e).getMessage())
+                        .contains("WEBHOOK_URL must be an https:// URL (set ALLOW_INSECURE_WEBHOOK_URL=true to allow http)")
+                        .doesNotContain(KEY));
+    }
+
+    @Test
+    void prodWithKeysEnforcesThemAllowsNoCorsOriginAndRefusesAdminWithoutAToken() throws Exception {
+        try (GatewayTestApp app = GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
+                "gateway.webhook.url", "https://receiver.example/hook"))) {
+            HttpResponse<String> preflight = app.send(HttpRequest.newBuilder(app.url("/webhook"))
+                    .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example").build());
+            assertThat(preflight.statusCode()).isEqualTo(204);
+            assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).as("no origin allowed by default").isEmpty();
+
+            HttpResponse<String> unauthenticated = app.send(HttpRequest.newBuilder(app.url("/webhook"))
+                    .header("Content-Type", "application/json").header("Origin", "https://app.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(WebhookIntakeRouteTest.VALID)).build());
+            assertThat(unauthenticated.statusCode()).isEqualTo(401);
+            assertThat(unauthenticated.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+            HttpResponse<String> accepted = app.send(HttpRequest.newBuilder(app.url("/webhook"))
+                    .header("Content-Type", "application/json").header("Origin", "https://app.example")
+                    .header("Authorization", "Bearer " + KEY)
+                    .POST(HttpRequest.BodyPublishers.ofString(WebhookIntakeRouteTest.VALID)).build());
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(accepted.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+            assertThat(app.drain("webhook-requests")).hasSize(1);
+
+            AdminAuthenticator admin = app.context().getRegistry().lookupByNameAndType("adminAuthenticator", AdminAuthenticator.class);
+            assertThat(admin.check("Bearer anything")).isEqualTo(AdminAuthenticator.Decision.DISABLED);
+        }
+    }
+
+    @Test
+    void prodWithAuthDisabledStartsOpenAndSaysSo() throws Exception {
+        try (LogCapture logs = LogCapture.start();
+             GatewayTestApp app = GatewayTestApp.start("prod", prod("gateway.security.auth-disabled", "true",
+                     "gateway.cors.allowed-origins", "https://app.example"))) {
+            assertThat(logs.events()).anyMatch(line -> line.startsWith("WARN")
+                    && line.contains("Authentication is OFF (AUTH_DISABLED=true)"));
+            HttpResponse<String> accepted = app.send(HttpRequest.newBuilder(app.url("/webhook"))
+                    .header("Content-Type", "application/json").header("Origin", "https://app.example")
+                    .POST(HttpRequest.BodyPublishers.ofString(WebhookIntakeRouteTest.VALID)).build());
+            assertThat(accepted.statusCode()).isEqualTo(202);
+            assertThat(accepted.headers().firstValue("Access-Control-Allow-Origin")).as("configured origin").hasValue("https://app.example");
+            app.drain("webhook-requests");
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package routes;
+
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Map;
+
+import gateway.testing.GatewayTestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The per-caller rate limit on the real application, with a tiny bucket and a fast refill. */
+class RateLimitRouteTest {
+
+    static final String CRM_KEY = "crm-rate-0123456789abcdef";
+    static final String ZAPIER_KEY = "zap-rate-0123456789abcdef";
+
+    static GatewayTestApp app;
+    static String requests;
+
+    @BeforeAll
+    static void start() throws Exception {
+        app = GatewayTestApp.start(Map.of(
+                "gateway.api-keys.secret", "crm:" + CRM_KEY + ",zapier:" + ZAPIER_KEY,
+                "gateway.rate-limit.per-minute", "120", // a token every 0.5 s
+                "gateway.rate-limit.burst", "2"));
+        requests = app.property("gateway.queue.requests");
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+    }
+
+    HttpResponse<String> post(String key) throws Exception {
+        return app.send(HttpRequest.newBuilder(app.url("/webhook")).header("Content-Type", "application/json")
+                .header("X-API-Key", key).POST(HttpRequest.BodyPublishers.ofString(WebhookIntakeRouteTest.VALID)).build());
+    }
+
+    @Test
+    void aCallerOverItsBucketGets429WithRetryAfterAndRecovers() throws Exception {
+        assertThat(post(CRM_KEY).statusCode()).isEqualTo(202);
+        assertThat(post(CRM_KEY).statusCode()).isEqualTo(202);
+        HttpResponse<String> limited = post(CRM_KEY);
+        WebhookIntakeRouteTest.assertErrorBody(limited, 429, "Rate limit exceeded: retry after 1 s");
+        assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+
+        assertThat(post(ZAPIER_KEY).statusCode()).as("another caller has its own bucket").isEqualTo(202);
+        assertThat(post("wrong-key-0123456789").statusCode()).as("authentication comes first").isEqualTo(401);
+        assertThat(app.drain(requests)).hasSize(3);
+
+        Thread.sleep(1000 * Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow()));
+        assertThat(post(CRM_KEY).statusCode()).as("recovered after Retry-After").isEqualTo(202);
+        assertThat(app.drain(requests)).hasSize(1);
+    }
+}
