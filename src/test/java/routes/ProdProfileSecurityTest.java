@@ -64,6 +64,13 @@ class ProdProfileSecurityTest {
         overrides.put("gateway.sqs.endpoint", sqsServer.endpoint().toString());
         overrides.put("gateway.s3.endpoint", s3Server.endpoint().toString());
         overrides.put("gateway.s3.conditional-writes", "false");
+        // the flow's required settings; its stages stay off so nothing here reaches for AWS
+        overrides.put("gateway.agent.id", "AGENT12345");
+        overrides.put("gateway.agent.alias-id", "ALIAS12345");
+        overrides.put("gateway.webhook.url", "https://receiver.example/hook");
+        overrides.put("gateway.webhook.signing.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        overrides.put("gateway.agent.stage-enabled", "false");
+        overrides.put("gateway.delivery.stage-enabled", "false");
         for (int i = 0; i < pairs.length; i += 2) {
             overrides.put(pairs[i], pairs[i + 1]);
         }
@@ -83,6 +90,17 @@ class ProdProfileSecurityTest {
                 .satisfies(e -> assertThat(rootCause(e).getMessage())
                         .startsWith("Refusing to start (prod profile): no API keys configured: set GATEWAY_API_KEYS")
                         .contains("AUTH_DISABLED=true"));
+    }
+
+    @Test
+    void prodRefusesToStartWithoutTheFlowsSettingsOrOnTheDraftAlias() {
+        assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
+                "gateway.agent.id", "", "gateway.agent.alias-id", "TSTALIASID", "gateway.webhook.url", "")).close())
+                .satisfies(e -> assertThat(rootCause(e).getMessage())
+                        .contains("BEDROCK_AGENT_ID is not set")
+                        .contains("WEBHOOK_URL is not set")
+                        .contains("draft alias TSTALIASID")
+                        .doesNotContain(KEY));
     }
 
     @Test

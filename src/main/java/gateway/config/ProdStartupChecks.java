@@ -3,6 +3,7 @@ package gateway.config;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 import org.apache.camel.CamelConfiguration;
@@ -34,6 +35,55 @@ public class ProdStartupChecks implements CamelConfiguration {
     @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
     private boolean allowInsecureWebhookUrl;
 
+    @PropertyInject(value = "gateway.agent.mode", defaultValue = "agent")
+    private String agentMode;
+    @PropertyInject(value = "gateway.agent.id", defaultValue = "")
+    private String agentId;
+    @PropertyInject(value = "gateway.agent.alias-id", defaultValue = "")
+    private String agentAliasId;
+    @PropertyInject(value = "gateway.agent.allow-draft-alias", defaultValue = "false")
+    private boolean allowDraftAlias;
+    @PropertyInject(value = "gateway.agent.knowledge-base-id", defaultValue = "")
+    private String knowledgeBaseId;
+    @PropertyInject(value = "gateway.agent.model-id", defaultValue = "")
+    private String modelId;
+    @PropertyInject(value = "gateway.queue.requests", defaultValue = "")
+    private String requestsQueue;
+    @PropertyInject(value = "gateway.queue.deliveries", defaultValue = "")
+    private String deliveriesQueue;
+    @PropertyInject(value = "gateway.webhook.signing.secret", defaultValue = "")
+    private String signingSecret;
+    @PropertyInject(value = "gateway.webhook.signing.file", defaultValue = "")
+    private String signingSecretFile;
+
+    /** The draft alias every agent has; the original ran production on it. */
+    public static final String DRAFT_ALIAS = "TSTALIASID";
+
+    /** Required settings of the flow, by environment variable name (blank = missing). */
+    public static List<String> missingSettings(Map<String, String> settings, String agentMode, boolean allowDraftAlias) {
+        List<String> problems = new ArrayList<>();
+        List<String> required = new ArrayList<>(List.of("REQUESTS_QUEUE", "DELIVERIES_QUEUE", "WEBHOOK_URL",
+                "WEBHOOK_SIGNING_SECRET"));
+        if ("knowledge-base".equals(agentMode)) {
+            required.addAll(List.of("KNOWLEDGE_BASE_ID", "MODEL_ID"));
+        } else if ("agent".equals(agentMode)) {
+            required.addAll(List.of("BEDROCK_AGENT_ID", "BEDROCK_AGENT_ALIAS_ID"));
+        } else {
+            problems.add("AGENT_MODE must be agent or knowledge-base");
+        }
+        for (String name : required) {
+            String value = settings.get(name);
+            if (value == null || value.isBlank()) {
+                problems.add(name + " is not set");
+            }
+        }
+        if ("agent".equals(agentMode) && DRAFT_ALIAS.equals(settings.get("BEDROCK_AGENT_ALIAS_ID")) && !allowDraftAlias) {
+            problems.add("BEDROCK_AGENT_ALIAS_ID is the draft alias " + DRAFT_ALIAS
+                    + ": use a published alias (or set ALLOW_DRAFT_AGENT_ALIAS=true)");
+        }
+        return problems;
+    }
+
     /** The settings checked, as plain values (secrets only as "set" or not). */
     public record Settings(boolean authConfigured, boolean authDisabled, String webhookUrl, boolean allowInsecureWebhookUrl) {
     }
@@ -58,7 +108,13 @@ public class ProdStartupChecks implements CamelConfiguration {
             return;
         }
         boolean authConfigured = !(apiKeys.isBlank() && apiKeysFile.isBlank() && inboundSecret.isBlank() && inboundSecretFile.isBlank());
-        List<String> problems = problems(new Settings(authConfigured, authDisabled, webhookUrl, allowInsecureWebhookUrl));
+        List<String> problems = new ArrayList<>(problems(new Settings(authConfigured, authDisabled, webhookUrl,
+                allowInsecureWebhookUrl)));
+        problems.addAll(missingSettings(Map.of(
+                "REQUESTS_QUEUE", requestsQueue, "DELIVERIES_QUEUE", deliveriesQueue, "WEBHOOK_URL", webhookUrl,
+                "WEBHOOK_SIGNING_SECRET", signingSecret.isBlank() ? signingSecretFile : "set",
+                "BEDROCK_AGENT_ID", agentId, "BEDROCK_AGENT_ALIAS_ID", agentAliasId,
+                "KNOWLEDGE_BASE_ID", knowledgeBaseId, "MODEL_ID", modelId), agentMode.strip(), allowDraftAlias));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Refusing to start (prod profile): " + String.join("; ", problems));
         }
