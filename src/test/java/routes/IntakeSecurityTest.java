@@ -68,6 +68,7 @@ class IntakeSecurityTest {
         overrides.put("gateway.webhook.signing.secret", WEBHOOK_SECRET);
         overrides.put("gateway.rate-limit.per-minute", "6000000");
         overrides.put("gateway.rate-limit.burst", "100000");
+        overrides.put("gateway.agent.stage-enabled", "false"); // what was queued stays there to be checked
         app = GatewayTestApp.start(overrides);
         requests = app.property("gateway.queue.requests");
     }

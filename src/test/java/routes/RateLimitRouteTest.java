@@ -25,7 +25,8 @@ class RateLimitRouteTest {
         app = GatewayTestApp.start(Map.of(
                 "gateway.api-keys.secret", "crm:" + CRM_KEY + ",zapier:" + ZAPIER_KEY,
                 "gateway.rate-limit.per-minute", "120", // a token every 0.5 s
-                "gateway.rate-limit.burst", "2"));
+                "gateway.rate-limit.burst", "2",
+                "gateway.agent.stage-enabled", "false"));
         requests = app.property("gateway.queue.requests");
     }
 

@@ -209,9 +209,12 @@ class WebhookIntakeRouteTest {
     @Test
     void healthAndMetricsOnTheManagementPort() throws Exception {
         assertThat(app.get(app.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
-        HttpResponse<String> ready = app.get(app.managementUrl("/observe/health/ready"));
-        assertThat(ready.statusCode()).isEqualTo(200);
-        assertThat(ready.body()).contains("UP");
+        // another test deletes and re-creates the queue: readiness follows SQS, so give it a moment
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+            HttpResponse<String> ready = app.get(app.managementUrl("/observe/health/ready?exposureLevel=full"));
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(ready.body()).contains("UP");
+        });
         app.postJson("/webhook", VALID);
         HttpResponse<String> metrics = app.get(app.managementUrl("/observe/metrics"));
         assertThat(metrics.statusCode()).isEqualTo(200);
