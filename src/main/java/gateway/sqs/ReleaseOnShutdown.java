@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.camel.Exchange;
 import org.apache.camel.Route;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -33,13 +34,18 @@ public class ReleaseOnShutdown extends RoutePolicySupport {
     public void onExchangeBegin(Route route, Exchange exchange) {
         String receipt = exchange.getMessage().getHeader(DeadLetters.RECEIPT_HANDLE, String.class);
         if (receipt != null) {
-            receipts.put(exchange.getExchangeId(), receipt);
+            String id = exchange.getExchangeId();
+            receipts.put(id, receipt);
+            // Not onExchangeDone: Camel skips a route policy's onExchangeDone while the context is
+            // stopping, which is exactly when the grace period lets exchanges finish. An on-completion
+            // runs whenever the exchange is done, so a finished message is never "released" again.
+            exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+                @Override
+                public void onDone(Exchange done) {
+                    receipts.remove(id);
+                }
+            });
         }
-    }
-
-    @Override
-    public void onExchangeDone(Route route, Exchange exchange) {
-        receipts.remove(exchange.getExchangeId());
     }
 
     @Override
