@@ -154,7 +154,7 @@ class IntakeBenchmarkTest {
     static SendMessageRequest equivalentSendMessage(String queueUrl) throws Exception {
         String trackingId = TrackingIds.newId();
         ObjectNode request = (ObjectNode) Json.MAPPER.readTree(REQUEST);
-        String body = new RequestQueueMessage(262_144).build(request, trackingId, Timestamps.nowUtc());
+        String body = new RequestQueueMessage(262_144).build(request, trackingId, Timestamps.nowUtc(), null);
         return SendMessageRequest.builder().queueUrl(queueUrl).messageBody(body)
                 .messageAttributes(Map.of(
                         "message_type", string(RequestQueueMessage.MESSAGE_TYPE),
