@@ -114,7 +114,7 @@ class EndToEndBenchmarkTest {
         LocalReceiver hopReceiver = new LocalReceiver(vertx, 0, secret, 10).start();
         Map<String, String> overrides = new TreeMap<>();
         overrides.put("gateway.webhook.url", receiver.url());
-        overrides.put("gateway.webhook.signing-secret", secret);
+        overrides.put("gateway.webhook.signing.secret", secret);
         overrides.put("gateway.agent.emulator.latency-ms", "0");
         // the shipped defaults, not the route tests' short ones: a long poll answers as soon as a message arrives
         overrides.put("gateway.sqs.wait-time-seconds", "20");
