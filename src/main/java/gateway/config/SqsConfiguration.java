@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 
 import gateway.sqs.EmbeddedSqsServer;
+import gateway.sqs.LongPollCallTimeout;
 import gateway.sqs.QueueProvisioner;
 import gateway.sqs.SqsReadinessCheck;
 import org.apache.camel.CamelConfiguration;
@@ -74,7 +75,9 @@ public class SqsConfiguration implements CamelConfiguration {
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(maxConnections)
                         .socketTimeout(Duration.ofSeconds(30)))
-                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(callTimeoutMs)));
+                .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(callTimeoutMs))
+                        // a long poll (ReceiveMessage with WaitTimeSeconds) gets its wait on top of that
+                        .addExecutionInterceptor(new LongPollCallTimeout(Duration.ofMillis(callTimeoutMs))));
         if (override != null) {
             builder.endpointOverride(override);
         }

@@ -29,7 +29,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The intake benchmark ({@code mvn -B -Pbenchmark test}, see docs/benchmark.md): the real application,
+ * The intake benchmark ({@code mvn -B -Pbenchmark verify}, see docs/benchmark.md): the real application,
  * in-process on loopback with its embedded ElasticMQ, driven with 1, 8, 32 and 128 closed-loop clients.
  * At each level, taking turns in {@code bench.rounds} slices of the window on the same machine:
  * <ul>
