@@ -8,8 +8,8 @@ import java.util.Map;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import software.amazon.eventstream.HeaderValue;
-import software.amazon.eventstream.Message;
+import software.amazon.awssdk.eventstream.HeaderValue;
+import software.amazon.awssdk.eventstream.Message;
 
 /** Encodes {@code application/vnd.amazon.eventstream} frames (prelude, headers, payload, CRCs) with the SDK's own codec. */
 final class EventStreamFrames {
