@@ -61,7 +61,8 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false)
                 .handled(false)
-                .wireTap("bean:trackingRecords?method=agentRetrying").executorService("recordWriters").id("record-agent-retrying").end()
+                .wireTap("bean:trackingRecords?method=agentRetrying").onPrepare("tapTime").executorService("recordWriters")
+                        .id("record-agent-retrying").end()
                 .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
             .end()
 
@@ -97,7 +98,8 @@ public class AgentInvokeRoute extends RouteBuilder {
             .log("Asking the agent")
             .bean("promptBuilder", "build")
             // status "processing" (attempt = this receive), with the prompt, off the route's path
-            .wireTap("bean:trackingRecords?method=processing").executorService("recordWriters").id("record-processing").end()
+            .wireTap("bean:trackingRecords?method=processing").onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-processing").end()
             .choice()
                 // AGENT_MODE=knowledge-base: answer from a knowledge base with Camel's own endpoint
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))

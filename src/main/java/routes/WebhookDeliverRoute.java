@@ -73,7 +73,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
                         .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                         .bean("deadLetters", "annotate")
                         .to(DELIVERIES_DLQ).id("dead-letter-undeliverable")
-                        .wireTap(DELIVERY_ENDED).executorService("recordWriters").id("record-undeliverable").end()
+                        .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
+                                .id("record-undeliverable").end()
                         .to(DELETE_DELIVERY).id("delete-undeliverable")
                 .end()
             .end()
@@ -86,18 +87,21 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                 .bean("deadLetters", "annotate")
                 .to(DELIVERIES_DLQ).id("dead-letter-refused")
-                .wireTap(DELIVERY_ENDED).executorService("recordWriters").id("record-refused").end()
+                .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
+                        .id("record-refused").end()
                 .to(DELETE_DELIVERY).id("delete-refused")
             .end()
 
             .bean("outboundWebhook", "prepare")
             // status "delivering" (attempt n), off the route's path
-            .wireTap("bean:trackingRecords?method=delivering").executorService("recordWriters").id("record-delivering").end()
+            .wireTap("bean:trackingRecords?method=delivering").onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-delivering").end()
             .to("http://webhook-receiver?throwExceptionOnFailure=true&followRedirects=false").id("post-webhook")
             .log("Delivered ${exchangeProperty.webhook_id} (HTTP ${header.CamelHttpResponseCode})")
             .bean("trackingRecords", "outcome(*, 'delivered')")
             .to(DELETE_DELIVERY).id("delete-delivery")
-            .wireTap(DELIVERY_ENDED).executorService("recordWriters").id("record-delivered").end();
+            .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-delivered").end();
 
         // the delivery has ended (delivered or dead-lettered): the record's final status, then the
         // conversation export built from it. Runs on the record writers' pool; neither step ever throws.

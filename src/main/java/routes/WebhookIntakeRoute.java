@@ -87,7 +87,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .setHeader("caller", exchangeProperty("caller"))
             .to("aws2-sqs:{{gateway.queue.requests}}").id("enqueue-request")
             // its tracking record (status "queued"), written on the record writers' pool: the 202 does not wait
-            .wireTap("bean:trackingRecords?method=queued").executorService("recordWriters").id("record-queued").end()
+            .wireTap("bean:trackingRecords?method=queued").onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-queued").end()
             .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system} for caller ${exchangeProperty.caller}")
             // 7. the key now points at a queued request
             .bean("idempotencyKeys", "remember")

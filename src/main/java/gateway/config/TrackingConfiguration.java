@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tracking: the record store on S3 ({@code trackingRecords}), the pool that writes records off the routes'
- * path ({@code recordWriters}, used by their {@code wireTap}s), the delivery error handler's
+ * path ({@code recordWriters}, used by their {@code wireTap}s, whose {@code onPrepare} step {@code tapTime}
+ * stamps the moment of the stage), the delivery error handler's
  * {@code onRedelivery} step ({@code recordDeliveryRetry}), the status lookup ({@code statusLookup}) and the
  * conversation export ({@code conversationExport}). Needs {@code s3Bucket}, {@code flowMetrics} and
  * {@code requestAuthenticator}: list it after S3Configuration, MetricsConfiguration and SecurityConfiguration.
@@ -84,6 +85,7 @@ public class TrackingConfiguration implements CamelConfiguration {
         TrackingRecords records = new TrackingRecords(store, retry, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax), writers);
         context.getRegistry().bind("trackingRecords", TrackingRecords.class, records);
         context.getRegistry().bind("recordDeliveryRetry", records.deliveryRetry());
+        context.getRegistry().bind("tapTime", records.tapTimeStamp());
         context.getRegistry().bind("statusLookup", StatusLookup.class, new StatusLookup(records, authenticator, includeAnswer));
         context.getRegistry().bind("conversationExport", ConversationExport.class,
                 new ConversationExport(store, retry, records, exportEnabled));

@@ -32,6 +32,7 @@ public class TrackingRecords {
     /** Exchange property: how the delivery ended, {@code delivered} or {@code dead_lettered}. */
     public static final String DELIVERY_OUTCOME = "delivery_outcome";
     static final String DELIVERED_STATUS = "delivered_http_status";
+    static final String TAP_TIME = "record_tap_time";
 
     private final S3RecordStore store;
     private final StoreRetry retry;
@@ -54,7 +55,7 @@ public class TrackingRecords {
         String queuedAt = exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class);
         String caller = exchange.getProperty("caller", String.class);
         JsonNode request = parse(exchange.getMessage().getBody(String.class)).map(m -> m.get("webhook_request")).orElse(null);
-        write(exchange, new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : now(), null, null, r -> {
+        write(exchange, new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : tapTime(exchange), null, null, r -> {
             TrackingRecord.putEarliest(r, "queued_at", queuedAt);
             TrackingRecord.putIfAbsent(r, "caller", caller);
             describeRequest(r, request);
@@ -85,7 +86,7 @@ public class TrackingRecords {
     /** The agent is about to be asked (this receive's attempt); the body is the prompt. */
     public void processing(Exchange exchange) {
         int receive = DeadLetters.receiveCount(exchange);
-        String at = now();
+        String at = tapTime(exchange);
         String prompt = exchange.getMessage().getBody(String.class);
         String caller = exchange.getProperty("caller", String.class);
         JsonNode request = exchange.getProperty(RequestMessageReader.REQUEST, JsonNode.class);
@@ -108,7 +109,7 @@ public class TrackingRecords {
             cause = exchange.getException();
         }
         ObjectNode error = agentError(cause);
-        write(exchange, new StageEvent(TrackingStatus.PROCESSING, now(), receive,
+        write(exchange, new StageEvent(TrackingStatus.PROCESSING, tapTime(exchange), receive,
                 "agent error " + error.path("code").asText() + ": left on the queue for a later attempt", r -> {
                     TrackingRecord.putMax(r, "agent_attempts", receive);
                     r.set("last_error", error);
@@ -152,7 +153,7 @@ public class TrackingRecords {
     /** An HTTP attempt is about to be made (the first of this receive). */
     public void delivering(Exchange exchange) {
         int attempt = attempts.number(exchange);
-        write(exchange, new StageEvent(TrackingStatus.DELIVERING, now(), attempt,
+        write(exchange, new StageEvent(TrackingStatus.DELIVERING, tapTime(exchange), attempt,
                 DeadLetters.receiveCount(exchange) > 1 ? "delivering (scheduled retry)" : "delivering",
                 r -> TrackingRecord.putMax(r, "delivery_attempts", attempt)));
     }
@@ -203,7 +204,7 @@ public class TrackingRecords {
     /** The delivery has ended ({@link #DELIVERY_OUTCOME}); returns the final record for the export (null if unwritten). */
     public ObjectNode deliveryEnded(Exchange exchange) {
         int attempt = attempts.number(exchange);
-        String at = now();
+        String at = tapTime(exchange);
         boolean delivered = TrackingStatus.DELIVERED.wireName().equals(exchange.getProperty(DELIVERY_OUTCOME, String.class));
         StageEvent event;
         if (delivered) {
@@ -244,6 +245,20 @@ public class TrackingRecords {
 
     private String now() {
         return Timestamps.now(clock);
+    }
+
+    /**
+     * The wireTaps' {@code onPrepare} step ({@code tapTime}): stamps the copy with the moment of the stage, in
+     * the route's thread, so the record tells when it happened however long the write waits for a writer.
+     */
+    public Processor tapTimeStamp() {
+        return exchange -> exchange.setProperty(TAP_TIME, now());
+    }
+
+    /** When the stage happened, for steps run from a wireTap (see {@link #tapTimeStamp}). */
+    private String tapTime(Exchange exchange) {
+        String at = exchange.getProperty(TAP_TIME, String.class);
+        return at != null ? at : now();
     }
 
     private static String trackingId(Exchange exchange) {
