@@ -68,7 +68,10 @@ public class S3RecordStore {
         } catch (NoSuchKeyException e) {
             return Optional.empty();
         } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
+            // 403 too: the gateway's IAM role (k8s/aws) may Get and Put objects but not list the bucket, and
+            // without s3:ListBucket S3 answers a missing key with 403 instead of 404. A real permission problem
+            // still shows on the write (PutObject denied), which is counted and logged.
+            if (e.statusCode() == 404 || e.statusCode() == 403) {
                 return Optional.empty();
             }
             throw unavailable("read", e);
