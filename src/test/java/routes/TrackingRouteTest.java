@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
-import gateway.s3.S3Bucket;
 import gateway.testing.GatewayTestApp;
 import gateway.tracking.ConversationExport;
 import org.apache.camel.model.ChoiceDefinition;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -40,7 +38,6 @@ class TrackingRouteTest {
 
     static LocalReceiver receiver;
     static GatewayTestApp app;
-    static S3Bucket bucket;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,7 +46,6 @@ class TrackingRouteTest {
                 "gateway.webhook.url", receiver.url(),
                 "gateway.webhook.signing.secret", SECRET,
                 "gateway.api-keys.secret", "alice:" + ALICE + ",bob:" + BOB));
-        bucket = app.bean("s3Bucket", S3Bucket.class);
     }
 
     @AfterAll
@@ -254,38 +250,14 @@ class TrackingRouteTest {
     }
 
     static ObjectNode awaitStatus(String id, String status) {
-        ObjectNode[] found = new ObjectNode[1];
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            JsonNode record = readObject("records/" + id + ".json");
-            if (record != null && status.equals(record.path("status").asText())
-                    && statuses((ObjectNode) record).contains(status)) {
-                found[0] = (ObjectNode) record;
-                return true;
-            }
-            return false;
-        });
-        // the last asynchronous writes (e.g. the "delivering" of a retry) may still be landing: let them
-        await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(300)).until(() -> true);
-        try {
-            return (ObjectNode) readObject("records/" + id + ".json");
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return TrackingRouteTestSupport.awaitStatus(app, id, status);
     }
 
     static JsonNode awaitObject(String path) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
-                .until(() -> (found[0] = readObject(path)) != null);
+                .until(() -> (found[0] = TrackingRouteTestSupport.readObject(app, path)) != null);
         return found[0];
-    }
-
-    static JsonNode readObject(String path) throws Exception {
-        try {
-            return Json.MAPPER.readTree(bucket.client().getObjectAsBytes(r -> r.bucket(bucket.name()).key(bucket.key(path))).asUtf8String());
-        } catch (NoSuchKeyException e) {
-            return null;
-        }
     }
 
     static List<String> statuses(ObjectNode record) {

@@ -1,5 +1,6 @@
 package gateway.tracking;
 
+import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +32,7 @@ public class StatusLookup {
     /** 405 for anything but GET. */
     public void requireGet(Exchange exchange) {
         if (!"GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
-            throw new IntakeRejection(405, "Method not allowed: use GET", java.util.Map.of("Allow", ALLOWED_METHODS));
+            throw new IntakeRejection(405, "Method not allowed: use GET", Map.of("Allow", ALLOWED_METHODS));
         }
     }
 

@@ -130,7 +130,7 @@ public class TrackingRecords {
         boolean answered = "answered".equals(delivery.path("status").asText());
         String at = delivery.path("answered_at").asText(now());
         JsonNode error = delivery.get("error");
-        String detail = answered ? "the agent answered" : "the agent could not answer: " + error.path("code").asText("unknown");
+        String detail = answered ? "the agent answered" : "the agent could not answer: " + delivery.path("error").path("code").asText("unknown");
         String id = trackingId(exchange);
         StageEvent event = new StageEvent(answered ? TrackingStatus.ANSWERED : TrackingStatus.FAILED, at,
                 DeadLetters.receiveCount(exchange), detail, r -> {
