@@ -5,13 +5,15 @@ import gateway.agent.BedrockAgentConstants;
 import gateway.agent.PermanentAgentException;
 import gateway.agent.RetryableAgentException;
 import gateway.answer.MalformedMessageException;
+import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Requests queue → Bedrock Agent → deliveries queue. The answer (or, for a permanent agent error, a
  * failure result so the caller is told) is written to the deliveries queue before the request message
- * is deleted, so a crash never loses a paid answer. Transient agent errors are retried here first;
+ * is deleted, so a crash never loses a paid answer; and it is kept in the request's tracking record first,
+ * so a crash before the delete never pays for a second agent call either. Transient agent errors are retried here first;
  * when those retries are spent the message stays on the queue: SQS hands it out again later and moves
  * it to the requests DLQ after {@code MAX_RECEIVE_COUNT} receives.
  */
@@ -59,6 +61,8 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false)
                 .handled(false)
+                .wireTap("bean:trackingRecords?method=agentRetrying").onPrepare("tapTime").executorService("recordWriters")
+                        .id("record-agent-retrying").end()
                 .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
             .end()
 
@@ -67,13 +71,35 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent refused the request: ${exception.message}")
                 .bean("deliveryMessages", "failed")
+                // status "failed" with the failure message, in the record before the request is deleted
+                .bean("trackingRecords", "agentFinished").id("record-failed")
                 .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-failure")
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
 
             .bean("requestMessageReader", "read")
+            // never pay twice: an earlier receive of this request may already have the agent's result (a
+            // crash between writing it and deleting the request). Then the agent is not asked again.
+            .bean("trackingRecords", "lookup").id("read-record")
+            .choice().id("already-answered")
+                .when(exchangeProperty(TrackingRecords.STORED_STATUS).in("delivering", "delivered", "dead_lettered"))
+                    // the delivery stage has the result already: only the request is left to delete
+                    .log("Already answered and handed to delivery: request deleted, the agent is not called again")
+                    .to(DELETE_REQUEST).id("delete-delivered-request")
+                    .stop()
+                .when(exchangeProperty(TrackingRecords.STORED_DELIVERY).isNotNull())
+                    // answered, but maybe never enqueued: enqueue the stored result (same webhook-id)
+                    .log("Already answered: the stored result is enqueued again, the agent is not called again")
+                    .bean("deliveryMessages", "stored")
+                    .to("aws2-sqs:{{gateway.queue.deliveries}}").id("re-enqueue-answer")
+                    .to(DELETE_REQUEST).id("delete-answered-request")
+                    .stop()
+            .end()
             .log("Asking the agent")
             .bean("promptBuilder", "build")
+            // status "processing" (attempt = this receive), with the prompt, off the route's path
+            .wireTap("bean:trackingRecords?method=processing").onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-processing").end()
             .choice()
                 // AGENT_MODE=knowledge-base: answer from a knowledge base with Camel's own endpoint
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))
@@ -90,6 +116,9 @@ public class AgentInvokeRoute extends RouteBuilder {
             .end()
             .log("Agent answered in ${header.CamelBedrockAgentDurationMillis} ms")
             .bean("deliveryMessages", "answered")
+            // status "answered" with the delivery message, in the record before anything else: from here on a
+            // crash never leads to a second agent call (see "already-answered" above)
+            .bean("trackingRecords", "agentFinished").id("record-answered")
             .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");

@@ -11,13 +11,15 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * Deliveries queue → the caller's webhook: the seed-compatible payload, signed, POSTed. Any 2xx is
  * success. 408, 429, 5xx, timeouts and connection errors are retried here first ({@code Retry-After}
  * honoured), then on the long schedule carried by SQS, then dead-lettered. Other 4xx (and 3xx: no
- * redirects are followed) go to the DLQ at once.
+ * redirects are followed) go to the DLQ at once. Each attempt and the outcome go to the request's
+ * tracking record; when the delivery ends, the conversation is exported.
  */
 public class WebhookDeliverRoute extends RouteBuilder {
 
     static final String DELIVERIES = "aws2-sqs:{{gateway.queue.deliveries}}";
     static final String DELETE_DELIVERY = DELIVERIES + "?operation=deleteMessage";
     static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries}}-dlq";
+    static final String DELIVERY_ENDED = "direct:delivery-ended";
 
     @Override
     public void configure() {
@@ -54,6 +56,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.delivery.retry.jitter}}")
                 .maximumRedeliveryDelay("{{gateway.delivery.retry.max-delay-ms}}")
                 .onExceptionOccurredRef("deliveryFailures")
+                // each retry shows in the tracking record (status "delivering", attempt n, last status)
+                .onRedeliveryRef("recordDeliveryRetry")
                 .asyncDelayedRedelivery()
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false)
@@ -61,11 +65,16 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .choice()
                     .when(method("deliverySchedule", "hasNextAttempt"))
                         .bean("deliverySchedule", "defer").id("defer-delivery")
+                        // the record notes the failed attempt and the wait (written on the record writers' pool)
+                        .bean("trackingRecords", "deliveryDeferred").id("record-deferred")
                         .log(LoggingLevel.WARN, "Delivery failed (${exception.message}); next attempt in ${exchangeProperty.next_attempt_in}")
                     .otherwise()
                         .log(LoggingLevel.ERROR, "Delivery failed on every attempt, dead-lettered: ${exception.message}")
+                        .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                         .bean("deadLetters", "annotate")
                         .to(DELIVERIES_DLQ).id("dead-letter-undeliverable")
+                        .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
+                                .id("record-undeliverable").end()
                         .to(DELETE_DELIVERY).id("delete-undeliverable")
                 .end()
             .end()
@@ -75,14 +84,30 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .handled(true)
                 .setProperty("http_status", simple("${exception.statusCode}"))
                 .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
+                .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                 .bean("deadLetters", "annotate")
                 .to(DELIVERIES_DLQ).id("dead-letter-refused")
+                .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
+                        .id("record-refused").end()
                 .to(DELETE_DELIVERY).id("delete-refused")
             .end()
 
             .bean("outboundWebhook", "prepare")
+            // status "delivering" (attempt n), off the route's path
+            .wireTap("bean:trackingRecords?method=delivering").onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-delivering").end()
             .to("http://webhook-receiver?throwExceptionOnFailure=true&followRedirects=false").id("post-webhook")
             .log("Delivered ${exchangeProperty.webhook_id} (HTTP ${header.CamelHttpResponseCode})")
-            .to(DELETE_DELIVERY).id("delete-delivery");
+            .bean("trackingRecords", "outcome(*, 'delivered')")
+            .to(DELETE_DELIVERY).id("delete-delivery")
+            .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-delivered").end();
+
+        // the delivery has ended (delivered or dead-lettered): the record's final status, then the
+        // conversation export built from it. Runs on the record writers' pool; neither step ever throws.
+        from(DELIVERY_ENDED)
+            .routeId("delivery-ended")
+            .bean("trackingRecords", "deliveryEnded").id("write-outcome")
+            .bean("conversationExport", "write").id("export-conversation");
     }
 }

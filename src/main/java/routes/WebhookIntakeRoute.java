@@ -15,7 +15,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 /**
  * {@code POST /webhook}: authenticate the caller, apply its rate limit, read and validate the JSON, check
  * the Idempotency-Key, put the request on the requests queue, remember the key, answer 202 with a tracking
- * id. Each refusal is an {@link IntakeRejection} answered with a JSON error and its status (401, 429, 400,
+ * id (its tracking record is written asynchronously). Each refusal is an {@link IntakeRejection} answered with a JSON error and its status (401, 429, 400,
  * 409, 413, 415) before anything is queued; a queue or key store that cannot be used gets 503 so the
  * caller retries.
  */
@@ -86,10 +86,13 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .setHeader("source_system", exchangeProperty("source_system"))
             .setHeader("caller", exchangeProperty("caller"))
             .to("aws2-sqs:{{gateway.queue.requests}}").id("enqueue-request")
+            // its tracking record (status "queued"), written on the record writers' pool: the 202 does not wait
+            .wireTap("bean:trackingRecords?method=queued").onPrepare("tapTime").executorService("recordWriters")
+                    .id("record-queued").end()
             .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system} for caller ${exchangeProperty.caller}")
             // 7. the key now points at a queued request
             .bean("idempotencyKeys", "remember")
-            // 8. 202
+            // 8. 202, with Location: /webhook/<tracking_id> (the status endpoint, WebhookStatusRoute)
             .bean("intakeResponses", "accepted");
     }
 }

@@ -12,6 +12,7 @@ import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
+import gateway.tracking.TrackingRecords;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -63,6 +64,16 @@ public class DeliveryMessages {
         }
         setAttributes(exchange);
         return fit(message);
+    }
+
+    /**
+     * A delivery message an earlier receive of this request already produced (kept in its tracking record):
+     * the same message again, with its attributes, so it can be re-enqueued without asking the agent.
+     */
+    public String stored(Exchange exchange) {
+        String stored = exchange.getProperty(TrackingRecords.STORED_DELIVERY, String.class);
+        setAttributes(exchange);
+        return stored;
     }
 
     private ObjectNode base(Exchange exchange, String status) {

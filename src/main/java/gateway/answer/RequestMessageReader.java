@@ -17,6 +17,8 @@ public class RequestMessageReader {
     public static final String REQUEST = "webhook_request";
     public static final String QUEUED_AT = "queued_at";
     public static final String QUERY = "query";
+    /** Exchange property: the API key name the intake recorded (absent when the gateway runs open). */
+    public static final String CALLER = "caller";
 
     /** Returns the query; throws {@link MalformedMessageException} for a message that can never work. */
     public String read(Exchange exchange) {
@@ -46,6 +48,7 @@ public class RequestMessageReader {
         exchange.setProperty("tracking_id", trackingId);
         exchange.setProperty(REQUEST, (ObjectNode) request);
         exchange.setProperty(QUEUED_AT, root.path("queued_at").asText(null));
+        exchange.setProperty(CALLER, root.path("caller").asText(null));
         exchange.getMessage().setHeader("tracking_id", trackingId);
         MDC.put("tracking_id", trackingId);
         return query.textValue();

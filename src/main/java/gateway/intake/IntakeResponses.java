@@ -9,7 +9,7 @@ import gateway.json.Timestamps;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
-/** The JSON answers of {@code /webhook}, in the original's shapes. */
+/** The JSON answers of {@code /webhook} (and of {@code /webhook/{tracking_id}}), in the original's shapes. */
 public class IntakeResponses {
 
     public static final String ALLOWED_METHODS = "POST, OPTIONS";
@@ -33,6 +33,13 @@ public class IntakeResponses {
         body.put("queued_at", exchange.getProperty("queued_at", String.class));
         body.put("status", "queued");
         respond(exchange, 202, body);
+        // where the caller can follow it: GET /webhook/{tracking_id}
+        exchange.getMessage().setHeader("Location", "/webhook/" + body.get("tracking_id").asText());
+    }
+
+    /** 200 with the JSON object in the body (the status of a tracked request). */
+    public void found(Exchange exchange) {
+        respond(exchange, 200, exchange.getMessage().getBody(ObjectNode.class));
     }
 
     /** The status and message of the {@link IntakeRejection} the route caught. */
@@ -40,7 +47,7 @@ public class IntakeResponses {
         IntakeRejection rejection = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, IntakeRejection.class);
         error(exchange, rejection.status(), rejection.getMessage());
         rejection.headers().forEach(exchange.getMessage()::setHeader);
-        if (rejection.status() == 405) {
+        if (rejection.status() == 405 && !rejection.headers().containsKey("Allow")) {
             exchange.getMessage().setHeader("Allow", ALLOWED_METHODS);
         }
     }

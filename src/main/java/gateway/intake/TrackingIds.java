@@ -1,6 +1,9 @@
 package gateway.intake;
 
+import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
@@ -18,6 +21,17 @@ public final class TrackingIds {
         String id = newId();
         exchange.setProperty(PROPERTY, id);
         MDC.put(PROPERTY, id);
+    }
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** The tracking id in its canonical (lower-case) form, or empty when {@code text} is not a UUID. */
+    public static Optional<String> parse(String text) {
+        if (text == null || !UUID_TEXT.matcher(text).matches()) {
+            return Optional.empty();
+        }
+        return Optional.of(text.toLowerCase(Locale.ROOT));
     }
 
     public static String newId() {

@@ -9,7 +9,8 @@ import io.micrometer.core.instrument.Timer;
 /**
  * The gateway's own Prometheus metrics, named for the questions an operator asks: how many requests
  * were accepted or rejected and why, how the agent calls go (outcome, error code, latency, in flight),
- * how deliveries go (outcome, status class), what was dead-lettered, how deep the queues are.
+ * how deliveries go (outcome, status class), what was dead-lettered, how deep the queues are, how often
+ * the tracking record store could not be used.
  */
 public class FlowMetrics {
 
@@ -58,6 +59,12 @@ public class FlowMetrics {
         if ("webhook-deliver".equals(stage)) {
             counter("gateway.deliveries", "Deliveries that ended, by outcome", "outcome", "dead_lettered").increment();
         }
+    }
+
+    /** A call to the record store (tracking records, conversation export) that failed; the flow went on. */
+    public void recordStoreError(String operation) {
+        counter("gateway.record.store.errors", "Failed calls to the tracking record store, by operation (the flow carries on)",
+                "operation", operation).increment();
     }
 
     private Counter counter(String name, String description, String... tags) {

@@ -56,6 +56,7 @@ public final class GatewayTestApp implements AutoCloseable {
         all.put("gateway.delivery.schedule", "1s,1s");
         all.put("camel.main.shutdownTimeout", "5");
         all.put("gateway.s3.embedded-port", "0");
+        all.put("gateway.tracking.store-retry-delay-ms", "20");
         all.putAll(overrides);
         all.forEach(main::addOverrideProperty);
         main.start();

@@ -1,0 +1,107 @@
+package gateway.tracking;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.json.Json;
+
+/**
+ * The JSON record of one request, and how a {@link StageEvent} changes it:
+ * <pre>{"tracking_id","status","status_at","created_at","updated_at","caller","source_system","source_process",
+ *  "queued_at","processing_started_at","answered_at","finished_at","agent_attempts","delivery_attempts",
+ *  "last_http_status","last_error":{"code","message"},"session_id","agent_duration_ms",
+ *  "request":{...},"prompt","delivery_message":{...},
+ *  "history":[{"status","at","attempt","detail"}]}</pre>
+ * {@code request}, {@code prompt} and {@code delivery_message} (what the agent stage put on the deliveries
+ * queue, answer included) are kept for the export and for never calling the agent twice; the status
+ * endpoint leaves them out (see {@link StatusView}).
+ *
+ * <p>Applying an event is order-tolerant: the history stays sorted by time, and the status only moves
+ * forward ({@link TrackingStatus}), so a late asynchronous write never undoes a later stage.
+ */
+public final class TrackingRecord {
+
+    static final int MAX_HISTORY = 200;
+
+    private TrackingRecord() {
+    }
+
+    /** The record after {@code event}; {@code current} (null for a new record) is changed in place. */
+    public static ObjectNode apply(ObjectNode current, String trackingId, StageEvent event) {
+        ObjectNode record = current;
+        if (record == null) {
+            record = Json.object();
+            record.put("tracking_id", trackingId);
+            record.put("created_at", event.at());
+        }
+        event.fields().accept(record);
+
+        ObjectNode entry = Json.object();
+        entry.put("status", event.status().wireName());
+        entry.put("at", event.at());
+        if (event.attempt() == null) {
+            entry.putNull("attempt");
+        } else {
+            entry.put("attempt", event.attempt());
+        }
+        entry.put("detail", event.detail());
+        List<JsonNode> history = new ArrayList<>();
+        record.withArray("history").forEach(history::add);
+        history.add(entry);
+        history.sort(Comparator.comparing(h -> h.path("at").asText("")));
+        if (history.size() > MAX_HISTORY) {
+            history = history.subList(history.size() - MAX_HISTORY, history.size());
+        }
+        ArrayNode sorted = record.putArray("history");
+        history.forEach(sorted::add);
+
+        TrackingStatus now = TrackingStatus.fromWire(record.path("status").asText(null));
+        String statusAt = record.path("status_at").asText("");
+        if (now == null || event.status().rank() > now.rank()
+                || (event.status().rank() == now.rank() && event.at().compareTo(statusAt) >= 0)) {
+            record.put("status", event.status().wireName());
+            record.put("status_at", event.at());
+        }
+        if (event.at().compareTo(record.path("updated_at").asText("")) > 0) {
+            record.put("updated_at", event.at());
+        }
+        if (event.at().compareTo(record.path("created_at").asText(event.at())) < 0) {
+            record.put("created_at", event.at());
+        }
+        return record;
+    }
+
+    public static TrackingStatus status(ObjectNode record) {
+        return TrackingStatus.fromWire(record.path("status").asText(null));
+    }
+
+    /** Sets {@code field} to {@code value} unless it already holds a larger number. */
+    static void putMax(ObjectNode record, String field, int value) {
+        if (!record.path(field).canConvertToInt() || record.path(field).asInt() < value) {
+            record.put(field, value);
+        }
+    }
+
+    /** Sets the timestamp {@code field} to {@code at} unless it already holds an earlier one. */
+    static void putEarliest(ObjectNode record, String field, String at) {
+        if (at != null && (!record.hasNonNull(field) || record.path(field).asText().compareTo(at) > 0)) {
+            record.put(field, at);
+        }
+    }
+
+    static void putIfAbsent(ObjectNode record, String field, JsonNode value) {
+        if (value != null && !value.isNull() && !record.hasNonNull(field)) {
+            record.set(field, value);
+        }
+    }
+
+    static void putIfAbsent(ObjectNode record, String field, String value) {
+        if (value != null && !record.hasNonNull(field)) {
+            record.put(field, value);
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package routes;
+
+import gateway.intake.IntakeRejection;
+import gateway.intake.IntakeResponses;
+import gateway.tracking.RecordStoreUnavailable;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * {@code GET /webhook/{tracking_id}}: the request's tracking record, for the caller that created it.
+ * Authenticated like {@code POST /webhook}; 400 for an id that is not a UUID, 404 for an unknown one (or
+ * another caller's), 503 when the record store cannot be read. Errors have the intake's JSON shape.
+ */
+public class WebhookStatusRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("platform-http:/webhook/{tracking_id}")
+            .routeId("webhook-status")
+            .onException(IntakeRejection.class)
+                .handled(true)
+                .log(LoggingLevel.INFO, "Status lookup refused: ${exception.message}")
+                .bean("intakeResponses", "rejected")
+            .end()
+            .onException(RecordStoreUnavailable.class)
+                .handled(true)
+                .log(LoggingLevel.ERROR, "Record store unavailable for a status lookup: ${exception.message}")
+                .bean("intakeResponses", "unavailable")
+            .end()
+            .setProperty(IntakeResponses.ORIGIN, header("Origin"))
+            .bean("statusLookup", "requireGet")
+            // 1. who is calling: the same API keys and signatures as POST /webhook -> 401
+            .bean("requestAuthenticator", "authenticate")
+            // 2. the id: a UUID -> 400
+            .bean("statusLookup", "readTrackingId")
+            // 3. the record (only the caller that created it may read it) -> 404
+            .bean("statusLookup", "find").id("read-status")
+            .bean("intakeResponses", "found");
+    }
+}

@@ -1,0 +1,179 @@
+package gateway.tracking;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import gateway.s3.S3Bucket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The record store's read-modify-write with conditional writes (AWS S3): a new record is created with
+ * {@code If-None-Match: *}, an existing one replaced with {@code If-Match: <etag>}; when another replica
+ * wrote in between (412) the store reads again and reapplies its change, so neither write is lost. Against
+ * a minimal S3 stand-in on loopback that implements conditional PUT as AWS documents it.
+ */
+class S3RecordStoreTest {
+
+    static HttpServer server;
+    static S3Client s3;
+    static S3RecordStore store;
+    static final Map<String, String[]> objects = new ConcurrentHashMap<>(); // key -> {body, etag}
+    static final List<String> conditions = new CopyOnWriteArrayList<>();
+    static final AtomicInteger etags = new AtomicInteger();
+    /** When set, runs once just before the next conditional PUT is judged: "another replica" writes first. */
+    static volatile Runnable interleave;
+
+    @BeforeAll
+    static void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", S3RecordStoreTest::handle);
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        server.start();
+        s3 = S3Client.builder().region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+                .build();
+        store = new S3RecordStore(new S3Bucket(s3, "gw-records", "pre", true));
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+        server.stop(0);
+    }
+
+    @Test
+    void newRecordIsCreatedWithIfNoneMatchThenReplacedWithIfMatch() {
+        String id = UUID.randomUUID().toString();
+        conditions.clear();
+        store.update(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, "2025-01-01T00:00:00.000000+00:00")));
+        store.update(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.PROCESSING, "2025-01-01T00:00:01.000000+00:00")));
+        assertThat(conditions).hasSize(2);
+        assertThat(conditions.get(0)).isEqualTo("If-None-Match: *");
+        assertThat(conditions.get(1)).isEqualTo("If-Match: \"e" + (etags.get() - 1) + "\"");
+        assertThat(objects).containsKey("/gw-records/pre/records/" + id + ".json");
+        assertThat(store.read(id).orElseThrow().record().get("status").asText()).isEqualTo("processing");
+    }
+
+    @Test
+    void aConcurrentWriteFromAnotherReplicaIsNotLost() {
+        String id = UUID.randomUUID().toString();
+        store.update(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, "2025-01-01T00:00:00.000000+00:00")));
+        // between our read and our write, another replica records the answer
+        interleave = () -> store.update(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.ANSWERED, "2025-01-01T00:00:02.000000+00:00")));
+        conditions.clear();
+        ObjectNode result = store.update(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.PROCESSING, "2025-01-01T00:00:01.000000+00:00")));
+
+        assertThat(conditions.stream().filter(c -> c.startsWith("If-Match")).count()).as("lost once, then retried").isEqualTo(3);
+        ObjectNode stored = store.read(id).orElseThrow().record();
+        assertThat(stored).isEqualTo(result);
+        assertThat(stored.get("status").asText()).as("the status never moves back").isEqualTo("answered");
+        assertThat(stored.get("history")).extracting(h -> h.get("status").asText())
+                .containsExactly("queued", "processing", "answered");
+    }
+
+    @Test
+    void keysComeFromTheFullTrackingIdWhichMustBeAUuid() {
+        String id = "0f8fad5b-d9cb-469f-a165-70867728950e";
+        assertThat(store.objectKey(id.toUpperCase())).isEqualTo("pre/records/" + id + ".json");
+        assertThatThrownBy(() -> store.objectKey("../../idempotency/x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    static StageEvent event(TrackingStatus status, String at) {
+        return new StageEvent(status, at, 1, null, null);
+    }
+
+    static void handle(HttpExchange exchange) throws IOException {
+        String key = exchange.getRequestURI().getPath();
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        String payload = exchange.getRequestHeaders().getFirst("x-amz-content-sha256");
+        if (payload != null && payload.startsWith("STREAMING-")) {
+            body = decodeAwsChunked(body);
+        }
+        String ifNoneMatch = exchange.getRequestHeaders().getFirst("If-None-Match");
+        String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
+        switch (exchange.getRequestMethod()) {
+            case "PUT" -> {
+                conditions.add(ifNoneMatch != null ? "If-None-Match: " + ifNoneMatch : ifMatch != null ? "If-Match: " + ifMatch : "none");
+                Runnable other = interleave;
+                if (other != null) {
+                    interleave = null;
+                    other.run();
+                }
+                String[] current = objects.get(key);
+                if (("*".equals(ifNoneMatch) && current != null) || (ifMatch != null && (current == null || !ifMatch.equals(current[1])))) {
+                    reply(exchange, 412, "<Error><Code>PreconditionFailed</Code></Error>", null);
+                    return;
+                }
+                String etag = "\"e" + etags.incrementAndGet() + "\"";
+                objects.put(key, new String[] {new String(body, StandardCharsets.UTF_8), etag});
+                reply(exchange, 200, "", etag);
+            }
+            case "GET" -> {
+                String[] current = objects.get(key);
+                if (current == null) {
+                    reply(exchange, 404, "<Error><Code>NoSuchKey</Code></Error>", null);
+                } else {
+                    reply(exchange, 200, current[0], current[1]);
+                }
+            }
+            default -> reply(exchange, 405, "", null);
+        }
+    }
+
+    static byte[] decodeAwsChunked(byte[] raw) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        int at = 0;
+        while (at < raw.length) {
+            int lineEnd = at;
+            while (raw[lineEnd] != '\r') {
+                lineEnd++;
+            }
+            int size = Integer.parseInt(new String(raw, at, lineEnd - at, StandardCharsets.US_ASCII).split(";")[0].trim(), 16);
+            if (size == 0) {
+                break;
+            }
+            out.write(raw, lineEnd + 2, size);
+            at = lineEnd + 2 + size + 2;
+        }
+        return out.toByteArray();
+    }
+
+    static void reply(HttpExchange exchange, int status, String body, String etag) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        if (etag != null) {
+            exchange.getResponseHeaders().add("ETag", etag);
+        }
+        exchange.getResponseHeaders().add("Content-Type", body.startsWith("<") ? "application/xml" : "application/json");
+        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+        if (bytes.length > 0) {
+            exchange.getResponseBody().write(bytes);
+        }
+        exchange.close();
+    }
+}

@@ -1,0 +1,110 @@
+package routes;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.agent.AgentEmulator;
+import gateway.delivery.LocalReceiver;
+import gateway.json.Json;
+import gateway.testing.GatewayTestApp;
+import org.apache.camel.builder.AdviceWith;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A crash after the agent answered but before the request message was deleted must not pay for a second
+ * agent call. The crash is simulated on the real app by failing, once, the step right after the answer is
+ * in the tracking record: the exchange fails, the request stays on the queue, SQS hands it out again after
+ * the visibility timeout (4 s in tests), and the {@code already-answered} choice takes over.
+ */
+class NeverPayTwiceTest {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    /** Node ids that fail once, the next time an exchange reaches them. */
+    static final Set<String> FAIL_ONCE = ConcurrentHashMap.newKeySet();
+
+    static LocalReceiver receiver;
+    static GatewayTestApp app;
+    static AgentEmulator emulator;
+    static String requests;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = LocalReceiver.startOnRandomPort(SECRET);
+        app = GatewayTestApp.start(Map.of(
+                "gateway.webhook.url", receiver.url(),
+                "gateway.webhook.signing.secret", SECRET));
+        emulator = app.bean("agentEmulator", AgentEmulator.class);
+        requests = app.property("gateway.queue.requests");
+        AdviceWith.adviceWith(app.context(), "agent-invoke", route -> {
+            for (String node : new String[] {"enqueue-answer", "delete-request"}) {
+                route.weaveById(node).before().process(exchange -> {
+                    if (FAIL_ONCE.remove(node)) {
+                        throw new IllegalStateException("simulated crash before " + node);
+                    }
+                });
+            }
+        });
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        receiver.close();
+    }
+
+    @BeforeEach
+    void clean() {
+        FAIL_ONCE.clear();
+        receiver.clear();
+    }
+
+    @Test
+    void crashBeforeTheAnswerWasEnqueuedReEnqueuesTheStoredAnswer() throws Exception {
+        FAIL_ONCE.add("enqueue-answer");
+        String id = post("Crash before the answer is enqueued");
+
+        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+        assertThat(FAIL_ONCE).as("the crash happened").isEmpty();
+        assertThat(delivery.trackingId()).isEqualTo(id);
+        assertThat(delivery.payload().get("ai_response").get("response").asText()).contains("**Negotiation**");
+        assertThat(emulator.callsForSession(id)).as("agent calls").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(requests) == 0);
+        ObjectNode record = TrackingRouteTestSupport.awaitStatus(app, id, "delivered");
+        assertThat(record.get("agent_attempts").asInt()).isEqualTo(1);
+        Thread.sleep(500);
+        assertThat(receiver.receivedCount()).as("one delivery").isEqualTo(1);
+        assertThat(emulator.callsForSession(id)).isEqualTo(1);
+    }
+
+    @Test
+    void crashBetweenTheAnswerAndTheDeleteNeverCallsTheAgentAgain() throws Exception {
+        FAIL_ONCE.add("delete-request");
+        String id = post("Crash before the request is deleted");
+
+        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+        assertThat(delivery.trackingId()).isEqualTo(id);
+        // the request comes back after the visibility timeout; the record says it is done: only deleted
+        await().atMost(Duration.ofSeconds(30)).until(() -> FAIL_ONCE.isEmpty() && app.depth(requests) == 0);
+        assertThat(emulator.callsForSession(id)).as("agent calls").isEqualTo(1);
+        Thread.sleep(500);
+        assertThat(receiver.receivedCount()).as("one delivery").isEqualTo(1);
+        assertThat(TrackingRouteTestSupport.awaitStatus(app, id, "delivered").get("agent_attempts").asInt()).isEqualTo(1);
+    }
+
+    private String post(String query) throws Exception {
+        String body = Json.write(Json.object().put("query", query).put("timestamp", "2025-08-13T06:30:00Z")
+                .put("source_system", "crm").put("source_process", "crash_test"));
+        var response = app.postJson("/webhook", body);
+        assertThat(response.statusCode()).isEqualTo(202);
+        return Json.MAPPER.readTree(response.body()).get("tracking_id").asText();
+    }
+}

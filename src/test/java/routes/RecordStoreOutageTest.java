@@ -1,0 +1,80 @@
+package routes;
+
+import java.net.http.HttpRequest;
+import java.time.Duration;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import gateway.delivery.LocalReceiver;
+import gateway.json.Json;
+import gateway.testing.GatewayTestApp;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The record store is down (S3 points at a closed port): every request is still queued, answered and
+ * delivered; the failed store calls are counted in {@code gateway_record_store_errors_total}; the status
+ * endpoint answers 503.
+ */
+class RecordStoreOutageTest {
+
+    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    static LocalReceiver receiver;
+    static GatewayTestApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = LocalReceiver.startOnRandomPort(SECRET);
+        app = GatewayTestApp.start(Map.of(
+                "gateway.webhook.url", receiver.url(),
+                "gateway.webhook.signing.secret", SECRET,
+                "gateway.s3.endpoint", "http://127.0.0.1:" + GatewayTestApp.freePort(),
+                "gateway.s3.create-bucket", "false"));
+    }
+
+    @AfterAll
+    static void stop() {
+        app.close();
+        receiver.close();
+    }
+
+    @Test
+    void theFlowDeliversWhileTheStoreIsDownAndTheErrorsAreCounted() throws Exception {
+        String body = Json.write(Json.object().put("query", "Anyone keeping records?").put("timestamp", "2025-08-13T06:30:00Z")
+                .put("source_system", "crm").put("source_process", "outage"));
+        var accepted = app.postJson("/webhook", body);
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String id = Json.MAPPER.readTree(accepted.body()).get("tracking_id").asText();
+
+        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+        assertThat(delivery.trackingId()).isEqualTo(id);
+        assertThat(delivery.payload().get("status").asText()).isEqualTo("answered");
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(app.property("gateway.queue.deliveries")) == 0
+                && app.depth(app.property("gateway.queue.requests")) == 0);
+
+        // queued, lookup, processing, answered, delivering, delivered, export: each tried 3 times
+        await().atMost(Duration.ofSeconds(15)).until(() -> storeErrors("write") >= 3 * 4);
+        assertThat(storeErrors("read")).isGreaterThanOrEqualTo(3);
+
+        var status = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id)).GET().build());
+        assertThat(status.statusCode()).isEqualTo(503);
+        JsonNode error = Json.MAPPER.readTree(status.body());
+        assertThat(error.get("success").asBoolean()).isFalse();
+        assertThat(error.get("error").asText()).isEqualTo("Service temporarily unavailable");
+        assertThat(error.get("tracking_id").asText()).isEqualTo(id);
+    }
+
+    static double storeErrors(String operation) throws Exception {
+        String metrics = app.get(app.managementUrl("/observe/metrics")).body();
+        Matcher m = Pattern.compile("^gateway_record_store_errors_total\\{[^}]*operation=\"" + operation + "\"[^}]*} ([0-9.E+]+)$",
+                Pattern.MULTILINE).matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+}

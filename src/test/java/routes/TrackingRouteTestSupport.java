@@ -1,0 +1,41 @@
+package routes;
+
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.json.Json;
+import gateway.s3.S3Bucket;
+import gateway.testing.GatewayTestApp;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+import static org.awaitility.Awaitility.await;
+
+/** Reading tracking records and exported objects straight from the app's (embedded) S3. */
+final class TrackingRouteTestSupport {
+
+    private TrackingRouteTestSupport() {
+    }
+
+    /** Waits until the record reaches {@code status}, gives late asynchronous writes a moment, returns it. */
+    static ObjectNode awaitStatus(GatewayTestApp app, String id, String status) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    JsonNode record = readObject(app, "records/" + id + ".json");
+                    return record != null && status.equals(record.path("status").asText());
+                });
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        return (ObjectNode) readObject(app, "records/" + id + ".json");
+    }
+
+    static JsonNode readObject(GatewayTestApp app, String path) {
+        S3Bucket bucket = app.bean("s3Bucket", S3Bucket.class);
+        try {
+            return Json.MAPPER.readTree(bucket.client().getObjectAsBytes(r -> r.bucket(bucket.name()).key(bucket.key(path))).asUtf8String());
+        } catch (NoSuchKeyException e) {
+            return null;
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
