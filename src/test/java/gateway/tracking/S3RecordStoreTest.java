@@ -25,6 +25,8 @@ import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import static gateway.testing.S3StandInHttp.decodeAwsChunked;
+import static gateway.testing.S3StandInHttp.reply;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -146,34 +148,5 @@ class S3RecordStoreTest {
         }
     }
 
-    static byte[] decodeAwsChunked(byte[] raw) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        int at = 0;
-        while (at < raw.length) {
-            int lineEnd = at;
-            while (raw[lineEnd] != '\r') {
-                lineEnd++;
-            }
-            int size = Integer.parseInt(new String(raw, at, lineEnd - at, StandardCharsets.US_ASCII).split(";")[0].trim(), 16);
-            if (size == 0) {
-                break;
-            }
-            out.write(raw, lineEnd + 2, size);
-            at = lineEnd + 2 + size + 2;
-        }
-        return out.toByteArray();
-    }
 
-    static void reply(HttpExchange exchange, int status, String body, String etag) throws IOException {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        if (etag != null) {
-            exchange.getResponseHeaders().add("ETag", etag);
-        }
-        exchange.getResponseHeaders().add("Content-Type", body.startsWith("<") ? "application/xml" : "application/json");
-        exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
-        if (bytes.length > 0) {
-            exchange.getResponseBody().write(bytes);
-        }
-        exchange.close();
-    }
 }
