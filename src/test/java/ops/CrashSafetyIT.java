@@ -205,6 +205,7 @@ class CrashSafetyIT {
         env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
         env.put("SQS_ENDPOINT", sqsServer.endpoint().toString());
         env.put("EMBEDDED_SQS_PORT", Integer.toString(GatewayTestApp.freePort()));
+        env.put("EMBEDDED_S3_PORT", Integer.toString(GatewayTestApp.freePort())); // not 9325 of a dying child
         env.put("AGENT_EMULATOR_PORT", Integer.toString(emulatorPort));
         env.put("BEDROCK_ENDPOINT", "http://127.0.0.1:" + emulatorPort);
         env.put("AGENT_EMULATOR_LATENCY_MS", Integer.toString(agentLatencyMs));

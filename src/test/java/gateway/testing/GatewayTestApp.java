@@ -158,9 +158,17 @@ public final class GatewayTestApp implements AutoCloseable {
         main.stop();
     }
 
+    /** Ports this JVM has handed out: the OS may offer a just-closed port again, which two servers can't share. */
+    private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A free loopback port never handed out before by this JVM (callers often ask for several in a row). */
     public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 }
