@@ -2,7 +2,6 @@ package gateway.idempotency;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +15,9 @@ import gateway.s3.S3Bucket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+
+import gateway.testing.S3StandInHttp;
 
 import static gateway.testing.S3StandInHttp.decodeAwsChunked;
 import static gateway.testing.S3StandInHttp.reply;
@@ -51,13 +47,7 @@ class ConditionalWritesTest {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/", ConditionalWritesTest::handle);
         server.start();
-        s3 = S3Client.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
-                .build();
+        s3 = S3StandInHttp.client(server);
         store = new S3IdempotencyStore(new S3Bucket(s3, "gw-conditional", "", true));
     }
 

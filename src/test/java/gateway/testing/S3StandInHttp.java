@@ -4,7 +4,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
+import java.net.URI;
+
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The HTTP plumbing of the small loopback S3 stand-ins that tests use where S3Proxy falls short (it
@@ -13,6 +22,17 @@ import com.sun.net.httpserver.HttpExchange;
 public final class S3StandInHttp {
 
     private S3StandInHttp() {
+    }
+
+    /** An S3 client for a stand-in on loopback: path style, dummy credentials, one attempt per call. */
+    public static S3Client client(HttpServer server) {
+        return S3Client.builder().region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).forcePathStyle(true)
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
+                .build();
     }
 
     /** aws-chunked: {@code <hex size>[;chunk-signature=...]\r\n<data>\r\n}... ending with a zero-size chunk. */
