@@ -20,7 +20,10 @@ import org.apache.camel.builder.RouteBuilder;
 public class AgentInvokeRoute extends RouteBuilder {
 
     static final String REQUESTS = "aws2-sqs:{{gateway.queue.requests}}";
-    static final String DELETE_REQUEST = REQUESTS + "?operation=deleteMessage";
+    // sends and deletes share batch calls with the other exchanges of the moment (sqs-batch); each
+    // exchange still goes on only when its own message is sent or deleted
+    static final String DELETE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=deleteMessage";
+    static final String DELIVERIES = "sqs-batch:{{gateway.queue.deliveries}}";
 
     @Override
     public void configure() {
@@ -73,7 +76,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .bean("deliveryMessages", "failed")
                 // status "failed" with the failure message, in the record before the request is deleted
                 .bean("trackingRecords", "agentFinished").id("record-failed")
-                .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-failure")
+                .to(DELIVERIES).id("enqueue-failure")
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
 
@@ -91,7 +94,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                     // answered, but maybe never enqueued: enqueue the stored result (same webhook-id)
                     .log("Already answered: the stored result is enqueued again, the agent is not called again")
                     .bean("deliveryMessages", "stored")
-                    .to("aws2-sqs:{{gateway.queue.deliveries}}").id("re-enqueue-answer")
+                    .to(DELIVERIES).id("re-enqueue-answer")
                     .to(DELETE_REQUEST).id("delete-answered-request")
                     .stop()
             .end()
@@ -119,7 +122,7 @@ public class AgentInvokeRoute extends RouteBuilder {
             // status "answered" with the delivery message, in the record before anything else: from here on a
             // crash never leads to a second agent call (see "already-answered" above)
             .bean("trackingRecords", "agentFinished").id("record-answered")
-            .to("aws2-sqs:{{gateway.queue.deliveries}}").id("enqueue-answer")
+            .to(DELIVERIES).id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");
 

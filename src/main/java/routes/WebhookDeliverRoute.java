@@ -17,7 +17,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 public class WebhookDeliverRoute extends RouteBuilder {
 
     static final String DELIVERIES = "aws2-sqs:{{gateway.queue.deliveries}}";
-    static final String DELETE_DELIVERY = DELIVERIES + "?operation=deleteMessage";
+    // deletes share DeleteMessageBatch calls with the other deliveries of the moment (sqs-batch)
+    static final String DELETE_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=deleteMessage";
     static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries}}-dlq";
     static final String DELIVERY_ENDED = "direct:delivery-ended";
 

@@ -85,7 +85,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .setHeader("tracking_id", exchangeProperty("tracking_id"))
             .setHeader("source_system", exchangeProperty("source_system"))
             .setHeader("caller", exchangeProperty("caller"))
-            .to("aws2-sqs:{{gateway.queue.requests}}").id("enqueue-request")
+            // one SendMessageBatch carries the requests that arrive together; each 202 waits for its own entry
+            .to("sqs-batch:{{gateway.queue.requests}}").id("enqueue-request")
             // its tracking record (status "queued"), written on the record writers' pool: the 202 does not wait
             .wireTap("bean:trackingRecords?method=queued").onPrepare("tapTime").executorService("recordWriters")
                     .id("record-queued").end()

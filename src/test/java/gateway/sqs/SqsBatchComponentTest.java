@@ -1,0 +1,175 @@
+package gateway.sqs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
+import software.amazon.awssdk.services.sqs.model.SqsException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code sqs-batch} against a real ElasticMQ through the real SDK client: concurrent sends share calls and
+ * all arrive with their attributes; each exchange learns its own entry's fate; deletes work and fail as a
+ * plain DeleteMessage would.
+ */
+class SqsBatchComponentTest {
+
+    static EmbeddedSqsServer server;
+    static SqsClient sqs;
+    static final List<String> operations = new CopyOnWriteArrayList<>();
+    static CamelContext camel;
+    static ProducerTemplate template;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new EmbeddedSqsServer(0);
+        server.start();
+        sqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(server.endpoint())
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
+                .overrideConfiguration(c -> c.addExecutionInterceptor(new ExecutionInterceptor() {
+                    @Override
+                    public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                        operations.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+                    }
+                }))
+                .build();
+        for (String q : List.of("batch-send", "batch-delete", "batch-mixed")) {
+            sqs.createQueue(r -> r.queueName(q));
+        }
+        camel = new DefaultCamelContext();
+        camel.getRegistry().bind("sqsClient", SqsClient.class, sqs);
+        camel.addRoutes(new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("direct:send").to("sqs-batch:batch-send?maxInFlight=2");
+                from("direct:mixed").to("sqs-batch:batch-mixed");
+                from("direct:missing").to("sqs-batch:no-such-queue");
+                from("direct:delete").to("sqs-batch:batch-delete?operation=deleteMessage");
+            }
+        });
+        camel.start();
+        template = camel.createProducerTemplate();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        camel.stop();
+        sqs.close();
+        server.stop();
+    }
+
+    @Test
+    void concurrentSendsShareCallsAndEveryMessageArrivesWithItsAttributes() throws Exception {
+        operations.clear();
+        List<CompletableFuture<Exchange>> sent = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            int n = i;
+            sent.add(template.asyncSend("direct:send", e -> {
+                e.getMessage().setBody("{\"n\":" + n + "}");
+                e.getMessage().setHeader("tracking_id", "id-" + n);
+                e.getMessage().setHeader("attempt", n);
+                e.getMessage().setHeader("CamelInternal", "not an attribute");
+                e.getMessage().setHeader("empty", "");
+            }));
+        }
+        List<String> messageIds = new ArrayList<>();
+        for (CompletableFuture<Exchange> f : sent) {
+            Exchange done = f.get(10, TimeUnit.SECONDS);
+            assertThat(done.getException()).isNull();
+            messageIds.add(done.getMessage().getHeader(SqsBatchCalls.MESSAGE_ID, String.class));
+        }
+        assertThat(messageIds).doesNotContainNull().doesNotHaveDuplicates();
+        long batchCalls = operations.stream().filter("SendMessageBatch"::equals).count();
+        assertThat(batchCalls).as("60 concurrent sends in fewer calls").isLessThan(60).isGreaterThanOrEqualTo(6);
+
+        List<Message> received = drain("batch-send", 60);
+        assertThat(received).hasSize(60);
+        assertThat(received).extracting(Message::messageId).containsExactlyInAnyOrderElementsOf(messageIds);
+        Message one = received.stream().filter(m -> m.body().equals("{\"n\":7}")).findFirst().orElseThrow();
+        assertThat(one.messageAttributes()).containsOnlyKeys("tracking_id", "attempt");
+        assertThat(one.messageAttributes().get("tracking_id").stringValue()).isEqualTo("id-7");
+        assertThat(one.messageAttributes().get("attempt").dataType()).isEqualTo("Number");
+        assertThat(one.messageAttributes().get("attempt").stringValue()).isEqualTo("7");
+    }
+
+    @Test
+    void aRefusedEntryFailsOnlyItsOwnExchange() throws Exception {
+        // SQS (and ElasticMQ) refuse bodies with characters outside its allowed set, per entry
+        CompletableFuture<Exchange> bad = template.asyncSend("direct:mixed", e -> e.getMessage().setBody("bad \u0000 body"));
+        CompletableFuture<Exchange> good = template.asyncSend("direct:mixed", e -> e.getMessage().setBody("good"));
+        Exchange refused = bad.get(10, TimeUnit.SECONDS);
+        assertThat(refused.getException()).isInstanceOf(SqsException.class).hasMessageContaining("entry failed");
+        assertThat(good.get(10, TimeUnit.SECONDS).getException()).isNull();
+        assertThat(drain("batch-mixed", 1)).extracting(Message::body).containsExactly("good");
+    }
+
+    @Test
+    void aQueueThatCannotBeUsedFailsTheExchangeWithAnSdkException() {
+        Exchange done = template.send("direct:missing", e -> e.getMessage().setBody("x"));
+        assertThat(done.getException()).isInstanceOf(SdkException.class);
+    }
+
+    @Test
+    void deletesByReceiptHandleAndAnInvalidHandleFails() throws Exception {
+        String url = sqs.getQueueUrl(r -> r.queueName("batch-delete")).queueUrl();
+        for (int i = 0; i < 5; i++) {
+            int n = i;
+            sqs.sendMessage(r -> r.queueUrl(url).messageBody("m" + n));
+        }
+        List<Message> received = new ArrayList<>();
+        while (received.size() < 5) {
+            received.addAll(sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(30)).messages());
+        }
+        List<CompletableFuture<Exchange>> deletes = new ArrayList<>();
+        for (Message m : received) {
+            deletes.add(template.asyncSend("direct:delete", e -> e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, m.receiptHandle())));
+        }
+        for (CompletableFuture<Exchange> f : deletes) {
+            assertThat(f.get(10, TimeUnit.SECONDS).getException()).isNull();
+        }
+        Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))
+                .attributes();
+        assertThat(attributes.values()).containsOnly("0");
+
+        Exchange invalid = template.send("direct:delete", e -> e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, "not-a-handle"));
+        assertThat(invalid.getException()).isInstanceOf(SdkException.class);
+        Exchange none = template.send("direct:delete", e -> e.getMessage().setBody("no handle"));
+        assertThat(none.getException()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static List<Message> drain(String queue, int expected) {
+        String url = sqs.getQueueUrl(r -> r.queueName(queue)).queueUrl();
+        List<Message> all = new ArrayList<>();
+        for (int i = 0; i < 50 && all.size() < expected; i++) {
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10)
+                    .messageAttributeNames("All").waitTimeSeconds(1)).messages();
+            all.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+        return all;
+    }
+}
