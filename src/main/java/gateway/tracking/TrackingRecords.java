@@ -55,11 +55,16 @@ public class TrackingRecords {
         String queuedAt = exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class);
         String caller = exchange.getProperty("caller", String.class);
         JsonNode request = parse(exchange.getMessage().getBody(String.class)).map(m -> m.get("webhook_request")).orElse(null);
-        write(exchange, new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : tapTime(exchange), null, null, r -> {
+        StageEvent event = new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : tapTime(exchange), null, null, r -> {
             TrackingRecord.putEarliest(r, "queued_at", queuedAt);
             TrackingRecord.putIfAbsent(r, "caller", caller);
             describeRequest(r, request);
-        }));
+        });
+        String id = trackingId(exchange);
+        if (id != null) {
+            // a tracking id the intake has just made up: no record to read first (see S3RecordStore#create)
+            retry.attempt("write", id, () -> store.create(id, current -> TrackingRecord.apply(current, id, event)));
+        }
     }
 
     // --- agent-invoke ---
