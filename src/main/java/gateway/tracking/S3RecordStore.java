@@ -89,7 +89,10 @@ public class S3RecordStore {
         }
     }
 
-    /** Reads the record (null when there is none), applies {@code change}, writes the result; returns it. */
+    /**
+     * Takes the record (its cached version, else a GET; null when there is none), applies {@code change},
+     * writes the result; returns it.
+     */
     public ObjectNode update(String trackingId, UnaryOperator<ObjectNode> change) {
         return write(trackingId, change, false);
     }
