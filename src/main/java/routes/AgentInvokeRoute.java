@@ -82,7 +82,8 @@ public class AgentInvokeRoute extends RouteBuilder {
 
             .bean("requestMessageReader", "read")
             // never pay twice: an earlier receive of this request may already have the agent's result (a
-            // crash between writing it and deleting the request). Then the agent is not asked again.
+            // crash between writing it and deleting the request). Then the agent is not asked again. (On a
+            // first receive there is no earlier one: the record is not read.)
             .bean("trackingRecords", "lookup").id("read-record")
             .choice().id("already-answered")
                 .when(exchangeProperty(TrackingRecords.STORED_STATUS).in("delivering", "delivered", "dead_lettered"))

@@ -1,14 +1,18 @@
 package routes;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentEmulator;
+import gateway.answer.RequestMessageReader;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
+import gateway.sqs.FirstReceive;
 import gateway.testing.GatewayTestApp;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
@@ -30,6 +34,8 @@ class NeverPayTwiceTest {
     static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     /** Node ids that fail once, the next time an exchange reaches them. */
     static final Set<String> FAIL_ONCE = ConcurrentHashMap.newKeySet();
+    /** Per tracking id, for each receive: did the never-pay-twice check see a first receive (and skip its read)? */
+    static final Map<String, List<Boolean>> FIRST_RECEIVES = new ConcurrentHashMap<>();
 
     static LocalReceiver receiver;
     static GatewayTestApp app;
@@ -45,6 +51,9 @@ class NeverPayTwiceTest {
         emulator = app.bean("agentEmulator", AgentEmulator.class);
         requests = app.property("gateway.queue.requests");
         AdviceWith.adviceWith(app.context(), "agent-invoke", route -> {
+            route.weaveById("read-record").before().process(exchange -> FIRST_RECEIVES
+                    .computeIfAbsent(exchange.getProperty("tracking_id", String.class), k -> new CopyOnWriteArrayList<>())
+                    .add(FirstReceive.of(exchange, exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class))));
             for (String node : new String[] {"enqueue-answer", "delete-request"}) {
                 route.weaveById(node).before().process(exchange -> {
                     if (FAIL_ONCE.remove(node)) {
@@ -77,6 +86,7 @@ class NeverPayTwiceTest {
         assertThat(delivery.trackingId()).isEqualTo(id);
         assertThat(delivery.payload().get("ai_response").get("response").asText()).contains("**Negotiation**");
         assertThat(emulator.callsForSession(id)).as("agent calls").isEqualTo(1);
+        assertThat(FIRST_RECEIVES.get(id)).as("the first receive skips the read, the second one reads").containsExactly(true, false);
         await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(requests) == 0);
         ObjectNode record = TrackingRouteTestSupport.awaitStatus(app, id, "delivered");
         assertThat(record.get("agent_attempts").asInt()).isEqualTo(1);
@@ -95,6 +105,7 @@ class NeverPayTwiceTest {
         // the request comes back after the visibility timeout; the record says it is done: only deleted
         await().atMost(Duration.ofSeconds(30)).until(() -> FAIL_ONCE.isEmpty() && app.depth(requests) == 0);
         assertThat(emulator.callsForSession(id)).as("agent calls").isEqualTo(1);
+        assertThat(FIRST_RECEIVES.get(id)).as("the first receive skips the read, the second one reads").containsExactly(true, false);
         Thread.sleep(500);
         assertThat(receiver.receivedCount()).as("one delivery").isEqualTo(1);
         assertThat(TrackingRouteTestSupport.awaitStatus(app, id, "delivered").get("agent_attempts").asInt()).isEqualTo(1);

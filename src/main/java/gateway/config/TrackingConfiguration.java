@@ -13,6 +13,7 @@ import gateway.s3.S3Bucket;
 import gateway.security.RequestAuthenticator;
 import gateway.tracking.ConversationExport;
 import gateway.tracking.DeliveryAttempts;
+import gateway.tracking.RecordVersions;
 import gateway.tracking.S3RecordStore;
 import gateway.tracking.StatusLookup;
 import gateway.tracking.StoreRetry;
@@ -44,6 +45,10 @@ public class TrackingConfiguration implements CamelConfiguration {
     private int writerThreads;
     @PropertyInject("gateway.tracking.writer-queue")
     private int writerQueue;
+    @PropertyInject("gateway.tracking.cache-size")
+    private int cacheSize;
+    @PropertyInject("gateway.tracking.cache-max-mb")
+    private int cacheMaxMb;
     @PropertyInject("gateway.status.include-answer")
     private boolean includeAnswer;
     @PropertyInject("gateway.export.enabled")
@@ -80,7 +85,7 @@ public class TrackingConfiguration implements CamelConfiguration {
             }
         }, false, true);
 
-        S3RecordStore store = new S3RecordStore(bucket);
+        S3RecordStore store = new S3RecordStore(bucket, new RecordVersions(cacheSize, cacheMaxMb * 1024L * 1024L));
         StoreRetry retry = new StoreRetry(metrics, tries, retryDelayMs);
         TrackingRecords records = new TrackingRecords(store, retry, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax), writers);
         context.getRegistry().bind("trackingRecords", TrackingRecords.class, records);
@@ -89,8 +94,8 @@ public class TrackingConfiguration implements CamelConfiguration {
         context.getRegistry().bind("statusLookup", StatusLookup.class, new StatusLookup(records, authenticator, includeAnswer));
         context.getRegistry().bind("conversationExport", ConversationExport.class,
                 new ConversationExport(store, retry, records, exportEnabled));
-        LOG.info("Tracking records in s3://{}/{}records/; export {}; answers on the status endpoint {}",
-                bucket.name(), bucket.prefix(), exportEnabled ? "on" : "off", includeAnswer ? "shown" : "hidden");
+        LOG.info("Tracking records in s3://{}/{}records/ (cache of last versions: {} records, {} MB); export {}; answers on the status endpoint {}",
+                bucket.name(), bucket.prefix(), cacheSize, cacheMaxMb, exportEnabled ? "on" : "off", includeAnswer ? "shown" : "hidden");
     }
 
     private static <T> T lookup(CamelContext context, String name, Class<T> type) {

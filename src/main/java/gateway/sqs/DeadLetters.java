@@ -2,6 +2,7 @@ package gateway.sqs;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.Optional;
 
 import gateway.intake.RequestQueueMessage;
 import gateway.json.Timestamps;
@@ -58,19 +59,26 @@ public class DeadLetters {
         if (known != null) {
             return known;
         }
+        return systemAttribute(exchange, "ApproximateReceiveCount").map(count -> {
+            try {
+                return Integer.parseInt(count);
+            } catch (NumberFormatException ignored) {
+                return 1;
+            }
+        }).orElse(1);
+    }
+
+    /** A system attribute of the received SQS message ({@code ApproximateReceiveCount}, {@code SentTimestamp}...). */
+    public static Optional<String> systemAttribute(Exchange exchange, String name) {
         Map<?, ?> attributes = exchange.getMessage().getHeader("CamelAwsSqsAttributes", Map.class);
         if (attributes != null) {
             for (Map.Entry<?, ?> e : attributes.entrySet()) {
-                if (String.valueOf(e.getKey()).equalsIgnoreCase("ApproximateReceiveCount")) {
-                    try {
-                        return Integer.parseInt(String.valueOf(e.getValue()));
-                    } catch (NumberFormatException ignored) {
-                        return 1;
-                    }
+                if (String.valueOf(e.getKey()).equalsIgnoreCase(name) && e.getValue() != null) {
+                    return Optional.of(String.valueOf(e.getValue()));
                 }
             }
         }
-        return 1;
+        return Optional.empty();
     }
 
     private static String bounded(String reason) {

@@ -14,6 +14,7 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
@@ -26,6 +27,14 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * Without them (the embedded S3Proxy ignores both headers) it is a GET then a plain PUT under a lock per
  * record in this process: safe within one process, LAST WRITER WINS across processes (a concurrent
  * write from another replica can be overwritten). That mode is for the single-process dev stack.
+ *
+ * <p>Each S3 call costs CPU (in dev the S3 runs in this JVM), so the "read" of a write starts from the
+ * version this process last read or wrote ({@link RecordVersions}) when it has one, and a new record
+ * ({@link #create}) is not read at all. With conditional writes a stale version costs nothing but a retry:
+ * its ETag no longer matches, the PUT gets 412 and the loop reads the record afresh. Without them this
+ * process is the only writer, every write passes through the cache under the record's lock, and so the
+ * cached version is the current one. {@link #read} always asks S3 (the status endpoint and the
+ * never-pay-twice check must see other replicas' writes) and refreshes the cache.
  */
 public class S3RecordStore {
 
@@ -39,11 +48,18 @@ public class S3RecordStore {
 
     private final S3Client s3;
     private final S3Bucket bucket;
+    private final RecordVersions versions;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
+    /** A store that reads every record before writing it (no cache). */
     public S3RecordStore(S3Bucket bucket) {
+        this(bucket, new RecordVersions(0, 0));
+    }
+
+    public S3RecordStore(S3Bucket bucket, RecordVersions versions) {
         this.s3 = bucket.client();
         this.bucket = bucket;
+        this.versions = versions;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -56,53 +72,78 @@ public class S3RecordStore {
         return bucket.key(FOLDER + id + ".json");
     }
 
+    /** The record as S3 holds it now (always a GET), remembered as the latest version. */
     public Optional<Stored> read(String trackingId) {
         String key = objectKey(trackingId);
+        if (bucket.conditionalWrites()) {
+            // an older version cached by a read racing a write only costs that write a 412 and a retry
+            return fetch(key);
+        }
+        // without conditional writes the cache must never fall behind this process's own writes
+        ReentrantLock lock = lock(key);
+        lock.lock();
         try {
-            var object = s3.getObjectAsBytes(r -> r.bucket(bucket.name()).key(key));
-            JsonNode json = Json.MAPPER.readTree(object.asUtf8String());
-            if (!json.isObject()) {
-                throw new RecordStoreUnavailable("record store: record is not a JSON object", null);
-            }
-            return Optional.of(new Stored((ObjectNode) json, object.response().eTag()));
-        } catch (NoSuchKeyException e) {
-            return Optional.empty();
-        } catch (S3Exception e) {
-            // 403 too: the gateway's IAM role (k8s/aws) may Get and Put objects but not list the bucket, and
-            // without s3:ListBucket S3 answers a missing key with 403 instead of 404. A real permission problem
-            // still shows on the write (PutObject denied), which is counted and logged.
-            if (e.statusCode() == 404 || e.statusCode() == 403) {
-                return Optional.empty();
-            }
-            throw unavailable("read", e);
-        } catch (SdkException e) {
-            throw unavailable("read", e);
-        } catch (JacksonException e) {
-            throw new RecordStoreUnavailable("record store: record is not valid JSON", null);
+            return fetch(key);
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Reads the record (null when there is none), applies {@code change}, writes the result; returns it. */
+    /**
+     * Takes the record (its cached version, else a GET; null when there is none), applies {@code change},
+     * writes the result; returns it.
+     */
     public ObjectNode update(String trackingId, UnaryOperator<ObjectNode> change) {
+        return write(trackingId, change, false);
+    }
+
+    /**
+     * {@link #update} for a record that almost certainly does not exist yet (the intake's brand-new tracking
+     * id): without a cached version it is not read. With conditional writes the PUT carries
+     * {@code If-None-Match: *}; if the record exists after all (412/409) the change goes through the
+     * normal update loop. Without them a record missing from the cache is taken as absent. That holds for
+     * a fresh UUID in the single-process mode: no other process writes records, and every write of this
+     * process (a later stage may come first: the queued write waits on the writers' pool) leaves its version
+     * in the cache under the lock taken here. It fails only if that version was evicted in between, which
+     * needs the cache to fill up with other records in that moment: keep {@code TRACKING_CACHE_SIZE} well
+     * above the records in flight. With the cache off the record is read.
+     */
+    public ObjectNode create(String trackingId, UnaryOperator<ObjectNode> change) {
+        return write(trackingId, change, true);
+    }
+
+    private ObjectNode write(String trackingId, UnaryOperator<ObjectNode> change, boolean probablyAbsent) {
         String key = objectKey(trackingId);
         if (!bucket.conditionalWrites()) {
-            ReentrantLock lock = locks[Math.floorMod(key.hashCode(), STRIPES)];
+            ReentrantLock lock = lock(key);
             lock.lock();
             try {
-                ObjectNode next = change.apply(read(trackingId).map(Stored::record).orElse(null));
+                Optional<Stored> current = versions.get(key);
+                if (current.isEmpty() && !(probablyAbsent && versions.enabled())) {
+                    current = fetch(key);
+                }
+                ObjectNode next = change.apply(current.map(Stored::record).orElse(null));
                 put(key, next, null, false); // LAST WRITER WINS across processes: see the class comment
                 return next;
             } finally {
                 lock.unlock();
             }
         }
+        Optional<Stored> current = versions.get(key);
+        boolean known = current.isPresent() || probablyAbsent;
         for (int i = 0; i < MAX_CONFLICTS; i++) {
-            Optional<Stored> current = read(trackingId);
+            if (!known) {
+                current = fetch(key);
+            }
+            String etag = current.map(Stored::etag).orElse(null);
             ObjectNode next = change.apply(current.map(Stored::record).orElse(null));
-            if (put(key, next, current.map(Stored::etag).orElse(null), true)) {
+            if (put(key, next, etag, true)) {
                 return next;
             }
-            // another replica wrote in between: read its version and apply the change again
+            // another replica wrote in between (or our cached version was stale): read its version and
+            // apply the change again
+            versions.forget(key, etag);
+            known = false;
         }
         throw new RecordStoreUnavailable("record store: too many concurrent writers", null);
     }
@@ -117,10 +158,15 @@ public class S3RecordStore {
         }
     }
 
-    /** False when a conditional write lost a race (412, or 409 for a concurrent write in flight). */
+    /**
+     * Writes the record and remembers it with the new ETag; false when a conditional write lost a race (412,
+     * or 409 for a concurrent write in flight, or 404 for an If-Match on a record that is gone).
+     */
     private boolean put(String key, ObjectNode record, String ifMatch, boolean conditional) {
+        String json = Json.write(record);
+        PutObjectResponse response;
         try {
-            s3.putObject(r -> {
+            response = s3.putObject(r -> {
                 r.bucket(bucket.name()).key(key).contentType("application/json");
                 if (conditional) {
                     if (ifMatch == null) {
@@ -129,16 +175,62 @@ public class S3RecordStore {
                         r.ifMatch(ifMatch);
                     }
                 }
-            }, RequestBody.fromString(Json.write(record)));
-            return true;
+            }, RequestBody.fromString(json));
         } catch (S3Exception e) {
             if (conditional && (e.statusCode() == 412 || e.statusCode() == 409 || (ifMatch != null && e.statusCode() == 404))) {
                 return false;
             }
+            versions.forget(key); // the PUT may have landed all the same: the cached version is no longer sure
             throw unavailable("write", e);
         } catch (SdkException e) {
+            versions.forget(key);
             throw unavailable("write", e);
         }
+        if (conditional && response.eTag() == null) {
+            versions.forget(key); // a conditional write needs the ETag: without it the next write reads first
+        } else {
+            versions.remember(key, json, response.eTag());
+        }
+        return true;
+    }
+
+    /** GETs the record and remembers what it found. */
+    private Optional<Stored> fetch(String key) {
+        try {
+            var object = s3.getObjectAsBytes(r -> r.bucket(bucket.name()).key(key));
+            String text = object.asUtf8String();
+            JsonNode json = Json.MAPPER.readTree(text);
+            if (!json.isObject()) {
+                throw new RecordStoreUnavailable("record store: record is not a JSON object", null);
+            }
+            String etag = object.response().eTag();
+            if (bucket.conditionalWrites() && etag == null) {
+                versions.forget(key);
+            } else {
+                versions.remember(key, text, etag);
+            }
+            return Optional.of(new Stored((ObjectNode) json, etag));
+        } catch (NoSuchKeyException e) {
+            versions.forget(key);
+            return Optional.empty();
+        } catch (S3Exception e) {
+            // 403 too: the gateway's IAM role (k8s/aws) may Get and Put objects but not list the bucket, and
+            // without s3:ListBucket S3 answers a missing key with 403 instead of 404. A real permission problem
+            // still shows on the write (PutObject denied), which is counted and logged.
+            if (e.statusCode() == 404 || e.statusCode() == 403) {
+                versions.forget(key);
+                return Optional.empty();
+            }
+            throw unavailable("read", e);
+        } catch (SdkException e) {
+            throw unavailable("read", e);
+        } catch (JacksonException e) {
+            throw new RecordStoreUnavailable("record store: record is not valid JSON", null);
+        }
+    }
+
+    private ReentrantLock lock(String key) {
+        return locks[Math.floorMod(key.hashCode(), STRIPES)];
     }
 
     private static RecordStoreUnavailable unavailable(String what, SdkException e) {

@@ -12,6 +12,7 @@ import gateway.answer.RequestMessageReader;
 import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.sqs.DeadLetters;
+import gateway.sqs.FirstReceive;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -55,11 +56,16 @@ public class TrackingRecords {
         String queuedAt = exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class);
         String caller = exchange.getProperty("caller", String.class);
         JsonNode request = parse(exchange.getMessage().getBody(String.class)).map(m -> m.get("webhook_request")).orElse(null);
-        write(exchange, new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : tapTime(exchange), null, null, r -> {
+        StageEvent event = new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : tapTime(exchange), null, null, r -> {
             TrackingRecord.putEarliest(r, "queued_at", queuedAt);
             TrackingRecord.putIfAbsent(r, "caller", caller);
             describeRequest(r, request);
-        }));
+        });
+        String id = trackingId(exchange);
+        if (id != null) {
+            // a tracking id the intake has just made up: no record to read first (see S3RecordStore#create)
+            retry.attempt("write", id, () -> store.create(id, current -> TrackingRecord.apply(current, id, event)));
+        }
     }
 
     // --- agent-invoke ---
@@ -68,8 +74,16 @@ public class TrackingRecords {
      * Before the agent is called: has an earlier receive of this request already got the agent's result (a
      * crash between writing it and deleting the request)? Sets {@link #STORED_STATUS} and, when the record
      * holds it, {@link #STORED_DELIVERY}. A store that cannot be read counts as "no": the agent is called.
+     *
+     * <p>Only an EARLIER receive of the same request can have stored a result, so on the first receive
+     * ({@code ApproximateReceiveCount} 1 of the intake's own message, see {@link FirstReceive}) the record
+     * is not read at all: that saves an S3 read in line on nearly every request. From the second receive
+     * on, and for a message redriven from the DLQ (its receive count starts again at 1), it is read.
      */
     public void lookup(Exchange exchange) {
+        if (FirstReceive.of(exchange, exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class))) {
+            return;
+        }
         String id = trackingId(exchange);
         retry.attempt("read", id, () -> store.read(id)).flatMap(found -> found).ifPresent(stored -> {
             TrackingStatus status = TrackingRecord.status(stored.record());

@@ -1,9 +1,12 @@
 package gateway.s3;
 
+import java.util.List;
+
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -40,13 +43,17 @@ public class EmbeddedS3ServerTest {
         server.stop();
     }
 
-    /** A client for an embedded server, configured as S3Configuration configures one for an S3_ENDPOINT. */
-    public static S3Client client(EmbeddedS3Server server) {
+    /**
+     * A client for an embedded server, configured as S3Configuration configures one for an S3_ENDPOINT, with
+     * {@code interceptors} (e.g. a call log) added.
+     */
+    public static S3Client client(EmbeddedS3Server server, ExecutionInterceptor... interceptors) {
         return S3Client.builder().region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .endpointOverride(server.endpoint()).forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
                 .build();
     }
 

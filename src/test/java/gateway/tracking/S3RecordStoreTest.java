@@ -29,8 +29,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The record store's read-modify-write with conditional writes (AWS S3): a new record is created with
  * {@code If-None-Match: *}, an existing one replaced with {@code If-Match: <etag>}; when another replica
- * wrote in between (412) the store reads again and reapplies its change, so neither write is lost. Against
- * a minimal S3 stand-in on loopback that implements conditional PUT as AWS documents it.
+ * wrote in between (412) the store reads again and reapplies its change, so neither write is lost. With
+ * the cache of last versions ({@link RecordVersions}) a same-process write is one PUT with the cached ETag,
+ * a new record one PUT, and a stale cached ETag (another replica wrote) costs a 412 and a fresh read, never
+ * the other replica's write. Against a minimal S3 stand-in on loopback that implements conditional PUT as
+ * AWS documents it; two store instances are two replicas.
  */
 class S3RecordStoreTest {
 
@@ -39,6 +42,10 @@ class S3RecordStoreTest {
     static S3RecordStore store;
     static final Map<String, String[]> objects = new ConcurrentHashMap<>(); // key -> {body, etag}
     static final List<String> conditions = new CopyOnWriteArrayList<>();
+    /** Every request and its answer, e.g. {@code GET 404}, {@code PUT If-Match: "e3" 412}. */
+    static final List<String> calls = new CopyOnWriteArrayList<>();
+    /** When not 0, every PUT is answered with this status. */
+    static volatile int forcedPutStatus;
     static final AtomicInteger etags = new AtomicInteger();
     /** When set, runs once just before the next conditional PUT is judged: "another replica" writes first. */
     static volatile Runnable interleave;
@@ -96,6 +103,115 @@ class S3RecordStoreTest {
         assertThatThrownBy(() -> store.objectKey("../../idempotency/x")).isInstanceOf(IllegalArgumentException.class);
     }
 
+    // --- the cache of last versions (two store instances on the same bucket are two replicas) ---
+
+    static S3RecordStore replica() {
+        return new S3RecordStore(new S3Bucket(s3, "gw-records", "pre", true), new RecordVersions(100, 1_000_000));
+    }
+
+    static ObjectNode stage(S3RecordStore store, String id, TrackingStatus status, int second) {
+        return store.update(id, r -> TrackingRecord.apply(r, id, event(status, at(second))));
+    }
+
+    static String at(int second) {
+        return String.format("2025-01-01T00:00:%02d.000000+00:00", second);
+    }
+
+    @Test
+    void aNewRecordIsOnePutAndASameProcessUpdateIsOnePutWithTheCachedEtag() {
+        S3RecordStore store = replica();
+        String id = UUID.randomUUID().toString();
+        calls.clear();
+        store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        String created = "\"e" + etags.get() + "\"";
+        stage(store, id, TrackingStatus.PROCESSING, 1);
+        stage(store, id, TrackingStatus.ANSWERED, 2);
+
+        assertThat(calls).containsExactly("PUT If-None-Match: * 200", "PUT If-Match: " + created + " 200",
+                "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
+        assertThat(statuses(store.read(id).orElseThrow().record())).containsExactly("queued", "processing", "answered");
+    }
+
+    @Test
+    void aStaleCachedEtagGets412AndTheOtherReplicasWriteIsKept() {
+        S3RecordStore a = replica();
+        S3RecordStore b = replica();
+        String id = UUID.randomUUID().toString();
+        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        stage(b, id, TrackingStatus.PROCESSING, 1); // another replica: a's cached version is now stale
+        calls.clear();
+
+        ObjectNode result = stage(a, id, TrackingStatus.ANSWERED, 2);
+
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0)).as("a's cached ETag no longer matches").endsWith(" 412");
+        assertThat(calls.get(1)).isEqualTo("GET 200");
+        assertThat(calls.get(2)).startsWith("PUT If-Match:").endsWith(" 200");
+        assertThat(statuses(result)).containsExactly("queued", "processing", "answered");
+        assertThat(b.read(id).orElseThrow().record()).isEqualTo(result);
+    }
+
+    @Test
+    void creatingARecordThatExistsAfterAllMergesThroughTheUpdateLoop() {
+        S3RecordStore a = replica();
+        S3RecordStore b = replica();
+        String id = UUID.randomUUID().toString();
+        stage(b, id, TrackingStatus.PROCESSING, 1); // the agent stage of another replica came first
+        calls.clear();
+
+        ObjectNode result = a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+
+        assertThat(calls).containsExactly("PUT If-None-Match: * 412", "GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
+        assertThat(statuses(result)).containsExactly("queued", "processing");
+        assertThat(result.get("status").asText()).isEqualTo("processing");
+    }
+
+    @Test
+    void readsAlwaysAskS3AndRefreshTheCache() {
+        S3RecordStore a = replica();
+        S3RecordStore b = replica();
+        String id = UUID.randomUUID().toString();
+        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        stage(b, id, TrackingStatus.PROCESSING, 1);
+        calls.clear();
+
+        assertThat(a.read(id).orElseThrow().record().get("status").asText()).as("b's write is seen").isEqualTo("processing");
+        stage(a, id, TrackingStatus.ANSWERED, 2);
+
+        assertThat(calls).containsExactly("GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
+    }
+
+    @Test
+    void aWriteThatFailedForgetsTheCachedVersionBecauseItMayHaveLanded() {
+        S3RecordStore a = replica();
+        String id = UUID.randomUUID().toString();
+        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        forcedPutStatus = 500;
+        try {
+            assertThatThrownBy(() -> stage(a, id, TrackingStatus.PROCESSING, 1)).isInstanceOf(RecordStoreUnavailable.class);
+        } finally {
+            forcedPutStatus = 0;
+        }
+        calls.clear();
+        stage(a, id, TrackingStatus.PROCESSING, 1);
+        assertThat(calls).containsExactly("GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
+    }
+
+    @Test
+    void withoutTheCacheEveryWriteReadsFirst() {
+        String id = UUID.randomUUID().toString();
+        store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        calls.clear();
+        stage(store, id, TrackingStatus.PROCESSING, 1);
+        assertThat(calls).containsExactly("GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
+    }
+
+    static List<String> statuses(ObjectNode record) {
+        List<String> out = new java.util.ArrayList<>();
+        record.get("history").forEach(h -> out.add(h.get("status").asText()));
+        return out;
+    }
+
     static StageEvent event(TrackingStatus status, String at) {
         return new StageEvent(status, at, 1, null, null);
     }
@@ -111,23 +227,32 @@ class S3RecordStoreTest {
         String ifMatch = exchange.getRequestHeaders().getFirst("If-Match");
         switch (exchange.getRequestMethod()) {
             case "PUT" -> {
-                conditions.add(ifNoneMatch != null ? "If-None-Match: " + ifNoneMatch : ifMatch != null ? "If-Match: " + ifMatch : "none");
+                String condition = ifNoneMatch != null ? "If-None-Match: " + ifNoneMatch : ifMatch != null ? "If-Match: " + ifMatch : "none";
+                conditions.add(condition);
                 Runnable other = interleave;
                 if (other != null) {
                     interleave = null;
                     other.run();
                 }
+                if (forcedPutStatus != 0) {
+                    calls.add("PUT " + condition + " " + forcedPutStatus);
+                    reply(exchange, forcedPutStatus, "<Error><Code>Forced</Code></Error>", null);
+                    return;
+                }
                 String[] current = objects.get(key);
                 if (("*".equals(ifNoneMatch) && current != null) || (ifMatch != null && (current == null || !ifMatch.equals(current[1])))) {
+                    calls.add("PUT " + condition + " 412");
                     reply(exchange, 412, "<Error><Code>PreconditionFailed</Code></Error>", null);
                     return;
                 }
                 String etag = "\"e" + etags.incrementAndGet() + "\"";
                 objects.put(key, new String[] {new String(body, StandardCharsets.UTF_8), etag});
+                calls.add("PUT " + condition + " 200");
                 reply(exchange, 200, "", etag);
             }
             case "GET" -> {
                 String[] current = objects.get(key);
+                calls.add("GET " + (current == null ? 404 : 200));
                 if (current == null) {
                     reply(exchange, 404, "<Error><Code>NoSuchKey</Code></Error>", null);
                 } else {

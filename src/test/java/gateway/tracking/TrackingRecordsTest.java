@@ -1,0 +1,160 @@
+package gateway.tracking;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.answer.RequestMessageReader;
+import gateway.json.Json;
+import gateway.json.Timestamps;
+import gateway.metrics.FlowMetrics;
+import gateway.s3.BucketProvisioner;
+import gateway.s3.EmbeddedS3Server;
+import gateway.s3.EmbeddedS3ServerTest;
+import gateway.s3.S3Bucket;
+import gateway.testing.S3CallLog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.support.DefaultExchange;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the stages cost in S3 calls, on the embedded S3Proxy (the dev stack's single-process mode): the
+ * intake's {@code queued} is one PUT, and the never-pay-twice check reads the record only when an earlier
+ * receive of the same request can have stored the agent's result, i.e. never on the first receive.
+ */
+class TrackingRecordsTest {
+
+    static final String BUCKET = "gw-tracking";
+
+    static EmbeddedS3Server server;
+    static S3Client s3;
+    static final S3CallLog log = new S3CallLog();
+    static S3RecordStore store;
+    static TrackingRecords records;
+    static DefaultCamelContext context;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new EmbeddedS3Server(0);
+        server.start();
+        s3 = EmbeddedS3ServerTest.client(server, log);
+        new BucketProvisioner(s3).ensureBucket(BUCKET);
+        store = new S3RecordStore(new S3Bucket(s3, BUCKET, "", false), new RecordVersions(100, 1_000_000));
+        records = new TrackingRecords(store, new StoreRetry(new FlowMetrics(new SimpleMeterRegistry()), 1, 0),
+                Clock.systemUTC(), new DeliveryAttempts(3), Runnable::run);
+        context = new DefaultCamelContext();
+    }
+
+    @AfterAll
+    static void stop() {
+        s3.close();
+        server.stop();
+    }
+
+    @BeforeEach
+    void clear() {
+        log.clear();
+    }
+
+    @Test
+    void queuedIsOnePut() {
+        String id = UUID.randomUUID().toString();
+        Exchange exchange = exchange(id, Instant.now());
+        exchange.getMessage().setBody(Json.write(Json.object().put("tracking_id", id)
+                .set("webhook_request", Json.object().put("query", "q").put("source_system", "crm"))));
+
+        records.queued(exchange);
+
+        assertThat(log.calls()).containsExactly("PutObject");
+        ObjectNode stored = store.read(id).orElseThrow().record();
+        assertThat(stored.get("status").asText()).isEqualTo("queued");
+        assertThat(stored.get("source_system").asText()).isEqualTo("crm");
+    }
+
+    @Test
+    void theFirstReceiveMakesNoS3Call() {
+        String id = answered();
+        Instant queuedAt = Instant.now();
+        Exchange exchange = received(id, queuedAt, 1, queuedAt.plusMillis(20));
+
+        records.lookup(exchange);
+
+        assertThat(log.calls()).isEmpty();
+        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isNull();
+    }
+
+    @Test
+    void aLaterReceiveReadsTheRecordAndFindsTheStoredAnswer() {
+        String id = answered();
+        Instant queuedAt = Instant.now();
+        Exchange exchange = received(id, queuedAt, 2, queuedAt.plusMillis(20));
+
+        records.lookup(exchange);
+
+        assertThat(log.calls()).containsExactly("GetObject");
+        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
+        assertThat(exchange.getProperty(TrackingRecords.STORED_DELIVERY, String.class)).contains("\"status\":\"answered\"");
+    }
+
+    @Test
+    void aMessageRedrivenFromTheDlqIsReadAlthoughItsReceiveCountStartedAgain() {
+        String id = answered();
+        Instant queuedAt = Instant.now().minus(Duration.ofMinutes(20));
+        Exchange exchange = received(id, queuedAt, 1, Instant.now());
+
+        records.lookup(exchange);
+
+        assertThat(log.calls()).containsExactly("GetObject");
+        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
+    }
+
+    @Test
+    void anUnknownReceiveCountIsRead() {
+        String id = answered();
+        Exchange exchange = exchange(id, Instant.now());
+
+        records.lookup(exchange);
+
+        assertThat(log.calls()).containsExactly("GetObject");
+        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
+    }
+
+    /** A record whose agent stage has finished, as an earlier receive leaves it. */
+    static String answered() {
+        String id = UUID.randomUUID().toString();
+        ObjectNode delivery = Json.object().put("status", "answered").put("tracking_id", id);
+        store.update(id, r -> TrackingRecord.apply(r, id, new StageEvent(TrackingStatus.ANSWERED, Timestamps.nowUtc(), 1,
+                "the agent answered", rec -> rec.set("delivery_message", delivery))));
+        log.clear();
+        return id;
+    }
+
+    static Exchange exchange(String id, Instant queuedAt) {
+        Exchange exchange = new DefaultExchange(context);
+        exchange.setProperty("tracking_id", id);
+        exchange.setProperty(RequestMessageReader.QUEUED_AT, Timestamps.format(queuedAt));
+        return exchange;
+    }
+
+    /** As the SQS consumer hands it out: its system attributes as Camel's aws2-sqs puts them in a header. */
+    static Exchange received(String id, Instant queuedAt, int receiveCount, Instant sentAt) {
+        Exchange exchange = exchange(id, queuedAt);
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("ApproximateReceiveCount", Integer.toString(receiveCount));
+        attributes.put("SentTimestamp", Long.toString(sentAt.toEpochMilli()));
+        exchange.getMessage().setHeader("CamelAwsSqsAttributes", attributes);
+        return exchange;
+    }
+}
