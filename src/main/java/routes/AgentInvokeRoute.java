@@ -64,8 +64,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false)
                 .handled(false)
-                .wireTap("bean:trackingRecords?method=agentRetrying").onPrepare("tapTime").executorService("recordWriters")
-                        .id("record-agent-retrying").end()
+                .bean("trackingRecords", "agentRetrying").id("record-agent-retrying")
                 .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
             .end()
 
@@ -101,9 +100,8 @@ public class AgentInvokeRoute extends RouteBuilder {
             .end()
             .log("Asking the agent")
             .bean("promptBuilder", "build")
-            // status "processing" (attempt = this receive), with the prompt, off the route's path
-            .wireTap("bean:trackingRecords?method=processing").onPrepare("tapTime").executorService("recordWriters")
-                    .id("record-processing").end()
+            // status "processing" (attempt = this receive), with the prompt: queued for the record writers
+            .bean("trackingRecords", "processing").id("record-processing")
             .choice()
                 // AGENT_MODE=knowledge-base: answer from a knowledge base with Camel's own endpoint
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))

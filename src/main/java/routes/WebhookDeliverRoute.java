@@ -94,9 +94,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .end()
 
             .bean("outboundWebhook", "prepare")
-            // status "delivering" (attempt n), off the route's path
-            .wireTap("bean:trackingRecords?method=delivering").onPrepare("tapTime").executorService("recordWriters")
-                    .id("record-delivering").end()
+            // status "delivering" (attempt n): queued for the record writers
+            .bean("trackingRecords", "delivering").id("record-delivering")
             .to("http://webhook-receiver?throwExceptionOnFailure=true&followRedirects=false").id("post-webhook")
             .log("Delivered ${exchangeProperty.webhook_id} (HTTP ${header.CamelHttpResponseCode})")
             .bean("trackingRecords", "outcome(*, 'delivered')")

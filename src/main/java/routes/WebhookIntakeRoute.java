@@ -87,9 +87,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .setHeader("caller", exchangeProperty("caller"))
             // one SendMessageBatch carries the requests that arrive together; each 202 waits for its own entry
             .to("sqs-batch:{{gateway.queue.requests}}").id("enqueue-request")
-            // its tracking record (status "queued"), written on the record writers' pool: the 202 does not wait
-            .wireTap("bean:trackingRecords?method=queued").onPrepare("tapTime").executorService("recordWriters")
-                    .id("record-queued").end()
+            // its tracking record (status "queued"): the change is queued for the record writers, the 202 does not wait
+            .bean("trackingRecords", "queued").id("record-queued")
             .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system} for caller ${exchangeProperty.caller}")
             // 7. the key now points at a queued request
             .bean("idempotencyKeys", "remember")

@@ -1,8 +1,12 @@
 package gateway.tracking;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -19,9 +23,11 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
  * The steps the routes call to keep each request's {@link TrackingRecord} up to date, one per stage.
- * Most run from a {@code wireTap} (off the route's path, on the record writers' pool); the agent's
- * result is written in line, because the never-pay-twice check ({@link #lookup}) needs it before the
- * request message is deleted. A store that cannot be used is retried a little ({@link StoreRetry}), then
+ * Most only queue their change ({@link PendingRecordWrites}): a record writer writes it off the route's
+ * path, together with the record's other changes of the moment (one PUT for "queued" + "processing" in
+ * the normal flow). The agent's result is written in line, because the never-pay-twice check
+ * ({@link #lookup}) needs it before the request message is deleted; so is the delivery's end (which runs
+ * on a writer already), each carrying what still waits for its record. A store that cannot be used is retried a little ({@link StoreRetry}), then
  * logged, counted and left behind: no step here ever fails or holds up a message.
  */
 public class TrackingRecords {
@@ -39,14 +45,30 @@ public class TrackingRecords {
     private final StoreRetry retry;
     private final Clock clock;
     private final DeliveryAttempts attempts;
-    private final Executor writers;
+    private final PendingRecordWrites pending;
 
+    /** Every change written as soon as a writer is free (no coalescing wait). */
     public TrackingRecords(S3RecordStore store, StoreRetry retry, Clock clock, DeliveryAttempts attempts, Executor writers) {
+        this(store, retry, clock, attempts, writers, null, 0);
+    }
+
+    /**
+     * @param writers     the record writers' pool
+     * @param timer       holds a change {@code writeDelayMillis} so that the record's next changes join it
+     * @param writeDelayMillis how long a change waits for company ({@link PendingRecordWrites}); 0: none
+     */
+    public TrackingRecords(S3RecordStore store, StoreRetry retry, Clock clock, DeliveryAttempts attempts, Executor writers,
+            ScheduledExecutorService timer, long writeDelayMillis) {
         this.store = store;
         this.retry = retry;
         this.clock = clock;
         this.attempts = attempts;
-        this.writers = writers;
+        this.pending = new PendingRecordWrites(writers, timer, writeDelayMillis, this::writeAll);
+    }
+
+    /** The changes waiting to be written (to flush on shutdown). */
+    public PendingRecordWrites pending() {
+        return pending;
     }
 
     // --- webhook-intake ---
@@ -61,11 +83,8 @@ public class TrackingRecords {
             TrackingRecord.putIfAbsent(r, "caller", caller);
             describeRequest(r, request);
         });
-        String id = trackingId(exchange);
-        if (id != null) {
-            // a tracking id the intake has just made up: no record to read first (see S3RecordStore#create)
-            retry.attempt("write", id, () -> store.create(id, current -> TrackingRecord.apply(current, id, event)));
-        }
+        // a tracking id the intake has just made up: no record to read first (see #writeAll)
+        write(exchange, event);
     }
 
     // --- agent-invoke ---
@@ -159,7 +178,8 @@ public class TrackingRecords {
                     }
                     describeRequest(r, delivery.get("webhook_request"));
                 });
-        retry.attempt("write", id, () -> store.update(id, current -> TrackingRecord.apply(current, id, event)));
+        // in line, carrying the changes still waiting for this record (the intake's, "processing")
+        writeNow(id, event);
     }
 
     // --- webhook-deliver ---
@@ -182,7 +202,7 @@ public class TrackingRecords {
                 TrackingRecord.putMax(r, "delivery_attempts", attempt);
                 failure.applyTo(r);
             });
-            writers.execute(() -> update(id, event));
+            pending.submit(id, event);
         };
     }
 
@@ -199,7 +219,7 @@ public class TrackingRecords {
                     TrackingRecord.putMax(r, "delivery_attempts", attempt);
                     failure.applyTo(r);
                 });
-        writers.execute(() -> update(id, event));
+        pending.submit(id, event);
     }
 
     /**
@@ -236,7 +256,7 @@ public class TrackingRecords {
                 r.put("finished_at", at);
             });
         }
-        return update(trackingId(exchange), event);
+        return writeNow(trackingId(exchange), event);
     }
 
     /** The record as stored, for the status endpoint; {@link RecordStoreUnavailable} when it cannot be read. */
@@ -246,15 +266,38 @@ public class TrackingRecords {
 
     // ---
 
+    /** Queues the stage's change: written by a record writer, with the record's other changes of the moment. */
     private void write(Exchange exchange, StageEvent event) {
-        update(trackingId(exchange), event);
+        String id = trackingId(exchange);
+        if (id != null) {
+            pending.submit(id, event);
+        }
     }
 
-    private ObjectNode update(String id, StageEvent event) {
+    /** Writes the change now, in this thread, with whatever still waits for the same record. */
+    private ObjectNode writeNow(String id, StageEvent event) {
         if (id == null) {
             return null;
         }
-        return retry.attempt("write", id, () -> store.update(id, current -> TrackingRecord.apply(current, id, event))).orElse(null);
+        List<StageEvent> events = new ArrayList<>(pending.take(id));
+        events.add(event);
+        return writeAll(id, events);
+    }
+
+    /**
+     * One update of the record with the changes in order. When the first is the intake's "queued", the
+     * record is new: it is created without being read first ({@link S3RecordStore#create}).
+     */
+    private ObjectNode writeAll(String id, List<StageEvent> events) {
+        UnaryOperator<ObjectNode> change = current -> {
+            ObjectNode record = current;
+            for (StageEvent event : events) {
+                record = TrackingRecord.apply(record, id, event);
+            }
+            return record;
+        };
+        boolean fresh = events.get(0).status() == TrackingStatus.QUEUED;
+        return retry.attempt("write", id, () -> fresh ? store.create(id, change) : store.update(id, change)).orElse(null);
     }
 
     private String now() {

@@ -131,6 +131,44 @@ class TrackingRecordsTest {
         assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
     }
 
+    @Test
+    void theChangesOfTheMomentShareOnePut() {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
+        try {
+            // a delay far longer than the test: only the in-line writes write
+            TrackingRecords coalescing = new TrackingRecords(store, new StoreRetry(new FlowMetrics(new SimpleMeterRegistry()), 1, 0),
+                    Clock.systemUTC(), new DeliveryAttempts(3), Runnable::run, timer, 60_000);
+            String id = UUID.randomUUID().toString();
+            Exchange exchange = exchange(id, Instant.now());
+            exchange.getMessage().setBody(Json.write(Json.object().put("tracking_id", id)
+                    .set("webhook_request", Json.object().put("query", "q").put("source_system", "crm"))));
+            coalescing.queued(exchange);
+            exchange.getMessage().setBody("the prompt");
+            coalescing.processing(exchange);
+            assertThat(log.calls()).isEmpty();
+
+            exchange.getMessage().setBody(Json.write(Json.object().put("status", "answered").put("tracking_id", id)));
+            coalescing.agentFinished(exchange);
+            assertThat(log.calls()).as("queued + processing + answered").containsExactly("PutObject");
+
+            log.clear();
+            coalescing.delivering(exchange);
+            coalescing.outcome(exchange, "delivered");
+            ObjectNode last = coalescing.deliveryEnded(exchange);
+            assertThat(log.calls()).as("delivering + delivered").containsExactly("PutObject");
+
+            ObjectNode stored = store.read(id).orElseThrow().record();
+            assertThat(stored).isEqualTo(last);
+            assertThat(stored.get("status").asText()).isEqualTo("delivered");
+            assertThat(stored.get("history").findValuesAsText("status"))
+                    .containsExactly("queued", "processing", "answered", "delivering", "delivered");
+            assertThat(stored.get("prompt").asText()).isEqualTo("the prompt");
+            assertThat(coalescing.pending().waiting()).isZero();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
     /** A record whose agent stage has finished, as an earlier receive leaves it. */
     static String answered() {
         String id = UUID.randomUUID().toString();
