@@ -1,8 +1,12 @@
 package gateway.agent;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.camel.util.TimeUtils;
@@ -21,8 +25,11 @@ import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeAs
  *   <li>{@code maxTraceEvents} (default 20) trace events kept in the summary header;</li>
  *   <li>{@code anonymousCredentials} (default false) sign with fixed dummy credentials (emulator, no AWS account);</li>
  *   <li>{@code credentialsProvider} an {@code AwsCredentialsProvider} bean ({@code #name}); default: the SDK's chain;</li>
- *   <li>{@code maxConcurrency} (default 512) HTTP connections, i.e. agent calls in flight per endpoint.</li>
+ *   <li>{@code maxConcurrency} (default 512) HTTP connections, i.e. agent calls in flight per endpoint;</li>
+ *   <li>{@code completionThreads} (default 8) threads on which the route goes on after an answer.</li>
  * </ul>
+ * The route never goes on in the SDK's Netty I/O threads: what follows the call (a tracking-record write,
+ * rendering, queueing) may block, and on an I/O thread it would hold up every other call's stream.
  * One async client per endpoint, created on start and closed on stop.
  */
 public class BedrockAgentEndpoint extends DefaultEndpoint {
@@ -38,6 +45,8 @@ public class BedrockAgentEndpoint extends DefaultEndpoint {
     private boolean anonymousCredentials;
     private AwsCredentialsProvider credentialsProvider;
     private int maxConcurrency = 512;
+    private int completionThreads = 8;
+    private volatile ExecutorService completions;
 
     private volatile AgentClientFactory.OwnedClient client;
 
@@ -69,6 +78,10 @@ public class BedrockAgentEndpoint extends DefaultEndpoint {
             throw new IllegalArgumentException("bedrock-agent: timeout, maxAnswerBytes and maxConcurrency must be > 0, maxTraceEvents >= 0");
         }
         client = AgentClientFactory.create(this);
+        // unbounded queue: a burst of answers waits for a thread, never runs on the I/O thread that delivered it
+        completions = getCamelContext().getExecutorServiceManager().newThreadPool(this, "bedrock-agent-completion",
+                new ThreadPoolProfileBuilder("bedrock-agent-completion").poolSize(completionThreads)
+                        .maxPoolSize(completionThreads).maxQueueSize(-1).build());
     }
 
     @Override
@@ -78,7 +91,25 @@ public class BedrockAgentEndpoint extends DefaultEndpoint {
         if (c != null) {
             c.close();
         }
+        ExecutorService e = completions;
+        if (e != null) {
+            getCamelContext().getExecutorServiceManager().shutdownGraceful(e);
+        }
         super.doStop();
+    }
+
+    /** Runs the route's continuation after a call, off the SDK's I/O threads (in place once stopped). */
+    void complete(Runnable continuation) {
+        ExecutorService e = completions;
+        try {
+            if (e != null) {
+                e.execute(continuation);
+                return;
+            }
+        } catch (RejectedExecutionException stopping) {
+            // shutting down: go on here rather than leave the exchange hanging
+        }
+        continuation.run();
     }
 
     BedrockAgentRuntimeAsyncClient client() {
@@ -168,6 +199,14 @@ public class BedrockAgentEndpoint extends DefaultEndpoint {
 
     public int getMaxConcurrency() {
         return maxConcurrency;
+    }
+
+    public int getCompletionThreads() {
+        return completionThreads;
+    }
+
+    public void setCompletionThreads(int completionThreads) {
+        this.completionThreads = completionThreads;
     }
 
     public void setMaxConcurrency(int maxConcurrency) {

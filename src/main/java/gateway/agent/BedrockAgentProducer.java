@@ -18,8 +18,8 @@ import software.amazon.awssdk.services.bedrockagentruntime.model.InvokeAgentRequ
  * Sends the message body as {@code inputText} to the agent and replaces the body with the answer.
  *
  * <p>Asynchronous: {@link #process(Exchange, AsyncCallback)} returns as soon as the request is
- * handed to the SDK; the route continues on the SDK's completion thread when the answer (or the
- * error) is in, so no thread waits while the agent thinks.
+ * handed to the SDK; when the answer (or the error) is in, the route continues on one of the endpoint's
+ * completion threads (never the SDK's I/O thread), so no thread waits while the agent thinks.
  */
 public class BedrockAgentProducer extends DefaultAsyncProducer {
 
@@ -108,7 +108,8 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
         } catch (RuntimeException e) {
             exchange.setException(e);
         } finally {
-            callback.done(false);
+            // the route goes on in the endpoint's completion threads, not in this (SDK I/O) thread
+            getEndpoint().complete(() -> callback.done(false));
         }
     }
 
