@@ -25,10 +25,17 @@ final class BenchmarkReport {
     /** ... with its p99 under this. */
     static final double GOAL_MAX_P99_MS = 25.0;
 
-    /** The three scenarios measured at one concurrency. */
-    record Level(int clients, Result gateway, Result sqs, Result noop) {
+    /**
+     * The scenarios measured at one concurrency: the gateway, (a) bare SendMessage, (b) no-op HTTP route, and
+     * (c) the calls the intake makes, made bare: SendMessage plus the tracking record's PutObject.
+     */
+    record Level(int clients, Result gateway, Result sqs, Result noop, Result sqsRecord) {
         double rpsRatioSqs() {
             return ratio(gateway.rps(), sqs.rps());
+        }
+
+        double rpsRatioSqsRecord() {
+            return ratio(gateway.rps(), sqsRecord.rps());
         }
 
         double rpsRatioNoop() {
@@ -67,24 +74,25 @@ final class BenchmarkReport {
 
     String table() {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "Intake benchmark: POST /webhook vs (a) bare SQS SendMessage, (b) no-op HTTP route;"
-                + " closed loop,%n"
+        out.append(String.format(Locale.ROOT, "Intake benchmark: POST /webhook vs (a) bare SQS SendMessage, (b) no-op HTTP route,"
+                + " (c) sqs+record: bare SendMessage + the tracking record's PutObject; closed loop,%n"
                 + "%.1f s warm-up + %.1f s measured per scenario and level, in %d interleaved slices; %d cores%n",
                 warmup.toMillis() / 1000.0, window.toMillis() / 1000.0, rounds,
                 Runtime.getRuntime().availableProcessors()));
         if (!overrides.isEmpty()) {
             out.append("app property overrides: ").append(overrides).append(System.lineSeparator());
         }
-        out.append(String.format(Locale.ROOT, "%7s | %-8s %9s %8s %8s %8s | %5s | %-9s | %s%n",
+        out.append(String.format(Locale.ROOT, "%7s | %-10s %9s %8s %8s %8s | %5s | %-9s | %s%n",
                 "clients", "scenario", "req/s", "p50 ms", "p99 ms", "max ms", "fail", "cpu m/jvm", "jvm cpu ms/req"));
         for (Level level : levels) {
-            for (Result r : List.of(level.gateway(), level.sqs(), level.noop())) {
-                out.append(String.format(Locale.ROOT, "%7d | %-8s %9.0f %8.2f %8.2f %8.1f | %5d | %.2f/%.2f | %.2f%n",
+            for (Result r : List.of(level.gateway(), level.sqs(), level.noop(), level.sqsRecord())) {
+                out.append(String.format(Locale.ROOT, "%7d | %-10s %9.0f %8.2f %8.2f %8.1f | %5d | %.2f/%.2f | %.2f%n",
                         r.clients(), r.scenario(), r.rps(), r.p50Ms(), r.p99Ms(), r.maxMs(), r.failures(),
                         r.cpu().machine(), r.cpu().thisJvm(), cpuMsPerRequest(r)));
             }
-            out.append(String.format(Locale.ROOT, "%7s | gateway/sqs rps %.2f, gateway/noop rps %.2f, gateway/sqs p99 %.2f%n",
-                    "", level.rpsRatioSqs(), level.rpsRatioNoop(), level.p99RatioSqs()));
+            out.append(String.format(Locale.ROOT, "%7s | gateway/sqs rps %.2f, gateway/noop rps %.2f, gateway/sqs p99 %.2f,"
+                    + " gateway/sqs+record rps %.2f%n",
+                    "", level.rpsRatioSqs(), level.rpsRatioNoop(), level.p99RatioSqs(), level.rpsRatioSqsRecord()));
         }
         goalLevel().ifPresent(level -> out.append(String.format(Locale.ROOT,
                 "Goal at %d clients: gateway/sqs rps %.2f (>= %.1f) and p99 %.2f ms (< %.0f ms): %s%n",
@@ -121,9 +129,11 @@ final class BenchmarkReport {
             node.set("gateway", result(level.gateway()));
             node.set("sqs_baseline", result(level.sqs()));
             node.set("noop_baseline", result(level.noop()));
+            node.set("sqs_record_baseline", result(level.sqsRecord()));
             ObjectNode ratios = node.putObject("ratios");
             putFraction(ratios, "gateway_rps_over_sqs_rps", level.rpsRatioSqs());
             putFraction(ratios, "gateway_rps_over_noop_rps", level.rpsRatioNoop());
+            putFraction(ratios, "gateway_rps_over_sqs_record_rps", level.rpsRatioSqsRecord());
             putFraction(ratios, "gateway_p99_over_sqs_p99", level.p99RatioSqs());
             putFraction(ratios, "gateway_cpu_per_request_over_sqs", ratio(cpuMsPerRequest(level.gateway()), cpuMsPerRequest(level.sqs())));
             putFraction(ratios, "gateway_p50_over_sqs_p50", ratio(level.gateway().p50Ms(), level.sqs().p50Ms()));

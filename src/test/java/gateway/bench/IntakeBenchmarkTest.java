@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.bench.BenchmarkReport.Level;
@@ -17,11 +18,16 @@ import gateway.intake.RequestQueueMessage;
 import gateway.intake.TrackingIds;
 import gateway.json.Json;
 import gateway.json.Timestamps;
+import gateway.s3.S3Bucket;
 import gateway.testing.GatewayTestApp;
+import gateway.tracking.StageEvent;
+import gateway.tracking.TrackingRecord;
+import gateway.tracking.TrackingStatus;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.RouteBuilder;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageRequest;
@@ -37,6 +43,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  *       running app (same Vert.x server) that answers 202 without work;</li>
  *   <li>{@code sqs}: baseline (a), {@code SendMessage} of an equivalent message (same body, same three
  *       attributes) through the app's own {@code sqsClient} bean to the same ElasticMQ queue;</li>
+ *   <li>{@code sqs+record}: baseline (c), the external calls the intake makes for one request, made bare:
+ *       that {@code SendMessage} plus a {@code PutObject} of the request's tracking record (as the record
+ *       writers write it) through the app's own {@code s3Client} to the same embedded S3;</li>
  *   <li>{@code gateway}: {@code POST /webhook} with a valid request.</li>
  * </ul>
  * It asserts only sanity (every answer was the expected one, every 202 is a message on the queue),
@@ -92,11 +101,23 @@ class IntakeBenchmarkTest {
             Scenario noop = clients -> http(app.url("/bench/noop"), clients);
             Scenario sqsBaseline = clients -> () -> sqs.sendMessage(send).messageId() != null;
             Scenario gateway = clients -> http(app.url("/webhook"), clients);
+            S3Bucket bucket = app.context().getRegistry().lookupByNameAndType("s3Bucket", S3Bucket.class);
+            String record = queuedRecord(send.messageBody());
+            Scenario sqsRecord = clients -> () -> {
+                boolean sent = sqs.sendMessage(send).messageId() != null;
+                bucket.client().putObject(r -> r.bucket(bucket.name()).key(bucket.key("bench/records/" + UUID.randomUUID() + ".json"))
+                        .contentType("application/json"), RequestBody.fromString(record));
+                return sent;
+            };
 
-            // JIT warm-up of all three paths before anything is measured
-            for (Scenario scenario : List.of(noop, sqsBaseline, gateway)) {
-                ClosedLoopLoad.run("warmup", 16, Duration.ZERO, Duration.ofSeconds(3), maxRequests, scenario.call(16));
-            }
+            // JIT warm-up of all three paths before anything is measured, until the compiler has settled
+            double jitWarmup = JitWarmup.untilSettled(() -> {
+                for (Scenario scenario : List.of(noop, sqsBaseline, sqsRecord, gateway)) {
+                    purge(app, queueUrl);
+                    ClosedLoopLoad.run("warmup", 16, Duration.ZERO, Duration.ofSeconds(2), maxRequests, scenario.call(16));
+                }
+            }, 0.05, Duration.ofSeconds(60));
+            System.out.printf("JIT warm-up: %.0f s%n", jitWarmup);
 
             BenchmarkReport report = new BenchmarkReport(warmup, window, rounds, overrides);
             for (int clients : levels) {
@@ -105,6 +126,7 @@ class IntakeBenchmarkTest {
                 Map<String, ClosedLoopLoad.Call> calls = new java.util.LinkedHashMap<>();
                 calls.put("noop", noop.call(clients));
                 calls.put("sqs", sqsBaseline.call(clients));
+                calls.put("sqs+record", sqsRecord.call(clients));
                 calls.put("gateway", gateway.call(clients));
                 Map<String, Result> results = new java.util.HashMap<>();
                 Duration slice = window.dividedBy(rounds);
@@ -121,14 +143,14 @@ class IntakeBenchmarkTest {
                     }
                 }
                 purge(app, queueUrl);
-                report.add(new Level(clients, results.get("gateway"), results.get("sqs"), results.get("noop")));
+                report.add(new Level(clients, results.get("gateway"), results.get("sqs"), results.get("noop"), results.get("sqs+record")));
                 System.out.print(report.table());
             }
             report.write(out);
             System.out.print(report.table());
 
             for (Level level : report.levels()) {
-                for (Result r : List.of(level.gateway(), level.sqs(), level.noop())) {
+                for (Result r : List.of(level.gateway(), level.sqs(), level.noop(), level.sqsRecord())) {
                     assertThat(r.failures()).as("%s at %d clients: every answer as expected (first failure: %s)",
                             r.scenario(), r.clients(), r.firstFailure()).isZero();
                     assertThat(r.requests()).as("%s at %d clients answered", r.scenario(), r.clients()).isPositive();
@@ -166,6 +188,17 @@ class IntakeBenchmarkTest {
                         "tracking_id", string(trackingId),
                         "source_system", string("crm")))
                 .build();
+    }
+
+    /** The tracking record the intake writes for this queue message (status "queued"), as JSON. */
+    static String queuedRecord(String queueMessage) throws Exception {
+        ObjectNode message = (ObjectNode) Json.MAPPER.readTree(queueMessage);
+        String id = message.path("tracking_id").asText(TrackingIds.newId());
+        ObjectNode record = TrackingRecord.apply(null, id, new StageEvent(TrackingStatus.QUEUED, Timestamps.nowUtc(), null, null, r -> {
+            r.put("queued_at", Timestamps.nowUtc());
+            r.set("request", message.get("webhook_request"));
+        }));
+        return Json.write(record);
     }
 
     private static MessageAttributeValue string(String value) {
