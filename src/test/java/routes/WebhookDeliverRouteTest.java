@@ -93,6 +93,11 @@ class WebhookDeliverRouteTest {
         assertThat(payload.get("webhook_metadata").has("webhook_url")).as("the URL is not echoed").isFalse();
         assertThat(payload.has("error")).isFalse();
         await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        // every exchange of the conversation completed, also where the route went on in another thread
+        // (sqs-batch calls, the agent's completion threads): a leaked one would hold up shutdown
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(app.context().getInflightRepository().browse())
+                .extracting(inflight -> inflight.getExchange().getProperty("tracking_id", String.class))
+                .doesNotContain(trackingId));
     }
 
     @Test
