@@ -35,6 +35,8 @@ class FlowMetricsTest {
                         .contains("gateway_agent_calls_total{error_code=\"none\",outcome=\"answered\"} 2.0")
                         .contains("gateway_agent_call_duration_seconds_bucket")
                         .contains("gateway_agent_calls_in_flight 0.0")
+                        .contains("gateway_sqs_batch_entries_count{operation=\"sendMessage\",queue=\"webhook-requests\"}")
+                        .contains("gateway_sqs_batch_entries_count{operation=\"deleteMessage\",queue=\"webhook-deliveries\"}")
                         .contains("gateway_delivery_attempts_total{outcome=\"delivered\",status_class=\"2xx\"} 1.0")
                         .contains("gateway_delivery_attempts_total{outcome=\"rejected\",status_class=\"4xx\"} 1.0")
                         .contains("gateway_dead_letters_total{stage=\"webhook-deliver\"} 1.0")

@@ -7,6 +7,7 @@ import gateway.metrics.FlowMetrics;
 import gateway.metrics.FlowMetricsNotifier;
 import gateway.metrics.QueueDepthSampler;
 import gateway.sqs.QueueProvisioner;
+import gateway.sqs.SqsBatchComponent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -45,6 +46,8 @@ public class MetricsConfiguration implements CamelConfiguration {
         BedrockAgentComponent agent = context.getComponent("bedrock-agent", BedrockAgentComponent.class);
         Gauge.builder("gateway.agent.calls.in.flight", agent, BedrockAgentComponent::inFlight)
                 .description("Agent calls in flight on this instance").register(registry);
+
+        context.getComponent("sqs-batch", SqsBatchComponent.class).setMeterRegistry(registry);
 
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         context.addService(new QueueDepthSampler(context, sqs, metrics, List.of(

@@ -2,6 +2,7 @@ package gateway.sqs;
 
 import java.util.Map;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Endpoint;
 import org.apache.camel.support.DefaultComponent;
 
@@ -19,6 +20,7 @@ public class SqsBatchComponent extends DefaultComponent {
 
     private int maxInFlight = 4;
     private int maxBatchBytes = 262_144;
+    private MeterRegistry meterRegistry;
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -39,6 +41,15 @@ public class SqsBatchComponent extends DefaultComponent {
     /** Batch calls in flight at once per endpoint (and so the endpoint's threads); default 4. */
     public void setMaxInFlight(int maxInFlight) {
         this.maxInFlight = maxInFlight;
+    }
+
+    public MeterRegistry getMeterRegistry() {
+        return meterRegistry;
+    }
+
+    /** Where each endpoint reports its batch sizes ({@code gateway_sqs_batch_entries}); none if unset. */
+    public void setMeterRegistry(MeterRegistry meterRegistry) {
+        this.meterRegistry = meterRegistry;
     }
 
     public int getMaxBatchBytes() {

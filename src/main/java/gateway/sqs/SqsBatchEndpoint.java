@@ -2,6 +2,10 @@ package gateway.sqs;
 
 import java.util.List;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Consumer;
@@ -75,8 +79,20 @@ public class SqsBatchEndpoint extends DefaultEndpoint {
         // while the next batch already goes out on another
         executor = getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "sqs-batch-" + operation + "-" + queueName, maxInFlight * 2);
-        batcher = new NaturalBatcher<>(maxInFlight, MAX_ENTRIES, maxBatchBytes, SqsBatchEntry::bytes,
-                operation == SqsBatchOperation.sendMessage ? calls::send : calls::delete, executor);
+        Function<List<SqsBatchEntry>, Runnable> call = operation == SqsBatchOperation.sendMessage ? calls::send : calls::delete;
+        MeterRegistry registry = ((SqsBatchComponent) getComponent()).getMeterRegistry();
+        if (registry != null) {
+            // how full the calls are: mean = messages per call (1 when idle, towards 10 under load)
+            DistributionSummary entries = DistributionSummary.builder("gateway.sqs.batch.entries")
+                    .description("Messages per SQS batch call of an sqs-batch endpoint")
+                    .tags("queue", queueName, "operation", operation.name()).register(registry);
+            Function<List<SqsBatchEntry>, Runnable> plain = call;
+            call = batch -> {
+                entries.record(batch.size());
+                return plain.apply(batch);
+            };
+        }
+        batcher = new NaturalBatcher<>(maxInFlight, MAX_ENTRIES, maxBatchBytes, SqsBatchEntry::bytes, call, executor);
     }
 
     @Override
