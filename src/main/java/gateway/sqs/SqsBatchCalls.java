@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -13,7 +14,6 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
@@ -41,30 +41,12 @@ final class SqsBatchCalls {
         for (int i = 0; i < batch.size(); i++) {
             entries.add(((SendMessageBatchRequestEntry) batch.get(i).request()).toBuilder().id(Integer.toString(i)).build());
         }
-        SendMessageBatchResponse response;
-        try {
-            response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl()).entries(entries));
-        } catch (RuntimeException e) {
-            SdkException failure = asSdkException(e);
-            return () -> batch.forEach(entry -> entry.fail(failure));
-        }
-        Map<Integer, String> sent = new HashMap<>();
-        for (SendMessageBatchResultEntry ok : response.successful()) {
-            sent.put(Integer.valueOf(ok.id()), ok.messageId());
-        }
-        Map<Integer, BatchResultErrorEntry> failed = failures(response.failed());
-        return () -> {
-            for (int i = 0; i < batch.size(); i++) {
-                SqsBatchEntry entry = batch.get(i);
-                String messageId = sent.get(i);
-                if (messageId != null) {
-                    entry.exchange().getMessage().setHeader(MESSAGE_ID, messageId);
-                    entry.succeed();
-                } else {
-                    entry.fail(entryFailed("SendMessageBatch", failed.get(i)));
-                }
-            }
-        };
+        return call(batch, "SendMessageBatch", () -> {
+            SendMessageBatchResponse response = sqs.sendMessageBatch(r -> r.queueUrl(queueUrl()).entries(entries));
+            Map<Integer, String> sent = new HashMap<>();
+            response.successful().forEach(ok -> sent.put(Integer.valueOf(ok.id()), ok.messageId()));
+            return new Results(sent, failures(response.failed()));
+        });
     }
 
     Runnable delete(List<SqsBatchEntry> batch) {
@@ -73,21 +55,41 @@ final class SqsBatchCalls {
             entries.add(DeleteMessageBatchRequestEntry.builder().id(Integer.toString(i))
                     .receiptHandle((String) batch.get(i).request()).build());
         }
-        DeleteMessageBatchResponse response;
+        return call(batch, "DeleteMessageBatch", () -> {
+            DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl()).entries(entries));
+            Map<Integer, String> deleted = new HashMap<>();
+            response.successful().forEach(ok -> deleted.put(Integer.valueOf(ok.id()), null)); // a delete has no message id
+            return new Results(deleted, failures(response.failed()));
+        });
+    }
+
+    /** What a batch call said of each entry (by index): succeeded (with the new message id, if any), or failed. */
+    private record Results(Map<Integer, String> succeeded, Map<Integer, BatchResultErrorEntry> failed) {
+    }
+
+    /**
+     * Makes the call; returns the work that finishes each exchange with its own entry's result (or, when the
+     * call failed as a whole, with the call's exception).
+     */
+    private static Runnable call(List<SqsBatchEntry> batch, String name, Supplier<Results> call) {
+        Results results;
         try {
-            response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl()).entries(entries));
+            results = call.get();
         } catch (RuntimeException e) {
             SdkException failure = asSdkException(e);
             return () -> batch.forEach(entry -> entry.fail(failure));
         }
-        Map<Integer, BatchResultErrorEntry> failed = failures(response.failed());
         return () -> {
             for (int i = 0; i < batch.size(); i++) {
-                BatchResultErrorEntry error = failed.get(i);
-                if (error == null) {
-                    batch.get(i).succeed();
+                SqsBatchEntry entry = batch.get(i);
+                if (results.succeeded().containsKey(i)) {
+                    String messageId = results.succeeded().get(i);
+                    if (messageId != null) {
+                        entry.exchange().getMessage().setHeader(MESSAGE_ID, messageId);
+                    }
+                    entry.succeed();
                 } else {
-                    batch.get(i).fail(entryFailed("DeleteMessageBatch", error));
+                    entry.fail(entryFailed(name, results.failed().get(i)));
                 }
             }
         };
