@@ -1,5 +1,6 @@
 package routes;
 
+import gateway.answer.RequestMessageReader;
 import gateway.idempotency.IdempotencyKeys;
 import gateway.idempotency.IdempotencyStoreUnavailable;
 import gateway.intake.IntakeRejection;
@@ -78,6 +79,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
                     .stop()
             .end()
             // 6. the queue
+            // the request as parsed, for its tracking record; the body becomes the queue message
+            .setProperty(RequestMessageReader.REQUEST, body())
             .bean("requestQueueMessage", "build")
             // the queue message carries the original's three attributes plus the caller, no HTTP headers
             .removeHeaders("*")

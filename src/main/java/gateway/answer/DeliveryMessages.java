@@ -103,8 +103,10 @@ public class DeliveryMessages {
         if (fits(json)) {
             return json;
         }
-        ObjectNode request = (ObjectNode) message.get("webhook_request");
+        // a copy: the request node is shared (exchange property, the tracking record's pending changes)
+        ObjectNode request = ((ObjectNode) message.get("webhook_request")).deepCopy();
         request.retain(WebhookRequestValidator.REQUIRED);
+        message.set("webhook_request", request);
         json = Json.write(message);
         return fits(json) ? json : null;
     }

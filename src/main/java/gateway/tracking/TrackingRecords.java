@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -73,12 +74,12 @@ public class TrackingRecords {
 
     // --- webhook-intake ---
 
-    /** The request is on the requests queue; the body is the queue message. */
+    /** The request is on the requests queue; property {@code webhook_request} is the request as parsed. */
     public void queued(Exchange exchange) {
         String queuedAt = exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class);
         String caller = exchange.getProperty("caller", String.class);
-        JsonNode request = parse(exchange.getMessage().getBody(String.class)).map(m -> m.get("webhook_request")).orElse(null);
-        StageEvent event = new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : tapTime(exchange), null, null, r -> {
+        JsonNode request = exchange.getProperty(RequestMessageReader.REQUEST, JsonNode.class);
+        StageEvent event = new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : now(), null, null, r -> {
             TrackingRecord.putEarliest(r, "queued_at", queuedAt);
             TrackingRecord.putIfAbsent(r, "caller", caller);
             describeRequest(r, request);
@@ -119,7 +120,7 @@ public class TrackingRecords {
     /** The agent is about to be asked (this receive's attempt); the body is the prompt. */
     public void processing(Exchange exchange) {
         int receive = DeadLetters.receiveCount(exchange);
-        String at = tapTime(exchange);
+        String at = now();
         String prompt = exchange.getMessage().getBody(String.class);
         String caller = exchange.getProperty("caller", String.class);
         JsonNode request = exchange.getProperty(RequestMessageReader.REQUEST, JsonNode.class);
@@ -142,7 +143,7 @@ public class TrackingRecords {
             cause = exchange.getException();
         }
         ObjectNode error = agentError(cause);
-        write(exchange, new StageEvent(TrackingStatus.PROCESSING, tapTime(exchange), receive,
+        write(exchange, new StageEvent(TrackingStatus.PROCESSING, now(), receive,
                 "agent error " + error.path("code").asText() + ": left on the queue for a later attempt", r -> {
                     TrackingRecord.putMax(r, "agent_attempts", receive);
                     r.set("last_error", error);
@@ -187,39 +188,33 @@ public class TrackingRecords {
     /** An HTTP attempt is about to be made (the first of this receive). */
     public void delivering(Exchange exchange) {
         int attempt = attempts.number(exchange);
-        write(exchange, new StageEvent(TrackingStatus.DELIVERING, tapTime(exchange), attempt,
+        write(exchange, new StageEvent(TrackingStatus.DELIVERING, now(), attempt,
                 DeadLetters.receiveCount(exchange) > 1 ? "delivering (scheduled retry)" : "delivering",
                 r -> TrackingRecord.putMax(r, "delivery_attempts", attempt)));
     }
 
     /** The error handler's {@code onRedelivery} step: another attempt follows a failed one (written on the pool). */
     public Processor deliveryRetry() {
-        return exchange -> {
-            int attempt = attempts.number(exchange);
-            Failure failure = deliveryFailure(exchange);
-            String id = trackingId(exchange);
-            StageEvent event = new StageEvent(TrackingStatus.DELIVERING, now(), attempt, "retrying after " + failure.detail(), r -> {
-                TrackingRecord.putMax(r, "delivery_attempts", attempt);
-                failure.applyTo(r);
-            });
-            pending.submit(id, event);
-        };
+        return exchange -> deliveryFailed(exchange, failure -> "retrying after " + failure.detail());
     }
 
     /**
      * The in-route retries are spent: the message waits on the queue for the next step of the schedule.
-     * Called in line from a {@code choice} (where a wireTap cannot stand), so it hands the write to the pool.
+     * Called in line from a {@code choice}; the change is queued for the record writers like the others.
      */
     public void deliveryDeferred(Exchange exchange) {
+        String wait = exchange.getProperty("next_attempt_in", String.class);
+        deliveryFailed(exchange, failure -> failure.detail() + "; next attempt in " + wait);
+    }
+
+    /** A failed HTTP attempt: status "delivering" with the attempt number and the failure. */
+    private void deliveryFailed(Exchange exchange, Function<Failure, String> detail) {
         int attempt = attempts.number(exchange);
         Failure failure = deliveryFailure(exchange);
-        String id = trackingId(exchange);
-        StageEvent event = new StageEvent(TrackingStatus.DELIVERING, now(), attempt,
-                failure.detail() + "; next attempt in " + exchange.getProperty("next_attempt_in", String.class), r -> {
-                    TrackingRecord.putMax(r, "delivery_attempts", attempt);
-                    failure.applyTo(r);
-                });
-        pending.submit(id, event);
+        write(exchange, new StageEvent(TrackingStatus.DELIVERING, now(), attempt, detail.apply(failure), r -> {
+            TrackingRecord.putMax(r, "delivery_attempts", attempt);
+            failure.applyTo(r);
+        }));
     }
 
     /**
