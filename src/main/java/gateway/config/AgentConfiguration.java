@@ -15,7 +15,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.support.service.ServiceSupport;
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +60,7 @@ public class AgentConfiguration implements CamelConfiguration {
      * {@code aws-bedrock-agent-runtime} endpoint answers with retrieveAndGenerate. SDK retries are off,
      * as for the agent: the route decides.
      */
-    @BindToRegistry("knowledgeBaseClient")
+    @BindToRegistry(value = "knowledgeBaseClient", destroyMethod = "close")
     public BedrockAgentRuntimeClient knowledgeBaseClient() {
         var builder = BedrockAgentRuntimeClient.builder()
                 .region(Region.of(region))
@@ -114,12 +113,7 @@ public class AgentConfiguration implements CamelConfiguration {
             AgentEmulator emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(emulatorLatencyMs));
             emulator.start(emulatorPort);
             context.getRegistry().bind("agentEmulator", AgentEmulator.class, emulator);
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    emulator.stop();
-                }
-            }, false, true);
+            CloseOnStop.register(context, emulator::stop);
             LOG.warn("Agent emulator (no AWS) answering InvokeAgent on {}", emulator.baseUrl());
         }
     }

@@ -88,7 +88,7 @@ public class S3Configuration implements CamelConfiguration {
         S3Client s3 = builder.build();
         context.getRegistry().bind(CLIENT_BEAN, S3Client.class, s3);
         context.getRegistry().bind(BUCKET_BEAN, S3Bucket.class, new S3Bucket(s3, bucket, prefix, conditional));
-        context.addService((AutoCloseable) s3::close, false, true);
+        CloseOnStop.register(context, s3);
         if (createBucket) {
             new BucketProvisioner(s3).ensureBucket(bucket);
         }

@@ -89,7 +89,7 @@ public class SqsConfiguration implements CamelConfiguration {
         LOG.info("SQS: endpoint={} embedded={} createQueues={}", endpoint.isBlank() ? "(AWS)" : endpoint, embedded, createQueues);
         SqsClient sqs = sqsClient(context);
         context.getRegistry().bind("sqsClient", SqsClient.class, sqs);
-        context.addService((AutoCloseable) sqs::close, false, true);
+        CloseOnStop.register(context, sqs);
         if (createQueues) {
             QueueProvisioner provisioner = new QueueProvisioner(sqs);
             provisioner.ensureQueueWithDeadLetterQueue(requestsQueue, maxReceiveCount, visibilityTimeoutSeconds);

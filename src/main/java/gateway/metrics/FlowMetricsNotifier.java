@@ -2,6 +2,7 @@ package gateway.metrics;
 
 import java.time.Duration;
 
+import gateway.agent.AgentCallException;
 import gateway.agent.AgentErrors;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -58,9 +59,13 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
         Exchange exchange = sent.getExchange();
         Exception failure = exchange.getException();
         if (uri.startsWith("bedrock-agent:") || uri.startsWith("aws-bedrock-agent-runtime:")) {
-            String code = failure == null ? "none" : AgentErrors.classify(failure).errorCode();
-            String outcome = failure == null ? "answered" : AgentErrors.classify(failure).retryable() ? "retryable_error" : "permanent_error";
-            metrics.agentCall(outcome, code, Duration.ofMillis(sent.getTimeTaken()));
+            if (failure == null) {
+                metrics.agentCall("answered", "none", Duration.ofMillis(sent.getTimeTaken()));
+            } else {
+                AgentCallException error = AgentErrors.classify(failure);
+                metrics.agentCall(error.retryable() ? "retryable_error" : "permanent_error", error.errorCode(),
+                        Duration.ofMillis(sent.getTimeTaken()));
+            }
         } else if (uri.startsWith("aws2-sqs:") && uri.contains("-dlq") && failure == null) {
             metrics.deadLettered(exchange.getFromRouteId());
         } else if (uri.startsWith("http:") || uri.startsWith("https:")) {
