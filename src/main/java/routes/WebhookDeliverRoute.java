@@ -19,6 +19,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
     static final String DELIVERIES = "aws2-sqs:{{gateway.queue.deliveries}}";
     // deletes share DeleteMessageBatch calls with the other deliveries of the moment (sqs-batch)
     static final String DELETE_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=deleteMessage";
+    static final String DEFER_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=changeMessageVisibility";
     static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries}}-dlq";
     static final String DELIVERY_ENDED = "direct:delivery-ended";
 
@@ -65,7 +66,9 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .handled(true)
                 .choice()
                     .when(method("deliverySchedule", "hasNextAttempt"))
-                        .bean("deliverySchedule", "defer").id("defer-delivery")
+                        // hidden until the next step of the schedule (visibility = its delay), not deleted
+                        .bean("deliverySchedule", "nextAttempt")
+                        .to(DEFER_DELIVERY).id("defer-delivery")
                         // the record notes the failed attempt and the wait (written on the record writers' pool)
                         .bean("trackingRecords", "deliveryDeferred").id("record-deferred")
                         .log(LoggingLevel.WARN, "Delivery failed (${exception.message}); next attempt in ${exchangeProperty.next_attempt_in}")

@@ -20,7 +20,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.http.HttpComponent;
-import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -69,12 +68,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
             }
             LocalReceiver receiver = new LocalReceiver(Vertx.vertx(), localReceiverPort, secret, 100).start();
             context.getRegistry().bind("localReceiver", LocalReceiver.class, receiver);
-            context.addService(new ServiceSupport() {
-                @Override
-                protected void doStop() {
-                    receiver.close();
-                }
-            }, false, true);
+            CloseOnStop.register(context, receiver);
             url = receiver.url();
             LOG.warn("No WEBHOOK_URL: deliveries go to the local receiver {} (latest on GET {} and /observe/receiver "
                     + "on the management port)", url, url);
@@ -94,7 +88,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
                 Duration.ofMillis(retryAfterMinMs), Duration.ofMillis(retryAfterMaxMs))));
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         bind(context, "deliveriesReleaseOnShutdown", new ReleaseOnShutdown(sqs, deliveriesQueue));
-        bind(context, "deliverySchedule", new DeliverySchedule(RetrySchedule.parse(schedule), sqs, deliveriesQueue));
+        bind(context, "deliverySchedule", new DeliverySchedule(RetrySchedule.parse(schedule)));
 
         // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);

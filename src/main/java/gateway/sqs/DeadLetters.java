@@ -8,6 +8,7 @@ import gateway.intake.RequestQueueMessage;
 import gateway.json.Timestamps;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
 /**
  * Prepares a message for its dead-letter queue: the body stays as it was received, and message
@@ -21,7 +22,7 @@ public class DeadLetters {
     public static final String ATTEMPTS = "attempts";
     public static final String FAILED_AT = "failed_at";
     public static final String HTTP_STATUS = "http_status";
-    public static final String RECEIPT_HANDLE = "CamelAwsSqsReceiptHandle";
+    public static final String RECEIPT_HANDLE = Sqs2Constants.RECEIPT_HANDLE;
     /** Exchange property holding the receive count once the SQS headers are cleared. */
     public static final String RECEIVE_COUNT = "sqs_receive_count";
     private static final int MAX_REASON_CHARS = 512;
@@ -70,7 +71,7 @@ public class DeadLetters {
 
     /** A system attribute of the received SQS message ({@code ApproximateReceiveCount}, {@code SentTimestamp}...). */
     public static Optional<String> systemAttribute(Exchange exchange, String name) {
-        Map<?, ?> attributes = exchange.getMessage().getHeader("CamelAwsSqsAttributes", Map.class);
+        Map<?, ?> attributes = exchange.getMessage().getHeader(Sqs2Constants.ATTRIBUTES, Map.class);
         if (attributes != null) {
             for (Map.Entry<?, ?> e : attributes.entrySet()) {
                 if (String.valueOf(e.getKey()).equalsIgnoreCase(name) && e.getValue() != null) {

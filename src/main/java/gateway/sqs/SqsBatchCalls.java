@@ -6,10 +6,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchResponse;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
@@ -25,7 +28,7 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
 final class SqsBatchCalls {
 
     /** The message id of a sent message, as {@code aws2-sqs} names the header. */
-    static final String MESSAGE_ID = "CamelAwsSqsMessageId";
+    static final String MESSAGE_ID = Sqs2Constants.MESSAGE_ID;
 
     private final SqsClient sqs;
     private final String queueName;
@@ -58,8 +61,21 @@ final class SqsBatchCalls {
         return call(batch, "DeleteMessageBatch", () -> {
             DeleteMessageBatchResponse response = sqs.deleteMessageBatch(r -> r.queueUrl(queueUrl()).entries(entries));
             Map<Integer, String> deleted = new HashMap<>();
-            response.successful().forEach(ok -> deleted.put(Integer.valueOf(ok.id()), null)); // a delete has no message id
+            response.successful().forEach(ok -> deleted.put(Integer.valueOf(ok.id()), null)); // no message id here
             return new Results(deleted, failures(response.failed()));
+        });
+    }
+
+    Runnable changeVisibility(List<SqsBatchEntry> batch) {
+        List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            entries.add(((ChangeMessageVisibilityBatchRequestEntry) batch.get(i).request()).toBuilder().id(Integer.toString(i)).build());
+        }
+        return call(batch, "ChangeMessageVisibilityBatch", () -> {
+            ChangeMessageVisibilityBatchResponse response = sqs.changeMessageVisibilityBatch(r -> r.queueUrl(queueUrl()).entries(entries));
+            Map<Integer, String> changed = new HashMap<>();
+            response.successful().forEach(ok -> changed.put(Integer.valueOf(ok.id()), null));
+            return new Results(changed, failures(response.failed()));
         });
     }
 

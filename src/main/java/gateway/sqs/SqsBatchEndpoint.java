@@ -16,13 +16,15 @@ import org.apache.camel.support.DefaultEndpoint;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * {@code sqs-batch:<queueName>?operation=sendMessage|deleteMessage} — producer only.
+ * {@code sqs-batch:<queueName>?operation=sendMessage|deleteMessage|changeMessageVisibility} — producer only.
  * <ul>
  *   <li>{@code sendMessage} (default): the body is the message; headers with a non-empty String (or a
  *   Number) value become message attributes, Camel's own headers excepted — as {@code aws2-sqs} does. On
  *   success the header {@code CamelAwsSqsMessageId} holds the new message's id.</li>
  *   <li>{@code deleteMessage}: deletes the message whose receipt handle is in {@code CamelAwsSqsReceiptHandle}
  *   (set by the {@code aws2-sqs} consumer).</li>
+ *   <li>{@code changeMessageVisibility}: sets that message's visibility timeout to header
+ *   {@code CamelAwsSqsVisibilityTimeout} (seconds): it is handed out again that much later.</li>
  * </ul>
  * Every exchange sent to the endpoint (from any number of routes and threads) joins a
  * {@link NaturalBatcher}: up to {@code maxInFlight} batch calls at once, each of up to 10 entries (SQS's
@@ -79,7 +81,11 @@ public class SqsBatchEndpoint extends DefaultEndpoint {
         // while the next batch already goes out on another
         executor = getCamelContext().getExecutorServiceManager()
                 .newFixedThreadPool(this, "sqs-batch-" + operation + "-" + queueName, maxInFlight * 2);
-        Function<List<SqsBatchEntry>, Runnable> call = operation == SqsBatchOperation.sendMessage ? calls::send : calls::delete;
+        Function<List<SqsBatchEntry>, Runnable> call = switch (operation) {
+            case sendMessage -> calls::send;
+            case deleteMessage -> calls::delete;
+            case changeMessageVisibility -> calls::changeVisibility;
+        };
         MeterRegistry registry = ((SqsBatchComponent) getComponent()).getMeterRegistry();
         if (registry != null) {
             // how full the calls are: mean = messages per call (1 when idle, towards 10 under load)

@@ -2,25 +2,34 @@ package gateway.sqs;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.component.aws2.sqs.Sqs2HeaderFilterStrategy;
+import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.DefaultAsyncProducer;
+import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
- * Turns an exchange into its batch entry (the message to send, or the receipt handle to delete) and hands
+ * Turns an exchange into its batch entry (the message to send, the receipt handle to delete, or the receipt
+ * handle and the new visibility timeout) and hands
  * it to its {@link SqsBatchEndpoint}. Asynchronous: the calling thread is free at once; the route goes on
  * when the entry's batch call has answered.
  */
 public class SqsBatchProducer extends DefaultAsyncProducer {
 
     /** The receipt handle header the {@code aws2-sqs} consumer sets. */
-    static final String RECEIPT_HANDLE = "CamelAwsSqsReceiptHandle";
+    static final String RECEIPT_HANDLE = Sqs2Constants.RECEIPT_HANDLE;
+    /** changeMessageVisibility: the message's new visibility timeout, in seconds. */
+    public static final String VISIBILITY_TIMEOUT = "CamelAwsSqsVisibilityTimeout";
+
+    /** aws2-sqs's own rule for which headers stay out of the message attributes (Camel's, breadcrumbId). */
+    private static final HeaderFilterStrategy CAMEL_HEADERS = new Sqs2HeaderFilterStrategy();
 
     public SqsBatchProducer(SqsBatchEndpoint endpoint) {
         super(endpoint);
@@ -34,27 +43,33 @@ public class SqsBatchProducer extends DefaultAsyncProducer {
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message in = exchange.getMessage();
-        if (getEndpoint().getOperation() == SqsBatchOperation.deleteMessage) {
+        SqsBatchOperation operation = getEndpoint().getOperation();
+        if (operation != SqsBatchOperation.sendMessage) {
             String handle = in.getHeader(RECEIPT_HANDLE, String.class);
             if (handle == null || handle.isEmpty()) {
-                exchange.setException(new IllegalArgumentException("sqs-batch deleteMessage: no " + RECEIPT_HANDLE + " header"));
-                callback.done(true);
-                return true;
+                return refuse(exchange, callback, "no " + RECEIPT_HANDLE + " header");
             }
-            getEndpoint().submit(exchange, callback, handle, 0);
+            if (operation == SqsBatchOperation.deleteMessage) {
+                getEndpoint().submit(exchange, callback, handle, 0);
+                return false;
+            }
+            Integer seconds = in.getHeader(VISIBILITY_TIMEOUT, Integer.class);
+            if (seconds == null) {
+                return refuse(exchange, callback, "no " + VISIBILITY_TIMEOUT + " header");
+            }
+            getEndpoint().submit(exchange, callback, ChangeMessageVisibilityBatchRequestEntry.builder()
+                    .id("0").receiptHandle(handle).visibilityTimeout(seconds).build(), 0);
             return false;
         }
         String body = in.getBody(String.class);
         if (body == null) {
-            exchange.setException(new IllegalArgumentException("sqs-batch sendMessage: the message body is empty"));
-            callback.done(true);
-            return true;
+            return refuse(exchange, callback, "the message body is empty");
         }
         Map<String, MessageAttributeValue> attributes = new HashMap<>();
         int bytes = body.getBytes(StandardCharsets.UTF_8).length;
         for (Map.Entry<String, Object> header : in.getHeaders().entrySet()) {
             MessageAttributeValue value = attribute(header.getValue());
-            if (value != null && !isCamelHeader(header.getKey())) {
+            if (value != null && !CAMEL_HEADERS.applyFilterToCamelHeaders(header.getKey(), header.getValue(), exchange)) {
                 attributes.put(header.getKey(), value);
                 // SQS counts name, type and value towards the message size
                 bytes += header.getKey().length() + value.dataType().length()
@@ -70,6 +85,12 @@ public class SqsBatchProducer extends DefaultAsyncProducer {
         return false;
     }
 
+    private boolean refuse(Exchange exchange, AsyncCallback callback, String why) {
+        exchange.setException(new IllegalArgumentException("sqs-batch " + getEndpoint().getOperation() + ": " + why));
+        callback.done(true);
+        return true;
+    }
+
     /** As {@code aws2-sqs}: non-empty strings and numbers become attributes; other values are left out. */
     private static MessageAttributeValue attribute(Object value) {
         if (value instanceof String s && !s.isEmpty()) {
@@ -79,10 +100,5 @@ public class SqsBatchProducer extends DefaultAsyncProducer {
             return MessageAttributeValue.builder().dataType("Number").stringValue(n.toString()).build();
         }
         return null;
-    }
-
-    private static boolean isCamelHeader(String name) {
-        String lower = name.toLowerCase(Locale.ROOT);
-        return lower.startsWith("camel") || lower.startsWith("org.apache.camel");
     }
 }

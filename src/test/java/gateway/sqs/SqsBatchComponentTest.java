@@ -56,7 +56,7 @@ class SqsBatchComponentTest {
                     }
                 }))
                 .build();
-        for (String q : List.of("batch-send", "batch-delete", "batch-mixed")) {
+        for (String q : List.of("batch-send", "batch-delete", "batch-mixed", "batch-visibility")) {
             sqs.createQueue(r -> r.queueName(q));
         }
         camel = new DefaultCamelContext();
@@ -68,6 +68,7 @@ class SqsBatchComponentTest {
                 from("direct:mixed").to("sqs-batch:batch-mixed");
                 from("direct:missing").to("sqs-batch:no-such-queue");
                 from("direct:delete").to("sqs-batch:batch-delete?operation=deleteMessage");
+                from("direct:visibility").to("sqs-batch:batch-visibility?operation=changeMessageVisibility");
             }
         });
         camel.start();
@@ -159,6 +160,24 @@ class SqsBatchComponentTest {
         assertThat(invalid.getException()).isInstanceOf(SdkException.class);
         Exchange none = template.send("direct:delete", e -> e.getMessage().setBody("no handle"));
         assertThat(none.getException()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void changesTheVisibilityOfAReceivedMessage() throws Exception {
+        String url = sqs.getQueueUrl(r -> r.queueName("batch-visibility")).queueUrl();
+        sqs.sendMessage(r -> r.queueUrl(url).messageBody("later"));
+        Message received = sqs.receiveMessage(r -> r.queueUrl(url).visibilityTimeout(300).waitTimeSeconds(1)).messages().get(0);
+        assertThat(sqs.receiveMessage(r -> r.queueUrl(url)).messages()).as("hidden for 300 s").isEmpty();
+
+        Exchange done = template.send("direct:visibility", e -> {
+            e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, received.receiptHandle());
+            e.getMessage().setHeader(SqsBatchProducer.VISIBILITY_TIMEOUT, 0);
+        });
+        assertThat(done.getException()).isNull();
+        assertThat(drain("batch-visibility", 1)).extracting(Message::body).containsExactly("later");
+
+        Exchange noTimeout = template.send("direct:visibility", e -> e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, "h"));
+        assertThat(noTimeout.getException()).isInstanceOf(IllegalArgumentException.class);
     }
 
     private static List<Message> drain(String queue, int expected) {
