@@ -2,12 +2,12 @@ package gateway.config;
 
 import java.net.URI;
 import java.time.Clock;
+import java.time.Duration;
 
 import gateway.agent.AgentEmulator;
 import gateway.agent.PromptBuilder;
 import gateway.answer.DeliveryMessages;
 import gateway.answer.RequestMessageReader;
-import gateway.delivery.RetrySchedule;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.ReleaseOnShutdown;
@@ -16,6 +16,7 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
+import org.apache.camel.util.TimeUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -68,7 +69,7 @@ public class AgentConfiguration implements CamelConfiguration {
                         ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
                         : DefaultCredentialsProvider.builder().build())
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
-                        .apiCallTimeout(RetrySchedule.parseDuration(timeout)));
+                        .apiCallTimeout(Duration.ofMillis(TimeUtils.toMilliSeconds(timeout)))); // as the bedrock-agent endpoint reads it
         if (!endpoint.isBlank()) {
             builder.endpointOverride(URI.create(endpoint.trim()));
         }
