@@ -1,8 +1,5 @@
 package gateway.idempotency;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -12,6 +9,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.intake.IntakeRejection;
 import gateway.json.Json;
+import gateway.security.ApiKeys;
 import gateway.security.RequestAuthenticator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -139,10 +137,6 @@ public class IdempotencyKeys {
     }
 
     static String sha256Hex(String value) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available", e);
-        }
+        return HexFormat.of().formatHex(ApiKeys.sha256(value));
     }
 }

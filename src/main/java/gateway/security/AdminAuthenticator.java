@@ -1,6 +1,5 @@
 package gateway.security;
 
-import java.util.Locale;
 
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
@@ -57,14 +56,11 @@ public class AdminAuthenticator {
         if (token.isEmpty()) {
             return openWithoutToken ? Decision.ALLOWED_WITHOUT_TOKEN : Decision.DISABLED;
         }
-        if (authorizationHeader == null) {
+        String presented = BearerToken.of(authorizationHeader);
+        if (presented == null) {
             return Decision.MISSING_TOKEN;
         }
-        String value = authorizationHeader.strip();
-        if (value.length() <= 7 || !value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-            return Decision.MISSING_TOKEN;
-        }
-        return token.callerFor(value.substring(7).strip()).isPresent() ? Decision.ALLOWED : Decision.WRONG_TOKEN;
+        return token.callerFor(presented).isPresent() ? Decision.ALLOWED : Decision.WRONG_TOKEN;
     }
 
     /** For admin routes: passes, or throws {@link AdminAccessDenied} with 401 or 403. */

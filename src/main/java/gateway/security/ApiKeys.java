@@ -123,7 +123,8 @@ public final class ApiKeys {
         return "ApiKeys[" + entries.size() + " keys for " + names() + "]";
     }
 
-    static byte[] sha256(String value) {
+    /** SHA-256 of the UTF-8 bytes of {@code value}. */
+    public static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

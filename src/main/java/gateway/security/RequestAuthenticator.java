@@ -1,7 +1,6 @@
 package gateway.security;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Optional;
 
 import gateway.delivery.WebhookSigner;
@@ -100,12 +99,9 @@ public class RequestAuthenticator {
 
     /** The key from {@code Authorization: Bearer <key>}, else from {@code X-API-Key}; null when neither is sent. */
     static String presentedKey(Message in) {
-        String authorization = in.getHeader("Authorization", String.class);
-        if (authorization != null) {
-            String value = authorization.strip();
-            if (value.length() > 7 && value.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
-                return value.substring(7).strip();
-            }
+        String bearer = BearerToken.of(in.getHeader("Authorization", String.class));
+        if (bearer != null) {
+            return bearer;
         }
         String apiKey = in.getHeader("X-API-Key", String.class);
         if (apiKey != null && !apiKey.isBlank()) {
