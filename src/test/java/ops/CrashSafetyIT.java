@@ -24,6 +24,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.LocalReceiver;
 import gateway.sqs.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -59,7 +60,6 @@ class CrashSafetyIT {
     static final int AGENT_LATENCY_MS = 6000;
     static final int SLOW_AGENT_LATENCY_MS = 12000;
     static final int GRACE_SECONDS = 30;
-    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final Path JAR = Path.of("target", "ai-webhook-gateway.jar");
     static final Path OUT = Path.of("target", "crash-it");
     static final String[] QUEUES = {"webhook-requests", "webhook-deliveries"};
@@ -86,7 +86,7 @@ class CrashSafetyIT {
         sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
                 .build();
-        receiver = LocalReceiver.startOnRandomPort(SECRET);
+        receiver = LocalReceiver.startOnRandomPort(ReceiverAndApp.SECRET);
     }
 
     @AfterEach
@@ -210,7 +210,7 @@ class CrashSafetyIT {
         env.put("BEDROCK_ENDPOINT", "http://127.0.0.1:" + emulatorPort);
         env.put("AGENT_EMULATOR_LATENCY_MS", Integer.toString(agentLatencyMs));
         env.put("WEBHOOK_URL", receiver.url());
-        env.put("WEBHOOK_SIGNING_SECRET", SECRET);
+        env.put("WEBHOOK_SIGNING_SECRET", ReceiverAndApp.SECRET);
         env.put("LOCAL_RECEIVER_PORT", Integer.toString(GatewayTestApp.freePort()));
         // a killed process's messages come back within seconds, not minutes
         env.put("SQS_WAIT_TIME_SECONDS", "1");

@@ -13,6 +13,7 @@ import gateway.sqs.EmbeddedSqsServer;
 import gateway.sqs.QueueProvisioner;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LogCapture;
+import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class ProdProfileSecurityTest {
         overrides.put("gateway.agent.id", "AGENT12345");
         overrides.put("gateway.agent.alias-id", "ALIAS12345");
         overrides.put("gateway.webhook.url", "https://receiver.example/hook");
-        overrides.put("gateway.webhook.signing.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        overrides.put("gateway.webhook.signing.secret", ReceiverAndApp.SECRET);
         overrides.put("gateway.agent.stage-enabled", "false");
         overrides.put("gateway.delivery.stage-enabled", "false");
         for (int i = 0; i < pairs.length; i += 2) {
