@@ -24,14 +24,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.LocalReceiver;
 import gateway.sqs.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LocalAws;
 import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -83,9 +81,7 @@ class CrashSafetyIT {
         Files.createDirectories(OUT);
         sqsServer = new EmbeddedSqsServer(0);
         sqsServer.start();
-        sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .build();
+        sqs = LocalAws.sqs(sqsServer.endpoint());
         receiver = LocalReceiver.startOnRandomPort(ReceiverAndApp.SECRET);
     }
 

@@ -7,6 +7,7 @@ import gateway.agent.AgentEmulator;
 import gateway.json.Json;
 import gateway.sqs.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LocalAws;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,7 @@ class ShutdownTest {
     void startSqs() {
         sqsServer = new EmbeddedSqsServer(0);
         sqsServer.start();
-        sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x"))
-                .build();
+        sqs = LocalAws.sqs(sqsServer.endpoint());
     }
 
     @AfterEach

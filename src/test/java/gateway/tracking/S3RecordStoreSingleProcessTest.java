@@ -9,10 +9,8 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
-import gateway.s3.BucketProvisioner;
-import gateway.s3.EmbeddedS3Server;
-import gateway.s3.EmbeddedS3ServerTest;
 import gateway.s3.S3Bucket;
+import gateway.testing.EmbeddedS3;
 import gateway.testing.S3CallLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,23 +29,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class S3RecordStoreSingleProcessTest {
 
-    static EmbeddedS3Server server;
+    static EmbeddedS3 embedded;
     static S3Client s3;
     static final S3CallLog log = new S3CallLog();
     static final String BUCKET = "gw-single";
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3Server(0);
-        server.start();
-        s3 = EmbeddedS3ServerTest.client(server, log);
-        new BucketProvisioner(s3).ensureBucket(BUCKET);
+        embedded = EmbeddedS3.start(BUCKET, log);
+        s3 = embedded.client();
     }
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop();
+        embedded.close();
     }
 
     @BeforeEach
