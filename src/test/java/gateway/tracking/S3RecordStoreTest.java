@@ -1,7 +1,6 @@
 package gateway.tracking;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import gateway.s3.S3Bucket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class S3RecordStoreTest {
 
-    static HttpServer server;
+    static S3StandInHttp.Running standIn;
     static S3Client s3;
     static S3RecordStore store;
     static final Map<String, String[]> objects = new ConcurrentHashMap<>(); // key -> {body, etag}
@@ -52,18 +50,14 @@ class S3RecordStoreTest {
 
     @BeforeAll
     static void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", S3RecordStoreTest::handle);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        server.start();
-        s3 = S3StandInHttp.client(server);
+        standIn = S3StandInHttp.start(S3RecordStoreTest::handle); // handle() lets "another replica" call in between
+        s3 = standIn.client();
         store = new S3RecordStore(new S3Bucket(s3, "gw-records", "pre", true));
     }
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop(0);
+        standIn.close();
     }
 
     @Test
