@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import static gateway.tracking.S3RecordStoreTest.create;
+import static gateway.tracking.S3RecordStoreTest.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -52,14 +54,6 @@ class S3RecordStoreSingleProcessTest {
 
     static S3RecordStore store(int cacheSize) {
         return new S3RecordStore(new S3Bucket(s3, BUCKET, "", false), new RecordVersions(cacheSize, 1_000_000));
-    }
-
-    static ObjectNode stage(S3RecordStore store, String id, TrackingStatus status, int second) {
-        return store.update(id, r -> TrackingRecord.apply(r, id, S3RecordStoreTest.event(status, S3RecordStoreTest.at(second))));
-    }
-
-    static ObjectNode create(S3RecordStore store, String id) {
-        return store.create(id, r -> TrackingRecord.apply(r, id, S3RecordStoreTest.event(TrackingStatus.QUEUED, S3RecordStoreTest.at(0))));
     }
 
     static ObjectNode stored(String id) throws Exception {

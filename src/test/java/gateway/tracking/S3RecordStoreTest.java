@@ -103,6 +103,12 @@ class S3RecordStoreTest {
         return new S3RecordStore(new S3Bucket(s3, "gw-records", "pre", true), new RecordVersions(100, 1_000_000));
     }
 
+    /** The record's {@code queued} stage, written as the intake writes it (a create). */
+    static ObjectNode create(S3RecordStore store, String id) {
+        return store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+    }
+
+    /** A later stage, {@code second} seconds in. */
     static ObjectNode stage(S3RecordStore store, String id, TrackingStatus status, int second) {
         return store.update(id, r -> TrackingRecord.apply(r, id, event(status, at(second))));
     }
@@ -116,7 +122,7 @@ class S3RecordStoreTest {
         S3RecordStore store = replica();
         String id = UUID.randomUUID().toString();
         calls.clear();
-        store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(store, id);
         String created = "\"e" + etags.get() + "\"";
         stage(store, id, TrackingStatus.PROCESSING, 1);
         stage(store, id, TrackingStatus.ANSWERED, 2);
@@ -131,7 +137,7 @@ class S3RecordStoreTest {
         S3RecordStore a = replica();
         S3RecordStore b = replica();
         String id = UUID.randomUUID().toString();
-        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(a, id);
         stage(b, id, TrackingStatus.PROCESSING, 1); // another replica: a's cached version is now stale
         calls.clear();
 
@@ -153,7 +159,7 @@ class S3RecordStoreTest {
         stage(b, id, TrackingStatus.PROCESSING, 1); // the agent stage of another replica came first
         calls.clear();
 
-        ObjectNode result = a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        ObjectNode result = create(a, id);
 
         assertThat(calls).containsExactly("PUT If-None-Match: * 412", "GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
         assertThat(statuses(result)).containsExactly("queued", "processing");
@@ -165,7 +171,7 @@ class S3RecordStoreTest {
         S3RecordStore a = replica();
         S3RecordStore b = replica();
         String id = UUID.randomUUID().toString();
-        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(a, id);
         stage(b, id, TrackingStatus.PROCESSING, 1);
         calls.clear();
 
@@ -179,7 +185,7 @@ class S3RecordStoreTest {
     void aWriteThatFailedForgetsTheCachedVersionBecauseItMayHaveLanded() {
         S3RecordStore a = replica();
         String id = UUID.randomUUID().toString();
-        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(a, id);
         forcedPutStatus = 500;
         try {
             assertThatThrownBy(() -> stage(a, id, TrackingStatus.PROCESSING, 1)).isInstanceOf(RecordStoreUnavailable.class);
@@ -194,7 +200,7 @@ class S3RecordStoreTest {
     @Test
     void withoutTheCacheEveryWriteReadsFirst() {
         String id = UUID.randomUUID().toString();
-        store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(store, id);
         calls.clear();
         stage(store, id, TrackingStatus.PROCESSING, 1);
         assertThat(calls).containsExactly("GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
