@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -332,15 +331,7 @@ class AgentInFlightBenchmarkTest {
     }
 
     private static void write(Path dir, List<Run> runs, double loadAtStart) throws Exception {
-        Files.createDirectories(dir);
-        ObjectNode root = Json.object();
-        root.put("benchmark", "agent-in-flight");
-        root.put("finished", Instant.now().toString());
-        ObjectNode machine = root.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("java", System.getProperty("java.version"));
-        machine.put("load_average_at_start", loadAtStart);
-        machine.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        ObjectNode root = BenchmarkReport.jsonHeader("agent-in-flight", loadAtStart);
         root.put("setup", "gateway as child process java -Xmx<heap> -jar; SQS (ElasticMQ), agent emulator and receiver in the"
                 + " benchmark JVM; questions POSTed to /webhook from 16 threads");
         ArrayNode list = root.putArray("runs");
@@ -388,9 +379,7 @@ class AgentInFlightBenchmarkTest {
                 sn.put("delivered", s.delivered());
             }
         }
-        Files.writeString(dir.resolve("agent-in-flight.json"),
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("agent-in-flight.txt"), table(runs, loadAtStart), StandardCharsets.UTF_8);
+        BenchmarkReport.writeFiles(dir, "agent-in-flight", root, table(runs, loadAtStart));
     }
 
     private static void putNumber(ObjectNode node, String key, double value) {
