@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.LocalReceiver;
 import gateway.sqs.EmbeddedSqsServer;
+import gateway.testing.ChildGatewayEnv;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LocalAws;
 import gateway.testing.ReceiverAndApp;
@@ -194,12 +195,7 @@ class CrashSafetyIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.put("CAMEL_MAIN_PROFILE", "dev");
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(httpPort));
-        env.put("MANAGEMENT_HOST", "127.0.0.1");
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-        env.put("SQS_ENDPOINT", sqsServer.endpoint().toString());
+        env.putAll(ChildGatewayEnv.devOnLoopback(httpPort, managementPort, sqsServer.endpoint()));
         env.put("EMBEDDED_SQS_PORT", Integer.toString(GatewayTestApp.freePort()));
         env.put("EMBEDDED_S3_PORT", Integer.toString(GatewayTestApp.freePort())); // not 9325 of a dying child
         env.put("AGENT_EMULATOR_PORT", Integer.toString(emulatorPort));
