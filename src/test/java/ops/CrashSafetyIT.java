@@ -23,14 +23,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.LocalReceiver;
 import gateway.sqs.EmbeddedSqsServer;
+import gateway.testing.ChildGatewayEnv;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LocalAws;
+import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -59,7 +59,6 @@ class CrashSafetyIT {
     static final int AGENT_LATENCY_MS = 6000;
     static final int SLOW_AGENT_LATENCY_MS = 12000;
     static final int GRACE_SECONDS = 30;
-    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final Path JAR = Path.of("target", "ai-webhook-gateway.jar");
     static final Path OUT = Path.of("target", "crash-it");
     static final String[] QUEUES = {"webhook-requests", "webhook-deliveries"};
@@ -83,10 +82,8 @@ class CrashSafetyIT {
         Files.createDirectories(OUT);
         sqsServer = new EmbeddedSqsServer(0);
         sqsServer.start();
-        sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint()).region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("x", "x")))
-                .build();
-        receiver = LocalReceiver.startOnRandomPort(SECRET);
+        sqs = LocalAws.sqs(sqsServer.endpoint());
+        receiver = LocalReceiver.startOnRandomPort(ReceiverAndApp.SECRET);
     }
 
     @AfterEach
@@ -198,19 +195,14 @@ class CrashSafetyIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.put("CAMEL_MAIN_PROFILE", "dev");
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(httpPort));
-        env.put("MANAGEMENT_HOST", "127.0.0.1");
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-        env.put("SQS_ENDPOINT", sqsServer.endpoint().toString());
+        env.putAll(ChildGatewayEnv.devOnLoopback(httpPort, managementPort, sqsServer.endpoint()));
         env.put("EMBEDDED_SQS_PORT", Integer.toString(GatewayTestApp.freePort()));
         env.put("EMBEDDED_S3_PORT", Integer.toString(GatewayTestApp.freePort())); // not 9325 of a dying child
         env.put("AGENT_EMULATOR_PORT", Integer.toString(emulatorPort));
         env.put("BEDROCK_ENDPOINT", "http://127.0.0.1:" + emulatorPort);
         env.put("AGENT_EMULATOR_LATENCY_MS", Integer.toString(agentLatencyMs));
         env.put("WEBHOOK_URL", receiver.url());
-        env.put("WEBHOOK_SIGNING_SECRET", SECRET);
+        env.put("WEBHOOK_SIGNING_SECRET", ReceiverAndApp.SECRET);
         env.put("LOCAL_RECEIVER_PORT", Integer.toString(GatewayTestApp.freePort()));
         // a killed process's messages come back within seconds, not minutes
         env.put("SQS_WAIT_TIME_SECONDS", "1");

@@ -6,6 +6,7 @@ import java.util.Map;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -16,9 +17,9 @@ class FlowMetricsTest {
 
     @Test
     void metricsTellTheStoryOfTheFlow() throws Exception {
-        try (LocalReceiver receiver = LocalReceiver.startOnRandomPort(null);
-             GatewayTestApp app = GatewayTestApp.start(Map.of("gateway.webhook.url", receiver.url(),
-                     "gateway.metrics.queue-sample-seconds", "1"))) {
+        try (ReceiverAndApp flow = ReceiverAndApp.start(null, Map.of("gateway.metrics.queue-sample-seconds", "1"))) {
+            LocalReceiver receiver = flow.receiver();
+            GatewayTestApp app = flow.app();
             String ok = Json.write(Json.object().put("query", "Pipeline?").put("timestamp", "2025-08-13T06:30:00Z")
                     .put("source_system", "tests").put("source_process", "metrics"));
             assertThat(app.postJson("/webhook", ok).statusCode()).isEqualTo(202);

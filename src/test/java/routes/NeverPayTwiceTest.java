@@ -14,6 +14,7 @@ import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
 import gateway.sqs.FirstReceive;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ReceiverAndApp;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -31,12 +32,12 @@ import static org.awaitility.Awaitility.await;
  */
 class NeverPayTwiceTest {
 
-    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     /** Node ids that fail once, the next time an exchange reaches them. */
     static final Set<String> FAIL_ONCE = ConcurrentHashMap.newKeySet();
     /** Per tracking id, for each receive: did the never-pay-twice check see a first receive (and skip its read)? */
     static final Map<String, List<Boolean>> FIRST_RECEIVES = new ConcurrentHashMap<>();
 
+    static ReceiverAndApp flow;
     static LocalReceiver receiver;
     static GatewayTestApp app;
     static AgentEmulator emulator;
@@ -44,10 +45,9 @@ class NeverPayTwiceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        receiver = LocalReceiver.startOnRandomPort(SECRET);
-        app = GatewayTestApp.start(Map.of(
-                "gateway.webhook.url", receiver.url(),
-                "gateway.webhook.signing.secret", SECRET));
+        flow = ReceiverAndApp.start(Map.of());
+        receiver = flow.receiver();
+        app = flow.app();
         emulator = app.bean("agentEmulator", AgentEmulator.class);
         requests = app.property("gateway.queue.requests");
         AdviceWith.adviceWith(app.context(), "agent-invoke", route -> {
@@ -66,14 +66,13 @@ class NeverPayTwiceTest {
 
     @AfterAll
     static void stop() {
-        app.close();
-        receiver.close();
+        flow.close();
     }
 
     @BeforeEach
     void clean() {
         FAIL_ONCE.clear();
-        receiver.clear();
+        flow.reset();
     }
 
     @Test

@@ -5,21 +5,17 @@ import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import gateway.s3.BucketProvisioner;
-import gateway.s3.EmbeddedS3Server;
-import gateway.s3.EmbeddedS3ServerTest;
 import gateway.security.AdminAuthenticator;
 import gateway.sqs.EmbeddedSqsServer;
 import gateway.sqs.QueueProvisioner;
+import gateway.testing.EmbeddedS3;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LocalAws;
 import gateway.testing.LogCapture;
+import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,40 +31,35 @@ class ProdProfileSecurityTest {
     static final String KEY = "crm-prod-0123456789abcdef";
 
     static EmbeddedSqsServer sqsServer;
-    static EmbeddedS3Server s3Server;
+    static EmbeddedS3 s3;
 
     @BeforeAll
     static void startBackends() throws Exception {
         sqsServer = new EmbeddedSqsServer(0);
         sqsServer.start();
-        s3Server = new EmbeddedS3Server(0);
-        s3Server.start();
-        try (SqsClient sqs = SqsClient.builder().region(Region.US_EAST_1).endpointOverride(sqsServer.endpoint())
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))).build()) {
+        try (SqsClient sqs = LocalAws.sqs(sqsServer.endpoint())) {
             new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-requests", 5, 60);
             new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-deliveries", 5, 60);
         }
-        try (S3Client s3 = EmbeddedS3ServerTest.client(s3Server)) {
-            new BucketProvisioner(s3).ensureBucket("ai-webhook-gateway");
-        }
+        s3 = EmbeddedS3.start("ai-webhook-gateway");
     }
 
     @AfterAll
     static void stopBackends() {
-        s3Server.stop();
+        s3.close();
         sqsServer.stop();
     }
 
     static Map<String, String> prod(String... pairs) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("gateway.sqs.endpoint", sqsServer.endpoint().toString());
-        overrides.put("gateway.s3.endpoint", s3Server.endpoint().toString());
+        overrides.put("gateway.s3.endpoint", s3.server().endpoint().toString());
         overrides.put("gateway.s3.conditional-writes", "false");
         // the flow's required settings; its stages stay off so nothing here reaches for AWS
         overrides.put("gateway.agent.id", "AGENT12345");
         overrides.put("gateway.agent.alias-id", "ALIAS12345");
         overrides.put("gateway.webhook.url", "https://receiver.example/hook");
-        overrides.put("gateway.webhook.signing.secret", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
+        overrides.put("gateway.webhook.signing.secret", ReceiverAndApp.SECRET);
         overrides.put("gateway.agent.stage-enabled", "false");
         overrides.put("gateway.delivery.stage-enabled", "false");
         for (int i = 0; i < pairs.length; i += 2) {

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,25 +25,22 @@ import static org.awaitility.Awaitility.await;
  */
 class RecordStoreOutageTest {
 
-    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
-
+    static ReceiverAndApp flow;
     static LocalReceiver receiver;
     static GatewayTestApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        receiver = LocalReceiver.startOnRandomPort(SECRET);
-        app = GatewayTestApp.start(Map.of(
-                "gateway.webhook.url", receiver.url(),
-                "gateway.webhook.signing.secret", SECRET,
+        flow = ReceiverAndApp.start(Map.of(
                 "gateway.s3.endpoint", "http://127.0.0.1:" + GatewayTestApp.freePort(),
                 "gateway.s3.create-bucket", "false"));
+        receiver = flow.receiver();
+        app = flow.app();
     }
 
     @AfterAll
     static void stop() {
-        app.close();
-        receiver.close();
+        flow.close();
     }
 
     @Test

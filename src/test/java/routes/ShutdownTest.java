@@ -7,6 +7,7 @@ import gateway.agent.AgentEmulator;
 import gateway.json.Json;
 import gateway.sqs.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LocalAws;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,10 +30,7 @@ class ShutdownTest {
     void startSqs() {
         sqsServer = new EmbeddedSqsServer(0);
         sqsServer.start();
-        sqs = SqsClient.builder().endpointOverride(sqsServer.endpoint())
-                .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-                .credentialsProvider(() -> software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create("x", "x"))
-                .build();
+        sqs = LocalAws.sqs(sqsServer.endpoint());
     }
 
     @AfterEach
@@ -43,35 +41,36 @@ class ShutdownTest {
 
     @Test
     void callsThatFinishWithinTheGracePeriodAreCompleted() throws Exception {
-        GatewayTestApp app = start("10", "false");
-        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
-        post(app, "[emulator:latency=2500] one");
-        post(app, "[emulator:latency=2500] two");
-        await().atMost(Duration.ofSeconds(15)).until(() -> emulator.inFlight() == 2);
-        app.close();
+        stopWithTwoAgentCallsInFlight("10", "false", 2500);
         assertThat(visible("webhook-requests") + invisible("webhook-requests")).isZero();
         assertThat(visible("webhook-deliveries")).isEqualTo(2);
     }
 
     @Test
     void callsStillRunningAfterTheGracePeriodAreReleasedAtOnce() throws Exception {
-        GatewayTestApp app = start("1", "true");
-        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
-        post(app, "[emulator:latency=30000] slow one");
-        post(app, "[emulator:latency=30000] slow two");
-        await().atMost(Duration.ofSeconds(15)).until(() -> emulator.inFlight() == 2);
-        app.close();
+        stopWithTwoAgentCallsInFlight("1", "true", 30000);
         // visible again now, not after the consumer's visibility lease (4 s in tests, 30 s by default)
         assertThat(visible("webhook-requests")).isEqualTo(2);
         assertThat(visible("webhook-deliveries")).isZero();
     }
 
-    private GatewayTestApp start(String graceSeconds, String deliveryStage) throws Exception {
-        return GatewayTestApp.start(Map.of(
+    /**
+     * Starts the app on this test's SQS with a shutdown grace period of {@code graceSeconds} and the delivery
+     * stage on or off, posts two questions the agent answers after {@code agentLatencyMs}, and stops the app
+     * once both agent calls are in flight.
+     */
+    private void stopWithTwoAgentCallsInFlight(String graceSeconds, String deliveryStage, int agentLatencyMs)
+            throws Exception {
+        GatewayTestApp app = GatewayTestApp.start(Map.of(
                 "gateway.delivery.stage-enabled", deliveryStage,
                 "gateway.sqs.endpoint", sqsServer.endpoint().toString(),
                 "gateway.sqs.consumer-visibility-seconds", "20",
                 "camel.main.shutdownTimeout", graceSeconds));
+        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
+        post(app, "[emulator:latency=" + agentLatencyMs + "] one");
+        post(app, "[emulator:latency=" + agentLatencyMs + "] two");
+        await().atMost(Duration.ofSeconds(15)).until(() -> emulator.inFlight() == 2);
+        app.close();
     }
 
     private static void post(GatewayTestApp app, String query) throws Exception {

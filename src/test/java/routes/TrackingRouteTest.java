@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ReceiverAndApp;
 import gateway.tracking.ConversationExport;
 import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.ModelCamelContext;
@@ -32,32 +33,28 @@ import static org.awaitility.Awaitility.await;
  */
 class TrackingRouteTest {
 
-    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String ALICE = "alice-key-0123456789";
     static final String BOB = "bob-key-0123456789";
 
+    static ReceiverAndApp flow;
     static LocalReceiver receiver;
     static GatewayTestApp app;
 
     @BeforeAll
     static void start() throws Exception {
-        receiver = LocalReceiver.startOnRandomPort(SECRET);
-        app = GatewayTestApp.start(Map.of(
-                "gateway.webhook.url", receiver.url(),
-                "gateway.webhook.signing.secret", SECRET,
-                "gateway.api-keys.secret", "alice:" + ALICE + ",bob:" + BOB));
+        flow = ReceiverAndApp.start(Map.of("gateway.api-keys.secret", "alice:" + ALICE + ",bob:" + BOB));
+        receiver = flow.receiver();
+        app = flow.app();
     }
 
     @AfterAll
     static void stop() {
-        app.close();
-        receiver.close();
+        flow.close();
     }
 
     @BeforeEach
     void clean() {
-        receiver.start();
-        receiver.clear();
+        flow.reset();
     }
 
     @Test

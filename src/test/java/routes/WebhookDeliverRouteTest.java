@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,33 +30,29 @@ import static org.awaitility.Awaitility.await;
  */
 class WebhookDeliverRouteTest {
 
-    static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     static final String ADMIN_TOKEN = "test-admin-token-1";
 
+    static ReceiverAndApp flow;
     static LocalReceiver receiver;
     static GatewayTestApp app;
     static String deliveries;
 
     @BeforeAll
     static void start() throws Exception {
-        receiver = LocalReceiver.startOnRandomPort(SECRET);
-        app = GatewayTestApp.start(Map.of(
-                "gateway.webhook.url", receiver.url(),
-                "gateway.webhook.signing.secret", SECRET,
-                "gateway.admin.token", ADMIN_TOKEN));
+        flow = ReceiverAndApp.start(Map.of("gateway.admin.token", ADMIN_TOKEN));
+        receiver = flow.receiver();
+        app = flow.app();
         deliveries = app.property("gateway.queue.deliveries");
     }
 
     @AfterAll
     static void stop() {
-        app.close();
-        receiver.close();
+        flow.close();
     }
 
     @BeforeEach
     void clean() {
-        receiver.start();
-        receiver.clear();
+        flow.reset();
         app.drain(deliveries + "-dlq");
     }
 
@@ -217,7 +214,7 @@ class WebhookDeliverRouteTest {
 
     static boolean independentlyVerified(LocalReceiver.Delivery delivery) {
         try {
-            byte[] key = Base64.getDecoder().decode(SECRET.substring("whsec_".length()));
+            byte[] key = Base64.getDecoder().decode(ReceiverAndApp.SECRET.substring("whsec_".length()));
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
             String signed = delivery.header("webhook-id") + "." + delivery.header("webhook-timestamp") + "." + delivery.body();

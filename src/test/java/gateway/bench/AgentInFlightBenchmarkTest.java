@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,6 +31,7 @@ import gateway.delivery.LocalReceiver;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.sqs.EmbeddedSqsServer;
+import gateway.testing.ChildGatewayEnv;
 import gateway.testing.GatewayTestApp;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Assumptions;
@@ -132,13 +131,7 @@ class AgentInFlightBenchmarkTest {
         LocalReceiver receiver = new LocalReceiver(vertx, 0, secret, questions + 100).start();
         int httpPort = GatewayTestApp.freePort();
         int managementPort = GatewayTestApp.freePort();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CAMEL_MAIN_PROFILE", "dev");
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(httpPort));
-        env.put("MANAGEMENT_HOST", "127.0.0.1");
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
-        env.put("SQS_ENDPOINT", sqs.endpoint().toString());
+        Map<String, String> env = ChildGatewayEnv.devOnLoopback(httpPort, managementPort, sqs.endpoint());
         env.put("AGENT_EMULATOR_ENABLED", "false");
         env.put("BEDROCK_ENDPOINT", emulator.baseUrl());
         env.put("WEBHOOK_URL", receiver.url());
@@ -332,15 +325,7 @@ class AgentInFlightBenchmarkTest {
     }
 
     private static void write(Path dir, List<Run> runs, double loadAtStart) throws Exception {
-        Files.createDirectories(dir);
-        ObjectNode root = Json.object();
-        root.put("benchmark", "agent-in-flight");
-        root.put("finished", Instant.now().toString());
-        ObjectNode machine = root.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("java", System.getProperty("java.version"));
-        machine.put("load_average_at_start", loadAtStart);
-        machine.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        ObjectNode root = BenchmarkReport.jsonHeader("agent-in-flight", loadAtStart);
         root.put("setup", "gateway as child process java -Xmx<heap> -jar; SQS (ElasticMQ), agent emulator and receiver in the"
                 + " benchmark JVM; questions POSTed to /webhook from 16 threads");
         ArrayNode list = root.putArray("runs");
@@ -388,9 +373,7 @@ class AgentInFlightBenchmarkTest {
                 sn.put("delivered", s.delivered());
             }
         }
-        Files.writeString(dir.resolve("agent-in-flight.json"),
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("agent-in-flight.txt"), table(runs, loadAtStart), StandardCharsets.UTF_8);
+        BenchmarkReport.writeFiles(dir, "agent-in-flight", root, table(runs, loadAtStart));
     }
 
     private static void putNumber(ObjectNode node, String key, double value) {

@@ -16,7 +16,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.bench.ClosedLoopLoad.Result;
 import gateway.json.Json;
 
-/** The intake benchmark's figures: a readable table and {@code intake.json}, with the ratios. */
+/**
+ * The intake benchmark's figures: a readable table and {@code intake.json}, with the ratios. And what every
+ * benchmark's report starts with ({@link #jsonHeader}) and how it is written ({@link #writeFiles}).
+ */
 final class BenchmarkReport {
 
     /** The goal: at this many clients the gateway reaches this share of the SQS baseline ... */
@@ -151,10 +154,31 @@ final class BenchmarkReport {
     }
 
     void write(Path dir) throws IOException {
+        writeFiles(dir, "intake", json(), table());
+    }
+
+    /**
+     * The start of a benchmark's JSON: its name, when it finished and the machine it ran on (cores, Java, the
+     * load average at the start and now).
+     */
+    static ObjectNode jsonHeader(String benchmark, double loadAverageAtStart) {
+        ObjectNode root = Json.object();
+        root.put("benchmark", benchmark);
+        root.put("finished", Instant.now().toString());
+        ObjectNode machine = root.putObject("machine");
+        machine.put("cores", Runtime.getRuntime().availableProcessors());
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("load_average_at_start", loadAverageAtStart);
+        machine.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        return root;
+    }
+
+    /** Writes {@code <name>.json} (pretty-printed) and {@code <name>.txt} (the table) into {@code dir}. */
+    static void writeFiles(Path dir, String name, ObjectNode json, String table) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("intake.json"),
-                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json()), StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("intake.txt"), table(), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".json"),
+                Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(json), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve(name + ".txt"), table, StandardCharsets.UTF_8);
     }
 
     private java.util.Optional<Level> goalLevel() {

@@ -5,8 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -402,15 +400,7 @@ class EndToEndBenchmarkTest {
     }
 
     static void write(Path dir, List<Level> levels, double loadAtStart) throws Exception {
-        Files.createDirectories(dir);
-        ObjectNode root = Json.object();
-        root.put("benchmark", "end-to-end");
-        root.put("finished", Instant.now().toString());
-        ObjectNode machine = root.putObject("machine");
-        machine.put("cores", Runtime.getRuntime().availableProcessors());
-        machine.put("java", System.getProperty("java.version"));
-        machine.put("load_average_at_start", loadAtStart);
-        machine.put("load_average_at_end", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        ObjectNode root = BenchmarkReport.jsonHeader("end-to-end", loadAtStart);
         root.put("goal_p50_overhead_ms", GOAL_P50_MS);
         ArrayNode list = root.putArray("levels");
         for (Level l : levels) {
@@ -440,9 +430,7 @@ class EndToEndBenchmarkTest {
             n.put("overhead_p99_over_hop_sum_p99", round(l.overhead(99) / l.hopSum(99)));
             n.put("goal_p50_met", l.overhead(50) < GOAL_P50_MS);
         }
-        Files.writeString(dir.resolve("end-to-end.json"), Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(root),
-                StandardCharsets.UTF_8);
-        Files.writeString(dir.resolve("end-to-end.txt"), table(levels, loadAtStart), StandardCharsets.UTF_8);
+        BenchmarkReport.writeFiles(dir, "end-to-end", root, table(levels, loadAtStart));
     }
 
     static double ms(long nanos) {

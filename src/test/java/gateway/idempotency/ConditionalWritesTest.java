@@ -1,7 +1,6 @@
 package gateway.idempotency;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -10,12 +9,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import gateway.s3.S3Bucket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import gateway.testing.S3StandInHttp;
 
@@ -31,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class ConditionalWritesTest {
 
-    static HttpServer server;
-    static S3Client s3;
+    static S3StandInHttp.Running standIn;
     static S3IdempotencyStore store;
     static final Map<String, String[]> objects = new ConcurrentHashMap<>(); // key -> {body, etag}
     static final List<String> conditions = new CopyOnWriteArrayList<>();
@@ -44,17 +40,13 @@ class ConditionalWritesTest {
 
     @BeforeAll
     static void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ConditionalWritesTest::handle);
-        server.start();
-        s3 = S3StandInHttp.client(server);
-        store = new S3IdempotencyStore(new S3Bucket(s3, "gw-conditional", "", true));
+        standIn = S3StandInHttp.start(ConditionalWritesTest::handle);
+        store = new S3IdempotencyStore(new S3Bucket(standIn.client(), "gw-conditional", "", true));
     }
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop(0);
+        standIn.close();
     }
 
     static void handle(HttpExchange exchange) throws IOException {

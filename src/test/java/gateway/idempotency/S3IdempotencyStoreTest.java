@@ -7,10 +7,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import gateway.s3.BucketProvisioner;
-import gateway.s3.EmbeddedS3Server;
-import gateway.s3.EmbeddedS3ServerTest;
 import gateway.s3.S3Bucket;
+import gateway.testing.EmbeddedS3;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The S3 store against the embedded S3Proxy, in its HEAD-then-PUT mode (S3Proxy has no conditional PUT). */
 class S3IdempotencyStoreTest {
 
-    static EmbeddedS3Server server;
+    static EmbeddedS3 embedded;
     static S3Client s3;
     static S3IdempotencyStore store;
 
@@ -31,17 +29,14 @@ class S3IdempotencyStoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3Server(0);
-        server.start();
-        s3 = EmbeddedS3ServerTest.client(server);
-        new BucketProvisioner(s3).ensureBucket("gw-idempotency");
+        embedded = EmbeddedS3.start("gw-idempotency");
+        s3 = embedded.client();
         store = new S3IdempotencyStore(new S3Bucket(s3, "gw-idempotency", "tenant-a", false));
     }
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop();
+        embedded.close();
     }
 
     @Test

@@ -1,14 +1,7 @@
 package gateway.s3;
 
-import java.util.List;
-
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import gateway.testing.EmbeddedS3;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -23,38 +16,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The embedded S3 (S3Proxy over the in-memory jclouds store) and the conditional writes the
  * idempotency store relies on: {@code If-None-Match: *} and {@code If-Match: <etag>} on PutObject.
  */
-public class EmbeddedS3ServerTest {
+class EmbeddedS3ServerTest {
 
+    static EmbeddedS3 embedded;
     static EmbeddedS3Server server;
     static S3Client s3;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3Server(0);
-        server.start();
-        s3 = client(server);
-        new BucketProvisioner(s3).ensureBucket("probe");
+        embedded = EmbeddedS3.start("probe");
+        server = embedded.server();
+        s3 = embedded.client();
         new BucketProvisioner(s3).ensureBucket("probe"); // idempotent
     }
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop();
-    }
-
-    /**
-     * A client for an embedded server, configured as S3Configuration configures one for an S3_ENDPOINT, with
-     * {@code interceptors} (e.g. a call log) added.
-     */
-    public static S3Client client(EmbeddedS3Server server, ExecutionInterceptor... interceptors) {
-        return S3Client.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .endpointOverride(server.endpoint()).forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(c -> c.executionInterceptors(List.of(interceptors)))
-                .build();
+        embedded.close();
     }
 
     @Test

@@ -2,17 +2,15 @@ package gateway.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-
+import java.net.InetSocketAddress;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -24,15 +22,30 @@ public final class S3StandInHttp {
     private S3StandInHttp() {
     }
 
-    /** An S3 client for a stand-in on loopback: path style, dummy credentials, one attempt per call. */
-    public static S3Client client(HttpServer server) {
-        return S3Client.builder().region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
-                .endpointOverride(URI.create("http://127.0.0.1:" + server.getAddress().getPort())).forcePathStyle(true)
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+    /** A stand-in running on loopback, and a client for it; {@link #close()} closes both. */
+    public record Running(HttpServer server, S3Client client) implements AutoCloseable {
+        @Override
+        public void close() {
+            client.close();
+            server.stop(0);
+            ((ExecutorService) server.getExecutor()).shutdown();
+        }
+    }
+
+    /**
+     * Starts a stand-in answering every request with {@code handler}, on a free loopback port, each request on
+     * a thread of its own (a handler may call the stand-in again, e.g. as another replica writing in between),
+     * with a client for it: {@link LocalAws#s3Builder}, one attempt per call.
+     */
+    public static Running start(HttpHandler handler) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", handler);
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.start();
+        S3Client client = LocalAws.s3Builder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()))
                 .overrideConfiguration(c -> c.retryStrategy(b -> b.maxAttempts(1)))
                 .build();
+        return new Running(server, client);
     }
 
     /** aws-chunked: {@code <hex size>[;chunk-signature=...]\r\n<data>\r\n}... ending with a zero-size chunk. */

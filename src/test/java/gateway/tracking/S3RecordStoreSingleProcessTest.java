@@ -9,10 +9,8 @@ import java.util.concurrent.Future;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
-import gateway.s3.BucketProvisioner;
-import gateway.s3.EmbeddedS3Server;
-import gateway.s3.EmbeddedS3ServerTest;
 import gateway.s3.S3Bucket;
+import gateway.testing.EmbeddedS3;
 import gateway.testing.S3CallLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -21,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import static gateway.tracking.S3RecordStoreTest.create;
+import static gateway.tracking.S3RecordStoreTest.stage;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -31,23 +31,20 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class S3RecordStoreSingleProcessTest {
 
-    static EmbeddedS3Server server;
+    static EmbeddedS3 embedded;
     static S3Client s3;
     static final S3CallLog log = new S3CallLog();
     static final String BUCKET = "gw-single";
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3Server(0);
-        server.start();
-        s3 = EmbeddedS3ServerTest.client(server, log);
-        new BucketProvisioner(s3).ensureBucket(BUCKET);
+        embedded = EmbeddedS3.start(BUCKET, log);
+        s3 = embedded.client();
     }
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop();
+        embedded.close();
     }
 
     @BeforeEach
@@ -57,14 +54,6 @@ class S3RecordStoreSingleProcessTest {
 
     static S3RecordStore store(int cacheSize) {
         return new S3RecordStore(new S3Bucket(s3, BUCKET, "", false), new RecordVersions(cacheSize, 1_000_000));
-    }
-
-    static ObjectNode stage(S3RecordStore store, String id, TrackingStatus status, int second) {
-        return store.update(id, r -> TrackingRecord.apply(r, id, S3RecordStoreTest.event(status, S3RecordStoreTest.at(second))));
-    }
-
-    static ObjectNode create(S3RecordStore store, String id) {
-        return store.create(id, r -> TrackingRecord.apply(r, id, S3RecordStoreTest.event(TrackingStatus.QUEUED, S3RecordStoreTest.at(0))));
     }
 
     static ObjectNode stored(String id) throws Exception {

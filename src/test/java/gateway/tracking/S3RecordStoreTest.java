@@ -1,7 +1,6 @@
 package gateway.tracking;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import gateway.s3.S3Bucket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,7 +35,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 class S3RecordStoreTest {
 
-    static HttpServer server;
+    static S3StandInHttp.Running standIn;
     static S3Client s3;
     static S3RecordStore store;
     static final Map<String, String[]> objects = new ConcurrentHashMap<>(); // key -> {body, etag}
@@ -52,18 +50,14 @@ class S3RecordStoreTest {
 
     @BeforeAll
     static void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", S3RecordStoreTest::handle);
-        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
-        server.start();
-        s3 = S3StandInHttp.client(server);
+        standIn = S3StandInHttp.start(S3RecordStoreTest::handle); // handle() lets "another replica" call in between
+        s3 = standIn.client();
         store = new S3RecordStore(new S3Bucket(s3, "gw-records", "pre", true));
     }
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop(0);
+        standIn.close();
     }
 
     @Test
@@ -109,6 +103,12 @@ class S3RecordStoreTest {
         return new S3RecordStore(new S3Bucket(s3, "gw-records", "pre", true), new RecordVersions(100, 1_000_000));
     }
 
+    /** The record's {@code queued} stage, written as the intake writes it (a create). */
+    static ObjectNode create(S3RecordStore store, String id) {
+        return store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+    }
+
+    /** A later stage, {@code second} seconds in. */
     static ObjectNode stage(S3RecordStore store, String id, TrackingStatus status, int second) {
         return store.update(id, r -> TrackingRecord.apply(r, id, event(status, at(second))));
     }
@@ -122,7 +122,7 @@ class S3RecordStoreTest {
         S3RecordStore store = replica();
         String id = UUID.randomUUID().toString();
         calls.clear();
-        store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(store, id);
         String created = "\"e" + etags.get() + "\"";
         stage(store, id, TrackingStatus.PROCESSING, 1);
         stage(store, id, TrackingStatus.ANSWERED, 2);
@@ -137,7 +137,7 @@ class S3RecordStoreTest {
         S3RecordStore a = replica();
         S3RecordStore b = replica();
         String id = UUID.randomUUID().toString();
-        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(a, id);
         stage(b, id, TrackingStatus.PROCESSING, 1); // another replica: a's cached version is now stale
         calls.clear();
 
@@ -159,7 +159,7 @@ class S3RecordStoreTest {
         stage(b, id, TrackingStatus.PROCESSING, 1); // the agent stage of another replica came first
         calls.clear();
 
-        ObjectNode result = a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        ObjectNode result = create(a, id);
 
         assertThat(calls).containsExactly("PUT If-None-Match: * 412", "GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");
         assertThat(statuses(result)).containsExactly("queued", "processing");
@@ -171,7 +171,7 @@ class S3RecordStoreTest {
         S3RecordStore a = replica();
         S3RecordStore b = replica();
         String id = UUID.randomUUID().toString();
-        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(a, id);
         stage(b, id, TrackingStatus.PROCESSING, 1);
         calls.clear();
 
@@ -185,7 +185,7 @@ class S3RecordStoreTest {
     void aWriteThatFailedForgetsTheCachedVersionBecauseItMayHaveLanded() {
         S3RecordStore a = replica();
         String id = UUID.randomUUID().toString();
-        a.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(a, id);
         forcedPutStatus = 500;
         try {
             assertThatThrownBy(() -> stage(a, id, TrackingStatus.PROCESSING, 1)).isInstanceOf(RecordStoreUnavailable.class);
@@ -200,7 +200,7 @@ class S3RecordStoreTest {
     @Test
     void withoutTheCacheEveryWriteReadsFirst() {
         String id = UUID.randomUUID().toString();
-        store.create(id, r -> TrackingRecord.apply(r, id, event(TrackingStatus.QUEUED, at(0))));
+        create(store, id);
         calls.clear();
         stage(store, id, TrackingStatus.PROCESSING, 1);
         assertThat(calls).containsExactly("GET 200", "PUT If-Match: \"e" + (etags.get() - 1) + "\" 200");

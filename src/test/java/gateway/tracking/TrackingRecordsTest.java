@@ -12,10 +12,8 @@ import gateway.answer.RequestMessageReader;
 import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.metrics.FlowMetrics;
-import gateway.s3.BucketProvisioner;
-import gateway.s3.EmbeddedS3Server;
-import gateway.s3.EmbeddedS3ServerTest;
 import gateway.s3.S3Bucket;
+import gateway.testing.EmbeddedS3;
 import gateway.testing.S3CallLog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.camel.Exchange;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,8 +35,7 @@ class TrackingRecordsTest {
 
     static final String BUCKET = "gw-tracking";
 
-    static EmbeddedS3Server server;
-    static S3Client s3;
+    static EmbeddedS3 embedded;
     static final S3CallLog log = new S3CallLog();
     static S3RecordStore store;
     static TrackingRecords records;
@@ -47,11 +43,8 @@ class TrackingRecordsTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new EmbeddedS3Server(0);
-        server.start();
-        s3 = EmbeddedS3ServerTest.client(server, log);
-        new BucketProvisioner(s3).ensureBucket(BUCKET);
-        store = new S3RecordStore(new S3Bucket(s3, BUCKET, "", false), new RecordVersions(100, 1_000_000));
+        embedded = EmbeddedS3.start(BUCKET, log);
+        store = new S3RecordStore(new S3Bucket(embedded.client(), BUCKET, "", false), new RecordVersions(100, 1_000_000));
         records = new TrackingRecords(store, new StoreRetry(new FlowMetrics(new SimpleMeterRegistry()), 1, 0),
                 Clock.systemUTC(), new DeliveryAttempts(3), Runnable::run);
         context = new DefaultCamelContext();
@@ -59,8 +52,7 @@ class TrackingRecordsTest {
 
     @AfterAll
     static void stop() {
-        s3.close();
-        server.stop();
+        embedded.close();
     }
 
     @BeforeEach
