@@ -35,7 +35,9 @@ public class AgentInvokeRoute extends RouteBuilder {
                 + "&messageAttributeNames=All&attributeNames=All"
                 + "&maxMessagesPerPoll={{gateway.agent.max-messages-per-poll}}"
                 + "&concurrentConsumers={{gateway.agent.consumers}}"
-                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}")
+                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}"
+                // a failed poll: one WARN per outage, quiet on a stop (SqsPollErrors)
+                + "&pollStrategy=#sqsPollErrors&exceptionHandler=#sqsPollErrors")
             .routeId("agent-invoke")
             .autoStartup("{{gateway.agent.stage-enabled}}")
             // at most AGENT_MAX_IN_FLIGHT requests held by this instance; when full the consumer stops

@@ -33,7 +33,9 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 + "&messageAttributeNames=All&attributeNames=All"
                 + "&maxMessagesPerPoll=10"
                 + "&concurrentConsumers={{gateway.delivery.consumers}}"
-                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}")
+                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}"
+                // a failed poll: one WARN per outage, quiet on a stop (SqsPollErrors)
+                + "&pollStrategy=#sqsPollErrors&exceptionHandler=#sqsPollErrors")
             .routeId("webhook-deliver")
             .autoStartup("{{gateway.delivery.stage-enabled}}")
             // on shutdown, deliveries still unfinished after the grace period are released at once

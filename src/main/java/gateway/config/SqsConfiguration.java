@@ -5,12 +5,16 @@ import java.time.Duration;
 
 import gateway.sqs.EmbeddedSqsServer;
 import gateway.sqs.LongPollCallTimeout;
+import gateway.sqs.LongPolls;
 import gateway.sqs.QueueProvisioner;
+import gateway.sqs.SqsPollErrors;
 import gateway.sqs.SqsReadinessCheck;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.health.HealthCheckRegistry;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
@@ -25,7 +29,7 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The SQS side of the gateway: one {@link SqsClient} shared by every {@code aws2-sqs} endpoint
- * (autowired), pointed at AWS, at {@code SQS_ENDPOINT}, or at embedded ElasticMQ; the queues and their
+ * (autowired; its long polls on a connection pool of their own, see {@link LongPolls}), pointed at AWS, at {@code SQS_ENDPOINT}, or at embedded ElasticMQ; the queues and their
  * dead-letter queues where this profile creates them; and the SQS readiness check.
  */
 public class SqsConfiguration implements CamelConfiguration {
@@ -56,19 +60,7 @@ public class SqsConfiguration implements CamelConfiguration {
     private int visibilityTimeoutSeconds;
 
 
-    private SqsClient sqsClient(CamelContext context) throws Exception {
-        URI override = null;
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
-        if (!endpoint.isBlank()) {
-            override = URI.create(endpoint.trim());
-            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
-        } else if (embedded) {
-            EmbeddedSqsServer embeddedServer = new EmbeddedSqsServer(embeddedPort);
-            context.addService(embeddedServer, true, true);
-            embeddedServer.start();
-            override = embeddedServer.endpoint();
-            credentials = localCredentials();
-        }
+    private SqsClient sqsClient(URI override, AwsCredentialsProvider credentials) {
         SqsClientBuilder builder = SqsClient.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
@@ -84,18 +76,49 @@ public class SqsConfiguration implements CamelConfiguration {
         return builder.build();
     }
 
+    private SqsClient sqsClient(CamelContext context) throws Exception {
+        URI override = null;
+        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        if (!endpoint.isBlank()) {
+            override = URI.create(endpoint.trim());
+            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
+        } else if (embedded) {
+            EmbeddedSqsServer embeddedServer = new EmbeddedSqsServer(embeddedPort);
+            context.addService(embeddedServer, true, true);
+            embeddedServer.start();
+            override = embeddedServer.endpoint();
+            credentials = localCredentials();
+        }
+        // long polls on a pool of their own, ended as soon as the context starts to stop (LongPolls)
+        return LongPolls.separate(sqsClient(override, credentials), sqsClient(override, credentials));
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         LOG.info("SQS: endpoint={} embedded={} createQueues={}", endpoint.isBlank() ? "(AWS)" : endpoint, embedded, createQueues);
         SqsClient sqs = sqsClient(context);
         context.getRegistry().bind("sqsClient", SqsClient.class, sqs);
         CloseOnStop.register(context, sqs);
+        context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+
+            @Override
+            public void notify(CamelEvent event) {
+                // an idle consumer's long poll ends now instead of holding the stop for up to SQS_WAIT_TIME_SECONDS
+                LongPolls.endLongPolls(sqs);
+            }
+        });
         if (createQueues) {
             QueueProvisioner provisioner = new QueueProvisioner(sqs);
             provisioner.ensureQueueWithDeadLetterQueue(requestsQueue, maxReceiveCount, visibilityTimeoutSeconds);
             provisioner.ensureQueueWithDeadLetterQueue(deliveriesQueue, maxReceiveCount, visibilityTimeoutSeconds);
         }
         HealthCheckRegistry.get(context).register(new SqsReadinessCheck(sqs, requestsQueue));
+        // pollStrategy and exceptionHandler of the consumers: an outage is one WARN, a stop is quiet
+        context.getRegistry().bind("sqsPollErrors", new SqsPollErrors(context, sqs));
     }
 
     private static AwsCredentialsProvider localCredentials() {
