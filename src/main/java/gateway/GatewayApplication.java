@@ -7,6 +7,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
 import org.apache.camel.main.MainListenerSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Starts the gateway: camel-main reads {@code application.properties} (and
@@ -16,16 +18,56 @@ import org.apache.camel.main.MainListenerSupport;
 public final class GatewayApplication {
 
     public static final String DEFAULT_PROFILE = "dev";
+    /** The exit code of a start that failed. */
+    public static final int EXIT_START_FAILED = 1;
+    static final long HALT_AFTER_MS = 5000;
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApplication.class);
     static final String SHUTDOWN_TIMEOUT = "camel.main.shutdownTimeout";
 
     private GatewayApplication() {
     }
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         Main main = newMain();
         stopGracefullyOnSigterm(main);
-        int exitCode = main.run(args);
+        int exitCode;
+        try {
+            exitCode = main.run(args);
+        } catch (Throwable failure) {
+            exitAfterFailedStart(main, failure);
+            return;
+        }
         System.exit(exitCode);
+    }
+
+    /**
+     * A start that fails ends the process, non-zero, with one line naming the problem and the setting to
+     * change ({@link StartFailure}). The threads a half-started gateway leaves (Vert.x, ElasticMQ) would
+     * otherwise keep the JVM up, and SIGTERM would find nothing left to stop. The stack trace is there at
+     * DEBUG. Should the JVM's shutdown hooks hang, the process is halted after {@value #HALT_AFTER_MS} ms.
+     */
+    static void exitAfterFailedStart(Main main, Throwable failure) {
+        CamelContext context = main.getCamelContext();
+        String line = StartFailure.describe(failure, property -> {
+            try {
+                return context == null ? Optional.empty() : context.getPropertiesComponent().resolveProperty(property);
+            } catch (RuntimeException e) {
+                return Optional.empty();
+            }
+        });
+        LOG.error(line);
+        LOG.debug("Start failure", failure);
+        Thread halt = new Thread(() -> {
+            try {
+                Thread.sleep(HALT_AFTER_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            Runtime.getRuntime().halt(EXIT_START_FAILED);
+        }, "halt-after-failed-start");
+        halt.setDaemon(true);
+        halt.start();
+        System.exit(EXIT_START_FAILED);
     }
 
     /**

@@ -7,6 +7,7 @@ import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryPayload;
 import gateway.delivery.DeliverySchedule;
 import gateway.delivery.LocalReceiver;
+import gateway.http.FreePort;
 import gateway.delivery.OutboundWebhook;
 import gateway.delivery.RetryPolicy;
 import gateway.delivery.RetrySchedule;
@@ -66,6 +67,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
                 secret = WebhookSigner.generateSecret();
                 LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries are signed with a secret generated for this run");
             }
+            FreePort.require("127.0.0.1", localReceiverPort); // a taken port is named by the start's one line
             LocalReceiver receiver = new LocalReceiver(Vertx.vertx(), localReceiverPort, secret, 100).start();
             context.getRegistry().bind("localReceiver", LocalReceiver.class, receiver);
             CloseOnStop.register(context, receiver);

@@ -1,7 +1,9 @@
 package gateway.sqs;
 
+import java.io.IOException;
 import java.net.URI;
 
+import gateway.http.FreePort;
 import org.apache.camel.support.service.ServiceSupport;
 import org.elasticmq.rest.sqs.SQSRestServer;
 import org.elasticmq.rest.sqs.SQSRestServerBuilder;
@@ -27,7 +29,9 @@ public class EmbeddedSqsServer extends ServiceSupport {
     }
 
     @Override
-    protected void doStart() {
+    protected void doStart() throws IOException {
+        // ElasticMQ reports a port in use with two ERROR stack traces of its own before it fails: check first
+        FreePort.require("127.0.0.1", requestedPort);
         TheSQSRestServerBuilder builder = SQSRestServerBuilder.withInterface("127.0.0.1");
         builder = requestedPort == 0 ? builder.withDynamicPort() : builder.withPort(requestedPort);
         server = builder.start();
