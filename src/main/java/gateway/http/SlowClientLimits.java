@@ -1,0 +1,133 @@
+package gateway.http;
+
+import java.lang.ref.WeakReference;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.VertxInternal;
+import io.vertx.ext.web.Router;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Limits for clients that are slow or gone, on the HTTP servers of {@code platform-http} (the business
+ * and the management port). Camel builds their {@code HttpServerOptions} itself with no timeout at all, so
+ * a client that sent its headers and a byte of its body held its connection for ever. Camel takes the
+ * Vert.x instance from the registry; the one bound there is this view of a real one, which adds to every
+ * HTTP server it creates:
+ * <ul>
+ *   <li>an idle timeout ({@code HTTP_IDLE_TIMEOUT}, 60 s): a connection on which nothing is read or written
+ *       for that long is closed, whether an idle keep-alive one or a client stalled mid-request;</li>
+ *   <li>a read timeout ({@code HTTP_READ_TIMEOUT}, 30 s): a request whose body has not fully arrived that
+ *       long after its headers is answered 408 (with {@code Connection: close}) and its connection closed,
+ *       however slowly the client keeps trickling bytes;</li>
+ *   <li>on the server's root router, {@link ClientGone} as the last failure handler: a client that hangs up
+ *       mid-request is an INFO line, not an ERROR with a stack trace.</li>
+ * </ul>
+ */
+public final class SlowClientLimits {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SlowClientLimits.class);
+    static final String TIMEOUT_BODY = "{\"success\":false,\"error\":\"Request timeout: the request was not received in time\"}";
+
+    private final Vertx vertx;
+    private final long readTimeoutMs;
+    private final long idleTimeoutMs;
+
+    private SlowClientLimits(Vertx vertx, Duration readTimeout, Duration idleTimeout) {
+        this.vertx = vertx;
+        this.readTimeoutMs = readTimeout.toMillis();
+        this.idleTimeoutMs = idleTimeout.toMillis();
+    }
+
+    /** {@code vertx}, whose HTTP servers get these limits (a zero duration turns that limit off). */
+    public static Vertx apply(Vertx vertx, Duration readTimeout, Duration idleTimeout) {
+        SlowClientLimits limits = new SlowClientLimits(vertx, readTimeout, idleTimeout);
+        return (Vertx) Proxy.newProxyInstance(SlowClientLimits.class.getClassLoader(),
+                new Class<?>[] {VertxInternal.class}, limits.vertxView());
+    }
+
+    private InvocationHandler vertxView() {
+        return (proxy, method, args) -> {
+            if (method.getName().equals("createHttpServer") && args != null && args.length == 1
+                    && args[0] instanceof HttpServerOptions options) {
+                HttpServerOptions limited = new HttpServerOptions(options);
+                if (idleTimeoutMs > 0) {
+                    limited.setIdleTimeout((int) idleTimeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+                }
+                return serverView(vertx.createHttpServer(limited));
+            }
+            if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
+                return proxy == args[0];
+            }
+            return call(vertx, method, args);
+        };
+    }
+
+    private HttpServer serverView(HttpServer server) {
+        return (HttpServer) Proxy.newProxyInstance(SlowClientLimits.class.getClassLoader(), new Class<?>[] {HttpServer.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("requestHandler") && args != null && args.length == 1) {
+                        @SuppressWarnings("unchecked")
+                        Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) args[0];
+                        if (handler instanceof Router router) {
+                            // the root router's last failure handler: a client gone mid-request is an INFO line
+                            router.route().order(Integer.MAX_VALUE).failureHandler(ClientGone::handle);
+                        }
+                        server.requestHandler(readTimeoutMs > 0 ? request -> withReadTimeout(request, handler) : handler);
+                        return proxy;
+                    }
+                    if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
+                        return proxy == args[0];
+                    }
+                    Object result = call(server, method, args);
+                    return result == server ? proxy : result;
+                });
+    }
+
+    private void withReadTimeout(HttpServerRequest request, Handler<HttpServerRequest> handler) {
+        // the timer holds the request weakly: a request that was answered long ago (nothing else holds it)
+        // costs the timer nothing, while one still being read is held by its connection
+        WeakReference<HttpServerRequest> pending = new WeakReference<>(request);
+        vertx.setTimer(readTimeoutMs, id -> {
+            HttpServerRequest stalled = pending.get();
+            if (stalled != null && !stalled.isEnded()) {
+                readTimedOut(stalled);
+            }
+        });
+        handler.handle(request);
+    }
+
+    private void readTimedOut(HttpServerRequest request) {
+        LOG.info("Request {} {} from {} not received within {} ms (HTTP_READ_TIMEOUT): answered 408, connection closed",
+                request.method(), request.path(), request.remoteAddress(), readTimeoutMs);
+        HttpServerResponse response = request.response();
+        if (!response.headWritten() && !response.closed()) {
+            response.setStatusCode(408)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Connection", "close")
+                    .end(TIMEOUT_BODY)
+                    .onComplete(done -> request.connection().close());
+        } else {
+            request.connection().close();
+        }
+    }
+
+    private static Object call(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+}
