@@ -66,7 +66,7 @@ class AgentInvokeRouteTest {
         assertThat(delivery.get("agent_duration_ms").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(delivery.hasNonNull("answered_at")).isTrue();
         assertThat(emulator.callsForSession(trackingId)).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(requests) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests) == 0);
         assertThat(app.depth(requests + "-dlq")).isZero();
     }
 
@@ -86,7 +86,7 @@ class AgentInvokeRouteTest {
         assertThat(delivery.get("error").get("code").asText()).isEqualTo("ValidationException");
         assertThat(delivery.get("response").isNull()).isTrue();
         assertThat(emulator.callsForSession(trackingId)).isEqualTo(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(requests) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests) == 0);
     }
 
     @Test
@@ -122,7 +122,7 @@ class AgentInvokeRouteTest {
     void unparseableMessageGoesToTheDlqAtOnceWithAReason() {
         String url = app.queueUrl(requests);
         app.sqs().sendMessage(r -> r.queueUrl(url).messageBody("{not json"));
-        await().atMost(Duration.ofSeconds(15)).until(() -> app.depth(requests + "-dlq") == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests + "-dlq") == 1);
         Message dead = app.drain(requests + "-dlq").get(0);
         assertThat(dead.body()).isEqualTo("{not json");
         assertThat(dead.messageAttributes().get("failure_reason").stringValue()).contains("not valid JSON");

@@ -28,7 +28,7 @@ class FlowMetricsTest {
             assertThat(app.postJson("/webhook", ok.replace("Pipeline?", "Refused by the receiver")).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.receivedCount() == 2);
 
-            await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> {
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 String metrics = app.get(app.managementUrl("/observe/metrics")).body();
                 assertThat(metrics)
                         .contains("gateway_requests_total{outcome=\"accepted\",reason=\"queued\"} 2.0")

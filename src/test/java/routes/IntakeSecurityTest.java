@@ -240,15 +240,17 @@ class IntakeSecurityTest {
         S3Client s3 = app.context().getRegistry().lookupByNameAndType("s3Client", S3Client.class);
         String bucket = app.property("gateway.s3.bucket");
         // tracking records of earlier requests are written asynchronously: one may land between the
-        // emptying and the delete, so empty and delete until the bucket is gone
-        for (int i = 0; ; i++) {
+        // emptying and the delete, so empty and delete until the bucket is gone (a generous deadline: the
+        // writes come later on a busy machine)
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (true) {
             s3.listObjectsV2Paginator(r -> r.bucket(bucket)).contents()
                     .forEach(o -> s3.deleteObject(r -> r.bucket(bucket).key(o.key())));
             try {
                 s3.deleteBucket(r -> r.bucket(bucket));
                 break;
             } catch (software.amazon.awssdk.services.s3.model.S3Exception notEmpty) {
-                if (notEmpty.statusCode() != 409 || i >= 20) {
+                if (notEmpty.statusCode() != 409 || System.nanoTime() - deadline > 0) {
                     throw notEmpty;
                 }
                 Thread.sleep(50);

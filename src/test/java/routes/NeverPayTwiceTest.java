@@ -86,7 +86,7 @@ class NeverPayTwiceTest {
         assertThat(delivery.payload().get("ai_response").get("response").asText()).contains("**Negotiation**");
         assertThat(emulator.callsForSession(id)).as("agent calls").isEqualTo(1);
         assertThat(FIRST_RECEIVES.get(id)).as("the first receive skips the read, the second one reads").containsExactly(true, false);
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(requests) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests) == 0);
         ObjectNode record = TrackingRouteTestSupport.awaitStatus(app, id, "delivered");
         assertThat(record.get("agent_attempts").asInt()).isEqualTo(1);
         Thread.sleep(500);

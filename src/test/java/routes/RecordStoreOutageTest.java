@@ -54,13 +54,13 @@ class RecordStoreOutageTest {
         LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
         assertThat(delivery.trackingId()).isEqualTo(id);
         assertThat(delivery.payload().get("status").asText()).isEqualTo("answered");
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(app.property("gateway.queue.deliveries")) == 0
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.property("gateway.queue.deliveries")) == 0
                 && app.depth(app.property("gateway.queue.requests")) == 0);
 
         // the changes of the moment share a write (queued and processing join the agent's result, written in
         // line; delivering joins the delivery's end), so at least those two writes, each tried 3 times. The
         // first receive does not read the record; the export, left without the final record, reads it, last
-        await().atMost(Duration.ofSeconds(15)).until(() -> storeErrors("write") >= 3 * 2 && storeErrors("read") >= 3);
+        await().atMost(Duration.ofSeconds(30)).until(() -> storeErrors("write") >= 3 * 2 && storeErrors("read") >= 3);
 
         var status = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id)).GET().build());
         assertThat(status.statusCode()).isEqualTo(503);

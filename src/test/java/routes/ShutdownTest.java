@@ -69,7 +69,7 @@ class ShutdownTest {
         AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
         post(app, "[emulator:latency=" + agentLatencyMs + "] one");
         post(app, "[emulator:latency=" + agentLatencyMs + "] two");
-        await().atMost(Duration.ofSeconds(15)).until(() -> emulator.inFlight() == 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> emulator.inFlight() == 2);
         app.close();
     }
 

@@ -252,7 +252,7 @@ class TrackingRouteTest {
 
     static JsonNode awaitObject(String path) {
         JsonNode[] found = new JsonNode[1];
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> (found[0] = TrackingRouteTestSupport.readObject(app, path)) != null);
         return found[0];
     }

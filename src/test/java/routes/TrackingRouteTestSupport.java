@@ -1,12 +1,15 @@
 package routes;
 
 import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
 import gateway.s3.S3Bucket;
 import gateway.testing.GatewayTestApp;
+import gateway.tracking.TrackingRecords;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import static org.awaitility.Awaitility.await;
@@ -17,15 +20,25 @@ final class TrackingRouteTestSupport {
     private TrackingRouteTestSupport() {
     }
 
-    /** Waits until the record reaches {@code status}, gives late asynchronous writes a moment, returns it. */
+    /**
+     * Waits until the record reaches {@code status} and the record writers are idle (no change waiting, none
+     * being written: a write of the record's earlier changes may still land after the status), returns it.
+     */
     static ObjectNode awaitStatus(GatewayTestApp app, String id, String status) {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     JsonNode record = readObject(app, "records/" + id + ".json");
                     return record != null && status.equals(record.path("status").asText());
                 });
-        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> recordWritersIdle(app));
         return (ObjectNode) readObject(app, "records/" + id + ".json");
+    }
+
+    /** No change waits to be written and no record writer is busy (nor has work queued). */
+    static boolean recordWritersIdle(GatewayTestApp app) {
+        TrackingRecords records = app.bean("trackingRecords", TrackingRecords.class);
+        ThreadPoolExecutor writers = (ThreadPoolExecutor) app.bean("recordWriters", ExecutorService.class);
+        return records.pending().waiting() == 0 && writers.getQueue().isEmpty() && writers.getActiveCount() == 0;
     }
 
     static JsonNode readObject(GatewayTestApp app, String path) {

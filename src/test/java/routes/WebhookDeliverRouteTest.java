@@ -15,6 +15,8 @@ import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
+import gateway.testing.ScheduledRedeliveries;
+import gateway.testing.ScheduledRedeliveries.Scheduled;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -89,10 +92,10 @@ class WebhookDeliverRouteTest {
         assertThat(payload.get("webhook_metadata").get("delivered_at").asText()).isNotBlank();
         assertThat(payload.get("webhook_metadata").has("webhook_url")).as("the URL is not echoed").isFalse();
         assertThat(payload.has("error")).isFalse();
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
         // every exchange of the conversation completed, also where the route went on in another thread
         // (sqs-batch calls, the agent's completion threads): a leaked one would hold up shutdown
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(app.context().getInflightRepository().browse())
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(app.context().getInflightRepository().browse())
                 .extracting(inflight -> inflight.getExchange().getProperty("tracking_id", String.class))
                 .doesNotContain(trackingId));
     }
@@ -111,14 +114,30 @@ class WebhookDeliverRouteTest {
     @Test
     void serverErrorsAreRetriedWithTheSameWebhookIdAndValidSignatures() throws Exception {
         receiver.respondWith(503, 503, 200);
-        post("Retry me");
-        List<LocalReceiver.Delivery> attempts = receiver.awaitDeliveries(3, Duration.ofSeconds(30));
+        List<LocalReceiver.Delivery> attempts;
+        List<Scheduled> delays;
+        try (ScheduledRedeliveries scheduled = ScheduledRedeliveries.start()) {
+            String trackingId = post("Retry me");
+            attempts = receiver.awaitDeliveries(3, Duration.ofSeconds(30));
+            delays = scheduled.inRoute("webhook-deliver");
+            // this delivery is the only one retrying (later retries' log lines carry no tracking id)
+            assertOnlyThisDeliveryRetried(delays, trackingId);
+        }
         assertThat(attempts).extracting(LocalReceiver.Delivery::webhookId).containsOnly(attempts.get(0).webhookId());
         assertThat(attempts).allMatch(WebhookDeliverRouteTest::independentlyVerified);
-        // route retry delays are 100 ms then 200 ms (±20%) in tests
-        assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(75));
-        assertThat(gap(attempts, 1, 2)).isGreaterThanOrEqualTo(Duration.ofMillis(155));
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        // the waits the route scheduled (not the time measured at the receiver, which a busy machine
+        // stretches or squeezes): in tests 100 ms ±20%, then twice that delay ±20%. Camel's backoff doubles
+        // the previous, already jittered, delay: the second wait is 128..288 ms, not 200 ms ±20%
+        assertThat(delays).as("two retries scheduled by the backoff (no Retry-After)").hasSize(2)
+                .noneMatch(Scheduled::fromHeader);
+        long first = delays.get(0).delayMillis();
+        long second = delays.get(1).delayMillis();
+        assertThat(first).isBetween(80L, 120L);
+        assertThat(second).isBetween((long) Math.floor(first * 2 * 0.8), (long) Math.ceil(first * 2 * 1.2));
+        // and each retry came after its wait: a lower bound only, with wide slack (a gap can only be longer)
+        assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(first / 2));
+        assertThat(gap(attempts, 1, 2)).isGreaterThanOrEqualTo(Duration.ofMillis(second / 2));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
         assertThat(app.depth(deliveries + "-dlq")).isZero();
         Thread.sleep(300);
         assertThat(receiver.receivedCount()).isEqualTo(3);
@@ -127,9 +146,19 @@ class WebhookDeliverRouteTest {
     @Test
     void retryAfterIsHonoured() throws Exception {
         receiver.respondWith(LocalReceiver.Response.status(429).retryAfter("2"), LocalReceiver.Response.status(200));
-        post("Slow down");
-        List<LocalReceiver.Delivery> attempts = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
-        assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(1900));
+        List<LocalReceiver.Delivery> attempts;
+        List<Scheduled> delays;
+        try (ScheduledRedeliveries scheduled = ScheduledRedeliveries.start()) {
+            String trackingId = post("Slow down");
+            attempts = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
+            delays = scheduled.inRoute("webhook-deliver");
+            assertOnlyThisDeliveryRetried(delays, trackingId);
+        }
+        // the route waited what the receiver asked (Retry-After: 2 s, set as the redelivery delay header)
+        assertThat(delays).extracting(Scheduled::delayMillis, Scheduled::fromHeader).containsExactly(tuple(2000L, true));
+        assertThat(attempts).extracting(LocalReceiver.Delivery::respondedStatus).containsExactly(429, 200);
+        // a lower bound only, with wide slack: the second attempt came after the wait
+        assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
     }
 
     @Test
@@ -137,7 +166,7 @@ class WebhookDeliverRouteTest {
         receiver.respondWith(204);
         post("204 is fine");
         receiver.awaitDeliveries(1, Duration.ofSeconds(30));
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
         Thread.sleep(1500);
         assertThat(receiver.receivedCount()).isEqualTo(1);
         assertThat(app.depth(deliveries + "-dlq")).isZero();
@@ -203,7 +232,7 @@ class WebhookDeliverRouteTest {
         List<LocalReceiver.Delivery> got = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
         assertThat(got.get(1).trackingId()).isEqualTo(trackingId);
         assertThat(got.get(1).webhookId()).isEqualTo(got.get(0).webhookId());
-        await().atMost(Duration.ofSeconds(10)).until(() -> app.depth(deliveries) == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
         assertThat(app.depth(deliveries + "-dlq")).isZero();
         assertThat(app.send(admin("/admin/dlq/nope").GET().build()).statusCode()).isEqualTo(404);
     }
@@ -224,6 +253,12 @@ class WebhookDeliverRouteTest {
         } catch (Exception e) {
             throw new AssertionError(e);
         }
+    }
+
+    static void assertOnlyThisDeliveryRetried(List<Scheduled> delays, String trackingId) {
+        assertThat(delays).isNotEmpty();
+        assertThat(delays.get(0).trackingId()).isEqualTo(trackingId);
+        assertThat(delays).extracting(Scheduled::trackingId).allMatch(id -> id == null || id.equals(trackingId));
     }
 
     static Duration gap(List<LocalReceiver.Delivery> attempts, int a, int b) {

@@ -210,7 +210,7 @@ class WebhookIntakeRouteTest {
     void healthAndMetricsOnTheManagementPort() throws Exception {
         assertThat(app.get(app.managementUrl("/observe/health/live")).statusCode()).isEqualTo(200);
         // another test deletes and re-creates the queue: readiness follows SQS, so give it a moment
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15)).untilAsserted(() -> {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() -> {
             HttpResponse<String> ready = app.get(app.managementUrl("/observe/health/ready?exposureLevel=full"));
             assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
             assertThat(ready.body()).contains("UP");

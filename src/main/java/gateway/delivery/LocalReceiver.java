@@ -1,5 +1,9 @@
 package gateway.delivery;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +15,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,6 +32,7 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -46,7 +53,8 @@ import org.slf4j.LoggerFactory;
  *       small HTML page (newest first, everything escaped).</li>
  * </ul>
  * Tests script the answers ({@link #respondWith(int...)}, {@link Response#retryAfter}),
- * simulate an outage ({@link #stop()} then {@link #start()} again on the same port) and wait for
+ * simulate an outage ({@link #stop()}: from its return on, connections are refused; then {@link #start()}
+ * again on the same port) and wait for
  * deliveries ({@link #awaitDeliveries}). Requests are handled on a Vert.x event loop without
  * blocking; only {@link #start()}, {@link #stop()} and {@link #awaitDeliveries} block their caller,
  * and they refuse to run on an event loop.
@@ -118,6 +126,10 @@ public final class LocalReceiver implements AutoCloseable {
     private long received;
     private volatile int port;
     private volatile HttpServer server;
+    /** The open connections (kept-alive ones too), closed by {@link #stop()}. */
+    private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    /** False from the start of {@link #stop()}: a connection accepted meanwhile is closed at once. */
+    private volatile boolean accepting;
 
     /**
      * @param vertx    the Vert.x instance to run on (not closed by this receiver)
@@ -151,7 +163,9 @@ public final class LocalReceiver implements AutoCloseable {
         if (server != null) {
             return this;
         }
+        accepting = true;
         HttpServer created = vertx.createHttpServer(new HttpServerOptions().setHost(LOOPBACK).setPort(port))
+                .connectionHandler(this::track)
                 .requestHandler(this::handle);
         await(created.listen());
         port = created.actualPort();
@@ -161,13 +175,70 @@ public final class LocalReceiver implements AutoCloseable {
         return this;
     }
 
-    /** Closes the server: deliveries now fail to connect, as in an outage. Kept deliveries stay. */
+    /**
+     * An outage: closes the listening socket and every open connection (kept-alive ones, and ones
+     * waiting for a delayed answer), and returns only once the port refuses connections, so that a
+     * delivery made after this call fails to connect. Kept deliveries stay.
+     *
+     * <p>Vert.x's {@code close()} alone is not enough: it completes when the listening channel is
+     * closed, but with the NIO transport the socket itself is released only at the event loop's next
+     * select; until then the kernel still accepts connections (then resets them: a client sees an
+     * empty response instead of a refused connection), and the accepted connections are closed
+     * without being waited for.
+     */
     public void stop() {
         HttpServer current = server;
         if (current != null) {
+            accepting = false;
             server = null;
             await(current.close());
+            closeConnectionsAndAwaitRefusal();
             LOG.info("local webhook receiver on port {} stopped", port);
+        }
+    }
+
+    private void track(HttpConnection connection) {
+        connections.add(connection);
+        connection.closeHandler(v -> connections.remove(connection));
+        if (!accepting) {
+            // accepted while stopping: this is an outage
+            connection.close();
+        }
+    }
+
+    private void closeConnectionsAndAwaitRefusal() {
+        long deadline = System.nanoTime() + BLOCK_TIMEOUT.toNanos();
+        while (true) {
+            for (HttpConnection connection : List.copyOf(connections)) {
+                await(connection.close().otherwiseEmpty());
+                connections.remove(connection);
+            }
+            if (connections.isEmpty() && refusesConnections()) {
+                return;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                LOG.warn("local webhook receiver: port {} still accepts connections {} after stop", port, BLOCK_TIMEOUT);
+                return;
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+    }
+
+    /** True when a connection to the port is refused (nothing listens any more). */
+    private boolean refusesConnections() {
+        try (Socket probe = new Socket()) {
+            probe.connect(new InetSocketAddress(LOOPBACK, port), 1000);
+            return false;
+        } catch (ConnectException refused) {
+            return true;
+        } catch (IOException e) {
+            // e.g. a timeout: not refused yet
+            return false;
         }
     }
 
@@ -310,6 +381,9 @@ public final class LocalReceiver implements AutoCloseable {
 
         Response chosen = answer;
         Runnable reply = () -> {
+            if (request.response().closed()) {
+                return; // the receiver was stopped while this answer waited
+            }
             var response = request.response().setStatusCode(chosen.status());
             if (chosen.retryAfter() != null) {
                 response.putHeader("Retry-After", chosen.retryAfter());

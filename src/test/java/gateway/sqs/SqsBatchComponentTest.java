@@ -93,7 +93,7 @@ class SqsBatchComponentTest {
         }
         List<String> messageIds = new ArrayList<>();
         for (CompletableFuture<Exchange> f : sent) {
-            Exchange done = f.get(10, TimeUnit.SECONDS);
+            Exchange done = f.get(30, TimeUnit.SECONDS);
             assertThat(done.getException()).isNull();
             messageIds.add(done.getMessage().getHeader(SqsBatchCalls.MESSAGE_ID, String.class));
         }
@@ -116,9 +116,9 @@ class SqsBatchComponentTest {
         // SQS (and ElasticMQ) refuse bodies with characters outside its allowed set, per entry
         CompletableFuture<Exchange> bad = template.asyncSend("direct:mixed", e -> e.getMessage().setBody("bad \u0000 body"));
         CompletableFuture<Exchange> good = template.asyncSend("direct:mixed", e -> e.getMessage().setBody("good"));
-        Exchange refused = bad.get(10, TimeUnit.SECONDS);
+        Exchange refused = bad.get(30, TimeUnit.SECONDS);
         assertThat(refused.getException()).isInstanceOf(SqsException.class).hasMessageContaining("entry failed");
-        assertThat(good.get(10, TimeUnit.SECONDS).getException()).isNull();
+        assertThat(good.get(30, TimeUnit.SECONDS).getException()).isNull();
         assertThat(drain("batch-mixed", 1)).extracting(Message::body).containsExactly("good");
     }
 
@@ -144,7 +144,7 @@ class SqsBatchComponentTest {
             deletes.add(template.asyncSend("direct:delete", e -> e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, m.receiptHandle())));
         }
         for (CompletableFuture<Exchange> f : deletes) {
-            assertThat(f.get(10, TimeUnit.SECONDS).getException()).isNull();
+            assertThat(f.get(30, TimeUnit.SECONDS).getException()).isNull();
         }
         Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
                 .attributeNames(QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE))

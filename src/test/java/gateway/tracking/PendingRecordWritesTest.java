@@ -6,8 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -37,8 +39,39 @@ class PendingRecordWritesTest {
         }
     }
 
+    /**
+     * Keeps what is scheduled on it (task and delay) instead of running it: {@link #elapse()} runs it, as
+     * when the delay is over. No test waits on the clock (a busy machine makes timers late, threads slow).
+     */
+    static final class ManualTimer extends ScheduledThreadPoolExecutor {
+        record Scheduled(Runnable task, long delayMillis) {
+        }
+
+        final ConcurrentLinkedQueue<Scheduled> scheduled = new ConcurrentLinkedQueue<>();
+
+        ManualTimer() {
+            super(1);
+        }
+
+        @Override
+        public ScheduledFuture<?> schedule(Runnable command, long delay, TimeUnit unit) {
+            if (isShutdown()) {
+                throw new RejectedExecutionException("timer shut down");
+            }
+            scheduled.add(new Scheduled(command, unit.toMillis(delay)));
+            return super.schedule(() -> { }, 0, TimeUnit.MILLISECONDS);
+        }
+
+        void elapse() {
+            Scheduled next;
+            while ((next = scheduled.poll()) != null) {
+                next.task().run();
+            }
+        }
+    }
+
     final ManualExecutor writers = new ManualExecutor();
-    final ScheduledExecutorService timer = new ScheduledThreadPoolExecutor(1);
+    final ManualTimer timer = new ManualTimer();
     final Map<String, List<List<TrackingStatus>>> written = new ConcurrentHashMap<>();
 
     PendingRecordWrites pending(long delayMillis) {
@@ -62,7 +95,9 @@ class PendingRecordWritesTest {
         p.submit("b", event(TrackingStatus.QUEUED));
         p.submit("a", event(TrackingStatus.PROCESSING));
         assertThat(writers.tasks).as("nothing leaves before the delay").isEmpty();
-        Thread.sleep(400);
+        assertThat(timer.scheduled).as("one write per record, held for the delay")
+                .extracting(ManualTimer.Scheduled::delayMillis).containsExactly(150L, 150L);
+        timer.elapse();
         writers.runAll();
         assertThat(written.get("a")).containsExactly(List.of(TrackingStatus.QUEUED, TrackingStatus.PROCESSING));
         assertThat(written.get("b")).containsExactly(List.of(TrackingStatus.QUEUED));
