@@ -232,6 +232,11 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} for the process to exit by itself; whether it did. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }

@@ -21,8 +21,9 @@ record StartupScenario(String name, App app, String java, String javaLabel, Clas
     enum App { BARE, DEV, PROD }
 
     /**
-     * The scenario called {@code name}: {@code bare}, {@code dev}, {@code prod} and {@code prod+cds} on the tests'
-     * Java (17), {@code prod-jdk25} and {@code prod-jdk25+aot} on {@code jdk25Java}; null when that is not there.
+     * The scenario called {@code name}: {@code bare}, {@code dev}, {@code prod}, {@code prod+cds} and
+     * {@code prod+cds-image} on the tests' Java (17), {@code prod-jdk25} and {@code prod-jdk25+aot} on
+     * {@code jdk25Java}; null when that is not there.
      */
     static StartupScenario named(String name, Path archives, String jdk25Java) {
         String java = GatewayProcess.java();
@@ -32,7 +33,9 @@ record StartupScenario(String name, App app, String java, String javaLabel, Clas
             case "dev" -> new StartupScenario(name, App.DEV, java, version, null, null);
             case "prod" -> new StartupScenario(name, App.PROD, java, version, null, null);
             case "prod+cds" -> new StartupScenario(name, App.PROD, java, version,
-                    ClassArchive.appCds(archives.resolve("gateway-prod.jsa")), "prod");
+                    ClassArchive.appCds(archives.resolve("gateway-prod.jsa"), ClassArchive.TrainingRun.UNTIL_READY), "prod");
+            case "prod+cds-image" -> new StartupScenario(name, App.PROD, java, version,
+                    ClassArchive.appCds(archives.resolve("gateway-image.jsa"), ClassArchive.TrainingRun.IMAGE_BUILD), "prod");
             case "prod-jdk25" -> jdk25Java == null ? null
                     : new StartupScenario(name, App.PROD, jdk25Java, "25", null, null);
             case "prod-jdk25+aot" -> jdk25Java == null ? null
