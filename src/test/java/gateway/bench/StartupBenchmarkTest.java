@@ -96,7 +96,7 @@ class StartupBenchmarkTest {
             for (int round = 1; round <= settings.runs(); round++) {
                 for (int i = 0; i < scenarios.size(); i++) {
                     StartupScenario scenario = scenarios.get((i + round - 1) % scenarios.size());
-                    report.add(launch(scenario, round, false));
+                    report.add(launchRetryingOutsideStops(scenario, round, report));
                 }
             }
         } finally {
@@ -166,6 +166,33 @@ class StartupBenchmarkTest {
         return env;
     }
 
+    /**
+     * {@link #launch}, again (up to {@code bench.startup.retries} times) if the child ended before it was ready with
+     * the exit code of a signal: on this shared machine dev children were sent SIGTERM or SIGKILL by someone else
+     * during their start. The report lists every retry. A child that is late, or fails to start, fails it at once.
+     */
+    private StartupLaunch launchRetryingOutsideStops(StartupScenario scenario, int round, StartupReport report)
+            throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return launch(scenario, round, false);
+            } catch (EndedBeforeReady ended) {
+                if (attempt >= settings.retries()) {
+                    throw ended;
+                }
+                report.retried(scenario.name(), round, ended.getMessage());
+                System.out.println("start-up " + scenario.name() + " round " + round + " retried: " + ended.getMessage());
+            }
+        }
+    }
+
+    /** A child that exited before it was ready, with a code that says it was stopped (0 after SIGTERM, 137, 143). */
+    static final class EndedBeforeReady extends Exception {
+        EndedBeforeReady(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
     /** One launch: started, timed to ready, its RSS read, stopped; killed in any case before this returns. */
     private StartupLaunch launch(StartupScenario scenario, int round, boolean training) throws Exception {
         int httpPort = freePort.getAsInt();
@@ -176,7 +203,16 @@ class StartupBenchmarkTest {
         GatewayProcess process = GatewayProcess.start(command, env(scenario.app(), httpPort, managementPort),
                 managementPort, log);
         try {
-            process.awaitReady(settings.readyTimeout(), settings.pollEvery());
+            try {
+                process.awaitReady(settings.readyTimeout(), settings.pollEvery());
+            } catch (IllegalStateException notReady) {
+                if (!training && process.awaitExit(Duration.ZERO) && stoppedFromOutside(process.exitCode())) {
+                    throw new EndedBeforeReady("exited with " + process.exitCode() + " before ready, after "
+                            + String.format(java.util.Locale.ROOT, "%.1f s", process.secondsSinceLaunch())
+                            + " (log " + log.getFileName() + ")", notReady);
+                }
+                throw notReady;
+            }
             double ready = process.secondsSinceLaunch();
             GatewayProcess.Rss rss = process.rss();
             GatewayProcess.Stopped stopped = process.stop(training ? settings.trainingGrace() : settings.stopGrace());
@@ -187,6 +223,11 @@ class StartupBenchmarkTest {
                 process.stop(Duration.ofSeconds(5));
             }
         }
+    }
+
+    /** Exit codes of a JVM stopped by a signal: 0 (SIGTERM, the gateway's own handler), 137 (SIGKILL), 143 (SIGTERM). */
+    private static boolean stoppedFromOutside(int exitCode) {
+        return exitCode == 0 || exitCode == 137 || exitCode == 143;
     }
 
     private Map<String, String> env(StartupScenario.App app, int httpPort, int managementPort) {

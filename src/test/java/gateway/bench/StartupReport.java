@@ -30,6 +30,7 @@ final class StartupReport {
     private final double loadAverageAtStart;
     private final List<StartupLaunch> launches = new ArrayList<>();
     private final Map<String, Training> trainings = new LinkedHashMap<>();
+    private final List<String> retries = new ArrayList<>();
 
     StartupReport(StartupSettings settings, List<StartupScenario> scenarios, double loadAverageAtStart) {
         this.settings = settings;
@@ -43,6 +44,11 @@ final class StartupReport {
 
     void add(Training training) {
         trainings.put(training.scenario(), training);
+    }
+
+    /** A launch that ended before ready, not by the benchmark, and was made again. */
+    void retried(String scenario, int round, String why) {
+        retries.add(scenario + " round " + round + ": " + why);
     }
 
     List<StartupLaunch> launches(String scenario) {
@@ -116,6 +122,8 @@ final class StartupReport {
                         t == null ? Double.NaN : t.startedSeconds(), t == null ? Double.NaN : t.exitSeconds()));
             }
         }
+        retries.forEach(r -> out.append("retried (ended before ready, not by the benchmark): ").append(r)
+                .append(System.lineSeparator()));
         out.append(String.format(Locale.ROOT, "ready: launch to the first 200 (median, min); started: launch to Camel's \"started in\""
                 + " log line; rss: VmRSS at ready (anon/file: RssAnon/RssFile);%n"
                 + "stop: SIGTERM to exit; /bare: median over the baseline's; ok: ready and exited on SIGTERM;"
@@ -137,6 +145,7 @@ final class StartupReport {
         }
         settings.gatewayEnv().forEach(s.putObject("gateway_env")::put);
         s.put("ready_poll_ms", settings.pollEvery().toMillis());
+        retries.forEach(root.putArray("retried_launches")::add);
         ArrayNode list = root.putArray("scenarios");
         for (StartupScenario scenario : scenarios) {
             String name = scenario.name();

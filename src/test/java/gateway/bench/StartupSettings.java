@@ -25,10 +25,12 @@ import java.util.Map;
  * @param trainingGrace    the same for a training run, which writes its archive at exit
  *                         ({@code bench.startup.training.stop.seconds}, 240)
  * @param output           where figures, logs and archives go ({@code bench.output}/startup)
+ * @param retries          launches made again when a child was stopped from outside before ready
+ *                         ({@code bench.startup.retries}, 3)
  */
 record StartupSettings(int runs, List<String> scenarios, Path jdk25, String sqsWaitSeconds, String heap,
                        List<String> jvmArgs, Map<String, String> gatewayEnv, Duration readyTimeout, Duration pollEvery,
-                       Duration stopGrace, Duration trainingGrace, Path output) {
+                       Duration stopGrace, Duration trainingGrace, Path output, int retries) {
 
     static final String DEFAULT_SCENARIOS = "bare,prod,dev,prod+cds,prod+cds-image,prod-jdk25,prod-jdk25+aot";
     static final String ENV_PREFIX = "bench.startup.env.";
@@ -49,7 +51,8 @@ record StartupSettings(int runs, List<String> scenarios, Path jdk25, String sqsW
                 Duration.ofMillis(Long.getLong("bench.startup.poll.ms", 20)),
                 Duration.ofSeconds(Long.getLong("bench.startup.stop.seconds", 45)),
                 Duration.ofSeconds(Long.getLong("bench.startup.training.stop.seconds", 240)),
-                Path.of(System.getProperty("bench.output", "target/benchmark")));
+                Path.of(System.getProperty("bench.output", "target/benchmark")),
+                Integer.getInteger("bench.startup.retries", 3));
     }
 
     /** The {@code java} of the Java 25 home, or null when there is none. */
