@@ -21,19 +21,29 @@ import java.util.concurrent.TimeUnit;
  */
 final class GatewayProcess implements AutoCloseable {
 
-    /** Memory of the process from {@code /proc/<pid>/status}, in kB (-1 where unknown). */
-    record Rss(long vmRssKb, long vmHwmKb) {
+    /**
+     * Memory of the process from {@code /proc/<pid>/status}, in kB (-1 where unknown): resident, peak resident,
+     * and the resident split into anonymous (heap, metaspace, code, stacks) and file-backed pages (mapped jars,
+     * libraries, a class-data-sharing archive: pages other processes mapping the same file can share).
+     */
+    record Rss(long vmRssKb, long vmHwmKb, long rssAnonKb, long rssFileKb) {
+    }
+
+    /** How a {@link #stop} ended: seconds from SIGTERM to exit, the exit code, and whether it had to be killed. */
+    record Stopped(double seconds, int exitCode, boolean killed) {
     }
 
     private final Process process;
     private final Path log;
     private final int managementPort;
+    private final long launchedNanos;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private GatewayProcess(Process process, Path log, int managementPort) {
+    private GatewayProcess(Process process, Path log, int managementPort, long launchedNanos) {
         this.process = process;
         this.log = log;
         this.managementPort = managementPort;
+        this.launchedNanos = launchedNanos;
     }
 
     /** The jar {@code mvn package} builds (or {@code -Dbench.jar=...}). */
@@ -41,15 +51,31 @@ final class GatewayProcess implements AutoCloseable {
         return Path.of(System.getProperty("bench.jar", "target/ai-webhook-gateway.jar"));
     }
 
+    /** The {@code java} of the JVM running the tests. */
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     static GatewayProcess start(Path jar, String maxHeap, Map<String, String> env, int managementPort, Path log)
             throws IOException {
+        return start(List.of(java(), "-Xmx" + maxHeap, "-jar", jar.toAbsolutePath().toString()), env, managementPort, log);
+    }
+
+    /** Starts {@code command} (a {@code java ...} line whose app listens on {@code managementPort}) with {@code env} added. */
+    static GatewayProcess start(List<String> command, Map<String, String> env, int managementPort, Path log)
+            throws IOException {
         Files.createDirectories(log.getParent());
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder builder = new ProcessBuilder(java, "-Xmx" + maxHeap, "-jar", jar.toAbsolutePath().toString())
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().putAll(env);
-        return new GatewayProcess(builder.start(), log, managementPort);
+        long launched = System.nanoTime();
+        return new GatewayProcess(builder.start(), log, managementPort, launched);
+    }
+
+    /** Seconds since the process was launched (just before {@code ProcessBuilder.start}). */
+    double secondsSinceLaunch() {
+        return (System.nanoTime() - launchedNanos) / 1e9;
     }
 
     long pid() {
@@ -62,6 +88,11 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Waits until the readiness check answers 200; fails with the log's tail if the process dies or is late. */
     void awaitReady(Duration timeout) throws Exception {
+        awaitReady(timeout, Duration.ofMillis(250));
+    }
+
+    /** {@link #awaitReady(Duration)}, asking every {@code pollEvery}. */
+    void awaitReady(Duration timeout, Duration pollEvery) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -74,7 +105,7 @@ final class GatewayProcess implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            Thread.sleep(250);
+            Thread.sleep(pollEvery.toMillis());
         }
         throw new IllegalStateException("the gateway was not ready within " + timeout + ":\n" + logTail(40));
     }
@@ -135,22 +166,28 @@ final class GatewayProcess implements AutoCloseable {
         return found ? total : Double.NaN;
     }
 
-    /** VmRSS and VmHWM (peak RSS) from {@code /proc/<pid>/status} (Linux). */
+    /** VmRSS, VmHWM (peak RSS), RssAnon and RssFile from {@code /proc/<pid>/status} (Linux). */
     Rss rss() {
         long rss = -1;
         long hwm = -1;
+        long anon = -1;
+        long file = -1;
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid()), "status"))) {
                 if (line.startsWith("VmRSS:")) {
                     rss = kb(line);
                 } else if (line.startsWith("VmHWM:")) {
                     hwm = kb(line);
+                } else if (line.startsWith("RssAnon:")) {
+                    anon = kb(line);
+                } else if (line.startsWith("RssFile:")) {
+                    file = kb(line);
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux, or the process is gone
         }
-        return new Rss(rss, hwm);
+        return new Rss(rss, hwm, anon, file);
     }
 
     private static long kb(String line) {
@@ -195,12 +232,43 @@ final class GatewayProcess implements AutoCloseable {
         }
     }
 
+    /** Waits up to {@code timeout} for the process to exit by itself; whether it did. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The exit code, -1 while it runs. */
+    int exitCode() {
+        return process.isAlive() ? -1 : process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
+     * SIGTERM (graceful shutdown), then SIGKILL after {@code grace}; any process it started itself (e.g. the JVM
+     * a Java 25 AOT training run forks to write its cache) is killed too if still there.
+     */
+    Stopped stop(Duration grace) throws InterruptedException {
+        List<ProcessHandle> descendants = new ArrayList<>(process.descendants().toList());
+        long sent = System.nanoTime();
+        process.destroy();
+        boolean exited = process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS);
+        double seconds = (System.nanoTime() - sent) / 1e9;
+        if (!exited) {
+            descendants.addAll(process.descendants().toList());
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        return new Stopped(seconds, process.isAlive() ? -1 : process.exitValue(), !exited);
+    }
+
     /** SIGTERM (graceful shutdown), then kill after 45 s. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(45, TimeUnit.SECONDS)) {
-            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (process.isAlive()) {
+            stop(Duration.ofSeconds(45));
         }
     }
 }

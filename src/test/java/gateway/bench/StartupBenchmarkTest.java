@@ -1,0 +1,250 @@
+package gateway.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+import gateway.delivery.WebhookSigner;
+import gateway.sqs.EmbeddedSqsServer;
+import gateway.sqs.QueueProvisioner;
+import gateway.testing.ChildGatewayEnv;
+import gateway.testing.ChildGatewayEnv.ProdDependencies;
+import gateway.testing.EmbeddedS3;
+import gateway.testing.GatewayTestApp;
+import gateway.testing.LocalAws;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Start-up ({@code mvn -B -Pbenchmark verify -Dtest=StartupBenchmarkTest}, see docs/benchmark.md): launch →
+ * ready (the first 200 of the management port's {@code GET /observe/health/ready}) and the process's RSS at that
+ * moment, for the packaged jar in (a) the prod profile against ElasticMQ and S3Proxy run by this JVM, queues,
+ * DLQs and bucket made beforehand, (b) the dev profile with everything embedded, (c) a bare camel-main baseline
+ * ({@link StartupBaselineApp}) on the same jar's classpath; and with a class-data archive made by a training run
+ * first: AppCDS on Java 17 trained on the prod launch itself ({@code prod+cds}) or as the image build trains it
+ * ({@code prod+cds-image}), the AOT cache on Java 25 ({@code prod-jdk25+aot}, next to {@code prod-jdk25} without). Each scenario is launched {@code bench.startup.runs} times, the scenarios taking
+ * turns (each round starts one further along the list). Every launch is a child JVM stopped with SIGTERM (SIGKILL
+ * after a bounded wait), on loopback only. Asserts only sanity: each launch became ready and exited on SIGTERM.
+ */
+@Tag("benchmark")
+class StartupBenchmarkTest {
+
+    static final String BUCKET = "startup-bench";
+    static final String REQUESTS = "startup-requests";
+    static final String DELIVERIES = "startup-deliveries";
+
+    private final StartupSettings settings = StartupSettings.fromSystemProperties();
+    private final Path dir = settings.output().resolve("startup");
+    private final IntSupplier freePort = () -> {
+        try {
+            return GatewayTestApp.freePort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    };
+    private Path jar;
+    private Path baselineClasses;
+    private ProdDependencies prod;
+
+    @Test
+    void launchToReady() throws Exception {
+        jar = GatewayProcess.jar();
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "no " + jar + ": this benchmark launches the packaged app;"
+                + " run it with `mvn -B -Pbenchmark verify` (builds the jar first) or `mvn -B package -DskipTests` first");
+        baselineClasses = Path.of(StartupBaselineApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Files.createDirectories(dir);
+        List<StartupScenario> scenarios = new ArrayList<>();
+        for (String name : settings.scenarios()) {
+            StartupScenario scenario = StartupScenario.named(name, dir, settings.jdk25Java());
+            if (scenario == null) {
+                System.out.println("start-up scenario " + name + " left out: no Java at " + settings.jdk25());
+            } else {
+                scenarios.add(scenario);
+            }
+        }
+        StartupReport report = new StartupReport(settings, scenarios,
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+
+        EmbeddedSqsServer sqs = new EmbeddedSqsServer(0);
+        sqs.start();
+        try (EmbeddedS3 s3 = EmbeddedS3.start(BUCKET); SqsClient sqsClient = LocalAws.sqs(sqs.endpoint())) {
+            QueueProvisioner queues = new QueueProvisioner(sqsClient);
+            queues.ensureQueueWithDeadLetterQueue(REQUESTS, 5, 60);
+            queues.ensureQueueWithDeadLetterQueue(DELIVERIES, 5, 60);
+            prod = new ProdDependencies(sqs.endpoint(), s3.server().endpoint(), BUCKET, REQUESTS, DELIVERIES,
+                    "http://127.0.0.1:" + freePort.getAsInt(), "http://127.0.0.1:" + freePort.getAsInt() + "/webhook",
+                    WebhookSigner.generateSecret());
+
+            for (StartupScenario scenario : scenarios) {
+                if (scenario.archive() != null) {
+                    report.add(train(scenario));
+                }
+            }
+            for (int round = 1; round <= settings.runs(); round++) {
+                for (int i = 0; i < scenarios.size(); i++) {
+                    StartupScenario scenario = scenarios.get((i + round - 1) % scenarios.size());
+                    report.add(launchRetryingOutsideStops(scenario, round, report));
+                }
+            }
+        } finally {
+            sqs.stop();
+            report.write(settings.output()); // what was measured, also when a launch failed
+            System.out.print(report.table());
+        }
+
+        for (StartupScenario scenario : scenarios) {
+            List<StartupLaunch> launches = report.launches(scenario.name());
+            assertThat(launches).as(scenario.name() + ": every launch became ready").hasSize(settings.runs());
+            assertThat(launches).as(scenario.name() + ": every launch exited on SIGTERM")
+                    .allSatisfy(l -> assertThat(l.stopped().killed()).isFalse());
+        }
+    }
+
+    /**
+     * The training run of an archive scenario; the JVM writes the archive as it exits. Either the scenario's own
+     * launch until ready, then SIGTERM, or the image build's ({@link #imageTrainingEnv}), which exits by itself.
+     */
+    private StartupReport.Training train(StartupScenario scenario) throws Exception {
+        ClassArchive archive = scenario.archive();
+        Files.deleteIfExists(archive.file());
+        boolean imageBuild = archive.run() == ClassArchive.TrainingRun.IMAGE_BUILD;
+        int httpPort = freePort.getAsInt();
+        int managementPort = freePort.getAsInt();
+        Map<String, String> env = imageBuild ? imageTrainingEnv(httpPort, managementPort)
+                : env(scenario.app(), httpPort, managementPort);
+        Path log = dir.resolve(scenario.name() + "-training.log");
+        Instant launched = Instant.now();
+        GatewayProcess process = GatewayProcess.start(
+                scenario.command(jar, baselineClasses, settings.heap(), settings.jvmArgs(), true), env, managementPort, log);
+        try {
+            if (imageBuild) {
+                assertThat(process.awaitExit(settings.trainingGrace()))
+                        .as(scenario.name() + ": the training run stopped by itself:\n" + process.logTail(20)).isTrue();
+            } else {
+                process.awaitReady(settings.readyTimeout(), settings.pollEvery());
+                assertThat(process.stop(settings.trainingGrace()).killed())
+                        .as(scenario.name() + ": the training run exited on SIGTERM").isFalse();
+            }
+            double exited = process.secondsSinceLaunch();
+            assertThat(archive.file()).as(scenario.name() + ": the training run wrote its archive").isNotEmptyFile();
+            return new StartupReport.Training(scenario.name(), archive.kind(),
+                    StartupLaunch.camelStartedSeconds(log, launched), exited, Files.size(archive.file()) / (1024.0 * 1024.0));
+        } finally {
+            if (process.isAlive()) {
+                process.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /**
+     * The Dockerfile's AppCDS training run, on free loopback ports here: the dev profile (everything embedded, so it
+     * needs no network) with the AWS credential chain the prod clients use, stopped by Camel itself 5 s after it
+     * started; the 1 s long poll only shortens its shutdown. Keep in step with the Dockerfile.
+     */
+    private Map<String, String> imageTrainingEnv(int httpPort, int managementPort) {
+        Map<String, String> env = ChildGatewayEnv.devAllEmbedded(httpPort, managementPort, freePort);
+        env.put("CAMEL_MAIN_DURATIONMAXSECONDS", "5");
+        env.put("SQS_WAIT_TIME_SECONDS", "1");
+        env.put("AGENT_ANONYMOUS_CREDENTIALS", "false");
+        env.put("AWS_REGION", "us-east-1");
+        env.put("AWS_ACCESS_KEY_ID", "training");
+        env.put("AWS_SECRET_ACCESS_KEY", "training");
+        env.put("AWS_EC2_METADATA_DISABLED", "true");
+        return env;
+    }
+
+    /**
+     * {@link #launch}, again (up to {@code bench.startup.retries} times) if the child ended before it was ready with
+     * the exit code of a signal: on this shared machine dev children were sent SIGTERM or SIGKILL by someone else
+     * during their start. The report lists every retry. A child that is late, or fails to start, fails it at once.
+     */
+    private StartupLaunch launchRetryingOutsideStops(StartupScenario scenario, int round, StartupReport report)
+            throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            try {
+                return launch(scenario, round, false);
+            } catch (EndedBeforeReady ended) {
+                if (attempt >= settings.retries()) {
+                    throw ended;
+                }
+                report.retried(scenario.name(), round, ended.getMessage());
+                System.out.println("start-up " + scenario.name() + " round " + round + " retried: " + ended.getMessage());
+            }
+        }
+    }
+
+    /** A child that exited before it was ready, with a code that says it was stopped (0 after SIGTERM, 137, 143). */
+    static final class EndedBeforeReady extends Exception {
+        EndedBeforeReady(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** One launch: started, timed to ready, its RSS read, stopped; killed in any case before this returns. */
+    private StartupLaunch launch(StartupScenario scenario, int round, boolean training) throws Exception {
+        int httpPort = freePort.getAsInt();
+        int managementPort = freePort.getAsInt();
+        Path log = dir.resolve(scenario.name() + (training ? "-training" : "-" + round) + ".log");
+        List<String> command = scenario.command(jar, baselineClasses, settings.heap(), settings.jvmArgs(), training);
+        Instant launched = Instant.now();
+        GatewayProcess process = GatewayProcess.start(command, env(scenario.app(), httpPort, managementPort),
+                managementPort, log);
+        try {
+            try {
+                process.awaitReady(settings.readyTimeout(), settings.pollEvery());
+            } catch (IllegalStateException notReady) {
+                if (!training && process.awaitExit(Duration.ZERO) && stoppedFromOutside(process.exitCode())) {
+                    throw new EndedBeforeReady("exited with " + process.exitCode() + " before ready, after "
+                            + String.format(java.util.Locale.ROOT, "%.1f s", process.secondsSinceLaunch())
+                            + " (log " + log.getFileName() + ")", notReady);
+                }
+                throw notReady;
+            }
+            double ready = process.secondsSinceLaunch();
+            GatewayProcess.Rss rss = process.rss();
+            GatewayProcess.Stopped stopped = process.stop(training ? settings.trainingGrace() : settings.stopGrace());
+            return new StartupLaunch(scenario.name(), round, ready, StartupLaunch.camelStartedSeconds(log, launched), rss,
+                    stopped);
+        } finally {
+            if (process.isAlive()) {
+                process.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    /** Exit codes of a JVM stopped by a signal: 0 (SIGTERM, the gateway's own handler), 137 (SIGKILL), 143 (SIGTERM). */
+    private static boolean stoppedFromOutside(int exitCode) {
+        return exitCode == 0 || exitCode == 137 || exitCode == 143;
+    }
+
+    private Map<String, String> env(StartupScenario.App app, int httpPort, int managementPort) {
+        Map<String, String> env = new LinkedHashMap<>();
+        switch (app) {
+            case BARE -> {
+                env.put("HTTP_HOST", "127.0.0.1");
+                env.put("HTTP_PORT", Integer.toString(httpPort));
+                env.put("MANAGEMENT_HOST", "127.0.0.1");
+                env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+            }
+            case DEV -> env.putAll(ChildGatewayEnv.devAllEmbedded(httpPort, managementPort, freePort));
+            case PROD -> env.putAll(ChildGatewayEnv.prodOnLoopback(httpPort, managementPort, prod));
+        }
+        if (app != StartupScenario.App.BARE) {
+            env.putAll(settings.gatewayOverrides());
+        }
+        return env;
+    }
+}
