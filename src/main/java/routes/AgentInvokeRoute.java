@@ -5,6 +5,7 @@ import gateway.agent.BedrockAgentConstants;
 import gateway.agent.PermanentAgentException;
 import gateway.agent.RetryableAgentException;
 import gateway.answer.MalformedMessageException;
+import gateway.answer.RequestMessageReader;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -14,8 +15,8 @@ import org.apache.camel.builder.RouteBuilder;
  * failure result so the caller is told) is written to the deliveries queue before the request message
  * is deleted, so a crash never loses a paid answer; and it is kept in the request's tracking record first,
  * so a crash before the delete never pays for a second agent call either. Transient agent errors are retried here first;
- * when those retries are spent the message stays on the queue: SQS hands it out again later and moves
- * it to the requests DLQ after {@code MAX_RECEIVE_COUNT} receives.
+ * when those retries are spent the message stays on the queue and SQS hands it out again later, until the last
+ * receive its redrive policy allows: there the gateway itself dead-letters it and tells the caller.
  */
 public class AgentInvokeRoute extends RouteBuilder {
 
@@ -52,6 +53,30 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .bean("deadLetters", "annotate")
                 .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("dead-letter-request")
                 .to(DELETE_REQUEST).id("delete-dead-request")
+            .end()
+
+            // the same errors on the last receive SQS allows (the queue's maxReceiveCount, read at start): when
+            // these retries are spent too, the gateway ends the conversation itself instead of leaving SQS's
+            // redrive policy to move the request in silence: the request to its DLQ with the reason, status
+            // "failed", and a query.failed webhook whose error names the last cause and says it was transient
+            .onException(RetryableAgentException.class)
+                .onWhen(method("queueLimits", "isLastReceive(*, 'requests')"))
+                .maximumRedeliveries("{{gateway.agent.retry.max}}")
+                .redeliveryDelay("{{gateway.agent.retry.delay-ms}}")
+                .useExponentialBackOff().backOffMultiplier(2)
+                .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.agent.retry.jitter}}")
+                .asyncDelayedRedelivery()
+                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                .logExhausted(false)
+                .handled(true)
+                .log(LoggingLevel.WARN, "Agent still failing on the last receive SQS allows, the caller is told: ${exception.message}")
+                .bean("deliveryMessages", "failed")
+                .bean("trackingRecords", "agentFinished").id("record-gave-up")
+                .to(DELIVERIES).id("enqueue-gave-up")
+                .setBody(exchangeProperty(RequestMessageReader.RECEIVED_MESSAGE))
+                .bean("deadLetters", "annotate")
+                .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("dead-letter-gave-up")
+                .to(DELETE_REQUEST).id("delete-gave-up-request")
             .end()
 
             // throttling, 5xx, dependency failures, timeouts, broken streams: retry here

@@ -1,5 +1,8 @@
 package routes;
 
+import static org.apache.camel.builder.PredicateBuilder.and;
+import static org.apache.camel.builder.PredicateBuilder.not;
+
 import java.io.IOException;
 
 import gateway.answer.MalformedMessageException;
@@ -67,7 +70,9 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .logExhausted(false)
                 .handled(true)
                 .choice()
-                    .when(method("deliverySchedule", "hasNextAttempt"))
+                    // a next step of the schedule, unless this is the last receive SQS allows (then the gateway
+                    // dead-letters it itself, with the reason, rather than SQS's redrive policy in silence)
+                    .when(and(method("deliverySchedule", "hasNextAttempt"), not(method("queueLimits", "isLastReceive(*, 'deliveries')"))))
                         // hidden until the next step of the schedule (visibility = its delay), not deleted
                         .bean("deliverySchedule", "nextAttempt")
                         .to(DEFER_DELIVERY).id("defer-delivery")

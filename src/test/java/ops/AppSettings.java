@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * ops tests: the environment variables it reads ({{env:NAME:default}} in application*.properties,
  * ${env:NAME:-default} in log4j2.xml) and their defaults.
  */
-final class AppSettings {
+public final class AppSettings {
 
     /** Variables the JVM or Camel Main read directly, not through a placeholder. */
     static final Set<String> FIXED_NAMES = Set.of("CAMEL_MAIN_PROFILE", "JAVA_TOOL_OPTIONS", "JAVA_OPTS");
@@ -61,7 +61,7 @@ final class AppSettings {
         return Optional.empty();
     }
 
-    static String requiredDefault(String name) {
+    public static String requiredDefault(String name) {
         return defaultOf(name).orElseThrow(() -> new AssertionError(
                 "application.properties has no {{env:" + name + ":default}} placeholder"));
     }

@@ -31,6 +31,8 @@ class AgentInvokeRouteTest {
     @BeforeAll
     static void start() throws Exception {
         app = GatewayTestApp.start(Map.of("gateway.queue.max-receive-count", "2",
+                // two receives allow a one-step schedule (a longer one is refused at start)
+                "gateway.delivery.schedule", "1s",
                 "gateway.delivery.stage-enabled", "false"));
         emulator = app.bean("agentEmulator", AgentEmulator.class);
         requests = app.property("gateway.queue.requests");
@@ -131,14 +133,26 @@ class AgentInvokeRouteTest {
     }
 
     @Test
-    void transientErrorsBeyondTheRetriesAreLeftToSqsWhichDeadLettersThem() throws Exception {
+    void transientErrorsOnTheLastReceiveEndTheConversationAndTellTheCaller() throws Exception {
         String trackingId = post("[emulator:throttle=1000] Always throttled");
-        // 1 call + 3 route retries per receive; SQS dead-letters after max-receive-count (2 here)
-        await().atMost(Duration.ofSeconds(40)).until(() -> app.depth(requests + "-dlq") == 1);
+        // 1 call + 3 route retries per receive; on the 2nd receive (max-receive-count 2) the gateway gives up itself
+        JsonNode failure = awaitDelivery(trackingId);
+        assertThat(failure.get("status").asText()).isEqualTo("failed");
+        assertThat(failure.get("webhook_id").asText()).isEqualTo("msg_" + trackingId);
+        assertThat(failure.get("error").get("code").asText()).isEqualTo("ThrottlingException");
+        assertThat(failure.get("error").get("transient").asBoolean()).isTrue();
+        assertThat(failure.get("error").get("message").asText()).contains("on 2 receives");
         assertThat(emulator.callsForSession(trackingId)).isEqualTo(8);
-        List<Message> dead = app.drain(requests + "-dlq");
-        assertThat(Json.MAPPER.readTree(dead.get(0).body()).get("tracking_id").asText()).isEqualTo(trackingId);
-        assertThat(app.depth(deliveries)).isZero();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests + "-dlq") == 1);
+        Message dead = app.drain(requests + "-dlq").get(0);
+        assertThat(Json.MAPPER.readTree(dead.body()).get("tracking_id").asText()).isEqualTo(trackingId);
+        assertThat(Json.MAPPER.readTree(dead.body()).get("message_type").asText()).as("the request as received").isEqualTo("webhook_processing_request");
+        // written by the gateway, with its reason: not moved by SQS's redrive policy
+        assertThat(dead.messageAttributes().get("failure_reason").stringValue()).contains("ThrottlingException");
+        assertThat(dead.messageAttributes().get("failed_stage").stringValue()).isEqualTo("agent-invoke");
+        assertThat(dead.messageAttributes().get("attempts").stringValue()).isEqualTo("2");
+        assertThat(app.depth(requests)).isZero();
     }
 
     private String post(String query) throws Exception {

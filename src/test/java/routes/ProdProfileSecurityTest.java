@@ -76,6 +76,17 @@ class ProdProfileSecurityTest {
     }
 
     @Test
+    void prodRefusesAWorkQueueWithoutADeadLetterQueue() {
+        try (SqsClient sqs = LocalAws.sqs(sqsServer.endpoint())) {
+            sqs.createQueue(r -> r.queueName("no-dlq-requests"));
+        }
+        assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
+                "gateway.queue.requests", "no-dlq-requests")).close())
+                .satisfies(e -> assertThat(rootCause(e).getMessage())
+                        .startsWith("REQUESTS_QUEUE no-dlq-requests has no dead-letter queue"));
+    }
+
+    @Test
     void prodRefusesToStartWithoutKeys() {
         assertThatThrownBy(() -> GatewayTestApp.start("prod", prod()).close())
                 .satisfies(e -> assertThat(rootCause(e).getMessage())

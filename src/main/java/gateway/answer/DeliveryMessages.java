@@ -57,7 +57,13 @@ public class DeliveryMessages {
     public String failed(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         ObjectNode message = base(exchange, "failed");
-        if (cause instanceof AgentCallException agentError) {
+        if (cause instanceof AgentCallException agentError && agentError.retryable()) {
+            // a passing error that outlasted every receive SQS allows: the caller may well ask again later
+            ObjectNode error = error(agentError.errorCode(), "the agent kept failing with a transient error, on "
+                    + DeadLetters.receiveCount(exchange) + " receives (" + agentError.getMessage() + "): the gateway gave up");
+            error.put("transient", true);
+            message.set("error", error);
+        } else if (cause instanceof AgentCallException agentError) {
             message.set("error", error(agentError.errorCode(), agentError.getMessage()));
         } else {
             message.set("error", error("AgentError", "the agent could not answer"));

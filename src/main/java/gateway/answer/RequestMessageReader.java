@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.intake.RequestQueueMessage;
 import gateway.json.Json;
+import gateway.sqs.DeadLetters;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
 
@@ -19,6 +20,8 @@ public class RequestMessageReader {
     public static final String QUERY = "query";
     /** Exchange property: the API key name the intake recorded (absent when the gateway runs open). */
     public static final String CALLER = "caller";
+    /** Exchange property: the request message as it was received, for a DLQ entry the gateway writes itself. */
+    public static final String RECEIVED_MESSAGE = "received_request_message";
 
     /** Returns the query; throws {@link MalformedMessageException} for a message that can never work. */
     public String read(Exchange exchange) {
@@ -46,6 +49,9 @@ public class RequestMessageReader {
             throw new MalformedMessageException("request message has no query");
         }
         exchange.setProperty("tracking_id", trackingId);
+        exchange.setProperty(RECEIVED_MESSAGE, body);
+        // kept before the SQS headers are replaced (a failure result or a DLQ entry of this receive still needs it)
+        exchange.setProperty(DeadLetters.RECEIVE_COUNT, DeadLetters.receiveCount(exchange));
         exchange.setProperty(REQUEST, (ObjectNode) request);
         exchange.setProperty(QUEUED_AT, root.path("queued_at").asText(null));
         exchange.setProperty(CALLER, root.path("caller").asText(null));

@@ -2,12 +2,14 @@ package gateway.config;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.OptionalInt;
 
 import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryPayload;
 import gateway.delivery.DeliverySchedule;
 import gateway.delivery.LocalReceiver;
 import gateway.http.FreePort;
+import gateway.sqs.QueueLimits;
 import gateway.delivery.OutboundWebhook;
 import gateway.delivery.RetryPolicy;
 import gateway.delivery.RetrySchedule;
@@ -57,6 +59,20 @@ public class DeliveryConfiguration implements CamelConfiguration {
     @PropertyInject("gateway.queue.deliveries")
     private String deliveriesQueue;
 
+    /**
+     * Each step of {@code DELIVERY_SCHEDULE} is one more receive of the deliveries queue, after the first: a schedule
+     * that needs more receives than the queue's redrive policy allows could never run to its end (SQS would move
+     * the message first, in silence), so it stops the start.
+     */
+    void requireReceivesFor(RetrySchedule longSchedule, OptionalInt maxReceives) {
+        int needed = longSchedule.attempts();
+        if (maxReceives.isPresent() && needed > maxReceives.getAsInt()) {
+            throw new IllegalStateException("DELIVERY_SCHEDULE (" + schedule + ") needs " + needed + " receives of "
+                    + deliveriesQueue + " but its redrive policy (MAX_RECEIVE_COUNT) allows " + maxReceives.getAsInt()
+                    + ": shorten DELIVERY_SCHEDULE or raise MAX_RECEIVE_COUNT to " + needed);
+        }
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         String configured = SecretSetting.resolve("WEBHOOK_SIGNING_SECRET", signingSecret, signingSecretFile);
@@ -90,7 +106,10 @@ public class DeliveryConfiguration implements CamelConfiguration {
                 Duration.ofMillis(retryAfterMinMs), Duration.ofMillis(retryAfterMaxMs))));
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         bind(context, "deliveriesReleaseOnShutdown", new ReleaseOnShutdown(sqs, deliveriesQueue));
-        bind(context, "deliverySchedule", new DeliverySchedule(RetrySchedule.parse(schedule)));
+        RetrySchedule longSchedule = RetrySchedule.parse(schedule);
+        QueueLimits limits = context.getRegistry().lookupByNameAndType("queueLimits", QueueLimits.class);
+        requireReceivesFor(longSchedule, limits.maxReceives("deliveries"));
+        bind(context, "deliverySchedule", new DeliverySchedule(longSchedule));
 
         // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself
         HttpComponent http = context.getComponent("http", HttpComponent.class);

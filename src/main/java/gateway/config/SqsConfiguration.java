@@ -6,6 +6,7 @@ import java.time.Duration;
 import gateway.sqs.EmbeddedSqsServer;
 import gateway.sqs.LongPollCallTimeout;
 import gateway.sqs.LongPolls;
+import gateway.sqs.QueueLimits;
 import gateway.sqs.QueueProvisioner;
 import gateway.sqs.SqsPollErrors;
 import gateway.sqs.SqsReadinessCheck;
@@ -58,6 +59,8 @@ public class SqsConfiguration implements CamelConfiguration {
     private int maxReceiveCount;
     @PropertyInject("gateway.queue.visibility-timeout-seconds")
     private int visibilityTimeoutSeconds;
+    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
+    private boolean dlqRequired;
 
 
     private SqsClient sqsClient(URI override, AwsCredentialsProvider credentials) {
@@ -116,6 +119,10 @@ public class SqsConfiguration implements CamelConfiguration {
             provisioner.ensureQueueWithDeadLetterQueue(requestsQueue, maxReceiveCount, visibilityTimeoutSeconds);
             provisioner.ensureQueueWithDeadLetterQueue(deliveriesQueue, maxReceiveCount, visibilityTimeoutSeconds);
         }
+        // what the routes need to know to end a conversation on its last receive; prod refuses queues without a DLQ
+        context.getRegistry().bind("queueLimits", QueueLimits.read(sqs, dlqRequired,
+                new QueueLimits.WorkQueue("REQUESTS_QUEUE", "requests", requestsQueue),
+                new QueueLimits.WorkQueue("DELIVERIES_QUEUE", "deliveries", deliveriesQueue)));
         HealthCheckRegistry.get(context).register(new SqsReadinessCheck(sqs, requestsQueue));
         // pollStrategy and exceptionHandler of the consumers: an outage is one WARN, a stop is quiet
         context.getRegistry().bind("sqsPollErrors", new SqsPollErrors(context, sqs));

@@ -29,6 +29,7 @@ public record DeliveryMessage(
         String queuedAt,
         String errorCode,
         String errorMessage,
+        boolean errorTransient,
         Long agentDurationMs) {
 
     public static final String MESSAGE_TYPE = "webhook_delivery";
@@ -98,6 +99,7 @@ public record DeliveryMessage(
                 text(root, "queued_at"),
                 text(error, "code"),
                 text(error, "message"),
+                error.path("transient").asBoolean(false),
                 duration.canConvertToLong() ? duration.asLong() : null);
     }
 

@@ -17,7 +17,7 @@ import gateway.render.MarkdownPlainText;
  *  "source_system","source_process","original_query",
  *  "ai_response":{"response","response_plain","session_id","timestamp"},
  *  "webhook_metadata":{"delivered_at"},
- *  "error":{"code","message"}}            (error only when failed)</pre>
+ *  "error":{"code","message"[,"transient":true]}}  (error only when failed; transient for a passing cause)</pre>
  * For a failed query {@code ai_response.response} and {@code response_plain} are null (the object
  * stays, so receivers need no second shape). {@code ai_response.timestamp} is the message's
  * {@code answered_at}. When an answer arrives without {@code response_plain} it is rendered here
@@ -86,6 +86,10 @@ public final class DeliveryPayload {
             ObjectNode error = body.putObject("error");
             error.put("code", message.errorCode() != null ? message.errorCode() : DEFAULT_ERROR_CODE);
             error.put("message", message.errorMessage() != null ? message.errorMessage() : DEFAULT_ERROR_MESSAGE);
+            if (message.errorTransient()) {
+                // a passing error (throttling, timeouts) that outlasted every attempt: asking again later may work
+                error.put("transient", true);
+            }
         }
         return body;
     }
