@@ -37,7 +37,9 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 + "&maxMessagesPerPoll=10"
                 + "&concurrentConsumers={{gateway.delivery.consumers}}"
                 + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}"
-                // a failed poll: one WARN per outage, quiet on a stop (SqsPollErrors)
+                // SQS unreachable: back off (a poll every SQS_OUTAGE_BACKOFF_POLLS pauses), one WARN per outage,
+                // one INFO when it is over, quiet on a stop (SqsPollErrors)
+                + "&backoffErrorThreshold=1&backoffMultiplier={{gateway.sqs.outage-backoff-polls}}"
                 + "&pollStrategy=#sqsPollErrors&exceptionHandler=#sqsPollErrors")
             .routeId("webhook-deliver")
             .autoStartup("{{gateway.delivery.stage-enabled}}")

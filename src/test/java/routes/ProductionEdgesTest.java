@@ -62,6 +62,42 @@ class ProductionEdgesTest {
     }
 
     @Test
+    void anSqsOutageIsOneWarnAndABackOffThenOneInfoWhenItIsOver() throws Exception {
+        int port = GatewayTestApp.freePort();
+        EmbeddedSqsServer sqs = new EmbeddedSqsServer(port);
+        sqs.start();
+        try (LogCapture log = LogCapture.start();
+                GatewayTestApp app = GatewayTestApp.start(Map.of("gateway.sqs.endpoint", sqs.endpoint().toString(),
+                        // a poll every 100 ms x 20 = 2 s while SQS is down
+                        "gateway.sqs.poll-delay-ms", "100", "gateway.sqs.outage-backoff-polls", "20"))) {
+            ScheduledPollConsumer requests = (ScheduledPollConsumer) app.context().getRoute("agent-invoke").getConsumer();
+            sqs.stop();
+            await().atMost(Duration.ofSeconds(60)).until(() -> log.text().contains("SQS polling of webhook-requests fails")
+                    && log.text().contains("SQS polling of webhook-deliveries fails"));
+            // the consumer backs off: it is skipping polls (Camel's backoff counter), not failing one after the other
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> requests.getBackoffCounter() > 0);
+            assertThat(log.text().split("SQS polling of webhook-requests fails", -1)).as("one WARN per outage").hasSize(2);
+            assertThat(log.text()).doesNotContain("Error while polling");
+
+            EmbeddedSqsServer back = new EmbeddedSqsServer(port);
+            back.start();
+            try (var client = gateway.testing.LocalAws.sqs(back.endpoint())) {
+                var provisioner = new gateway.sqs.QueueProvisioner(client);
+                provisioner.ensureQueueWithDeadLetterQueue("webhook-requests", 6, 60);
+                provisioner.ensureQueueWithDeadLetterQueue("webhook-deliveries", 6, 60);
+                await().atMost(Duration.ofSeconds(60)).until(() -> log.text().contains("SQS polling of webhook-requests works again")
+                        && log.text().contains("SQS polling of webhook-deliveries works again"));
+                await().atMost(Duration.ofSeconds(60))
+                        .until(() -> app.get(app.managementUrl("/observe/health/ready")).statusCode() == 200);
+            } finally {
+                back.stop();
+            }
+        } finally {
+            sqs.stop();
+        }
+    }
+
+    @Test
     void anIdleStopEndsTheLongPollsInsteadOfWaitingForThem() throws Exception {
         try (LogCapture log = LogCapture.start()) {
             GatewayTestApp app = GatewayTestApp.start(Map.of("gateway.sqs.wait-time-seconds", "20"));
