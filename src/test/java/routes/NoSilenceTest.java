@@ -41,6 +41,8 @@ class NoSilenceTest {
 
     @Test
     void anAgentThrottledOnEveryReceiveEndsAsAFailureTheCallerIsToldOf() throws Exception {
+        flow.reset();
+        flow.app().drain(flow.app().property("gateway.queue.requests") + "-dlq");
         var accepted = flow.app().postJson("/webhook", Json.write(Json.object().put("query", "[emulator:throttle=1000] busy")
                 .put("timestamp", "2025-08-13T06:30:00Z").put("source_system", "crm").put("source_process", "no-silence")));
         assertThat(accepted.statusCode()).isEqualTo(202);
@@ -61,10 +63,45 @@ class NoSilenceTest {
         assertThat(record.get("history").toString()).contains("\"status\":\"failed\"");
 
         String dlq = flow.app().property("gateway.queue.requests") + "-dlq";
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> flow.app().depth(dlq) == 1);
         List<Message> dead = flow.app().drain(dlq);
         assertThat(dead).hasSize(1);
         assertThat(dead.get(0).messageAttributes().get("failure_reason").stringValue()).startsWith("RetryableAgentException")
                 .contains("ThrottlingException");
         assertThat(dead.get(0).messageAttributes().get("attempts").stringValue()).isEqualTo("2");
+    }
+
+    @Test
+    void aRedriveAfterTheFailureAsksAgainAndTheAnswerIsANewMessage() throws Exception {
+        flow.reset();
+        flow.app().drain(flow.app().property("gateway.queue.requests") + "-dlq");
+        var accepted = flow.app().postJson("/webhook", Json.write(Json.object().put("query", "[emulator:throttle=2] busy, then free")
+                .put("timestamp", "2025-08-13T06:30:00Z").put("source_system", "crm").put("source_process", "redrive")));
+        String trackingId = Json.MAPPER.readTree(accepted.body()).get("tracking_id").asText();
+        LocalReceiver.Delivery failure = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+        assertThat(Json.MAPPER.readTree(failure.body()).get("type").asText()).isEqualTo("query.failed");
+        TrackingRouteTestSupport.awaitStatus(flow.app(), trackingId, "delivered");
+        String dlq = flow.app().property("gateway.queue.requests") + "-dlq";
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> flow.app().depth(dlq) == 1);
+
+        var redrive = flow.app().send(java.net.http.HttpRequest.newBuilder(flow.app().managementUrl("/admin/dlq/requests/redrive"))
+                .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(redrive.statusCode()).as(redrive.body()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(redrive.body()).path("redriven").asInt()).as(redrive.body()).isEqualTo(1);
+
+        List<LocalReceiver.Delivery> both = flow.receiver().awaitDeliveries(2, Duration.ofSeconds(60));
+        JsonNode answer = Json.MAPPER.readTree(both.get(1).body());
+        assertThat(answer.get("type").asText()).as("the answer after the earlier failure").isEqualTo("query.answered");
+        assertThat(answer.get("tracking_id").asText()).isEqualTo(trackingId);
+        assertThat(both.get(1).signatureValid()).isTrue();
+        // a new message for the receiver, not a retry of the failure it may have deduplicated on
+        assertThat(both.get(0).webhookId()).isEqualTo("msg_" + trackingId);
+        assertThat(both.get(1).webhookId()).isEqualTo("msg_" + trackingId + "_r1");
+
+        ObjectNode record = TrackingRouteTestSupport.awaitStatus(flow.app(), trackingId, "delivered");
+        assertThat(record.get("redrives").asInt()).isEqualTo(1);
+        assertThat(record.get("history").toString()).contains("redriven from the requests DLQ (#1): the agent is asked again")
+                .contains("\"status\":\"answered\"");
+        assertThat(flow.app().depth(dlq)).isZero();
     }
 }

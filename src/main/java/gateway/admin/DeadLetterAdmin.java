@@ -79,6 +79,9 @@ public class DeadLetterAdmin {
             }
             Map<String, MessageAttributeValue> attributes = new HashMap<>(m.messageAttributes());
             attributes.keySet().removeAll(FAILURE_ATTRIBUTES);
+            // counted, so the agent stage knows a failure it stored may be asked again (a new conversation)
+            attributes.put(DeadLetters.REDRIVES, MessageAttributeValue.builder().dataType("String")
+                    .stringValue(Integer.toString(redrives(m) + 1)).build());
             sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(m.body()).messageAttributes(attributes));
             sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
             moved.add(m.messageId());
@@ -120,6 +123,15 @@ public class DeadLetterAdmin {
 
     private String url(String queueName) {
         return sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+    }
+
+    private static int redrives(Message m) {
+        String value = attribute(m, DeadLetters.REDRIVES);
+        try {
+            return value == null ? 0 : Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String attribute(Message m, String name) {

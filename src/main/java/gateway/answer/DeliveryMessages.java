@@ -88,7 +88,9 @@ public class DeliveryMessages {
         ObjectNode message = Json.object();
         message.put("message_type", MESSAGE_TYPE);
         message.put("tracking_id", trackingId);
-        message.put("webhook_id", "msg_" + trackingId);
+        // a result after a redrive is a new message to the receiver, not a retry of the earlier one: its own webhook-id
+        int redrives = DeadLetters.redrives(exchange);
+        message.put("webhook_id", "msg_" + trackingId + (redrives > 0 ? "_r" + redrives : ""));
         message.put("status", status);
         message.set("webhook_request", exchange.getProperty(RequestMessageReader.REQUEST, ObjectNode.class));
         message.putNull("response");

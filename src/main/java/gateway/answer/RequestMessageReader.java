@@ -52,6 +52,7 @@ public class RequestMessageReader {
         exchange.setProperty(RECEIVED_MESSAGE, body);
         // kept before the SQS headers are replaced (a failure result or a DLQ entry of this receive still needs it)
         exchange.setProperty(DeadLetters.RECEIVE_COUNT, DeadLetters.receiveCount(exchange));
+        exchange.setProperty(DeadLetters.REDRIVES, DeadLetters.redrives(exchange));
         exchange.setProperty(REQUEST, (ObjectNode) request);
         exchange.setProperty(QUEUED_AT, root.path("queued_at").asText(null));
         exchange.setProperty(CALLER, root.path("caller").asText(null));

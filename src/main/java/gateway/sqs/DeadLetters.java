@@ -22,6 +22,8 @@ public class DeadLetters {
     public static final String ATTEMPTS = "attempts";
     public static final String FAILED_AT = "failed_at";
     public static final String HTTP_STATUS = "http_status";
+    /** Message attribute: how often an operator has redriven this message from its DLQ (absent: never). */
+    public static final String REDRIVES = "redrives";
     public static final String RECEIPT_HANDLE = Sqs2Constants.RECEIPT_HANDLE;
     /** Exchange property holding the receive count once the SQS headers are cleared. */
     public static final String RECEIVE_COUNT = "sqs_receive_count";
@@ -41,7 +43,11 @@ public class DeadLetters {
         Message message = exchange.getMessage();
         String trackingId = exchange.getProperty("tracking_id", String.class);
         int attempts = receiveCount(exchange);
+        int redrives = redrives(exchange);
         message.removeHeaders("*", RECEIPT_HANDLE);
+        if (redrives > 0) {
+            message.setHeader(REDRIVES, Integer.toString(redrives)); // a later redrive counts on from it
+        }
         message.setHeader(REASON, RequestQueueMessage.attributeValue(bounded(reason)));
         message.setHeader(STAGE, exchange.getFromRouteId());
         message.setHeader(ATTEMPTS, Integer.toString(attempts));
@@ -51,6 +57,20 @@ public class DeadLetters {
         }
         if (status != null) {
             message.setHeader(HTTP_STATUS, status.toString());
+        }
+    }
+
+    /** How often this message was redriven from its DLQ (its {@link #REDRIVES} attribute), 0 if never. */
+    public static int redrives(Exchange exchange) {
+        Integer known = exchange.getProperty(REDRIVES, Integer.class);
+        if (known != null) {
+            return known;
+        }
+        Object value = exchange.getMessage().getHeader(REDRIVES);
+        try {
+            return value == null ? 0 : Integer.parseInt(value.toString().strip());
+        } catch (NumberFormatException e) {
+            return 0;
         }
     }
 

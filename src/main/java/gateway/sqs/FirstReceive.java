@@ -30,8 +30,8 @@ public final class FirstReceive {
     public static boolean of(Exchange exchange, String queuedAt) {
         String count = DeadLetters.systemAttribute(exchange, "ApproximateReceiveCount").orElse(null);
         String sent = DeadLetters.systemAttribute(exchange, "SentTimestamp").orElse(null);
-        if (!"1".equals(count) || sent == null || queuedAt == null) {
-            return false;
+        if (!"1".equals(count) || sent == null || queuedAt == null || DeadLetters.redrives(exchange) > 0) {
+            return false; // a redriven message (its count restarts at 1) may come back within seconds of its intake
         }
         try {
             Instant sentAt = Instant.ofEpochMilli(Long.parseLong(sent));

@@ -61,7 +61,7 @@ public final class TrackingRecord {
 
         TrackingStatus now = TrackingStatus.fromWire(record.path("status").asText(null));
         String statusAt = record.path("status_at").asText("");
-        if (now == null || event.status().rank() > now.rank()
+        if (now == null || event.restart() || event.status().rank() > now.rank()
                 || (event.status().rank() == now.rank() && event.at().compareTo(statusAt) >= 0)) {
             record.put("status", event.status().wireName());
             record.put("status_at", event.at());

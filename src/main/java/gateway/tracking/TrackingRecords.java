@@ -105,8 +105,18 @@ public class TrackingRecords {
             return;
         }
         String id = trackingId(exchange);
+        int redrives = DeadLetters.redrives(exchange);
         retry.attempt("read", id, () -> store.read(id)).flatMap(found -> found).ifPresent(stored -> {
             TrackingStatus status = TrackingRecord.status(stored.record());
+            if (redrives > stored.record().path("redrives").asInt(0)) {
+                // an operator redrove it from the DLQ: the conversation starts again, and a failure stored by an
+                // earlier receive is no reason not to ask (an answer still is: never pay twice)
+                boolean failed = "failed".equals(stored.record().path("delivery_message").path("status").asText());
+                redriven(id, redrives, failed);
+                if (failed) {
+                    return;
+                }
+            }
             if (status != null && status.agentDone()) {
                 exchange.setProperty(STORED_STATUS, status.wireName());
                 JsonNode message = stored.record().get("delivery_message");
@@ -115,6 +125,18 @@ public class TrackingRecords {
                 }
             }
         });
+    }
+
+    /** Records a redrive: status "processing" again whatever it was; a stored failure is dropped (asked again). */
+    private void redriven(String id, int redrives, boolean dropFailure) {
+        writeNow(id, StageEvent.restart(TrackingStatus.PROCESSING, now(), null,
+                "redriven from the requests DLQ (#" + redrives + ")" + (dropFailure ? ": the agent is asked again" : ""), r -> {
+                    r.put("redrives", redrives);
+                    if (dropFailure) {
+                        r.remove("delivery_message");
+                        r.remove("finished_at");
+                    }
+                }));
     }
 
     /** The agent is about to be asked (this receive's attempt); the body is the prompt. */
