@@ -66,6 +66,23 @@ public class DeadLetterAdmin {
         return result;
     }
 
+    /**
+     * Up to {@code max} dead letters of a queue that SQS's redrive policy moved there by itself (they carry none
+     * of the gateway's failure attributes: a crash during the last receive, or a receive count spent by
+     * crashes); they stay hidden for a while for the caller to handle, the gateway's own entries are visible again
+     * at once.
+     */
+    public List<Message> movedBySqs(String name, int max) {
+        String dlqUrl = url(QueueProvisioner.deadLetterQueueName(queues.get(name)));
+        List<Message> moved = new ArrayList<>();
+        List<Message> others = new ArrayList<>();
+        for (Message m : receive(dlqUrl, max)) {
+            (attribute(m, DeadLetters.REASON) == null ? moved : others).add(m);
+        }
+        reveal(dlqUrl, others);
+        return moved;
+    }
+
     /** Moves dead letters back to their queue: all of them, or only {@code messageId} when given. */
     public ObjectNode redrive(String name, String messageId, int max) {
         String queueUrl = url(queues.get(name));
@@ -101,7 +118,8 @@ public class DeadLetterAdmin {
             int batch = Math.min(10, max - all.size());
             List<Message> got = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(batch)
                     .visibilityTimeout(HIDE_SECONDS).waitTimeSeconds(0).messageAttributeNames("All")
-                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT)).messages();
+                    .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                            MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
             if (got.isEmpty()) {
                 break;
             }

@@ -12,6 +12,7 @@ import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
+import gateway.sqs.MovedBySqs;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -61,6 +62,12 @@ public class DeliveryMessages {
             // a passing error that outlasted every receive SQS allows: the caller may well ask again later
             ObjectNode error = error(agentError.errorCode(), "the agent kept failing with a transient error, on "
                     + DeadLetters.receiveCount(exchange) + " receives (" + agentError.getMessage() + "): the gateway gave up");
+            error.put("transient", true);
+            message.set("error", error);
+        } else if (cause instanceof MovedBySqs moved) {
+            // found in the DLQ by the sweep: its receives were spent without the gateway ending it
+            ObjectNode error = error(moved.lastErrorCode() == null ? "MaxReceiveCountExceeded" : moved.lastErrorCode(),
+                    "the question could not be answered: " + moved.getMessage());
             error.put("transient", true);
             message.set("error", error);
         } else if (cause instanceof AgentCallException agentError) {

@@ -25,6 +25,7 @@ public class AdminConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         DeadLetterAdmin admin = new DeadLetterAdmin(sqs, Map.of("requests", requestsQueue, "deliveries", deliveriesQueue));
+        context.getRegistry().bind("deadLetterAdmin", admin); // also the dead-letter sweep's (route dead-letter-sweep)
         ManagementEndpoints endpoints = new ManagementEndpoints(admin,
                 context.getRegistry().lookupByNameAndType("adminAuthenticator", AdminAuthenticator.class));
         context.addStartupListener(new StartupListener() {

@@ -22,6 +22,8 @@ public class DeadLetters {
     public static final String ATTEMPTS = "attempts";
     public static final String FAILED_AT = "failed_at";
     public static final String HTTP_STATUS = "http_status";
+    /** Exchange property: the stage a dead letter found by the sweep belongs to (its DLQ entry names it). */
+    public static final String SWEPT_STAGE = "swept_stage";
     /** Message attribute: how often an operator has redriven this message from its DLQ (absent: never). */
     public static final String REDRIVES = "redrives";
     public static final String RECEIPT_HANDLE = Sqs2Constants.RECEIPT_HANDLE;
@@ -49,7 +51,7 @@ public class DeadLetters {
             message.setHeader(REDRIVES, Integer.toString(redrives)); // a later redrive counts on from it
         }
         message.setHeader(REASON, RequestQueueMessage.attributeValue(bounded(reason)));
-        message.setHeader(STAGE, exchange.getFromRouteId());
+        message.setHeader(STAGE, exchange.getProperty(SWEPT_STAGE, exchange.getFromRouteId(), String.class));
         message.setHeader(ATTEMPTS, Integer.toString(attempts));
         message.setHeader(FAILED_AT, Timestamps.now(clock));
         if (trackingId != null) {
@@ -58,6 +60,34 @@ public class DeadLetters {
         if (status != null) {
             message.setHeader(HTTP_STATUS, status.toString());
         }
+    }
+
+    /**
+     * A dead letter SQS moved by itself, as the routes see a received message: its body, receipt handle, system
+     * attributes and message attributes (as headers); the body of the split exchange is the SDK's message.
+     */
+    public void received(Exchange exchange, String stage) {
+        exchange.setProperty(SWEPT_STAGE, stage);
+        software.amazon.awssdk.services.sqs.model.Message dead =
+                exchange.getMessage().getBody(software.amazon.awssdk.services.sqs.model.Message.class);
+        Message message = exchange.getMessage();
+        message.setBody(dead.body());
+        message.setHeader(RECEIPT_HANDLE, dead.receiptHandle());
+        message.setHeader(Sqs2Constants.MESSAGE_ID, dead.messageId());
+        Map<String, String> attributes = new java.util.HashMap<>();
+        dead.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
+        message.setHeader(Sqs2Constants.ATTRIBUTES, attributes);
+        dead.messageAttributes().forEach((name, value) -> message.setHeader(name, value.stringValue()));
+    }
+
+    /** The reason of a dead letter SQS's redrive policy moved by itself, as the caught exception of the exchange. */
+    public void movedBySqs(Exchange exchange, String lastErrorCode) {
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, new MovedBySqs(receiveCount(exchange), lastErrorCode));
+    }
+
+    /** Whether this exchange is a dead letter the sweep found (not a receive of a work queue). */
+    public static boolean swept(Exchange exchange) {
+        return exchange.getProperty(SWEPT_STAGE) != null;
     }
 
     /** How often this message was redriven from its DLQ (its {@link #REDRIVES} attribute), 0 if never. */

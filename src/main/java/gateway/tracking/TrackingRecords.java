@@ -35,6 +35,8 @@ public class TrackingRecords {
 
     /** Exchange property: the stored status, set by {@link #lookup} when the agent stage already finished. */
     public static final String STORED_STATUS = "stored_status";
+    /** Exchange property set by {@link #lookup}: the code of the last error the record noted, if any. */
+    public static final String STORED_LAST_ERROR = "stored_last_error";
     /** Exchange property: the delivery message the agent stage stored (JSON), set by {@link #lookup}. */
     public static final String STORED_DELIVERY = "stored_delivery_message";
     /** Exchange property: how the delivery ended, {@code delivered} or {@code dead_lettered}. */
@@ -108,7 +110,7 @@ public class TrackingRecords {
         int redrives = DeadLetters.redrives(exchange);
         retry.attempt("read", id, () -> store.read(id)).flatMap(found -> found).ifPresent(stored -> {
             TrackingStatus status = TrackingRecord.status(stored.record());
-            if (redrives > stored.record().path("redrives").asInt(0)) {
+            if (redrives > stored.record().path("redrives").asInt(0) && !DeadLetters.swept(exchange)) {
                 // an operator redrove it from the DLQ: the conversation starts again, and a failure stored by an
                 // earlier receive is no reason not to ask (an answer still is: never pay twice)
                 boolean failed = "failed".equals(stored.record().path("delivery_message").path("status").asText());
@@ -117,6 +119,7 @@ public class TrackingRecords {
                     return;
                 }
             }
+            exchange.setProperty(STORED_LAST_ERROR, stored.record().path("last_error").path("code").asText(null));
             if (status != null && status.agentDone()) {
                 exchange.setProperty(STORED_STATUS, status.wireName());
                 JsonNode message = stored.record().get("delivery_message");

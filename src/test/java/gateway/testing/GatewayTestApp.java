@@ -57,6 +57,8 @@ public final class GatewayTestApp implements AutoCloseable {
         all.put("camel.main.shutdownTimeout", "5");
         all.put("gateway.s3.embedded-port", "0");
         all.put("gateway.tracking.store-retry-delay-ms", "20");
+        // the dead-letter sweep takes DLQ entries out of sight for a moment: only the tests of it turn it on
+        all.put("gateway.dlq.sweep-enabled", "false");
         all.putAll(overrides);
         all.forEach(main::addOverrideProperty);
         main.start();

@@ -1,0 +1,68 @@
+package routes;
+
+import gateway.answer.RequestMessageReader;
+import gateway.tracking.TrackingRecords;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * The dead letters SQS's redrive policy moved by itself: the gateway ends every conversation on its last receive
+ * (see {@link AgentInvokeRoute}, {@link WebhookDeliverRoute}), but a crash during that receive, or receives
+ * spent by crashes, still leave SQS to move a message in silence. Every {@code DLQ_SWEEP_SECONDS} this route
+ * looks at both DLQs for entries without the gateway's failure attributes and brings their conversations to
+ * the same end, once: a question nobody answered gets its {@code query.failed} webhook and status
+ * {@code failed}; a delivery its status {@code dead_lettered} and the conversation export. Each entry is then
+ * written again with its reason (and the moved one deleted), so no later sweep takes it again and an
+ * operator's listing says why it is there.
+ */
+public class DeadLetterSweepRoute extends RouteBuilder {
+
+    @Override
+    public void configure() {
+        from("timer:dead-letter-sweep?period={{gateway.dlq.sweep-seconds}}s&delay={{gateway.dlq.sweep-seconds}}s")
+            .routeId("dead-letter-sweep")
+            .autoStartup("{{gateway.dlq.sweep-enabled}}")
+            .bean("deadLetterAdmin", "movedBySqs(requests, {{gateway.dlq.sweep-max}})").id("read-requests-dlq")
+            .split(body()).to("direct:request-moved-by-sqs").end()
+            .bean("deadLetterAdmin", "movedBySqs(deliveries, {{gateway.dlq.sweep-max}})").id("read-deliveries-dlq")
+            .split(body()).to("direct:delivery-moved-by-sqs").end();
+
+        from("direct:request-moved-by-sqs")
+            .routeId("request-moved-by-sqs")
+            .bean("deadLetters", "received(*, 'agent-invoke')")
+            .bean("requestMessageReader", "read")
+            .bean("trackingRecords", "lookup").id("read-moved-request-record")
+            .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
+            .choice()
+                // no receive got to a result: the caller was never told
+                .when(exchangeProperty(TrackingRecords.STORED_STATUS).isNull())
+                    .log(LoggingLevel.WARN, "Request moved to the DLQ by SQS without an answer: the caller is told")
+                    .bean("deliveryMessages", "failed")
+                    .bean("trackingRecords", "agentFinished").id("record-moved-request")
+                    .to(AgentInvokeRoute.DELIVERIES).id("enqueue-moved-failure")
+            .end()
+            .setBody(exchangeProperty(RequestMessageReader.RECEIVED_MESSAGE))
+            .bean("deadLetters", "annotate")
+            .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("rewrite-moved-request")
+            .to("sqs-batch:{{gateway.queue.requests}}-dlq?operation=deleteMessage").id("delete-moved-request");
+
+        from("direct:delivery-moved-by-sqs")
+            .routeId("delivery-moved-by-sqs")
+            .bean("deadLetters", "received(*, 'webhook-deliver')")
+            .setProperty("tracking_id", header("tracking_id"))
+            .setProperty(RequestMessageReader.RECEIVED_MESSAGE, body())
+            .bean("trackingRecords", "lookup").id("read-moved-delivery-record")
+            .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
+            .choice()
+                // not delivered and not dead-lettered by the gateway: the record gets its end and the export
+                .when(exchangeProperty(TrackingRecords.STORED_STATUS).not().in("delivered", "dead_lettered"))
+                    .log(LoggingLevel.WARN, "Delivery moved to the DLQ by SQS: dead-lettered")
+                    .bean("trackingRecords", "outcome(*, 'dead_lettered')")
+                    .to(WebhookDeliverRoute.DELIVERY_ENDED).id("record-moved-delivery")
+            .end()
+            .setBody(exchangeProperty(RequestMessageReader.RECEIVED_MESSAGE))
+            .bean("deadLetters", "annotate")
+            .to("aws2-sqs:{{gateway.queue.deliveries}}-dlq").id("rewrite-moved-delivery")
+            .to("sqs-batch:{{gateway.queue.deliveries}}-dlq?operation=deleteMessage").id("delete-moved-delivery");
+    }
+}
