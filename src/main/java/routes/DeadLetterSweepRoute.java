@@ -1,5 +1,7 @@
 package routes;
 
+import static org.apache.camel.builder.PredicateBuilder.not;
+
 import gateway.answer.RequestMessageReader;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
@@ -55,7 +57,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
             .choice()
                 // not delivered and not dead-lettered by the gateway: the record gets its end and the export
-                .when(exchangeProperty(TrackingRecords.STORED_STATUS).not().in("delivered", "dead_lettered"))
+                .when(not(exchangeProperty(TrackingRecords.STORED_STATUS).in("delivered", "dead_lettered")))
                     .log(LoggingLevel.WARN, "Delivery moved to the DLQ by SQS: dead-lettered")
                     .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                     .to(WebhookDeliverRoute.DELIVERY_ENDED).id("record-moved-delivery")

@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
+import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -63,6 +64,36 @@ class DeadLetterSweepTest {
             assertThat(listed.get("count").asInt()).isEqualTo(1);
             assertThat(listed.get("messages").get(0).get("stage").asText()).isEqualTo("agent-invoke");
             assertThat(listed.get("messages").get(0).get("tracking_id").asText()).isEqualTo(trackingId);
+        }
+    }
+
+    @Test
+    void aDeliverySqsMovedByItselfEndsDeadLetteredOnce() throws Exception {
+        try (GatewayTestApp app = GatewayTestApp.start(Map.of(
+                "gateway.delivery.stage-enabled", "false",
+                "gateway.dlq.sweep-enabled", "true",
+                "gateway.dlq.sweep-seconds", "1"))) {
+            var accepted = app.postJson("/webhook", Json.write(Json.object().put("query", "answered, then lost")
+                    .put("timestamp", "2025-08-13T06:30:00Z").put("source_system", "crm").put("source_process", "sweep")));
+            String trackingId = Json.MAPPER.readTree(accepted.body()).get("tracking_id").asText();
+            String deliveries = app.property("gateway.queue.deliveries");
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 1);
+
+            String url = app.queueUrl(deliveries);
+            Message moved = app.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(1)
+                    .messageAttributeNames("All")).messages().get(0);
+            app.sqs().sendMessage(r -> r.queueUrl(app.queueUrl(deliveries + "-dlq")).messageBody(moved.body())
+                    .messageAttributes(moved.messageAttributes()));
+            app.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(moved.receiptHandle()));
+
+            JsonNode record = TrackingRouteTestSupport.awaitStatus(app, trackingId, "dead_lettered");
+            assertThat(record.get("history").toString()).contains("\"status\":\"answered\"");
+            await().atMost(Duration.ofSeconds(30)).until(() -> app.bean("deadLetterAdmin", gateway.admin.DeadLetterAdmin.class)
+                    .list("deliveries", 10).get("messages").path(0).path("reason").asText("").contains("redrive policy"));
+            JsonNode listed = app.bean("deadLetterAdmin", gateway.admin.DeadLetterAdmin.class).list("deliveries", 10);
+            assertThat(listed.get("count").asInt()).isEqualTo(1);
+            assertThat(listed.get("messages").get(0).get("stage").asText()).isEqualTo("webhook-deliver");
+            assertThat(Json.MAPPER.readTree(moved.body()).get("tracking_id").asText()).isEqualTo(trackingId);
         }
     }
 }
