@@ -2,6 +2,7 @@ package gateway.agent;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -11,6 +12,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.http.Protocol;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.nio.netty.SdkEventLoopGroup;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeAsyncClient;
 import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeAsyncClientBuilder;
@@ -29,13 +31,16 @@ final class AgentClientFactory {
     private AgentClientFactory() {
     }
 
-    /** The client plus the credentials provider this factory created (closed together). */
-    record OwnedClient(BedrockAgentRuntimeAsyncClient client, SdkAsyncHttpClient http, SdkAutoCloseable ownedCredentials)
-            implements AutoCloseable {
+    /** The client plus the HTTP client, event loops and credentials provider this factory created (closed together). */
+    record OwnedClient(BedrockAgentRuntimeAsyncClient client, SdkAsyncHttpClient http, SdkEventLoopGroup eventLoops,
+                       SdkAutoCloseable ownedCredentials) implements AutoCloseable {
         @Override
         public void close() {
             client.close();
             http.close(); // a client given with httpClient(...) is not closed by the SDK
+            // the endpoint stops after the routes, with no call left: no quiet period (the SDK's own group waits 2 s
+            // for one, which was most of an idle stop)
+            eventLoops.eventLoopGroup().shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
             if (ownedCredentials != null) {
                 ownedCredentials.close();
             }
@@ -44,7 +49,9 @@ final class AgentClientFactory {
 
     static OwnedClient create(BedrockAgentEndpoint endpoint) {
         Duration timeout = Duration.ofMillis(endpoint.getTimeoutMillis());
+        SdkEventLoopGroup eventLoops = SdkEventLoopGroup.builder().build(); // ours to close: see OwnedClient
         SdkAsyncHttpClient netty = NettyNioAsyncHttpClient.builder()
+                .eventLoopGroup(eventLoops)
                 .protocol(Protocol.HTTP1_1)
                 .maxConcurrency(endpoint.getMaxConcurrency())
                 .maxPendingConnectionAcquires(Math.max(10_000, endpoint.getMaxConcurrency() * 4))
@@ -82,6 +89,6 @@ final class AgentClientFactory {
         } else if (endpointOverride != null && !endpointOverride.isBlank()) {
             builder.region(Region.US_EAST_1);
         }
-        return new OwnedClient(builder.build(), http, owned);
+        return new OwnedClient(builder.build(), http, eventLoops, owned);
     }
 }

@@ -110,8 +110,11 @@ public class SqsConfiguration implements CamelConfiguration {
 
             @Override
             public void notify(CamelEvent event) {
-                // an idle consumer's long poll ends now instead of holding the stop for up to SQS_WAIT_TIME_SECONDS
+                // an idle consumer's long poll ends now instead of holding the stop for up to SQS_WAIT_TIME_SECONDS;
+                // the stop counts a consumer still unwinding its ended poll as a pending exchange and then looks
+                // again only a second later, so the polls are given a moment to end first
                 LongPolls.endLongPolls(sqs);
+                LongPolls.awaitPollsEnded(context, Duration.ofSeconds(1));
             }
         });
         if (createQueues) {

@@ -4,9 +4,13 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
+import org.apache.camel.support.ScheduledPollConsumer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ReceiveMessageRequest;
 
@@ -43,6 +47,23 @@ public final class LongPolls implements InvocationHandler {
         if (Proxy.isProxyClass(client.getClass()) && Proxy.getInvocationHandler(client) instanceof LongPolls polls
                 && polls.ended.compareAndSet(false, true)) {
             polls.longPolls.close();
+        }
+    }
+
+    /** Waits (at most {@code max}) until no polling consumer of {@code context} is in the middle of a poll. */
+    public static void awaitPollsEnded(CamelContext context, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        for (Route route : context.getRoutes()) {
+            if (route.getConsumer() instanceof ScheduledPollConsumer consumer) {
+                while (consumer.isPolling() && System.nanoTime() < deadline) {
+                    try {
+                        Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
         }
     }
 
