@@ -17,14 +17,20 @@ public final class ChildGatewayEnv {
     private ChildGatewayEnv() {
     }
 
-    /** The settings every child gateway gets, in a map the caller adds its own to. */
-    public static Map<String, String> devOnLoopback(int httpPort, int managementPort, URI sqsEndpoint) {
+    /** A profile with HTTP and management on loopback ports: what every child gets, in a map for the rest. */
+    private static Map<String, String> onLoopback(String profile, int httpPort, int managementPort) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("CAMEL_MAIN_PROFILE", "dev");
+        env.put("CAMEL_MAIN_PROFILE", profile);
         env.put("HTTP_HOST", "127.0.0.1");
         env.put("HTTP_PORT", Integer.toString(httpPort));
         env.put("MANAGEMENT_HOST", "127.0.0.1");
         env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        return env;
+    }
+
+    /** The settings every child gateway gets, in a map the caller adds its own to. */
+    public static Map<String, String> devOnLoopback(int httpPort, int managementPort, URI sqsEndpoint) {
+        Map<String, String> env = onLoopback("dev", httpPort, managementPort);
         env.put("SQS_ENDPOINT", sqsEndpoint.toString());
         return env;
     }
@@ -34,12 +40,7 @@ public final class ChildGatewayEnv {
      * and the local receiver, each on a free loopback port (not their fixed defaults, which another process may hold).
      */
     public static Map<String, String> devAllEmbedded(int httpPort, int managementPort, IntSupplier freePort) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CAMEL_MAIN_PROFILE", "dev");
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(httpPort));
-        env.put("MANAGEMENT_HOST", "127.0.0.1");
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        Map<String, String> env = onLoopback("dev", httpPort, managementPort);
         env.put("EMBEDDED_SQS_PORT", Integer.toString(freePort.getAsInt()));
         env.put("EMBEDDED_S3_PORT", Integer.toString(freePort.getAsInt()));
         int emulatorPort = freePort.getAsInt();
@@ -62,12 +63,7 @@ public final class ChildGatewayEnv {
      * secret, one API key, and static AWS credentials (the embedded S3's) so no credential lookup leaves the machine.
      */
     public static Map<String, String> prodOnLoopback(int httpPort, int managementPort, ProdDependencies deps) {
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("CAMEL_MAIN_PROFILE", "prod");
-        env.put("HTTP_HOST", "127.0.0.1");
-        env.put("HTTP_PORT", Integer.toString(httpPort));
-        env.put("MANAGEMENT_HOST", "127.0.0.1");
-        env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
+        Map<String, String> env = onLoopback("prod", httpPort, managementPort);
         env.put("AWS_REGION", "us-east-1");
         env.put("AWS_ACCESS_KEY_ID", EmbeddedS3Server.ACCESS_KEY);
         env.put("AWS_SECRET_ACCESS_KEY", EmbeddedS3Server.SECRET_KEY);
