@@ -43,6 +43,7 @@ public final class SqsPollErrors implements PollingConsumerPollStrategy, Excepti
 
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
+        pollFailure.remove(); // a failure Camel did not hand to the exception handler is not kept past its poll
         return true;
     }
 
