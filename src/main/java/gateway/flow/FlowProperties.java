@@ -1,0 +1,31 @@
+package gateway.flow;
+
+/**
+ * The names of the exchange properties the routes and their beans share: one constant each, so a route
+ * and the bean that reads what it set cannot drift apart. (Message attributes on the queues are in
+ * {@link QueueAttributes}.)
+ */
+public final class FlowProperties {
+
+    /** The request's tracking id, on every exchange of its flow (and in the MDC of every log line). */
+    public static final String TRACKING_ID = "tracking_id";
+    /** Who sent the request: the API key's (or inbound signature's) caller name. */
+    public static final String CALLER = "caller";
+    /** The original's {@code source_system} of the request. */
+    public static final String SOURCE_SYSTEM = "source_system";
+    /** When the intake queued the request (ISO-8601, UTC). */
+    public static final String QUEUED_AT = "queued_at";
+    /** The request as parsed at the intake (a map), for its tracking record. */
+    public static final String REQUEST = "webhook_request";
+    /** The request message as received from the queue, kept for its dead-letter entry. */
+    public static final String RECEIVED_MESSAGE = "received_request_message";
+    /** The {@code webhook-id} of the delivery being made. */
+    public static final String WEBHOOK_ID = "webhook_id";
+    /** The receiver's HTTP status of the last delivery attempt. */
+    public static final String HTTP_STATUS = "http_status";
+    /** The wait before the delivery's next attempt on the long schedule (a duration's text). */
+    public static final String NEXT_ATTEMPT_IN = "next_attempt_in";
+
+    private FlowProperties() {
+    }
+}
