@@ -1,28 +1,27 @@
 package gateway;
 
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.camel.CamelContext;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Starts the gateway: camel-main reads {@code application.properties} (and
- * {@code application-<profile>.properties}, {@code CAMEL_MAIN_PROFILE} choosing the profile, {@code dev}
- * by default) and builds the routes in {@code routes/}.
+ * {@code application-<profile>.properties}, {@code CAMEL_MAIN_PROFILE} choosing the profile: {@code local}
+ * by default in the full jar, {@code prod} in the prod jar) and builds the routes in {@code routes/}.
  */
 public final class GatewayApplication {
 
-    public static final String DEFAULT_PROFILE = "dev";
+    /** The whole flow on one machine (only in the full jar: its stand-ins live in {@code src/local}). */
+    public static final String LOCAL_PROFILE = "local";
+    public static final String PROD_PROFILE = "prod";
+    static final String LEGACY_LOCAL_PROFILE = "dev";
     /** The exit code of a start that failed. */
     public static final int EXIT_START_FAILED = 1;
     static final long HALT_AFTER_MS = 5000;
     private static final Logger LOG = LoggerFactory.getLogger(GatewayApplication.class);
-    static final String SHUTDOWN_TIMEOUT = "camel.main.shutdownTimeout";
 
     private GatewayApplication() {
     }
@@ -89,30 +88,34 @@ public final class GatewayApplication {
         return newMain(System.getenv("CAMEL_MAIN_PROFILE"));
     }
 
-    /** The application with the given profile ({@code dev} when blank), as tests start the prod profile. */
+    /**
+     * The application with the given profile: {@value #LOCAL_PROFILE} or {@value #PROD_PROFILE}; when blank, the
+     * local profile where the jar has it (the full jar) and prod otherwise (the prod jar).
+     */
     public static Main newMain(String profile) {
         Main main = new Main();
-        main.configure().setProfile(profile == null || profile.isBlank() ? DEFAULT_PROFILE : profile.trim());
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void afterConfigure(BaseMainSupport configured) {
-                keepConfiguredShutdownTimeout(configured.getCamelContext());
-            }
-        });
+        main.configure().setProfile(profile(profile, hasLocalProfile()));
         return main;
     }
 
     /**
-     * Camel's own {@code dev} profile (which shares its name with our default profile) sets the shutdown
-     * timeout to 10 s after {@code camel.main.shutdownTimeout} was read, so {@code SHUTDOWN_TIMEOUT_SECONDS}
-     * was ignored in dev: in-flight agent calls got 10 s, not the configured grace period. Apply it again.
+     * The profile to run. {@code dev} is read as {@value #LOCAL_PROFILE}, the profile's earlier name: Camel has
+     * a {@code dev} profile of its own (message history, a backlog tracer in standby, a 10 s shutdown timeout over
+     * {@code SHUTDOWN_TIMEOUT_SECONDS}) that a profile of that name switched on too.
      */
-    static void keepConfiguredShutdownTimeout(CamelContext context) {
-        Optional<Long> seconds = context.getPropertiesComponent().resolveProperty(SHUTDOWN_TIMEOUT)
-                .map(String::trim).filter(v -> v.matches("\\d+")).map(Long::valueOf).filter(v -> v > 0);
-        seconds.ifPresent(value -> {
-            context.getShutdownStrategy().setTimeUnit(TimeUnit.SECONDS);
-            context.getShutdownStrategy().setTimeout(value);
-        });
+    static String profile(String requested, boolean localAvailable) {
+        String name = requested == null ? "" : requested.trim();
+        if (name.isEmpty()) {
+            return localAvailable ? LOCAL_PROFILE : PROD_PROFILE;
+        }
+        if (LEGACY_LOCAL_PROFILE.equals(name)) {
+            LOG.info("CAMEL_MAIN_PROFILE=dev is now called local: running the local profile");
+            return LOCAL_PROFILE;
+        }
+        return name;
+    }
+
+    private static boolean hasLocalProfile() {
+        return GatewayApplication.class.getClassLoader().getResource("application-" + LOCAL_PROFILE + ".properties") != null;
     }
 }

@@ -104,10 +104,11 @@ final class StartFailure {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("HTTP_PORT", "camel.server.port");
         settings.put("MANAGEMENT_PORT", "camel.management.port");
-        settings.put("EMBEDDED_SQS_PORT", "gateway.sqs.embedded-port");
-        settings.put("EMBEDDED_S3_PORT", "gateway.s3.embedded-port");
-        settings.put("AGENT_EMULATOR_PORT", "gateway.agent.emulator.port");
-        settings.put("LOCAL_RECEIVER_PORT", "gateway.webhook.local-receiver-port");
+        // the local profile's stand-ins (gateway.local.LocalStackConfiguration)
+        settings.put("EMBEDDED_SQS_PORT", "gateway.local.sqs-port");
+        settings.put("EMBEDDED_S3_PORT", "gateway.local.s3-port");
+        settings.put("AGENT_EMULATOR_PORT", "gateway.local.agent-port");
+        settings.put("LOCAL_RECEIVER_PORT", "gateway.local.receiver-port");
         return Collections.unmodifiableMap(settings);
     }
 }

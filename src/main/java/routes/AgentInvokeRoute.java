@@ -138,6 +138,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .otherwise()
                     .to("bedrock-agent:{{gateway.agent.id}}"
                             + "?aliasId={{gateway.agent.alias-id}}"
+                            + "&region={{gateway.aws.region}}"
                             + "&endpointOverride={{gateway.agent.endpoint}}"
                             + "&anonymousCredentials={{gateway.agent.anonymous-credentials}}"
                             + "&timeout={{gateway.agent.timeout}}"

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 class StartFailureTest {
 
     private static final Function<String, Optional<String>> PORTS = key -> Optional.ofNullable(Map.of(
-            "camel.server.port", "8080", "camel.management.port", "9876", "gateway.sqs.embedded-port", "9324",
-            "gateway.s3.embedded-port", "9325", "gateway.agent.emulator.port", "9878",
-            "gateway.webhook.local-receiver-port", "9877").get(key));
+            "camel.server.port", "8080", "camel.management.port", "9876", "gateway.local.sqs-port", "9324",
+            "gateway.local.s3-port", "9325", "gateway.local.agent-port", "9878",
+            "gateway.local.receiver-port", "9877").get(key));
 
     @Test
     void aPortInUseIsNamedByTheSettingThatChoseIt() {

@@ -21,8 +21,8 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.delivery.LocalReceiver;
-import gateway.sqs.EmbeddedSqsServer;
+import gateway.testing.ScriptedReceiver;
+import gateway.local.EmbeddedSqsServer;
 import gateway.testing.ChildGatewayEnv;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LocalAws;
@@ -74,7 +74,7 @@ class CrashSafetyIT {
     private final List<Child> children = new ArrayList<>();
     private EmbeddedSqsServer sqsServer;
     private SqsClient sqs;
-    private LocalReceiver receiver;
+    private ScriptedReceiver receiver;
 
     @BeforeEach
     void startOutsideWorld() throws IOException {
@@ -83,7 +83,7 @@ class CrashSafetyIT {
         sqsServer = new EmbeddedSqsServer(0);
         sqsServer.start();
         sqs = LocalAws.sqs(sqsServer.endpoint());
-        receiver = LocalReceiver.startOnRandomPort(ReceiverAndApp.SECRET);
+        receiver = ScriptedReceiver.startOnRandomPort(ReceiverAndApp.SECRET);
     }
 
     @AfterEach
@@ -115,13 +115,13 @@ class CrashSafetyIT {
         int exit = awaitExit(first);
 
         Child second = startApp("sigkill-2", AGENT_LATENCY_MS);
-        Map<String, List<LocalReceiver.Delivery>> byId = awaitAllDelivered(ids, second);
+        Map<String, List<ScriptedReceiver.Delivery>> byId = awaitAllDelivered(ids, second);
         long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
         awaitQueuesDrained(second);
 
         int duplicates = receiver.deliveries().size() - ids.size();
-        for (Map.Entry<String, List<LocalReceiver.Delivery>> e : byId.entrySet()) {
-            Set<String> webhookIds = e.getValue().stream().map(LocalReceiver.Delivery::webhookId)
+        for (Map.Entry<String, List<ScriptedReceiver.Delivery>> e : byId.entrySet()) {
+            Set<String> webhookIds = e.getValue().stream().map(ScriptedReceiver.Delivery::webhookId)
                     .collect(Collectors.toSet());
             assertThat(webhookIds).as("webhook-ids of the deliveries of %s", e.getKey()).hasSize(1);
         }
@@ -156,7 +156,7 @@ class CrashSafetyIT {
         long recoveredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - termAt);
         awaitQueuesDrained(second);
 
-        List<String> received = receiver.deliveries().stream().map(LocalReceiver.Delivery::trackingId).toList();
+        List<String> received = receiver.deliveries().stream().map(ScriptedReceiver.Delivery::trackingId).toList();
         assertThat(received).as("deliveries after SIGTERM (no duplicates)").hasSize(N).doesNotHaveDuplicates();
         assertDeadLetterQueuesEmpty();
         report("SIGTERM: N=%d, %d agent calls in flight at the signal, exit code %d after %d ms, all %d delivered "
@@ -195,7 +195,7 @@ class CrashSafetyIT {
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         Map<String, String> env = builder.environment();
-        env.putAll(ChildGatewayEnv.devOnLoopback(httpPort, managementPort, sqsServer.endpoint()));
+        env.putAll(ChildGatewayEnv.localOnLoopback(httpPort, managementPort, sqsServer.endpoint()));
         env.put("EMBEDDED_SQS_PORT", Integer.toString(GatewayTestApp.freePort()));
         env.put("EMBEDDED_S3_PORT", Integer.toString(GatewayTestApp.freePort())); // not 9325 of a dying child
         env.put("AGENT_EMULATOR_PORT", Integer.toString(emulatorPort));
@@ -288,10 +288,10 @@ class CrashSafetyIT {
     }
 
     /** Every tracking id delivered (by the second process), grouped; fails with both logs' tails. */
-    private Map<String, List<LocalReceiver.Delivery>> awaitAllDelivered(List<String> ids, Child second)
+    private Map<String, List<ScriptedReceiver.Delivery>> awaitAllDelivered(List<String> ids, Child second)
             throws InterruptedException {
         long deadline = System.nanoTime() + DELIVERED_WITHIN.toNanos();
-        Map<String, List<LocalReceiver.Delivery>> byId = Map.of();
+        Map<String, List<ScriptedReceiver.Delivery>> byId = Map.of();
         while (System.nanoTime() < deadline) {
             byId = byTrackingId();
             if (byId.keySet().containsAll(ids)) {
@@ -315,9 +315,9 @@ class CrashSafetyIT {
         return byId;
     }
 
-    private Map<String, List<LocalReceiver.Delivery>> byTrackingId() {
-        Map<String, List<LocalReceiver.Delivery>> byId = new LinkedHashMap<>();
-        for (LocalReceiver.Delivery d : receiver.deliveries()) {
+    private Map<String, List<ScriptedReceiver.Delivery>> byTrackingId() {
+        Map<String, List<ScriptedReceiver.Delivery>> byId = new LinkedHashMap<>();
+        for (ScriptedReceiver.Delivery d : receiver.deliveries()) {
             byId.computeIfAbsent(d.trackingId(), k -> new ArrayList<>()).add(d);
         }
         return byId;

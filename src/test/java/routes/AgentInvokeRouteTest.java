@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import gateway.agent.AgentEmulator;
+import gateway.local.AgentEmulator;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import org.junit.jupiter.api.AfterAll;

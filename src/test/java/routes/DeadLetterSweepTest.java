@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
@@ -45,7 +45,7 @@ class DeadLetterSweepTest {
                     .messageAttributes(moved.messageAttributes()));
             flow.app().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(moved.receiptHandle()));
 
-            LocalReceiver.Delivery told = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+            ScriptedReceiver.Delivery told = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
             assertThat(told.signatureValid()).isTrue();
             JsonNode payload = Json.MAPPER.readTree(told.body());
             assertThat(payload.get("type").asText()).isEqualTo("query.failed");

@@ -3,7 +3,7 @@ package routes;
 import java.util.List;
 import java.util.Map;
 
-import gateway.sqs.EmbeddedSqsServer;
+import gateway.local.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.model.Message;

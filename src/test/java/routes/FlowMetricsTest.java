@@ -3,7 +3,7 @@ package routes;
 import java.time.Duration;
 import java.util.Map;
 
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
@@ -18,7 +18,7 @@ class FlowMetricsTest {
     @Test
     void metricsTellTheStoryOfTheFlow() throws Exception {
         try (ReceiverAndApp flow = ReceiverAndApp.start(null, Map.of("gateway.metrics.queue-sample-seconds", "1"))) {
-            LocalReceiver receiver = flow.receiver();
+            ScriptedReceiver receiver = flow.receiver();
             GatewayTestApp app = flow.app();
             String ok = Json.write(Json.object().put("query", "Pipeline?").put("timestamp", "2025-08-13T06:30:00Z")
                     .put("source_system", "tests").put("source_process", "metrics"));

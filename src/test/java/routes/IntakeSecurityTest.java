@@ -20,7 +20,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.security.AdminAuthenticator;
-import gateway.sqs.QueueProvisioner;
+import gateway.local.QueueProvisioner;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;

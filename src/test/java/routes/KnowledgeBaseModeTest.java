@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import gateway.agent.AgentEmulator;
-import gateway.delivery.LocalReceiver;
+import gateway.local.AgentEmulator;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class KnowledgeBaseModeTest {
 
     static ReceiverAndApp flow;
-    static LocalReceiver receiver;
+    static ScriptedReceiver receiver;
     static GatewayTestApp app;
 
     @BeforeAll

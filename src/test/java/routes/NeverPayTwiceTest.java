@@ -8,9 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.agent.AgentEmulator;
+import gateway.local.AgentEmulator;
 import gateway.answer.RequestMessageReader;
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.sqs.FirstReceive;
 import gateway.testing.GatewayTestApp;
@@ -38,7 +38,7 @@ class NeverPayTwiceTest {
     static final Map<String, List<Boolean>> FIRST_RECEIVES = new ConcurrentHashMap<>();
 
     static ReceiverAndApp flow;
-    static LocalReceiver receiver;
+    static ScriptedReceiver receiver;
     static GatewayTestApp app;
     static AgentEmulator emulator;
     static String requests;
@@ -80,7 +80,7 @@ class NeverPayTwiceTest {
         FAIL_ONCE.add("enqueue-answer");
         String id = post("Crash before the answer is enqueued");
 
-        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+        ScriptedReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
         assertThat(FAIL_ONCE).as("the crash happened").isEmpty();
         assertThat(delivery.trackingId()).isEqualTo(id);
         assertThat(delivery.payload().get("ai_response").get("response").asText()).contains("**Negotiation**");
@@ -99,7 +99,7 @@ class NeverPayTwiceTest {
         FAIL_ONCE.add("delete-request");
         String id = post("Crash before the request is deleted");
 
-        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+        ScriptedReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
         assertThat(delivery.trackingId()).isEqualTo(id);
         // the request comes back after the visibility timeout; the record says it is done: only deleted
         await().atMost(Duration.ofSeconds(30)).until(() -> FAIL_ONCE.isEmpty() && app.depth(requests) == 0);

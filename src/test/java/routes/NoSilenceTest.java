@@ -8,7 +8,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.ReceiverAndApp;
 import org.junit.jupiter.api.AfterAll;
@@ -48,8 +48,8 @@ class NoSilenceTest {
         assertThat(accepted.statusCode()).isEqualTo(202);
         String trackingId = Json.MAPPER.readTree(accepted.body()).get("tracking_id").asText();
 
-        List<LocalReceiver.Delivery> delivered = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60));
-        LocalReceiver.Delivery failure = delivered.get(0);
+        List<ScriptedReceiver.Delivery> delivered = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60));
+        ScriptedReceiver.Delivery failure = delivered.get(0);
         assertThat(failure.signatureValid()).isTrue();
         JsonNode payload = Json.MAPPER.readTree(failure.body());
         assertThat(payload.get("type").asText()).isEqualTo("query.failed");
@@ -78,7 +78,7 @@ class NoSilenceTest {
         var accepted = flow.app().postJson("/webhook", Json.write(Json.object().put("query", "[emulator:throttle=2] busy, then free")
                 .put("timestamp", "2025-08-13T06:30:00Z").put("source_system", "crm").put("source_process", "redrive")));
         String trackingId = Json.MAPPER.readTree(accepted.body()).get("tracking_id").asText();
-        LocalReceiver.Delivery failure = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+        ScriptedReceiver.Delivery failure = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
         assertThat(Json.MAPPER.readTree(failure.body()).get("type").asText()).isEqualTo("query.failed");
         TrackingRouteTestSupport.awaitStatus(flow.app(), trackingId, "delivered");
         String dlq = flow.app().property("gateway.queue.requests") + "-dlq";
@@ -89,7 +89,7 @@ class NoSilenceTest {
         assertThat(redrive.statusCode()).as(redrive.body()).isEqualTo(200);
         assertThat(Json.MAPPER.readTree(redrive.body()).path("redriven").asInt()).as(redrive.body()).isEqualTo(1);
 
-        List<LocalReceiver.Delivery> both = flow.receiver().awaitDeliveries(2, Duration.ofSeconds(60));
+        List<ScriptedReceiver.Delivery> both = flow.receiver().awaitDeliveries(2, Duration.ofSeconds(60));
         JsonNode answer = Json.MAPPER.readTree(both.get(1).body());
         assertThat(answer.get("type").asText()).as("the answer after the earlier failure").isEqualTo("query.answered");
         assertThat(answer.get("tracking_id").asText()).isEqualTo(trackingId);

@@ -6,8 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import gateway.security.AdminAuthenticator;
-import gateway.sqs.EmbeddedSqsServer;
-import gateway.sqs.QueueProvisioner;
+import gateway.local.EmbeddedSqsServer;
+import gateway.local.QueueProvisioner;
 import gateway.testing.EmbeddedS3;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LocalAws;

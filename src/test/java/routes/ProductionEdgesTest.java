@@ -14,7 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
-import gateway.sqs.EmbeddedSqsServer;
+import gateway.local.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LogCapture;
 import org.apache.camel.support.ScheduledPollConsumer;
@@ -82,7 +82,7 @@ class ProductionEdgesTest {
             EmbeddedSqsServer back = new EmbeddedSqsServer(port);
             back.start();
             try (var client = gateway.testing.LocalAws.sqs(back.endpoint())) {
-                var provisioner = new gateway.sqs.QueueProvisioner(client);
+                var provisioner = new gateway.local.QueueProvisioner(client);
                 provisioner.ensureQueueWithDeadLetterQueue("webhook-requests", 6, 60);
                 provisioner.ensureQueueWithDeadLetterQueue("webhook-deliveries", 6, 60);
                 await().atMost(Duration.ofSeconds(60)).until(() -> log.text().contains("SQS polling of webhook-requests works again")

@@ -7,7 +7,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
@@ -26,14 +26,14 @@ import static org.awaitility.Awaitility.await;
 class RecordStoreOutageTest {
 
     static ReceiverAndApp flow;
-    static LocalReceiver receiver;
+    static ScriptedReceiver receiver;
     static GatewayTestApp app;
 
     @BeforeAll
     static void start() throws Exception {
         flow = ReceiverAndApp.start(Map.of(
                 "gateway.s3.endpoint", "http://127.0.0.1:" + GatewayTestApp.freePort(),
-                "gateway.s3.create-bucket", "false"));
+                "gateway.local.create-bucket", "false"));
         receiver = flow.receiver();
         app = flow.app();
     }
@@ -51,7 +51,7 @@ class RecordStoreOutageTest {
         assertThat(accepted.statusCode()).isEqualTo(202);
         String id = Json.MAPPER.readTree(accepted.body()).get("tracking_id").asText();
 
-        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+        ScriptedReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
         assertThat(delivery.trackingId()).isEqualTo(id);
         assertThat(delivery.payload().get("status").asText()).isEqualTo("answered");
         await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.property("gateway.queue.deliveries")) == 0

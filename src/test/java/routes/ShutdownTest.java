@@ -3,9 +3,9 @@ package routes;
 import java.time.Duration;
 import java.util.Map;
 
-import gateway.agent.AgentEmulator;
+import gateway.local.AgentEmulator;
 import gateway.json.Json;
-import gateway.sqs.EmbeddedSqsServer;
+import gateway.local.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LocalAws;
 import org.junit.jupiter.api.AfterEach;

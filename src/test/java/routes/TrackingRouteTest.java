@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
@@ -37,7 +37,7 @@ class TrackingRouteTest {
     static final String BOB = "bob-key-0123456789";
 
     static ReceiverAndApp flow;
-    static LocalReceiver receiver;
+    static ScriptedReceiver receiver;
     static GatewayTestApp app;
 
     @BeforeAll

@@ -11,7 +11,7 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
@@ -36,7 +36,7 @@ class WebhookDeliverRouteTest {
     static final String ADMIN_TOKEN = "test-admin-token-1";
 
     static ReceiverAndApp flow;
-    static LocalReceiver receiver;
+    static ScriptedReceiver receiver;
     static GatewayTestApp app;
     static String deliveries;
 
@@ -62,7 +62,7 @@ class WebhookDeliverRouteTest {
     @Test
     void answerArrivesSignedWithEveryPayloadField() throws Exception {
         String trackingId = post("What deals are closing this quarter?");
-        LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+        ScriptedReceiver.Delivery delivery = receiver.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
 
         assertThat(delivery.header("Content-Type")).isEqualTo("application/json");
         assertThat(delivery.header("X-Webhook-Source")).isEqualTo("revops-ai-framework");
@@ -114,7 +114,7 @@ class WebhookDeliverRouteTest {
     @Test
     void serverErrorsAreRetriedWithTheSameWebhookIdAndValidSignatures() throws Exception {
         receiver.respondWith(503, 503, 200);
-        List<LocalReceiver.Delivery> attempts;
+        List<ScriptedReceiver.Delivery> attempts;
         List<Scheduled> delays;
         try (ScheduledRedeliveries scheduled = ScheduledRedeliveries.start()) {
             String trackingId = post("Retry me");
@@ -123,7 +123,7 @@ class WebhookDeliverRouteTest {
             // this delivery is the only one retrying (later retries' log lines carry no tracking id)
             assertOnlyThisDeliveryRetried(delays, trackingId);
         }
-        assertThat(attempts).extracting(LocalReceiver.Delivery::webhookId).containsOnly(attempts.get(0).webhookId());
+        assertThat(attempts).extracting(ScriptedReceiver.Delivery::webhookId).containsOnly(attempts.get(0).webhookId());
         assertThat(attempts).allMatch(WebhookDeliverRouteTest::independentlyVerified);
         // the waits the route scheduled (not the time measured at the receiver, which a busy machine
         // stretches or squeezes): in tests 100 ms ±20%, then twice that delay ±20%. Camel's backoff doubles
@@ -145,8 +145,8 @@ class WebhookDeliverRouteTest {
 
     @Test
     void retryAfterIsHonoured() throws Exception {
-        receiver.respondWith(LocalReceiver.Response.status(429).retryAfter("2"), LocalReceiver.Response.status(200));
-        List<LocalReceiver.Delivery> attempts;
+        receiver.respondWith(ScriptedReceiver.Response.status(429).retryAfter("2"), ScriptedReceiver.Response.status(200));
+        List<ScriptedReceiver.Delivery> attempts;
         List<Scheduled> delays;
         try (ScheduledRedeliveries scheduled = ScheduledRedeliveries.start()) {
             String trackingId = post("Slow down");
@@ -156,7 +156,7 @@ class WebhookDeliverRouteTest {
         }
         // the route waited what the receiver asked (Retry-After: 2 s, set as the redelivery delay header)
         assertThat(delays).extracting(Scheduled::delayMillis, Scheduled::fromHeader).containsExactly(tuple(2000L, true));
-        assertThat(attempts).extracting(LocalReceiver.Delivery::respondedStatus).containsExactly(429, 200);
+        assertThat(attempts).extracting(ScriptedReceiver.Delivery::respondedStatus).containsExactly(429, 200);
         // a lower bound only, with wide slack: the second attempt came after the wait
         assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(1000));
     }
@@ -229,7 +229,7 @@ class WebhookDeliverRouteTest {
         var redriven = app.send(admin("/admin/dlq/deliveries/redrive?message_id=" + item.get("message_id").asText())
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
         assertThat(Json.MAPPER.readTree(redriven.body()).get("redriven").asInt()).isEqualTo(1);
-        List<LocalReceiver.Delivery> got = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
+        List<ScriptedReceiver.Delivery> got = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
         assertThat(got.get(1).trackingId()).isEqualTo(trackingId);
         assertThat(got.get(1).webhookId()).isEqualTo(got.get(0).webhookId());
         await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
@@ -241,7 +241,7 @@ class WebhookDeliverRouteTest {
         return java.net.http.HttpRequest.newBuilder(app.managementUrl(path)).header("Authorization", "Bearer " + ADMIN_TOKEN);
     }
 
-    static boolean independentlyVerified(LocalReceiver.Delivery delivery) {
+    static boolean independentlyVerified(ScriptedReceiver.Delivery delivery) {
         try {
             byte[] key = Base64.getDecoder().decode(ReceiverAndApp.SECRET.substring("whsec_".length()));
             Mac mac = Mac.getInstance("HmacSHA256");
@@ -261,7 +261,7 @@ class WebhookDeliverRouteTest {
         assertThat(delays).extracting(Scheduled::trackingId).allMatch(id -> id == null || id.equals(trackingId));
     }
 
-    static Duration gap(List<LocalReceiver.Delivery> attempts, int a, int b) {
+    static Duration gap(List<ScriptedReceiver.Delivery> attempts, int a, int b) {
         return Duration.between(attempts.get(a).receivedAt(), attempts.get(b).receivedAt());
     }
 

@@ -9,7 +9,7 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gateway.json.Json;
-import gateway.sqs.QueueProvisioner;
+import gateway.local.QueueProvisioner;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LogCapture;
 import org.junit.jupiter.api.AfterAll;

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
 import gateway.sqs.DeadLetters;
-import gateway.sqs.QueueProvisioner;
+import gateway.sqs.DeadLetterQueues;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -43,12 +43,12 @@ public class DeadLetterAdmin {
 
     /** Up to {@code max} dead letters of a queue; they stay on the DLQ, visible again at once. */
     public ObjectNode list(String name, int max) {
-        String dlqUrl = url(QueueProvisioner.deadLetterQueueName(queues.get(name)));
+        String dlqUrl = url(DeadLetterQueues.of(queues.get(name)));
         List<Message> seen = receive(dlqUrl, max);
         reveal(dlqUrl, seen);
         ObjectNode result = Json.object();
         result.put("queue", queues.get(name));
-        result.put("dead_letter_queue", QueueProvisioner.deadLetterQueueName(queues.get(name)));
+        result.put("dead_letter_queue", DeadLetterQueues.of(queues.get(name)));
         ArrayNode items = result.putArray("messages");
         for (Message m : seen) {
             ObjectNode item = items.addObject();
@@ -73,7 +73,7 @@ public class DeadLetterAdmin {
      * at once.
      */
     public List<Message> movedBySqs(String name, int max) {
-        String dlqUrl = url(QueueProvisioner.deadLetterQueueName(queues.get(name)));
+        String dlqUrl = url(DeadLetterQueues.of(queues.get(name)));
         List<Message> moved = new ArrayList<>();
         List<Message> others = new ArrayList<>();
         for (Message m : receive(dlqUrl, max)) {
@@ -86,7 +86,7 @@ public class DeadLetterAdmin {
     /** Moves dead letters back to their queue: all of them, or only {@code messageId} when given. */
     public ObjectNode redrive(String name, String messageId, int max) {
         String queueUrl = url(queues.get(name));
-        String dlqUrl = url(QueueProvisioner.deadLetterQueueName(queues.get(name)));
+        String dlqUrl = url(DeadLetterQueues.of(queues.get(name)));
         List<String> moved = new ArrayList<>();
         List<Message> others = new ArrayList<>();
         for (Message m : receive(dlqUrl, max)) {

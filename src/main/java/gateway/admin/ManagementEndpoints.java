@@ -3,7 +3,6 @@ package gateway.admin;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.delivery.LocalReceiver;
 import gateway.json.Json;
 import gateway.security.AdminAuthenticator;
 import io.vertx.core.http.HttpMethod;
@@ -34,7 +33,7 @@ public final class ManagementEndpoints {
         this.authenticator = authenticator;
     }
 
-    public void mount(Router router, Supplier<LocalReceiver> receiver) {
+    public void mount(Router router) {
         router.route(HttpMethod.GET, "/admin/dlq/:queue").blockingHandler(ctx -> guarded(ctx, () ->
                 admin.list(ctx.pathParam("queue"), bounded(ctx.queryParams().get("max")))));
         router.route(HttpMethod.POST, "/admin/dlq/:queue/redrive").blockingHandler(ctx -> guarded(ctx, () -> {
@@ -44,16 +43,6 @@ public final class ManagementEndpoints {
                     ctx.pathParam("queue"));
             return result;
         }));
-        router.route(HttpMethod.GET, "/observe/receiver").handler(ctx -> {
-            LocalReceiver local = receiver.get();
-            if (local == null) {
-                json(ctx, 404, error("no local receiver: WEBHOOK_URL is set"));
-            } else if ("application/json".equals(ctx.request().getHeader("Accept"))) {
-                ctx.response().putHeader("Content-Type", "application/json").end(local.deliveriesJson());
-            } else {
-                ctx.response().putHeader("Content-Type", "text/html; charset=utf-8").end(local.html());
-            }
-        });
     }
 
     private void guarded(RoutingContext ctx, Supplier<ObjectNode> action) {

@@ -4,7 +4,6 @@ import java.util.Map;
 
 import gateway.admin.DeadLetterAdmin;
 import gateway.admin.ManagementEndpoints;
-import gateway.delivery.LocalReceiver;
 import gateway.security.AdminAuthenticator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -33,8 +32,7 @@ public class AdminConfiguration implements CamelConfiguration {
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
                 ManagementHttpServer server = ctx.hasService(ManagementHttpServer.class);
                 if (server != null && server.getRouter() != null) {
-                    endpoints.mount(server.getRouter(),
-                            () -> ctx.getRegistry().lookupByNameAndType("localReceiver", LocalReceiver.class));
+                    endpoints.mount(server.getRouter());
                 }
             }
         });

@@ -4,7 +4,6 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
-import gateway.agent.AgentEmulator;
 import gateway.agent.PromptBuilder;
 import gateway.answer.DeliveryMessages;
 import gateway.answer.RequestMessageReader;
@@ -29,18 +28,12 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The agent stage's beans: prompt, request reader, delivery messages, dead letters, the in-flight
- * limit, and in the dev profile the agent emulator the {@code bedrock-agent} endpoint talks to.
+ * limit.
  */
 public class AgentConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(AgentConfiguration.class);
 
-    @PropertyInject("gateway.agent.emulator.enabled")
-    private boolean emulatorEnabled;
-    @PropertyInject("gateway.agent.emulator.port")
-    private int emulatorPort;
-    @PropertyInject("gateway.agent.emulator.latency-ms")
-    private long emulatorLatencyMs;
     @PropertyInject("gateway.agent.max-in-flight")
     private int maxInFlight;
     @PropertyInject("gateway.aws.region")
@@ -110,12 +103,5 @@ public class AgentConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         context.getRegistry().bind("requestsReleaseOnShutdown", new ReleaseOnShutdown(sqs, requestsQueue));
-        if (emulatorEnabled) {
-            AgentEmulator emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(emulatorLatencyMs));
-            emulator.start(emulatorPort);
-            context.getRegistry().bind("agentEmulator", AgentEmulator.class, emulator);
-            CloseOnStop.register(context, emulator::stop);
-            LOG.warn("Agent emulator (no AWS) answering InvokeAgent on {}", emulator.baseUrl());
-        }
     }
 }

@@ -7,8 +7,6 @@ import java.util.OptionalInt;
 import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryPayload;
 import gateway.delivery.DeliverySchedule;
-import gateway.delivery.LocalReceiver;
-import gateway.http.FreePort;
 import gateway.sqs.QueueLimits;
 import gateway.delivery.OutboundWebhook;
 import gateway.delivery.RetryPolicy;
@@ -18,7 +16,6 @@ import gateway.json.Json;
 import gateway.render.MarkdownPlainText;
 import gateway.security.SecretSetting;
 import gateway.sqs.ReleaseOnShutdown;
-import io.vertx.core.Vertx;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -29,8 +26,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The delivery stage's beans: the signed outbound webhook, what counts as retryable, the long retry
- * schedule, the HTTP client's timeouts (and no automatic retries of its own), and in the dev profile
- * with no {@code WEBHOOK_URL} the local receiver that shows each delivery.
+ * schedule, the HTTP client's timeouts (and no automatic retries of its own).
  */
 public class DeliveryConfiguration implements CamelConfiguration {
 
@@ -46,10 +42,6 @@ public class DeliveryConfiguration implements CamelConfiguration {
     private String source;
     @PropertyInject("gateway.webhook.timeout")
     private String timeout;
-    @PropertyInject("gateway.webhook.local-receiver")
-    private boolean localReceiverAllowed;
-    @PropertyInject("gateway.webhook.local-receiver-port")
-    private int localReceiverPort;
     @PropertyInject("gateway.delivery.schedule")
     private String schedule;
     @PropertyInject("gateway.delivery.retry-after.min-ms")
@@ -78,19 +70,6 @@ public class DeliveryConfiguration implements CamelConfiguration {
         String configured = SecretSetting.resolve("WEBHOOK_SIGNING_SECRET", signingSecret, signingSecretFile);
         String secret = configured.isBlank() ? null : configured;
         String url = webhookUrl.trim();
-        if (url.isEmpty() && localReceiverAllowed) {
-            if (secret == null) {
-                secret = WebhookSigner.generateSecret();
-                LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries are signed with a secret generated for this run");
-            }
-            FreePort.require("127.0.0.1", localReceiverPort); // a taken port is named by the start's one line
-            LocalReceiver receiver = new LocalReceiver(Vertx.vertx(), localReceiverPort, secret, 100).start();
-            context.getRegistry().bind("localReceiver", LocalReceiver.class, receiver);
-            CloseOnStop.register(context, receiver);
-            url = receiver.url();
-            LOG.warn("No WEBHOOK_URL: deliveries go to the local receiver {} (latest on GET {} and /observe/receiver "
-                    + "on the management port)", url, url);
-        }
         if (url.isEmpty()) {
             throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers");
         }

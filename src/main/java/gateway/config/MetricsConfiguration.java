@@ -6,7 +6,7 @@ import gateway.agent.BedrockAgentComponent;
 import gateway.metrics.FlowMetrics;
 import gateway.metrics.FlowMetricsNotifier;
 import gateway.metrics.QueueDepthSampler;
-import gateway.sqs.QueueProvisioner;
+import gateway.sqs.DeadLetterQueues;
 import gateway.sqs.SqsBatchComponent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -51,7 +51,7 @@ public class MetricsConfiguration implements CamelConfiguration {
 
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         context.addService(new QueueDepthSampler(context, sqs, metrics, List.of(
-                requestsQueue, QueueProvisioner.deadLetterQueueName(requestsQueue),
-                deliveriesQueue, QueueProvisioner.deadLetterQueueName(deliveriesQueue)), sampleSeconds), true, true);
+                requestsQueue, DeadLetterQueues.of(requestsQueue),
+                deliveriesQueue, DeadLetterQueues.of(deliveriesQueue)), sampleSeconds), true, true);
     }
 }

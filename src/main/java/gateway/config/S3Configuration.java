@@ -3,8 +3,6 @@ package gateway.config;
 import java.net.URI;
 import java.time.Duration;
 
-import gateway.s3.BucketProvisioner;
-import gateway.s3.EmbeddedS3Server;
 import gateway.s3.S3Bucket;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -25,9 +23,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 
 /**
  * The S3 side of the gateway: one {@link S3Client}, bound as {@code s3Client}, pointed at AWS, at
- * {@code S3_ENDPOINT} (any S3-compatible store, path-style), or at the embedded S3Proxy of the dev
- * profile; the {@link S3Bucket} ({@code s3Bucket}: bucket, prefix, whether conditional writes work);
- * and the bucket itself where this profile creates it. Used by the idempotency-key store.
+ * {@code S3_ENDPOINT} (any S3-compatible store, path-style); and the {@link S3Bucket} ({@code s3Bucket}:
+ * bucket, prefix, whether conditional writes work). The bucket comes from infrastructure. Used by the idempotency-key store.
  */
 public class S3Configuration implements CamelConfiguration {
 
@@ -40,12 +37,8 @@ public class S3Configuration implements CamelConfiguration {
     private String region;
     @PropertyInject(value = "gateway.s3.endpoint", defaultValue = "")
     private String endpoint;
-    @PropertyInject("gateway.s3.embedded")
-    private boolean embedded;
-    @PropertyInject(value = "gateway.s3.embedded-port", defaultValue = "0")
-    private int embeddedPort;
-    @PropertyInject("gateway.s3.create-bucket")
-    private boolean createBucket;
+    @PropertyInject(value = "gateway.aws.local-credentials", defaultValue = "false")
+    private boolean localCredentials;
     @PropertyInject("gateway.s3.bucket")
     private String bucket;
     @PropertyInject(value = "gateway.s3.prefix", defaultValue = "")
@@ -59,20 +52,15 @@ public class S3Configuration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         URI override = null;
         boolean conditional = conditionalWrites;
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        AwsCredentialsProvider credentials = localCredentials ? localCredentials() : DefaultCredentialsProvider.builder().build();
         if (!endpoint.isBlank()) {
             override = URI.create(endpoint.trim());
-            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
-        } else if (embedded) {
-            EmbeddedS3Server server = new EmbeddedS3Server(embeddedPort);
-            context.addService(server, true, true);
-            server.start();
-            override = server.endpoint();
-            credentials = localCredentials();
-            conditional = false; // S3Proxy ignores If-None-Match / If-Match on PUT (see EmbeddedS3ServerTest)
+            if (!localCredentials) {
+                credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
+            }
         }
-        LOG.info("S3: bucket={} prefix='{}' endpoint={} conditionalWrites={} createBucket={}",
-                bucket, prefix, override == null ? "(AWS)" : override, conditional, createBucket);
+        LOG.info("S3: bucket={} prefix='{}' endpoint={} conditionalWrites={}",
+                bucket, prefix, override == null ? "(AWS)" : override, conditional);
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
@@ -89,13 +77,9 @@ public class S3Configuration implements CamelConfiguration {
         context.getRegistry().bind(CLIENT_BEAN, S3Client.class, s3);
         context.getRegistry().bind(BUCKET_BEAN, S3Bucket.class, new S3Bucket(s3, bucket, prefix, conditional));
         CloseOnStop.register(context, s3);
-        if (createBucket) {
-            new BucketProvisioner(s3).ensureBucket(bucket);
-        }
     }
 
     private static AwsCredentialsProvider localCredentials() {
-        return StaticCredentialsProvider.create(
-                AwsBasicCredentials.create(EmbeddedS3Server.ACCESS_KEY, EmbeddedS3Server.SECRET_KEY));
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
 }

@@ -3,11 +3,9 @@ package gateway.config;
 import java.net.URI;
 import java.time.Duration;
 
-import gateway.sqs.EmbeddedSqsServer;
 import gateway.sqs.LongPollCallTimeout;
 import gateway.sqs.LongPolls;
 import gateway.sqs.QueueLimits;
-import gateway.sqs.QueueProvisioner;
 import gateway.sqs.SqsPollErrors;
 import gateway.sqs.SqsReadinessCheck;
 import org.apache.camel.CamelConfiguration;
@@ -30,8 +28,8 @@ import software.amazon.awssdk.services.sqs.SqsClientBuilder;
 
 /**
  * The SQS side of the gateway: one {@link SqsClient} shared by every {@code aws2-sqs} endpoint
- * (autowired; its long polls on a connection pool of their own, see {@link LongPolls}), pointed at AWS, at {@code SQS_ENDPOINT}, or at embedded ElasticMQ; the queues and their
- * dead-letter queues where this profile creates them; and the SQS readiness check.
+ * (autowired; its long polls on a connection pool of their own, see {@link LongPolls}), pointed at AWS or at {@code SQS_ENDPOINT}; what the queues' redrive policies allow; and the SQS readiness check.
+ * The queues themselves come from infrastructure (the local profile's stand-ins create theirs).
  */
 public class SqsConfiguration implements CamelConfiguration {
 
@@ -41,12 +39,8 @@ public class SqsConfiguration implements CamelConfiguration {
     private String region;
     @PropertyInject(value = "gateway.sqs.endpoint", defaultValue = "")
     private String endpoint;
-    @PropertyInject("gateway.sqs.embedded")
-    private boolean embedded;
-    @PropertyInject(value = "gateway.sqs.embedded-port", defaultValue = "0")
-    private int embeddedPort;
-    @PropertyInject("gateway.sqs.create-queues")
-    private boolean createQueues;
+    @PropertyInject(value = "gateway.aws.local-credentials", defaultValue = "false")
+    private boolean localCredentials;
     @PropertyInject("gateway.sqs.call-timeout-ms")
     private long callTimeoutMs;
     @PropertyInject("gateway.sqs.max-connections")
@@ -55,10 +49,6 @@ public class SqsConfiguration implements CamelConfiguration {
     private String requestsQueue;
     @PropertyInject("gateway.queue.deliveries")
     private String deliveriesQueue;
-    @PropertyInject("gateway.queue.max-receive-count")
-    private int maxReceiveCount;
-    @PropertyInject("gateway.queue.visibility-timeout-seconds")
-    private int visibilityTimeoutSeconds;
     @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
     private boolean dlqRequired;
 
@@ -79,18 +69,14 @@ public class SqsConfiguration implements CamelConfiguration {
         return builder.build();
     }
 
-    private SqsClient sqsClient(CamelContext context) throws Exception {
+    private SqsClient sqsClient() {
         URI override = null;
-        AwsCredentialsProvider credentials = DefaultCredentialsProvider.builder().build();
+        AwsCredentialsProvider credentials = localCredentials ? localCredentials() : DefaultCredentialsProvider.builder().build();
         if (!endpoint.isBlank()) {
             override = URI.create(endpoint.trim());
-            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
-        } else if (embedded) {
-            EmbeddedSqsServer embeddedServer = new EmbeddedSqsServer(embeddedPort);
-            context.addService(embeddedServer, true, true);
-            embeddedServer.start();
-            override = embeddedServer.endpoint();
-            credentials = localCredentials();
+            if (!localCredentials) {
+                credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
+            }
         }
         // long polls on a pool of their own, ended as soon as the context starts to stop (LongPolls)
         return LongPolls.separate(sqsClient(override, credentials), sqsClient(override, credentials));
@@ -98,8 +84,8 @@ public class SqsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        LOG.info("SQS: endpoint={} embedded={} createQueues={}", endpoint.isBlank() ? "(AWS)" : endpoint, embedded, createQueues);
-        SqsClient sqs = sqsClient(context);
+        LOG.info("SQS: endpoint={}", endpoint.isBlank() ? "(AWS)" : endpoint);
+        SqsClient sqs = sqsClient();
         context.getRegistry().bind("sqsClient", SqsClient.class, sqs);
         CloseOnStop.register(context, sqs);
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
@@ -117,11 +103,6 @@ public class SqsConfiguration implements CamelConfiguration {
                 LongPolls.awaitPollsEnded(context, Duration.ofSeconds(1));
             }
         });
-        if (createQueues) {
-            QueueProvisioner provisioner = new QueueProvisioner(sqs);
-            provisioner.ensureQueueWithDeadLetterQueue(requestsQueue, maxReceiveCount, visibilityTimeoutSeconds);
-            provisioner.ensureQueueWithDeadLetterQueue(deliveriesQueue, maxReceiveCount, visibilityTimeoutSeconds);
-        }
         // what the routes need to know to end a conversation on its last receive; prod refuses queues without a DLQ
         context.getRegistry().bind("queueLimits", QueueLimits.read(sqs, dlqRequired,
                 new QueueLimits.WorkQueue("REQUESTS_QUEUE", "requests", requestsQueue),

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import gateway.local.EmulatorAnswers;
+import gateway.local.EventStreamFrames;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 

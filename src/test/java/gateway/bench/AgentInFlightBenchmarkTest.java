@@ -26,11 +26,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.agent.AgentEmulator;
-import gateway.delivery.LocalReceiver;
+import gateway.local.AgentEmulator;
+import gateway.testing.ScriptedReceiver;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
-import gateway.sqs.EmbeddedSqsServer;
+import gateway.local.EmbeddedSqsServer;
 import gateway.testing.ChildGatewayEnv;
 import gateway.testing.GatewayTestApp;
 import io.vertx.core.Vertx;
@@ -45,7 +45,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gateway runs as a child process, {@code java -Xmx512m -jar target/ai-webhook-gateway.jar}, so the heap and
  * RSS measured are its own. What it talks to runs in this (the test) JVM, as it would run elsewhere in
  * production: ElasticMQ as SQS ({@code SQS_ENDPOINT}), the agent emulator answering after 30 s
- * ({@code BEDROCK_ENDPOINT}), a {@link LocalReceiver} ({@code WEBHOOK_URL}).
+ * ({@code BEDROCK_ENDPOINT}), a {@link ScriptedReceiver} ({@code WEBHOOK_URL}).
  *
  * <p>1,000 questions are POSTed to {@code /webhook}; every 500 ms a sampler reads the calls in flight (at the
  * emulator, and from the app's {@code gateway_agent_calls_in_flight} gauge and the {@code agent-invoke} route's
@@ -128,10 +128,10 @@ class AgentInFlightBenchmarkTest {
         sqs.start();
         AgentEmulator emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(latencyMs), vertx)
                 .start(0);
-        LocalReceiver receiver = new LocalReceiver(vertx, 0, secret, questions + 100).start();
+        ScriptedReceiver receiver = new ScriptedReceiver(vertx, 0, secret, questions + 100).start();
         int httpPort = GatewayTestApp.freePort();
         int managementPort = GatewayTestApp.freePort();
-        Map<String, String> env = ChildGatewayEnv.devOnLoopback(httpPort, managementPort, sqs.endpoint());
+        Map<String, String> env = ChildGatewayEnv.localOnLoopback(httpPort, managementPort, sqs.endpoint());
         env.put("AGENT_EMULATOR_ENABLED", "false");
         env.put("BEDROCK_ENDPOINT", emulator.baseUrl());
         env.put("WEBHOOK_URL", receiver.url());
@@ -223,9 +223,9 @@ class AgentInFlightBenchmarkTest {
             }
             sampler.interrupt();
             sampler.join(5000);
-            List<LocalReceiver.Delivery> deliveries = receiver.deliveries();
+            List<ScriptedReceiver.Delivery> deliveries = receiver.deliveries();
             samples.add(sample(app, emulator, receiver, t0));
-            Instant lastReceived = deliveries.stream().map(LocalReceiver.Delivery::receivedAt).max(Instant::compareTo)
+            Instant lastReceived = deliveries.stream().map(ScriptedReceiver.Delivery::receivedAt).max(Instant::compareTo)
                     .orElse(Instant.now());
             double totalSeconds = (System.nanoTime() - t0) / 1e9
                     - Duration.between(lastReceived, Instant.now()).toNanos() / 1e9;
@@ -233,7 +233,7 @@ class AgentInFlightBenchmarkTest {
             Set<String> distinct = new HashSet<>();
             long invalid = 0;
             long failed = 0;
-            for (LocalReceiver.Delivery d : deliveries) {
+            for (ScriptedReceiver.Delivery d : deliveries) {
                 if (trackingIds.contains(d.trackingId())) {
                     distinct.add(d.trackingId());
                 }
@@ -267,7 +267,7 @@ class AgentInFlightBenchmarkTest {
         return samples.stream().mapToDouble(field).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
     }
 
-    private static Sample sample(GatewayProcess app, AgentEmulator emulator, LocalReceiver receiver, long t0) {
+    private static Sample sample(GatewayProcess app, AgentEmulator emulator, ScriptedReceiver receiver, long t0) {
         int inFlight = emulator.inFlight();
         String metrics = app.metrics();
         GatewayProcess.Rss rss = app.rss();

@@ -27,7 +27,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentAnswerCollector;
 import gateway.agent.PromptBuilder;
 import gateway.bench.ClosedLoopLoad.Result;
-import gateway.delivery.LocalReceiver;
+import gateway.testing.ScriptedReceiver;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
@@ -50,7 +50,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * End-to-end overhead ({@code mvn -B -Pbenchmark verify}, see docs/benchmark.md): the real application in-process
- * with a zero-latency agent emulator, delivering to a {@link LocalReceiver} in this JVM. {@code callers} closed-loop
+ * with a zero-latency agent emulator, delivering to a {@link ScriptedReceiver} in this JVM. {@code callers} closed-loop
  * callers each POST a question, note when the 202 arrived, wait for the webhook carrying its tracking id and ask
  * again; overhead = the receiver's {@code receivedAt} − the 202's arrival (one clock, one JVM).
  *
@@ -107,13 +107,13 @@ class EndToEndBenchmarkTest {
 
         String secret = WebhookSigner.generateSecret();
         Vertx vertx = Vertx.vertx();
-        LocalReceiver receiver = new LocalReceiver(vertx, 0, secret, 100_000).start();
+        ScriptedReceiver receiver = new ScriptedReceiver(vertx, 0, secret, 100_000).start();
         // the bare HTTP hop posts to a receiver of its own (same code, same Vert.x), so it never mixes with the flow's
-        LocalReceiver hopReceiver = new LocalReceiver(vertx, 0, secret, 10).start();
+        ScriptedReceiver hopReceiver = new ScriptedReceiver(vertx, 0, secret, 10).start();
         Map<String, String> overrides = new TreeMap<>();
         overrides.put("gateway.webhook.url", receiver.url());
         overrides.put("gateway.webhook.signing.secret", secret);
-        overrides.put("gateway.agent.emulator.latency-ms", "0");
+        overrides.put("gateway.local.agent-latency-ms", "0");
         // the shipped defaults, not the route tests' short ones: a long poll answers as soon as a message arrives
         overrides.put("gateway.sqs.wait-time-seconds", "20");
         overrides.put("gateway.sqs.consumer-visibility-seconds", "30");
@@ -139,7 +139,7 @@ class EndToEndBenchmarkTest {
             deliveryMessage = awaitOne(app, app.property("gateway.queue.deliveries"));
             sqs.sendMessage(copy(deliveryMessage, app.queueUrl(app.property("gateway.queue.deliveries"))));
             app.context().getRouteController().startRoute("webhook-deliver");
-            LocalReceiver.Delivery sample = receiver.awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+            ScriptedReceiver.Delivery sample = receiver.awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
             String webhookBody = sample.body();
             String prompt = new PromptBuilder().build(Json.MAPPER.readTree(IntakeBenchmarkTest.REQUEST).path("query").asText());
 
@@ -204,13 +204,13 @@ class EndToEndBenchmarkTest {
 
     /** Hands each delivery to the caller waiting for its tracking id. */
     static final class Dispatcher {
-        private final LocalReceiver receiver;
-        private final Map<String, CompletableFuture<LocalReceiver.Delivery>> waiting = new ConcurrentHashMap<>();
+        private final ScriptedReceiver receiver;
+        private final Map<String, CompletableFuture<ScriptedReceiver.Delivery>> waiting = new ConcurrentHashMap<>();
         private final List<String> unexpected = new ArrayList<>();
         private volatile boolean running = true;
         private final Thread thread;
 
-        Dispatcher(LocalReceiver receiver) {
+        Dispatcher(ScriptedReceiver receiver) {
             this.receiver = receiver;
             this.thread = new Thread(this::loop, "bench-e2e-dispatcher");
             thread.setDaemon(true);
@@ -225,7 +225,7 @@ class EndToEndBenchmarkTest {
             thread.join(5000);
         }
 
-        CompletableFuture<LocalReceiver.Delivery> await(String trackingId) {
+        CompletableFuture<ScriptedReceiver.Delivery> await(String trackingId) {
             return waiting.computeIfAbsent(trackingId, k -> new CompletableFuture<>());
         }
 
@@ -240,13 +240,13 @@ class EndToEndBenchmarkTest {
         private void loop() {
             int seen = 0;
             while (running) {
-                List<LocalReceiver.Delivery> all;
+                List<ScriptedReceiver.Delivery> all;
                 try {
                     all = receiver.awaitDeliveries(seen + 1, Duration.ofMillis(500));
                 } catch (AssertionError timeout) {
                     continue;
                 }
-                for (LocalReceiver.Delivery d : all.subList(seen, all.size())) {
+                for (ScriptedReceiver.Delivery d : all.subList(seen, all.size())) {
                     if (!Boolean.TRUE.equals(d.signatureValid()) || !"answered".equals(d.payload().path("status").asText())) {
                         synchronized (this) {
                             unexpected.add(d.trackingId() + ": signature " + d.signatureValid() + ", status "
@@ -296,7 +296,7 @@ class EndToEndBenchmarkTest {
                             throw new IllegalStateException("POST answered " + response.statusCode() + ": " + response.body());
                         }
                         trackingId = Json.MAPPER.readTree(response.body()).path("tracking_id").asText();
-                        LocalReceiver.Delivery d = dispatcher.await(trackingId).get(60, TimeUnit.SECONDS);
+                        ScriptedReceiver.Delivery d = dispatcher.await(trackingId).get(60, TimeUnit.SECONDS);
                         if (start >= measureStart.get()) {
                             overhead.recordValue(Math.max(0, Math.min(HIGHEST, Duration.between(accepted, d.receivedAt()).toNanos())));
                             post.recordValue(Math.min(HIGHEST, acceptedNanos - start));

@@ -14,8 +14,8 @@ import java.util.Map;
 import java.util.function.IntSupplier;
 
 import gateway.delivery.WebhookSigner;
-import gateway.sqs.EmbeddedSqsServer;
-import gateway.sqs.QueueProvisioner;
+import gateway.local.EmbeddedSqsServer;
+import gateway.local.QueueProvisioner;
 import gateway.testing.ChildGatewayEnv;
 import gateway.testing.ChildGatewayEnv.ProdDependencies;
 import gateway.testing.EmbeddedS3;
@@ -155,7 +155,7 @@ class StartupBenchmarkTest {
      * started; the 1 s long poll only shortens its shutdown. Keep in step with the Dockerfile.
      */
     private Map<String, String> imageTrainingEnv(int httpPort, int managementPort) {
-        Map<String, String> env = ChildGatewayEnv.devAllEmbedded(httpPort, managementPort, freePort);
+        Map<String, String> env = ChildGatewayEnv.localAllEmbedded(httpPort, managementPort, freePort);
         env.put("CAMEL_MAIN_DURATIONMAXSECONDS", "5");
         env.put("SQS_WAIT_TIME_SECONDS", "1");
         env.put("AGENT_ANONYMOUS_CREDENTIALS", "false");
@@ -239,7 +239,7 @@ class StartupBenchmarkTest {
                 env.put("MANAGEMENT_HOST", "127.0.0.1");
                 env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
             }
-            case DEV -> env.putAll(ChildGatewayEnv.devAllEmbedded(httpPort, managementPort, freePort));
+            case DEV -> env.putAll(ChildGatewayEnv.localAllEmbedded(httpPort, managementPort, freePort));
             case PROD -> env.putAll(ChildGatewayEnv.prodOnLoopback(httpPort, managementPort, prod));
         }
         if (app != StartupScenario.App.BARE) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import gateway.local.EmbeddedSqsServer;
 import gateway.testing.LocalAws;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntSupplier;
 
-import gateway.s3.EmbeddedS3Server;
+import gateway.local.EmbeddedS3Server;
 
 /**
  * The environment of the gateway run as a child process ({@code java -jar}, by the crash-safety IT and the
@@ -29,23 +29,21 @@ public final class ChildGatewayEnv {
     }
 
     /** The settings every child gateway gets, in a map the caller adds its own to. */
-    public static Map<String, String> devOnLoopback(int httpPort, int managementPort, URI sqsEndpoint) {
-        Map<String, String> env = onLoopback("dev", httpPort, managementPort);
+    public static Map<String, String> localOnLoopback(int httpPort, int managementPort, URI sqsEndpoint) {
+        Map<String, String> env = onLoopback("local", httpPort, managementPort);
         env.put("SQS_ENDPOINT", sqsEndpoint.toString());
         return env;
     }
 
     /**
-     * The dev profile as {@code java -jar} runs it with nothing set: embedded ElasticMQ and S3, the agent emulator
+     * The local profile as {@code java -jar} runs it with nothing set: embedded ElasticMQ and S3, the agent emulator
      * and the local receiver, each on a free loopback port (not their fixed defaults, which another process may hold).
      */
-    public static Map<String, String> devAllEmbedded(int httpPort, int managementPort, IntSupplier freePort) {
-        Map<String, String> env = onLoopback("dev", httpPort, managementPort);
+    public static Map<String, String> localAllEmbedded(int httpPort, int managementPort, IntSupplier freePort) {
+        Map<String, String> env = onLoopback("local", httpPort, managementPort);
         env.put("EMBEDDED_SQS_PORT", Integer.toString(freePort.getAsInt()));
         env.put("EMBEDDED_S3_PORT", Integer.toString(freePort.getAsInt()));
-        int emulatorPort = freePort.getAsInt();
-        env.put("AGENT_EMULATOR_PORT", Integer.toString(emulatorPort));
-        env.put("BEDROCK_ENDPOINT", "http://127.0.0.1:" + emulatorPort);
+        env.put("AGENT_EMULATOR_PORT", Integer.toString(freePort.getAsInt()));
         env.put("LOCAL_RECEIVER_PORT", Integer.toString(freePort.getAsInt()));
         return env;
     }

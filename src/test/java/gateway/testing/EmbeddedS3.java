@@ -1,7 +1,7 @@
 package gateway.testing;
 
-import gateway.s3.BucketProvisioner;
-import gateway.s3.EmbeddedS3Server;
+import gateway.local.BucketProvisioner;
+import gateway.local.EmbeddedS3Server;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.services.s3.S3Client;
 

@@ -40,12 +40,10 @@ public final class GatewayTestApp implements AutoCloseable {
         all.put("camel.server.host", "127.0.0.1");
         all.put("camel.management.port", Integer.toString(managementPort));
         all.put("camel.management.host", "127.0.0.1");
-        all.put("gateway.sqs.embedded-port", "0");
-        int emulatorPort = freePort();
-        all.put("gateway.agent.emulator.port", Integer.toString(emulatorPort));
-        all.put("gateway.agent.endpoint", "http://127.0.0.1:" + emulatorPort);
-        all.put("gateway.agent.emulator.latency-ms", "0");
-        all.put("gateway.webhook.local-receiver-port", "0");
+        all.put("gateway.local.sqs-port", "0");
+        all.put("gateway.local.agent-port", "0");
+        all.put("gateway.local.agent-latency-ms", "0");
+        all.put("gateway.local.receiver-port", "0");
         // short waits so tests are fast: long polling, retries and schedules are settings
         all.put("gateway.sqs.wait-time-seconds", "1");
         all.put("gateway.sqs.consumer-visibility-seconds", "4");
@@ -55,7 +53,7 @@ public final class GatewayTestApp implements AutoCloseable {
         all.put("gateway.delivery.retry-after.max-ms", "3000");
         all.put("gateway.delivery.schedule", "1s,1s");
         all.put("camel.main.shutdownTimeout", "5");
-        all.put("gateway.s3.embedded-port", "0");
+        all.put("gateway.local.s3-port", "0");
         all.put("gateway.tracking.store-retry-delay-ms", "20");
         // the dead-letter sweep takes DLQ entries out of sight for a moment: only the tests of it turn it on
         all.put("gateway.dlq.sweep-enabled", "false");

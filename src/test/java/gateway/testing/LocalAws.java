@@ -3,7 +3,7 @@ package gateway.testing;
 import java.net.URI;
 import java.util.List;
 
-import gateway.s3.EmbeddedS3Server;
+import gateway.local.EmbeddedS3Server;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;

@@ -3,14 +3,13 @@ package gateway.testing;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import gateway.delivery.LocalReceiver;
 
 /**
- * The flow tests' set-up: a {@link LocalReceiver} on loopback and the real application delivering its
+ * The flow tests' set-up: a {@link ScriptedReceiver} on loopback and the real application delivering its
  * webhooks to it, signed with the secret the receiver checks. Start it in {@code @BeforeAll}, call
  * {@link #reset()} in {@code @BeforeEach} and {@link #close()} in {@code @AfterAll}.
  */
-public record ReceiverAndApp(LocalReceiver receiver, GatewayTestApp app) implements AutoCloseable {
+public record ReceiverAndApp(ScriptedReceiver receiver, GatewayTestApp app) implements AutoCloseable {
 
     /** The webhook signing secret of the flow tests (the Standard Webhooks example secret). */
     public static final String SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -25,7 +24,7 @@ public record ReceiverAndApp(LocalReceiver receiver, GatewayTestApp app) impleme
      * {@code secret} the receiver checks no signature and the app keeps its own signing settings.
      */
     public static ReceiverAndApp start(String secret, Map<String, String> overrides) throws Exception {
-        LocalReceiver receiver = LocalReceiver.startOnRandomPort(secret);
+        ScriptedReceiver receiver = ScriptedReceiver.startOnRandomPort(secret);
         try {
             Map<String, String> all = new LinkedHashMap<>();
             all.put("gateway.webhook.url", receiver.url());

@@ -1,4 +1,4 @@
-package gateway.s3;
+package gateway.local;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,4 +1,4 @@
-package gateway.sqs;
+package gateway.local;
 
 import java.io.IOException;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package gateway.agent;
+package gateway.local;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

@@ -1,6 +1,8 @@
-package gateway.sqs;
+package gateway.local;
 
 import java.util.Map;
+
+import gateway.sqs.DeadLetterQueues;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,7 +28,7 @@ public class QueueProvisioner {
     }
 
     public static String deadLetterQueueName(String queue) {
-        return queue + "-dlq";
+        return DeadLetterQueues.of(queue);
     }
 
     /** Idempotent: creates what is missing and (re)applies the redrive policy. Returns the queue URL. */

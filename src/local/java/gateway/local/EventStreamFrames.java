@@ -1,4 +1,4 @@
-package gateway.agent;
+package gateway.local;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -12,22 +12,22 @@ import software.amazon.awssdk.eventstream.HeaderValue;
 import software.amazon.awssdk.eventstream.Message;
 
 /** Encodes {@code application/vnd.amazon.eventstream} frames (prelude, headers, payload, CRCs) with the SDK's own codec. */
-final class EventStreamFrames {
+public final class EventStreamFrames {
 
     private EventStreamFrames() {
     }
 
     /** A {@code chunk} event: payload {@code {"bytes":"<base64>"}}. */
-    static Buffer chunk(byte[] bytes) {
+    public static Buffer chunk(byte[] bytes) {
         return event("chunk", new JsonObject().put("bytes", Base64.getEncoder().encodeToString(bytes)));
     }
 
     /** A {@code trace} event with the given TracePart JSON. */
-    static Buffer trace(JsonObject tracePart) {
+    public static Buffer trace(JsonObject tracePart) {
         return event("trace", tracePart);
     }
 
-    static Buffer event(String eventType, JsonObject payload) {
+    public static Buffer event(String eventType, JsonObject payload) {
         Map<String, HeaderValue> headers = new LinkedHashMap<>();
         headers.put(":event-type", HeaderValue.fromString(eventType));
         headers.put(":content-type", HeaderValue.fromString("application/json"));
@@ -36,7 +36,7 @@ final class EventStreamFrames {
     }
 
     /** An exception frame, e.g. type {@code internalServerException}, payload {@code {"message":...}}. */
-    static Buffer exception(String exceptionType, String message) {
+    public static Buffer exception(String exceptionType, String message) {
         Map<String, HeaderValue> headers = new LinkedHashMap<>();
         headers.put(":exception-type", HeaderValue.fromString(exceptionType));
         headers.put(":content-type", HeaderValue.fromString("application/json"));

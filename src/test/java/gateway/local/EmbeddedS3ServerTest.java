@@ -1,4 +1,4 @@
-package gateway.s3;
+package gateway.local;
 
 import gateway.testing.EmbeddedS3;
 import software.amazon.awssdk.core.sync.RequestBody;

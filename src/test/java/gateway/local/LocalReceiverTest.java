@@ -1,4 +1,4 @@
-package gateway.delivery;
+package gateway.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -21,8 +21,10 @@ import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import gateway.delivery.LocalReceiver.Delivery;
-import gateway.delivery.LocalReceiver.Response;
+import gateway.delivery.WebhookSigner;
+import gateway.local.LocalReceiver.Delivery;
+import gateway.local.LocalReceiver.Response;
+import gateway.testing.ScriptedReceiver;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +41,7 @@ class LocalReceiverTest {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ObjectMapper mapper = new ObjectMapper();
     private final WebhookSigner signer = new WebhookSigner(SECRET);
-    private LocalReceiver receiver;
+    private ScriptedReceiver receiver;
 
     @BeforeAll
     static void startVertx() {
@@ -58,8 +60,8 @@ class LocalReceiverTest {
         }
     }
 
-    private LocalReceiver receiver(String secrets, int capacity) {
-        receiver = new LocalReceiver(vertx, 0, secrets, capacity).start();
+    private ScriptedReceiver receiver(String secrets, int capacity) {
+        receiver = new ScriptedReceiver(vertx, 0, secrets, capacity).start();
         return receiver;
     }
 
@@ -278,7 +280,7 @@ class LocalReceiverTest {
 
     @Test
     void ownsItsVertxWhenStartedStandalone() throws IOException, InterruptedException {
-        try (LocalReceiver standalone = LocalReceiver.startOnRandomPort(null)) {
+        try (ScriptedReceiver standalone = ScriptedReceiver.startOnRandomPort(null)) {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(standalone.url()))
                     .POST(HttpRequest.BodyPublishers.ofString("{\"status\":\"answered\"}")).build(),
                     HttpResponse.BodyHandlers.ofString());

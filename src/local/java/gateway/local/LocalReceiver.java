@@ -1,4 +1,4 @@
-package gateway.delivery;
+package gateway.local;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -14,15 +14,14 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Queue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import gateway.delivery.WebhookSigner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -52,14 +51,12 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /deliveries} lists them as JSON (oldest first); {@code GET /} shows them as a
  *       small HTML page (newest first, everything escaped).</li>
  * </ul>
- * Tests script the answers ({@link #respondWith(int...)}, {@link Response#retryAfter}),
- * simulate an outage ({@link #stop()}: from its return on, connections are refused; then {@link #start()}
- * again on the same port) and wait for
- * deliveries ({@link #awaitDeliveries}). Requests are handled on a Vert.x event loop without
- * blocking; only {@link #start()}, {@link #stop()} and {@link #awaitDeliveries} block their caller,
- * and they refuse to run on an event loop.
+ * Every delivery is answered 200 unless a subclass answers otherwise ({@link #nextResponse()}; the tests' receiver
+ * scripts its answers and waits for deliveries). {@link #stop()} is an outage: from its return on, connections
+ * are refused; {@link #start()} listens again on the same port. Requests are handled on a Vert.x event loop without
+ * blocking; only {@link #start()} and {@link #stop()} block their caller, and they refuse to run on an event loop.
  */
-public final class LocalReceiver implements AutoCloseable {
+public class LocalReceiver implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalReceiver.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -121,8 +118,6 @@ public final class LocalReceiver implements AutoCloseable {
     private final int capacity;
     private final Object lock = new Object();
     private final Deque<Delivery> latest = new ArrayDeque<>();
-    private final Queue<Response> script = new ConcurrentLinkedQueue<>();
-    private volatile Response fallback = Response.status(200);
     private long received;
     private volatile int port;
     private volatile HttpServer server;
@@ -142,7 +137,8 @@ public final class LocalReceiver implements AutoCloseable {
         this(vertx, false, port, secrets, capacity);
     }
 
-    private LocalReceiver(Vertx vertx, boolean ownsVertx, int port, String secrets, int capacity) {
+    /** As above; with {@code ownsVertx} the Vert.x instance is closed by {@link #close()}. */
+    protected LocalReceiver(Vertx vertx, boolean ownsVertx, int port, String secrets, int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be at least 1");
         }
@@ -151,11 +147,6 @@ public final class LocalReceiver implements AutoCloseable {
         this.port = port;
         this.signer = secrets == null || secrets.isBlank() ? null : new WebhookSigner(secrets);
         this.capacity = capacity;
-    }
-
-    /** A started receiver on a random loopback port with its own Vert.x (closed by {@link #close()}). */
-    public static LocalReceiver startOnRandomPort(String secrets) {
-        return new LocalReceiver(Vertx.vertx(), true, 0, secrets, 100).start();
     }
 
     /** Binds the server (again, on the same port after {@link #stop()}); blocks until listening. */
@@ -263,28 +254,6 @@ public final class LocalReceiver implements AutoCloseable {
         return server != null;
     }
 
-    /** Answer the next deliveries with these statuses, in order, then the default (200). */
-    public LocalReceiver respondWith(int... statuses) {
-        Response[] responses = new Response[statuses.length];
-        for (int i = 0; i < statuses.length; i++) {
-            responses[i] = Response.status(statuses[i]);
-        }
-        return respondWith(responses);
-    }
-
-    /** Replaces the script: the next deliveries get these answers, in order, then the default. */
-    public LocalReceiver respondWith(Response... responses) {
-        script.clear();
-        Collections.addAll(script, responses);
-        return this;
-    }
-
-    /** The answer once the script is used up (initially 200). */
-    public LocalReceiver respondByDefault(Response response) {
-        this.fallback = response;
-        return this;
-    }
-
     /** The latest deliveries, oldest first. */
     public List<Delivery> deliveries() {
         synchronized (lock) {
@@ -299,38 +268,21 @@ public final class LocalReceiver implements AutoCloseable {
         }
     }
 
-    /** Forgets kept deliveries, the count and the script. */
+    /** Forgets kept deliveries and the count. */
     public void clear() {
         synchronized (lock) {
             latest.clear();
             received = 0;
         }
-        script.clear();
     }
 
-    /**
-     * Waits until at least {@code count} deliveries have arrived, then returns the latest ones
-     * (oldest first). Throws {@link AssertionError} on timeout, naming how many came.
-     */
-    public List<Delivery> awaitDeliveries(int count, Duration timeout) {
-        requireNotOnEventLoop();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (received < count) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    throw new AssertionError("expected " + count + " deliveries within " + timeout
-                            + " but got " + received);
-                }
-                try {
-                    TimeUnit.NANOSECONDS.timedWait(lock, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new AssertionError("interrupted while waiting for deliveries", e);
-                }
-            }
-            return List.copyOf(latest);
-        }
+    /** The answer to the delivery that just arrived (on the event loop): 200, unless a subclass says otherwise. */
+    protected Response nextResponse() {
+        return Response.status(200);
+    }
+
+    /** Called (on the event loop, after it is kept and counted) for each delivery. */
+    protected void delivered(Delivery delivery) {
     }
 
     // ---- request handling (event loop; never blocks) ----
@@ -362,10 +314,7 @@ public final class LocalReceiver implements AutoCloseable {
             valid = verification.isValid();
             check = verification.name().toLowerCase(Locale.ROOT);
         }
-        Response answer = script.poll();
-        if (answer == null) {
-            answer = fallback;
-        }
+        Response answer = nextResponse();
         Delivery delivery = new Delivery(Instant.now(), request.method().name(), request.path(),
                 Collections.unmodifiableMap(headers), body, valid, answer.status());
         synchronized (lock) {
@@ -374,8 +323,8 @@ public final class LocalReceiver implements AutoCloseable {
                 latest.removeFirst();
             }
             received++;
-            lock.notifyAll();
         }
+        delivered(delivery);
         LOG.info("webhook delivery received: tracking_id={} webhook_id={} status={} signature={} answered={}",
                 delivery.trackingId(), delivery.webhookId(), delivery.payloadText("status"), check, answer.status());
 

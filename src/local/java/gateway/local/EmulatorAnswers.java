@@ -1,4 +1,4 @@
-package gateway.agent;
+package gateway.local;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -9,15 +9,15 @@ import java.util.List;
  * what renderers must cope with: heading, bullets, bold, a link, a fenced code block, a GFM table,
  * snake_case words, {@code $1.2M * 2}, multi-byte characters, and an echo of the question.
  */
-final class EmulatorAnswers {
+public final class EmulatorAnswers {
 
-    static final int MAX_ECHO_CODE_POINTS = 200;
+    public static final int MAX_ECHO_CODE_POINTS = 200;
     private static final String USER_REQUEST = "**USER REQUEST:**";
 
     private EmulatorAnswers() {
     }
 
-    static String markdown(String question, int minBytes) {
+    public static String markdown(String question, int minBytes) {
         String echo = echo(question);
         StringBuilder md = new StringBuilder()
                 .append("# Pipeline answer\n\n")
@@ -44,7 +44,7 @@ final class EmulatorAnswers {
     }
 
     /** The user's request (after the prompt's date block), without directives, one line, at most 200 code points. */
-    static String echo(String question) {
+    public static String echo(String question) {
         String q = question == null ? "" : question;
         int marker = q.indexOf(USER_REQUEST);
         if (marker >= 0) {
@@ -61,7 +61,7 @@ final class EmulatorAnswers {
      * Cuts the UTF-8 bytes into chunks of about {@code chunkSize} bytes. Normally cuts fall on
      * character boundaries; with {@code splitMultiByte} every multi-byte character is cut in two.
      */
-    static List<byte[]> chunks(byte[] bytes, int chunkSize, boolean splitMultiByte) {
+    public static List<byte[]> chunks(byte[] bytes, int chunkSize, boolean splitMultiByte) {
         List<byte[]> chunks = new ArrayList<>();
         int start = 0;
         while (start < bytes.length) {

@@ -1,4 +1,4 @@
-package gateway.agent;
+package gateway.local;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;

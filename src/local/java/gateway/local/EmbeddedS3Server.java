@@ -1,4 +1,4 @@
-package gateway.s3;
+package gateway.local;
 
 import java.net.URI;
 import java.util.Properties;
