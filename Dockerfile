@@ -1,11 +1,15 @@
 # syntax=docker/dockerfile:1
 # AI Webhook Gateway image: Maven build stage, then a slim Java 17 runtime.
-#   docker build -t ai-webhook-gateway:dev .
-#   docker run --rm -p 8080:8080 -p 9876:9876 -e CAMEL_MAIN_PROFILE=dev ai-webhook-gateway:dev
+#   docker build -t ai-webhook-gateway:0.1.0 .                                   (the prod jar: the image to deploy)
+#   docker build --build-arg JAR=ai-webhook-gateway.jar -t ai-webhook-gateway:local .  (the full jar, with the local
+#   docker run --rm -p 8080:8080 -p 9876:9876 -e CAMEL_MAIN_PROFILE=local ai-webhook-gateway:local      stand-ins)
 # See k8s/README.md for the Kubernetes side (probes, graceful stop, read-only root filesystem).
 
 ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
+# which jar the image runs: the prod jar (no local stand-ins, nor their libraries), or ai-webhook-gateway.jar (the
+# full jar: the local profile too, for the k8s local overlay)
+ARG JAR=ai-webhook-gateway-prod.jar
 
 # ---------------------------------------------------------------------------------------------
 # build stage
@@ -23,14 +27,16 @@ RUN --mount=type=cache,target=/root/.m2,id=ai-webhook-gateway-m2 \
 
 # 2) the application itself. Tests run in CI (.ci/run), not in the image build.
 COPY src ./src
+COPY docker ./docker
 RUN --mount=type=cache,target=/root/.m2,id=ai-webhook-gateway-m2 \
     mvn -B -Dmaven.test.skip=true package \
- && cp target/ai-webhook-gateway.jar /build/app.jar
+ && cp target/ai-webhook-gateway-prod.jar target/ai-webhook-gateway.jar /build/
 
 # ---------------------------------------------------------------------------------------------
 # runtime stage
 # ---------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}
+ARG JAR
 
 # a fixed numeric user (10001) so Kubernetes can verify runAsNonRoot without a name lookup
 RUN groupadd --system --gid 10001 gateway \
@@ -39,25 +45,22 @@ RUN groupadd --system --gid 10001 gateway \
 
 WORKDIR /app
 # owned by root and not writable by the app: the only writable path at run time is /tmp
-COPY --from=build --chown=root:root --chmod=0444 /build/app.jar /app/ai-webhook-gateway.jar
+COPY --from=build --chown=root:root --chmod=0444 /build/${JAR} /app/ai-webhook-gateway.jar
 
 # Class-data sharing (AppCDS; docs/benchmark.md, "Benchmark: start-up": ready about 1 s sooner, ~20 MiB more RSS):
 # a training run writes the classes the gateway loads to /app/gateway.jsa, and every start maps them from there
 # instead of reading and verifying them from the jar. An archive fits only the JVM and the jar path that made it,
-# hence here, in this stage. The run is the dev profile (everything embedded on loopback: no AWS, no network) with
-# the AWS credential chain of the prod clients; Camel stops it 5 s after it started (CAMEL_MAIN_DURATIONMAXSECONDS)
-# and the JVM writes the archive as it exits. -Xmx512m keeps compressed oops on, as at run time (a mismatch would
-# only make the JVM ignore the archive, with a warning). JAVA_TOOL_OPTIONS is not set yet here.
-# StartupBenchmarkTest's prod+cds-image scenario trains the same way: keep the two in step.
-# (The JDK's own base archive, which the app's archive extends, is made first should the image lack it.)
-RUN { test -f "$JAVA_HOME/lib/server/classes.jsa" || java -Xshare:dump > /dev/null; } \
- && CAMEL_MAIN_PROFILE=dev CAMEL_MAIN_DURATIONMAXSECONDS=5 SQS_WAIT_TIME_SECONDS=1 \
-    HTTP_HOST=127.0.0.1 MANAGEMENT_HOST=127.0.0.1 AGENT_ANONYMOUS_CREDENTIALS=false \
-    AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=training AWS_SECRET_ACCESS_KEY=training AWS_EC2_METADATA_DISABLED=true \
-    java -Xmx512m -XX:ArchiveClassesAtExit=/app/gateway.jsa -Djava.io.tmpdir=/tmp -Dvertx.cacheDirBase=/tmp/vertx-cache \
-         -jar /app/ai-webhook-gateway.jar > /tmp/cds-training.log 2>&1 \
- || { tail -n 40 /tmp/cds-training.log; exit 1; } \
- && test -s /app/gateway.jsa && chmod 0444 /app/gateway.jsa && rm -rf /tmp/cds-training.log /tmp/vertx-cache
+# hence here, in this stage. docker/cds-training.sh runs the image's jar in its prod profile against the local
+# stand-ins of the full jar (mounted from the build stage for this step only, so it is not in the image), with the
+# AWS credential chain of the prod clients; Camel stops it 5 s after it started and the JVM writes the archive as it
+# exits. -Xmx512m keeps compressed oops on, as at run time (a mismatch would only make the JVM ignore the archive,
+# with a warning). JAVA_TOOL_OPTIONS is not set yet here. StartupBenchmarkTest's prod+cds-image scenario runs the
+# same script. (The JDK's own base archive, which the app's archive extends, is made first should the image lack it.)
+RUN --mount=type=bind,from=build,source=/build/ai-webhook-gateway.jar,target=/opt/stand-ins.jar \
+    --mount=type=bind,from=build,source=/build/docker/cds-training.sh,target=/opt/cds-training.sh \
+    { test -f "$JAVA_HOME/lib/server/classes.jsa" || java -Xshare:dump > /dev/null; } \
+ && bash /opt/cds-training.sh /app/ai-webhook-gateway.jar /opt/stand-ins.jar /app/gateway.jsa \
+ && chmod 0444 /app/gateway.jsa && rm -rf /tmp/*
 
 # prod by default: real AWS, nothing embedded, fail fast on missing settings.
 # JVM sized from the container's memory limit; an OutOfMemoryError ends the process so the

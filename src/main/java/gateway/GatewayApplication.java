@@ -27,10 +27,11 @@ public final class GatewayApplication {
     }
 
     public static void main(String[] args) {
-        Main main = newMain();
-        stopGracefullyOnSigterm(main);
+        Main main = null;
         int exitCode;
         try {
+            main = newMain();
+            stopGracefullyOnSigterm(main);
             exitCode = main.run(args);
         } catch (Throwable failure) {
             exitAfterFailedStart(main, failure);
@@ -46,7 +47,7 @@ public final class GatewayApplication {
      * DEBUG. Should the JVM's shutdown hooks hang, the process is halted after {@value #HALT_AFTER_MS} ms.
      */
     static void exitAfterFailedStart(Main main, Throwable failure) {
-        CamelContext context = main.getCamelContext();
+        CamelContext context = main == null ? null : main.getCamelContext();
         String line = StartFailure.describe(failure, property -> {
             try {
                 return context == null ? Optional.empty() : context.getPropertiesComponent().resolveProperty(property);
@@ -110,7 +111,12 @@ public final class GatewayApplication {
         }
         if (LEGACY_LOCAL_PROFILE.equals(name)) {
             LOG.info("CAMEL_MAIN_PROFILE=dev is now called local: running the local profile");
-            return LOCAL_PROFILE;
+            name = LOCAL_PROFILE;
+        }
+        if (LOCAL_PROFILE.equals(name) && !localAvailable) {
+            // without its stand-ins the local profile would reach for AWS with the local profile's open defaults
+            throw new IllegalStateException("CAMEL_MAIN_PROFILE=" + requested.trim() + " needs the full jar "
+                    + "(target/ai-webhook-gateway.jar): this jar has no local stand-ins; run it with CAMEL_MAIN_PROFILE=prod");
         }
         return name;
     }

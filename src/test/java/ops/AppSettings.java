@@ -27,6 +27,7 @@ public final class AppSettings {
 
     static final Path ROOT = projectRoot();
     static final Path RESOURCES = ROOT.resolve("src/main/resources");
+    static final Path LOCAL_RESOURCES = ROOT.resolve("src/local/resources");
 
     private AppSettings() {
     }
@@ -66,14 +67,19 @@ public final class AppSettings {
                 "application.properties has no {{env:" + name + ":default}} placeholder"));
     }
 
+    /** The profiles' property files: src/main/resources and the local profile's in src/local/resources. */
     static List<Path> propertyFiles() {
-        try (Stream<Path> files = Files.list(RESOURCES)) {
-            return files.filter(p -> p.getFileName().toString().matches("application(-[\\w.-]+)?\\.properties"))
-                    .sorted()
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        List<Path> all = new java.util.ArrayList<>();
+        for (Path dir : List.of(RESOURCES, LOCAL_RESOURCES)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.filter(p -> p.getFileName().toString().matches("application(-[\\w.-]+)?\\.properties"))
+                        .forEach(all::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
+        all.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+        return all;
     }
 
     /** Properties comments (lines starting with # or !) may show placeholders as examples. */

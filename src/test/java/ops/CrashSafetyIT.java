@@ -199,7 +199,6 @@ class CrashSafetyIT {
         env.put("EMBEDDED_SQS_PORT", Integer.toString(GatewayTestApp.freePort()));
         env.put("EMBEDDED_S3_PORT", Integer.toString(GatewayTestApp.freePort())); // not 9325 of a dying child
         env.put("AGENT_EMULATOR_PORT", Integer.toString(emulatorPort));
-        env.put("BEDROCK_ENDPOINT", "http://127.0.0.1:" + emulatorPort);
         env.put("AGENT_EMULATOR_LATENCY_MS", Integer.toString(agentLatencyMs));
         env.put("WEBHOOK_URL", receiver.url());
         env.put("WEBHOOK_SIGNING_SECRET", ReceiverAndApp.SECRET);

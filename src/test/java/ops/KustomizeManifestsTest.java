@@ -279,9 +279,9 @@ class KustomizeManifestsTest {
     }
 
     @Test
-    void localRunsDevModeAgainstInClusterElasticMqWithoutKeda() {
+    void localRunsTheLocalProfileAgainstInClusterElasticMqWithoutKeda() {
         Rendered r = render("local");
-        assertThat(r.effective("CAMEL_MAIN_PROFILE")).contains("dev");
+        assertThat(r.effective("CAMEL_MAIN_PROFILE")).contains("local");
         assertThat(r.all("ScaledObject")).isEmpty();
         assertThat(r.all("TriggerAuthentication")).isEmpty();
         assertThat(r.gatewayDeployment().path("spec").path("replicas").asInt()).isEqualTo(1);

@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * A class-data archive a start-up scenario launches with, made first by a training run of the same command line
  * (same JVM, same jar path); the JVM writes the archive as it exits. The training run is either the scenario's own
- * launch, waited for until ready and stopped with SIGTERM, or the Dockerfile's: the dev profile, everything
- * embedded, which Camel stops by itself a few seconds after it started ({@code CAMEL_MAIN_DURATIONMAXSECONDS}).
+ * launch, waited for until ready and stopped with SIGTERM, or the Dockerfile's ({@code docker/cds-training.sh}: the
+ * prod jar against the full jar's local stand-ins, stopped by Camel a few seconds after it started).
  *
  * <ul>
  *   <li>AppCDS, Java 17: a dynamic archive on top of the JDK's default CDS archive of the classes loaded during
@@ -31,7 +31,7 @@ record ClassArchive(String kind, Path file, TrainingRun run, List<String> traini
     enum TrainingRun {
         /** the scenario's own launch, until ready, then SIGTERM */
         UNTIL_READY,
-        /** as the Dockerfile trains at image build: dev profile, everything embedded, Camel stops it after a few seconds */
+        /** as the Dockerfile trains at image build (docker/cds-training.sh): the prod jar against the local stand-ins */
         IMAGE_BUILD
     }
 

@@ -46,9 +46,14 @@ final class GatewayProcess implements AutoCloseable {
         this.launchedNanos = launchedNanos;
     }
 
-    /** The jar {@code mvn package} builds (or {@code -Dbench.jar=...}). */
+    /** The full jar {@code mvn package} builds, with the local stand-ins (or {@code -Dbench.jar=...}). */
     static Path jar() {
         return Path.of(System.getProperty("bench.jar", "target/ai-webhook-gateway.jar"));
+    }
+
+    /** The prod jar {@code mvn package} builds (or {@code -Dbench.prod-jar=...}). */
+    static Path prodJar() {
+        return Path.of(System.getProperty("bench.prod-jar", "target/ai-webhook-gateway-prod.jar"));
     }
 
     /** The {@code java} of the JVM running the tests. */

@@ -31,9 +31,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Start-up ({@code mvn -B -Pbenchmark verify -Dtest=StartupBenchmarkTest}, see docs/benchmark.md): launch →
  * ready (the first 200 of the management port's {@code GET /observe/health/ready}) and the process's RSS at that
- * moment, for the packaged jar in (a) the prod profile against ElasticMQ and S3Proxy run by this JVM, queues,
- * DLQs and bucket made beforehand, (b) the dev profile with everything embedded, (c) a bare camel-main baseline
- * ({@link StartupBaselineApp}) on the same jar's classpath; and with a class-data archive made by a training run
+ * moment, for (a) the prod jar in its prod profile against ElasticMQ and S3Proxy run by this JVM, queues,
+ * DLQs and bucket made beforehand, (b) the full jar in its local profile with everything embedded, (c) a bare
+ * camel-main baseline ({@link StartupBaselineApp}) on the prod jar's classpath; and with a class-data archive made by a training run
  * first: AppCDS on Java 17 trained on the prod launch itself ({@code prod+cds}) or as the image build trains it
  * ({@code prod+cds-image}), the AOT cache on Java 25 ({@code prod-jdk25+aot}, next to {@code prod-jdk25} without). Each scenario is launched {@code bench.startup.runs} times, the scenarios taking
  * turns (each round starts one further along the list). Every launch is a child JVM stopped with SIGTERM (SIGKILL
@@ -56,14 +56,17 @@ class StartupBenchmarkTest {
         }
     };
     private Path jar;
+    private Path prodJar;
     private Path baselineClasses;
     private ProdDependencies prod;
 
     @Test
     void launchToReady() throws Exception {
         jar = GatewayProcess.jar();
-        Assumptions.assumeTrue(Files.isRegularFile(jar), "no " + jar + ": this benchmark launches the packaged app;"
-                + " run it with `mvn -B -Pbenchmark verify` (builds the jar first) or `mvn -B package -DskipTests` first");
+        prodJar = GatewayProcess.prodJar();
+        Assumptions.assumeTrue(Files.isRegularFile(jar) && Files.isRegularFile(prodJar), "no " + jar + " or " + prodJar
+                + ": this benchmark launches the packaged app;"
+                + " run it with `mvn -B -Pbenchmark verify` (builds the jars first) or `mvn -B package -DskipTests` first");
         baselineClasses = Path.of(StartupBaselineApp.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Files.createDirectories(dir);
         List<StartupScenario> scenarios = new ArrayList<>();
@@ -123,12 +126,13 @@ class StartupBenchmarkTest {
         boolean imageBuild = archive.run() == ClassArchive.TrainingRun.IMAGE_BUILD;
         int httpPort = freePort.getAsInt();
         int managementPort = freePort.getAsInt();
-        Map<String, String> env = imageBuild ? imageTrainingEnv(httpPort, managementPort)
-                : env(scenario.app(), httpPort, managementPort);
         Path log = dir.resolve(scenario.name() + "-training.log");
+        Path appLog = imageBuild ? dir.resolve(scenario.name() + "-training-prod.log") : log;
         Instant launched = Instant.now();
-        GatewayProcess process = GatewayProcess.start(
-                scenario.command(jar, baselineClasses, settings.heap(), settings.jvmArgs(), true), env, managementPort, log);
+        GatewayProcess process = imageBuild
+                ? GatewayProcess.start(imageTraining(archive), imageTrainingEnv(appLog), managementPort, log)
+                : GatewayProcess.start(scenario.command(jarFor(scenario.app()), baselineClasses, settings.heap(),
+                        settings.jvmArgs(), true), env(scenario.app(), httpPort, managementPort), managementPort, log);
         try {
             if (imageBuild) {
                 assertThat(process.awaitExit(settings.trainingGrace()))
@@ -141,7 +145,7 @@ class StartupBenchmarkTest {
             double exited = process.secondsSinceLaunch();
             assertThat(archive.file()).as(scenario.name() + ": the training run wrote its archive").isNotEmptyFile();
             return new StartupReport.Training(scenario.name(), archive.kind(),
-                    StartupLaunch.camelStartedSeconds(log, launched), exited, Files.size(archive.file()) / (1024.0 * 1024.0));
+                    StartupLaunch.camelStartedSeconds(appLog, launched), exited, Files.size(archive.file()) / (1024.0 * 1024.0));
         } finally {
             if (process.isAlive()) {
                 process.stop(Duration.ofSeconds(5));
@@ -150,25 +154,54 @@ class StartupBenchmarkTest {
     }
 
     /**
-     * The Dockerfile's AppCDS training run, on free loopback ports here: the dev profile (everything embedded, so it
-     * needs no network) with the AWS credential chain the prod clients use, stopped by Camel itself 5 s after it
-     * started; the 1 s long poll only shortens its shutdown. Keep in step with the Dockerfile.
+     * The Dockerfile's AppCDS training run: {@code docker/cds-training.sh} with this benchmark's java, heap and JVM
+     * options, the prod jar running its prod profile against the full jar's local stand-ins on eight free loopback
+     * ports from a base, stopped by Camel itself 5 s after it started. Keep in step with the Dockerfile.
      */
-    private Map<String, String> imageTrainingEnv(int httpPort, int managementPort) {
-        Map<String, String> env = ChildGatewayEnv.localAllEmbedded(httpPort, managementPort, freePort);
-        env.put("CAMEL_MAIN_DURATIONMAXSECONDS", "5");
-        env.put("SQS_WAIT_TIME_SECONDS", "1");
-        env.put("AGENT_ANONYMOUS_CREDENTIALS", "false");
-        env.put("AWS_REGION", "us-east-1");
-        env.put("AWS_ACCESS_KEY_ID", "training");
-        env.put("AWS_SECRET_ACCESS_KEY", "training");
-        env.put("AWS_EC2_METADATA_DISABLED", "true");
+    private List<String> imageTraining(ClassArchive archive) throws Exception {
+        return List.of("bash", Path.of("docker", "cds-training.sh").toString(), prodJar.toAbsolutePath().toString(),
+                jar.toAbsolutePath().toString(), archive.file().toAbsolutePath().toString(), Integer.toString(freePortBase(8)));
+    }
+
+    private Map<String, String> imageTrainingEnv(Path appLog) throws Exception {
+        Path tmp = Files.createDirectories(dir.resolve("cds-training-tmp"));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("JAVA", GatewayProcess.java());
+        env.put("CDS_TRAINING_JAVA_OPTS", String.join(" ", settings.jvmArgs()) + " -Xmx" + settings.heap());
+        env.put("CDS_TRAINING_LOG", appLog.toAbsolutePath().toString());
+        env.put("TMPDIR", tmp.toAbsolutePath().toString());
         return env;
+    }
+
+    /** A port p such that p+1 .. p+count are free on loopback now. */
+    private static int freePortBase(int count) throws Exception {
+        java.util.Random random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 20000 + random.nextInt(20000);
+            boolean free = true;
+            for (int port = base + 1; port <= base + count && free; port++) {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket(port, 1,
+                        java.net.InetAddress.getLoopbackAddress())) {
+                    free = socket.getLocalPort() == port;
+                } catch (java.io.IOException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IllegalStateException("no " + count + " free loopback ports in a row");
+    }
+
+    /** The jar an app runs from: the full jar for the local profile, the prod jar otherwise. */
+    private Path jarFor(StartupScenario.App app) {
+        return app == StartupScenario.App.LOCAL ? jar : prodJar;
     }
 
     /**
      * {@link #launch}, again (up to {@code bench.startup.retries} times) if the child ended before it was ready with
-     * the exit code of a signal: on this shared machine dev children were sent SIGTERM or SIGKILL by someone else
+     * the exit code of a signal: on this shared machine local-profile children were sent SIGTERM or SIGKILL by someone else
      * during their start. The report lists every retry. A child that is late, or fails to start, fails it at once.
      */
     private StartupLaunch launchRetryingOutsideStops(StartupScenario scenario, int round, StartupReport report)
@@ -198,7 +231,7 @@ class StartupBenchmarkTest {
         int httpPort = freePort.getAsInt();
         int managementPort = freePort.getAsInt();
         Path log = dir.resolve(scenario.name() + (training ? "-training" : "-" + round) + ".log");
-        List<String> command = scenario.command(jar, baselineClasses, settings.heap(), settings.jvmArgs(), training);
+        List<String> command = scenario.command(jarFor(scenario.app()), baselineClasses, settings.heap(), settings.jvmArgs(), training);
         Instant launched = Instant.now();
         GatewayProcess process = GatewayProcess.start(command, env(scenario.app(), httpPort, managementPort),
                 managementPort, log);
@@ -239,7 +272,7 @@ class StartupBenchmarkTest {
                 env.put("MANAGEMENT_HOST", "127.0.0.1");
                 env.put("MANAGEMENT_PORT", Integer.toString(managementPort));
             }
-            case DEV -> env.putAll(ChildGatewayEnv.localAllEmbedded(httpPort, managementPort, freePort));
+            case LOCAL -> env.putAll(ChildGatewayEnv.localAllEmbedded(httpPort, managementPort, freePort));
             case PROD -> env.putAll(ChildGatewayEnv.prodOnLoopback(httpPort, managementPort, prod));
         }
         if (app != StartupScenario.App.BARE) {

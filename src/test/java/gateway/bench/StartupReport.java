@@ -105,7 +105,7 @@ final class StartupReport {
                     vsBare[0], vsBare[1], ok, settings.runs()));
         }
         if (hasBaseline()) {
-            for (String[] pair : new String[][] {{"prod", "(a) prod / (c) bare"}, {"dev", "(b) dev / (c) bare"}}) {
+            for (String[] pair : new String[][] {{"prod", "(a) prod / (c) bare"}, {"local", "(b) local / (c) bare"}}) {
                 if (scenarios.stream().anyMatch(s -> s.name().equals(pair[0]))) {
                     double[] r = ratios(pair[0], BASELINE);
                     out.append(String.format(Locale.ROOT, "%s: ready x%.2f, rss x%.2f%n", pair[1], r[0], r[1]));

@@ -17,11 +17,14 @@ import java.util.List;
  */
 record StartupScenario(String name, App app, String java, String javaLabel, ClassArchive archive, String comparedTo) {
 
-    /** What a scenario launches: the baseline app, or the gateway's jar in one of its profiles. */
-    enum App { BARE, DEV, PROD }
+    /**
+     * What a scenario launches: the baseline app (on the prod jar's classpath), the full jar in its local profile,
+     * or the prod jar in its prod profile.
+     */
+    enum App { BARE, LOCAL, PROD }
 
     /**
-     * The scenario called {@code name}: {@code bare}, {@code dev}, {@code prod}, {@code prod+cds} and
+     * The scenario called {@code name}: {@code bare}, {@code local}, {@code prod}, {@code prod+cds} and
      * {@code prod+cds-image} on the tests' Java (17), {@code prod-jdk25} and {@code prod-jdk25+aot} on
      * {@code jdk25Java}; null when that is not there.
      */
@@ -30,7 +33,7 @@ record StartupScenario(String name, App app, String java, String javaLabel, Clas
         String version = Integer.toString(Runtime.version().feature());
         return switch (name) {
             case "bare" -> new StartupScenario(name, App.BARE, java, version, null, null);
-            case "dev" -> new StartupScenario(name, App.DEV, java, version, null, null);
+            case "local" -> new StartupScenario(name, App.LOCAL, java, version, null, null);
             case "prod" -> new StartupScenario(name, App.PROD, java, version, null, null);
             case "prod+cds" -> new StartupScenario(name, App.PROD, java, version,
                     ClassArchive.appCds(archives.resolve("gateway-prod.jsa"), ClassArchive.TrainingRun.UNTIL_READY), "prod");

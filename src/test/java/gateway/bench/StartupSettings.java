@@ -32,7 +32,7 @@ record StartupSettings(int runs, List<String> scenarios, Path jdk25, String sqsW
                        List<String> jvmArgs, Map<String, String> gatewayEnv, Duration readyTimeout, Duration pollEvery,
                        Duration stopGrace, Duration trainingGrace, Path output, int retries) {
 
-    static final String DEFAULT_SCENARIOS = "bare,prod,dev,prod+cds,prod+cds-image,prod-jdk25,prod-jdk25+aot";
+    static final String DEFAULT_SCENARIOS = "bare,prod,local,prod+cds,prod+cds-image,prod-jdk25,prod-jdk25+aot";
     static final String ENV_PREFIX = "bench.startup.env.";
 
     static StartupSettings fromSystemProperties() {
