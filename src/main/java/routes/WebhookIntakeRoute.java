@@ -1,6 +1,7 @@
 package routes;
 
-import gateway.answer.RequestMessageReader;
+import gateway.flow.FlowProperties;
+import gateway.flow.QueueAttributes;
 import gateway.idempotency.IdempotencyKeys;
 import gateway.idempotency.IdempotencyStoreUnavailable;
 import gateway.intake.IntakeRejection;
@@ -68,8 +69,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
             // 4. the original's rules 400, then depth and field count 400, query length 413
             .bean("webhookRequestValidator", "validate")
             .bean("jsonLimits", "check")
-            .setProperty("source_system", method(RequestQueueMessage.class, "sourceSystemAttribute"))
-            .setProperty("queued_at", method(Timestamps.class, "nowUtc"))
+            .setProperty(FlowProperties.SOURCE_SYSTEM, method(RequestQueueMessage.class, "sourceSystemAttribute"))
+            .setProperty(FlowProperties.QUEUED_AT, method(Timestamps.class, "nowUtc"))
             // 5. Idempotency-Key: claim it, or answer a repeat with the first tracking id (409 for another body)
             .bean("idempotencyKeys", "claim")
             .choice()
@@ -80,14 +81,14 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .end()
             // 6. the queue
             // the request as parsed, for its tracking record; the body becomes the queue message
-            .setProperty(RequestMessageReader.REQUEST, body())
+            .setProperty(FlowProperties.REQUEST, body())
             .bean("requestQueueMessage", "build")
             // the queue message carries the original's three attributes plus the caller, no HTTP headers
             .removeHeaders("*")
-            .setHeader("message_type", constant(RequestQueueMessage.MESSAGE_TYPE))
-            .setHeader("tracking_id", exchangeProperty("tracking_id"))
-            .setHeader("source_system", exchangeProperty("source_system"))
-            .setHeader("caller", exchangeProperty("caller"))
+            .setHeader(QueueAttributes.MESSAGE_TYPE, constant(RequestQueueMessage.MESSAGE_TYPE))
+            .setHeader(QueueAttributes.TRACKING_ID, exchangeProperty(FlowProperties.TRACKING_ID))
+            .setHeader(QueueAttributes.SOURCE_SYSTEM, exchangeProperty(FlowProperties.SOURCE_SYSTEM))
+            .setHeader(QueueAttributes.CALLER, exchangeProperty(FlowProperties.CALLER))
             // one SendMessageBatch carries the requests that arrive together; each 202 waits for its own entry
             .to("sqs-batch:{{gateway.queue.requests}}").id("enqueue-request")
             // its tracking record (status "queued"): the change is queued for the record writers, the 202 does not wait

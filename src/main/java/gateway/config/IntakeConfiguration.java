@@ -1,19 +1,26 @@
 package gateway.config;
 
 import java.time.Clock;
+import java.time.Duration;
 
 import gateway.http.CorsPolicy;
+import gateway.idempotency.IdempotencyKeys;
+import gateway.idempotency.S3IdempotencyStore;
 import gateway.intake.IntakeResponses;
 import gateway.intake.JsonLimits;
 import gateway.intake.JsonRequestBody;
 import gateway.intake.RequestQueueMessage;
 import gateway.intake.WebhookRequestValidator;
+import gateway.s3.S3Bucket;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 
-/** The beans the {@code webhook-intake} route calls. */
+/**
+ * The beans the {@code webhook-intake} route calls (besides who may call: {@link SecurityConfiguration}), the
+ * Idempotency-Key memory on S3 among them.
+ */
 public class IntakeConfiguration implements CamelConfiguration {
 
     @PropertyInject(value = "gateway.cors.allowed-origins", defaultValue = "")
@@ -28,6 +35,10 @@ public class IntakeConfiguration implements CamelConfiguration {
     private int maxJsonFields;
     @PropertyInject("gateway.json.max-query-chars")
     private int maxQueryChars;
+    @PropertyInject("gateway.idempotency.ttl-hours")
+    private long ttlHours;
+    @PropertyInject("gateway.idempotency.pending-timeout-seconds")
+    private long pendingTimeoutSeconds;
 
     @BindToRegistry("clock")
     public Clock clock() {
@@ -57,6 +68,13 @@ public class IntakeConfiguration implements CamelConfiguration {
     @BindToRegistry("intakeResponses")
     public IntakeResponses intakeResponses() {
         return new IntakeResponses(new CorsPolicy(allowedOrigins), Clock.systemUTC());
+    }
+
+    /** The Idempotency-Key steps of the intake, over the S3 store shared by all replicas. */
+    @BindToRegistry(value = "idempotencyKeys", lazy = true)
+    public IdempotencyKeys idempotencyKeys(S3Bucket bucket) {
+        return new IdempotencyKeys(new S3IdempotencyStore(bucket), Duration.ofHours(ttlHours),
+                Duration.ofSeconds(pendingTimeoutSeconds), Clock.systemUTC());
     }
 
     @Override

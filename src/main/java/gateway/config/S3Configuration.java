@@ -4,6 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 
 import gateway.s3.S3Bucket;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -48,19 +49,16 @@ public class S3Configuration implements CamelConfiguration {
     @PropertyInject("gateway.s3.call-timeout-ms")
     private long callTimeoutMs;
 
-    @Override
-    public void configure(CamelContext context) throws Exception {
-        URI override = null;
-        boolean conditional = conditionalWrites;
+    /** The client of the idempotency keys, the tracking records and the conversation export. */
+    @BindToRegistry(value = CLIENT_BEAN, lazy = true)
+    public S3Client s3Client(CamelContext context) throws Exception {
+        URI override = endpoint.isBlank() ? null : URI.create(endpoint.trim());
         AwsCredentialsProvider credentials = localCredentials ? localCredentials() : DefaultCredentialsProvider.builder().build();
-        if (!endpoint.isBlank()) {
-            override = URI.create(endpoint.trim());
-            if (!localCredentials) {
-                credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
-            }
+        if (override != null && !localCredentials) {
+            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
         }
         LOG.info("S3: bucket={} prefix='{}' endpoint={} conditionalWrites={}",
-                bucket, prefix, override == null ? "(AWS)" : override, conditional);
+                bucket, prefix, override == null ? "(AWS)" : override, conditionalWrites);
         S3ClientBuilder builder = S3Client.builder()
                 .region(Region.of(region))
                 .credentialsProvider(credentials)
@@ -74,9 +72,19 @@ public class S3Configuration implements CamelConfiguration {
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         }
         S3Client s3 = builder.build();
-        context.getRegistry().bind(CLIENT_BEAN, S3Client.class, s3);
-        context.getRegistry().bind(BUCKET_BEAN, S3Bucket.class, new S3Bucket(s3, bucket, prefix, conditional));
         CloseOnStop.register(context, s3);
+        return s3;
+    }
+
+    /** The bucket, the prefix, and whether conditional writes work there. */
+    @BindToRegistry(value = BUCKET_BEAN, lazy = true)
+    public S3Bucket s3Bucket(S3Client s3) {
+        return new S3Bucket(s3, bucket, prefix, conditionalWrites);
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        // the beans above are made when first needed
     }
 
     private static AwsCredentialsProvider localCredentials() {

@@ -49,13 +49,13 @@ public class SecurityConfiguration implements CamelConfiguration {
     @PropertyInject(value = "gateway.rate-limit.max-tracked", defaultValue = "100000")
     private long rateMaxTracked;
 
-    // memoised: camel-main may call a binding method more than once
+    // memoised: configure() below uses the same beans as the registry
     private RequestAuthenticator authenticator;
     private RateLimiter limiter;
     private AdminAuthenticator admin;
 
-    @BindToRegistry("requestAuthenticator")
-    public RequestAuthenticator requestAuthenticator() {
+    @BindToRegistry(value = "requestAuthenticator", lazy = true)
+    public synchronized RequestAuthenticator requestAuthenticator() {
         if (authenticator == null) {
             ApiKeys keys = ApiKeys.parse(SecretSetting.resolve("GATEWAY_API_KEYS", apiKeys, apiKeysFile));
             String secret = SecretSetting.resolve("INBOUND_SIGNING_SECRET", inboundSecret, inboundSecretFile);
@@ -67,8 +67,8 @@ public class SecurityConfiguration implements CamelConfiguration {
         return authenticator;
     }
 
-    @BindToRegistry("rateLimiter")
-    public RateLimiter rateLimiter() {
+    @BindToRegistry(value = "rateLimiter", lazy = true)
+    public synchronized RateLimiter rateLimiter() {
         if (limiter == null) {
             LOG.info("Rate limit: {} per minute, burst {}, per caller (per client IP when open)", ratePerMinute, rateBurst);
             limiter = new RateLimiter(ratePerMinute, rateBurst, rateMaxTracked, Ticker.systemTicker());
@@ -76,8 +76,8 @@ public class SecurityConfiguration implements CamelConfiguration {
         return limiter;
     }
 
-    @BindToRegistry("adminAuthenticator")
-    public AdminAuthenticator adminAuthenticator() {
+    @BindToRegistry(value = "adminAuthenticator", lazy = true)
+    public synchronized AdminAuthenticator adminAuthenticator() {
         if (admin == null) {
             admin = new AdminAuthenticator(SecretSetting.resolve("ADMIN_TOKEN", adminToken, adminTokenFile), adminOpenWithoutToken);
         }

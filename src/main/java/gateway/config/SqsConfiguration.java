@@ -8,6 +8,7 @@ import gateway.sqs.LongPolls;
 import gateway.sqs.QueueLimits;
 import gateway.sqs.SqsPollErrors;
 import gateway.sqs.SqsReadinessCheck;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -69,24 +70,37 @@ public class SqsConfiguration implements CamelConfiguration {
         return builder.build();
     }
 
-    private SqsClient sqsClient() {
-        URI override = null;
-        AwsCredentialsProvider credentials = localCredentials ? localCredentials() : DefaultCredentialsProvider.builder().build();
-        if (!endpoint.isBlank()) {
-            override = URI.create(endpoint.trim());
-            if (!localCredentials) {
-                credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
-            }
+    // memoised: the context's stop notifier and health check below use the same client as the registry
+    private SqsClient client;
+
+    /** The client every {@code aws2-sqs} endpoint autowires and the gateway's SQS steps use. */
+    @BindToRegistry(value = "sqsClient", lazy = true)
+    public synchronized SqsClient sqsClient() {
+        if (client == null) {
+            LOG.info("SQS: endpoint={}", endpoint.isBlank() ? "(AWS)" : endpoint);
+            // long polls on a pool of their own, ended as soon as the context starts to stop (LongPolls)
+            client = LongPolls.separate(sqsClient(override(), credentials()), sqsClient(override(), credentials()));
         }
-        // long polls on a pool of their own, ended as soon as the context starts to stop (LongPolls)
-        return LongPolls.separate(sqsClient(override, credentials), sqsClient(override, credentials));
+        return client;
+    }
+
+    /** What the routes need to know to end a conversation on its last receive; prod refuses queues without a DLQ. */
+    @BindToRegistry(value = "queueLimits", lazy = true)
+    public QueueLimits queueLimits(SqsClient sqs) {
+        return QueueLimits.read(sqs, dlqRequired,
+                new QueueLimits.WorkQueue("REQUESTS_QUEUE", "requests", requestsQueue),
+                new QueueLimits.WorkQueue("DELIVERIES_QUEUE", "deliveries", deliveriesQueue));
+    }
+
+    /** The consumers' pollStrategy and exceptionHandler: an outage is one WARN, a stop is quiet. */
+    @BindToRegistry(value = "sqsPollErrors", lazy = true)
+    public SqsPollErrors sqsPollErrors(CamelContext context, SqsClient sqs) {
+        return new SqsPollErrors(context, sqs);
     }
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        LOG.info("SQS: endpoint={}", endpoint.isBlank() ? "(AWS)" : endpoint);
         SqsClient sqs = sqsClient();
-        context.getRegistry().bind("sqsClient", SqsClient.class, sqs);
         CloseOnStop.register(context, sqs);
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
@@ -103,13 +117,20 @@ public class SqsConfiguration implements CamelConfiguration {
                 LongPolls.awaitPollsEnded(context, Duration.ofSeconds(1));
             }
         });
-        // what the routes need to know to end a conversation on its last receive; prod refuses queues without a DLQ
-        context.getRegistry().bind("queueLimits", QueueLimits.read(sqs, dlqRequired,
-                new QueueLimits.WorkQueue("REQUESTS_QUEUE", "requests", requestsQueue),
-                new QueueLimits.WorkQueue("DELIVERIES_QUEUE", "deliveries", deliveriesQueue)));
         HealthCheckRegistry.get(context).register(new SqsReadinessCheck(sqs, requestsQueue));
-        // pollStrategy and exceptionHandler of the consumers: an outage is one WARN, a stop is quiet
-        context.getRegistry().bind("sqsPollErrors", new SqsPollErrors(context, sqs));
+    }
+
+    private URI override() {
+        return endpoint.isBlank() ? null : URI.create(endpoint.trim());
+    }
+
+    /** The AWS chain, or local/local for stand-ins; with an endpoint override, the chain falls back to local/local. */
+    private AwsCredentialsProvider credentials() {
+        if (localCredentials) {
+            return localCredentials();
+        }
+        AwsCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
+        return endpoint.isBlank() ? chain : AwsCredentialsProviderChain.of(chain, localCredentials());
     }
 
     private static AwsCredentialsProvider localCredentials() {

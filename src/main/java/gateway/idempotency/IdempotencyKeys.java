@@ -7,10 +7,10 @@ import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.flow.FlowProperties;
 import gateway.intake.IntakeRejection;
 import gateway.json.Json;
 import gateway.security.ApiKeys;
-import gateway.security.RequestAuthenticator;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,11 +62,11 @@ public class IdempotencyKeys {
             return;
         }
         checkFormat(header);
-        String caller = Optional.ofNullable(exchange.getProperty(RequestAuthenticator.CALLER, String.class)).orElse("");
+        String caller = Optional.ofNullable(exchange.getProperty(FlowProperties.CALLER, String.class)).orElse("");
         String key = sha256Hex(caller + "\n" + header);
         IdempotencyRecord fresh = new IdempotencyRecord(
                 sha256Hex(Json.write(exchange.getMessage().getBody(ObjectNode.class))),
-                exchange.getProperty("tracking_id", String.class), exchange.getProperty("queued_at", String.class), false);
+                exchange.getProperty(FlowProperties.TRACKING_ID, String.class), exchange.getProperty(FlowProperties.QUEUED_AT, String.class), false);
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             if (store.create(key, fresh)) {
                 exchange.setProperty(CLAIM, new Claim(key, fresh));
@@ -91,8 +91,8 @@ public class IdempotencyKeys {
                 throw new IntakeRejection(409, "A request with this Idempotency-Key is still being queued: retry shortly",
                         Map.of("Retry-After", "1"));
             }
-            exchange.setProperty("tracking_id", existing.trackingId());
-            exchange.setProperty("queued_at", existing.queuedAt());
+            exchange.setProperty(FlowProperties.TRACKING_ID, existing.trackingId());
+            exchange.setProperty(FlowProperties.QUEUED_AT, existing.queuedAt());
             exchange.setProperty(REPLAYED, true);
             return;
         }

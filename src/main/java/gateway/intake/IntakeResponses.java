@@ -3,6 +3,7 @@ package gateway.intake;
 import java.time.Clock;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.flow.FlowProperties;
 import gateway.http.CorsPolicy;
 import gateway.json.Json;
 import gateway.json.Timestamps;
@@ -29,8 +30,8 @@ public class IntakeResponses {
         ObjectNode body = Json.object();
         body.put("success", true);
         body.put("message", "Request queued for processing");
-        body.put("tracking_id", exchange.getProperty("tracking_id", String.class));
-        body.put("queued_at", exchange.getProperty("queued_at", String.class));
+        body.put("tracking_id", exchange.getProperty(FlowProperties.TRACKING_ID, String.class));
+        body.put("queued_at", exchange.getProperty(FlowProperties.QUEUED_AT, String.class));
         body.put("status", "queued");
         respond(exchange, 202, body);
         // where the caller can follow it: GET /webhook/{tracking_id}
@@ -88,7 +89,7 @@ public class IntakeResponses {
     }
 
     void error(Exchange exchange, int status, String message) {
-        String trackingId = exchange.getProperty("tracking_id", String.class);
+        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
         ObjectNode body = Json.object();
         body.put("success", false);
         body.put("error", message);

@@ -3,6 +3,7 @@ package gateway.intake;
 import java.nio.charset.StandardCharsets;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import org.apache.camel.ExchangeProperty;
 
@@ -24,9 +25,9 @@ public class RequestQueueMessage {
     }
 
     public String build(ObjectNode request,
-                        @ExchangeProperty("tracking_id") String trackingId,
-                        @ExchangeProperty("queued_at") String queuedAt,
-                        @ExchangeProperty("caller") String caller) {
+                        @ExchangeProperty(FlowProperties.TRACKING_ID) String trackingId,
+                        @ExchangeProperty(FlowProperties.QUEUED_AT) String queuedAt,
+                        @ExchangeProperty(FlowProperties.CALLER) String caller) {
         ObjectNode message = Json.object();
         message.put("message_type", MESSAGE_TYPE);
         message.put("tracking_id", trackingId);

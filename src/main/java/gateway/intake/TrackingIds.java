@@ -5,13 +5,14 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
 
+import gateway.flow.FlowProperties;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
 
 /** Tracking ids: random UUIDs, the same format the original handed out. */
 public final class TrackingIds {
 
-    public static final String PROPERTY = "tracking_id";
+    public static final String PROPERTY = FlowProperties.TRACKING_ID;
 
     private TrackingIds() {
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
+import gateway.flow.FlowProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpConstants;
 
@@ -46,7 +47,7 @@ public class RateLimiter {
         if (!enabled) {
             return;
         }
-        String caller = exchange.getProperty(RequestAuthenticator.CALLER, String.class);
+        String caller = exchange.getProperty(FlowProperties.CALLER, String.class);
         String key = caller != null ? "caller:" + caller : "ip:" + clientIp(exchange);
         long waitNanos = tryAcquire(key);
         if (waitNanos > 0) {

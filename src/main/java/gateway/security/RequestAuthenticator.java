@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 import gateway.delivery.WebhookSigner;
+import gateway.flow.FlowProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
@@ -17,7 +18,7 @@ import org.apache.camel.Message;
 public class RequestAuthenticator {
 
     /** Exchange property: the authenticated caller's name (absent when the gateway runs open). */
-    public static final String CALLER = "caller";
+    public static final String CALLER = FlowProperties.CALLER;
     /** Exchange property: the webhook-id accepted for a signed request (for {@link #releaseReplayGuard}). */
     static final String SIGNED_ID = "signed_webhook_id";
 
