@@ -1,7 +1,6 @@
 package ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gateway.local.AgentEmulator;
 import gateway.local.EmbeddedSqsServer;
@@ -104,7 +102,7 @@ class ProdJarIT {
             Path log = OUT.resolve("prod-flow.log");
             Process child = start(env, log);
             try {
-                awaitReady(child, managementPort, log);
+                ChildReadiness.awaitReady(child, managementPort, log, DEADLINE);
                 HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
                                 URI.create("http://127.0.0.1:" + httpPort + "/webhook"))
                         .header("Content-Type", "application/json").header("X-API-Key", "bench-api-key-0123456789")
@@ -157,26 +155,7 @@ class ProdJarIT {
         return builder.start();
     }
 
-    private void awaitReady(Process child, int managementPort, Path log) throws Exception {
-        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
-        for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(100)) {
-            if (!child.isAlive()) {
-                fail("exited with " + child.exitValue() + " before it was ready\n" + tail(log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-        }
-        fail("not ready within " + DEADLINE + "\n" + tail(log));
-    }
-
     private static String tail(Path log) throws IOException {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        return ChildReadiness.tail(log);
     }
 }

@@ -1,7 +1,6 @@
 package ops;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -70,7 +69,7 @@ class StartStopIT {
         Path log = OUT.resolve("moved-ports.log");
         long launched = System.nanoTime();
         Process child = start(env, log);
-        awaitReady(child, ports.get("MANAGEMENT_PORT"), log);
+        ChildReadiness.awaitReady(child, ports.get("MANAGEMENT_PORT"), log, DEADLINE);
         System.out.printf("moved ports: launch to ready %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - launched));
 
         HttpResponse<String> accepted = http.send(HttpRequest.newBuilder(
@@ -166,24 +165,6 @@ class StartStopIT {
         return child;
     }
 
-    private void awaitReady(Process child, int managementPort, Path log) throws Exception {
-        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/observe/health/ready");
-        for (long deadline = System.nanoTime() + DEADLINE.toNanos(); System.nanoTime() < deadline; Thread.sleep(100)) {
-            if (!child.isAlive()) {
-                fail("exited with " + child.exitValue() + " before it was ready\n" + tail(log));
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-        }
-        fail("not ready within " + DEADLINE + "\n" + tail(log));
-    }
-
     private static List<JsonNode> levels(Path log, String level) throws IOException {
         List<JsonNode> lines = new ArrayList<>();
         for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
@@ -198,7 +179,6 @@ class StartStopIT {
     }
 
     private static String tail(Path log) throws IOException {
-        List<String> lines = Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        return ChildReadiness.tail(log);
     }
 }
