@@ -91,8 +91,8 @@ class ProdJarIT {
              SqsClient sqsClient = LocalAws.sqs(sqs.endpoint());
              ScriptedReceiver receiver = ScriptedReceiver.startOnRandomPort(ReceiverAndApp.SECRET)) {
             QueueProvisioner queues = new QueueProvisioner(sqsClient);
-            queues.ensureQueueWithDeadLetterQueue("prod-jar-requests", 5, 30);
-            queues.ensureQueueWithDeadLetterQueue("prod-jar-deliveries", 5, 30);
+            queues.ensureQueueWithDeadLetterQueue("prod-jar-requests", 6, 30);
+            queues.ensureQueueWithDeadLetterQueue("prod-jar-deliveries", 6, 30);
             int httpPort = GatewayTestApp.freePort();
             int managementPort = GatewayTestApp.freePort();
             Map<String, String> env = ChildGatewayEnv.prodOnLoopback(httpPort, managementPort, new ProdDependencies(

@@ -85,8 +85,9 @@ class StartupBenchmarkTest {
         sqs.start();
         try (EmbeddedS3 s3 = EmbeddedS3.start(BUCKET); SqsClient sqsClient = LocalAws.sqs(sqs.endpoint())) {
             QueueProvisioner queues = new QueueProvisioner(sqsClient);
-            queues.ensureQueueWithDeadLetterQueue(REQUESTS, 5, 60);
-            queues.ensureQueueWithDeadLetterQueue(DELIVERIES, 5, 60);
+            // MAX_RECEIVE_COUNT 6: the default DELIVERY_SCHEDULE needs six receives (a start check refuses fewer)
+            queues.ensureQueueWithDeadLetterQueue(REQUESTS, 6, 60);
+            queues.ensureQueueWithDeadLetterQueue(DELIVERIES, 6, 60);
             prod = new ProdDependencies(sqs.endpoint(), s3.server().endpoint(), BUCKET, REQUESTS, DELIVERIES,
                     "http://127.0.0.1:" + freePort.getAsInt(), "http://127.0.0.1:" + freePort.getAsInt() + "/webhook",
                     WebhookSigner.generateSecret());
