@@ -5,7 +5,7 @@ import static org.apache.camel.builder.PredicateBuilder.not;
 
 import java.io.IOException;
 
-import gateway.answer.MalformedMessageException;
+import gateway.flow.MalformedMessageException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;

@@ -4,7 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
-import gateway.answer.MalformedMessageException;
+import gateway.flow.MalformedMessageException;
 import gateway.sqs.DeadLetters;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
