@@ -7,14 +7,13 @@ import java.util.OptionalInt;
 import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryPayload;
 import gateway.delivery.DeliverySchedule;
-import gateway.sqs.QueueLimits;
 import gateway.delivery.OutboundWebhook;
-import gateway.delivery.RetryPolicy;
 import gateway.delivery.RetrySchedule;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.render.MarkdownPlainText;
 import gateway.security.SecretSetting;
+import gateway.sqs.QueueLimits;
 import gateway.sqs.ReleaseOnShutdown;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -80,9 +79,9 @@ public class DeliveryConfiguration implements CamelConfiguration {
         Clock clock = Clock.systemUTC();
         bind(context, "outboundWebhook", new OutboundWebhook(url, source, signer,
                 new DeliveryPayload(Json.MAPPER, new MarkdownPlainText(), clock), clock));
-        bind(context, "deliveryFailures", new DeliveryFailures(new RetryPolicy(RetryPolicy.DEFAULT_BASE,
-                RetryPolicy.DEFAULT_MULTIPLIER, RetryPolicy.DEFAULT_JITTER, RetryPolicy.DEFAULT_MAX_DELAY,
-                Duration.ofMillis(retryAfterMinMs), Duration.ofMillis(retryAfterMaxMs))));
+        // the backoff is the route's redelivery policy (DELIVERY_RETRY_*); this only adds the receiver's Retry-After
+        bind(context, "deliveryFailures", new DeliveryFailures(Duration.ofMillis(retryAfterMinMs),
+                Duration.ofMillis(retryAfterMaxMs), clock));
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         bind(context, "deliveriesReleaseOnShutdown", new ReleaseOnShutdown(sqs, deliveriesQueue));
         RetrySchedule longSchedule = RetrySchedule.parse(schedule);
