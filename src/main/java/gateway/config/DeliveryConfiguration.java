@@ -89,16 +89,19 @@ public class DeliveryConfiguration implements CamelConfiguration {
         requireReceivesFor(longSchedule, limits.maxReceives("deliveries"));
         bind(context, "deliverySchedule", new DeliverySchedule(longSchedule));
 
-        // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself
-        HttpComponent http = context.getComponent("http", HttpComponent.class);
+        // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself. Both schemes:
+        // the route's toD takes the component of the receiver URL's scheme, and http and https are two components
         long perCall = RetrySchedule.parseDuration(timeout).toMillis();
-        http.setAutomaticRetriesDisabled(true);
-        http.setFollowRedirects(false);
-        http.setRedirectHandlingDisabled(true);
-        http.setConnectTimeout(Math.min(10_000, perCall));
-        http.setResponseTimeout(perCall);
-        http.setSoTimeout(perCall);
-        http.setConnectionRequestTimeout(perCall);
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setAutomaticRetriesDisabled(true);
+            http.setFollowRedirects(false);
+            http.setRedirectHandlingDisabled(true);
+            http.setConnectTimeout(Math.min(10_000, perCall));
+            http.setResponseTimeout(perCall);
+            http.setSoTimeout(perCall);
+            http.setConnectionRequestTimeout(perCall);
+        }
     }
 
     private static <T> void bind(CamelContext context, String name, T bean) {
