@@ -78,7 +78,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
         Clock clock = Clock.systemUTC();
         bind(context, "outboundWebhook", new OutboundWebhook(url, source, signer,
-                new DeliveryPayload(Json.MAPPER, new MarkdownPlainText(), clock), clock));
+                new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()), clock));
         // the backoff is the route's redelivery policy (DELIVERY_RETRY_*); this only adds the receiver's Retry-After
         bind(context, "deliveryFailures", new DeliveryFailures(Duration.ofMillis(retryAfterMinMs),
                 Duration.ofMillis(retryAfterMaxMs), clock));
