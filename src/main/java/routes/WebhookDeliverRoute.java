@@ -65,6 +65,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .useExponentialBackOff().backOffMultiplier(2)
                 .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.delivery.retry.jitter}}")
                 .maximumRedeliveryDelay("{{gateway.delivery.retry.max-delay-ms}}")
+                // after each failed attempt: its status noted, and the receiver's Retry-After (bounded by
+                // DELIVERY_RETRY_AFTER_*) as the next delay instead of the backoff above
                 .onExceptionOccurredRef("deliveryFailures")
                 // each retry shows in the tracking record (status "delivering", attempt n, last status)
                 .onRedeliveryRef("recordDeliveryRetry")
