@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The delivery stage's beans: the signed outbound webhook, what counts as retryable, the long retry
- * schedule, the HTTP client's timeouts (and no automatic retries of its own).
+ * The delivery stage's beans: the signed outbound webhook and its target, the error handler's steps (what is
+ * retried, the receiver's Retry-After), the long retry schedule, and the HTTP client's timeouts for http and
+ * https (and no automatic retries of its own).
  */
 public class DeliveryConfiguration implements CamelConfiguration {
 
