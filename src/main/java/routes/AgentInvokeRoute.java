@@ -4,8 +4,8 @@ import gateway.agent.AgentErrors;
 import gateway.agent.BedrockAgentConstants;
 import gateway.agent.PermanentAgentException;
 import gateway.agent.RetryableAgentException;
-import gateway.answer.MalformedMessageException;
-import gateway.answer.RequestMessageReader;
+import gateway.flow.FlowProperties;
+import gateway.flow.MalformedMessageException;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -72,10 +72,10 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .logExhausted(false)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent still failing on the last receive SQS allows, the caller is told: ${exception.message}")
-                .bean("deliveryMessages", "failed")
+                .bean("deliveryMessageWriter", "failed")
                 .bean("trackingRecords", "agentFinished").id("record-gave-up")
                 .to(DELIVERIES).id("enqueue-gave-up")
-                .setBody(exchangeProperty(RequestMessageReader.RECEIVED_MESSAGE))
+                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
                 .bean("deadLetters", "annotate")
                 .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("dead-letter-gave-up")
                 .to(DELETE_REQUEST).id("delete-gave-up-request")
@@ -101,7 +101,7 @@ public class AgentInvokeRoute extends RouteBuilder {
             .onException(PermanentAgentException.class)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent refused the request: ${exception.message}")
-                .bean("deliveryMessages", "failed")
+                .bean("deliveryMessageWriter", "failed")
                 // status "failed" with the failure message, in the record before the request is deleted
                 .bean("trackingRecords", "agentFinished").id("record-failed")
                 .to(DELIVERIES).id("enqueue-failure")
@@ -122,7 +122,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .when(exchangeProperty(TrackingRecords.STORED_DELIVERY).isNotNull())
                     // answered, but maybe never enqueued: enqueue the stored result (same webhook-id)
                     .log("Already answered: the stored result is enqueued again, the agent is not called again")
-                    .bean("deliveryMessages", "stored")
+                    .bean("deliveryMessageWriter", "stored")
                     .to(DELIVERIES).id("re-enqueue-answer")
                     .to(DELETE_REQUEST).id("delete-answered-request")
                     .stop()
@@ -147,7 +147,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                             + "&maxConcurrency={{gateway.agent.max-in-flight}}").id("invoke-agent")
             .end()
             .log("Agent answered in ${header.CamelBedrockAgentDurationMillis} ms")
-            .bean("deliveryMessages", "answered")
+            .bean("deliveryMessageWriter", "answered")
             // status "answered" with the delivery message, in the record before anything else: from here on a
             // crash never leads to a second agent call (see "already-answered" above)
             .bean("trackingRecords", "agentFinished").id("record-answered")

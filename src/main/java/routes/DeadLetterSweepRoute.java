@@ -2,7 +2,7 @@ package routes;
 
 import static org.apache.camel.builder.PredicateBuilder.not;
 
-import gateway.answer.RequestMessageReader;
+import gateway.flow.FlowProperties;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -39,11 +39,11 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                 // no receive got to a result: the caller was never told
                 .when(exchangeProperty(TrackingRecords.STORED_STATUS).isNull())
                     .log(LoggingLevel.WARN, "Request moved to the DLQ by SQS without an answer: the caller is told")
-                    .bean("deliveryMessages", "failed")
+                    .bean("deliveryMessageWriter", "failed")
                     .bean("trackingRecords", "agentFinished").id("record-moved-request")
                     .to(AgentInvokeRoute.DELIVERIES).id("enqueue-moved-failure")
             .end()
-            .setBody(exchangeProperty(RequestMessageReader.RECEIVED_MESSAGE))
+            .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .bean("deadLetters", "annotate")
             .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("rewrite-moved-request")
             .to("sqs-batch:{{gateway.queue.requests}}-dlq?operation=deleteMessage").id("delete-moved-request");
@@ -52,7 +52,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .routeId("delivery-moved-by-sqs")
             .bean("deadLetters", "received(*, 'webhook-deliver')")
             .setProperty("tracking_id", header("tracking_id"))
-            .setProperty(RequestMessageReader.RECEIVED_MESSAGE, body())
+            .setProperty(FlowProperties.RECEIVED_MESSAGE, body())
             .bean("trackingRecords", "lookup").id("read-moved-delivery-record")
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
             .choice()
@@ -62,7 +62,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                     .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                     .to(WebhookDeliverRoute.DELIVERY_ENDED).id("record-moved-delivery")
             .end()
-            .setBody(exchangeProperty(RequestMessageReader.RECEIVED_MESSAGE))
+            .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .bean("deadLetters", "annotate")
             .to("aws2-sqs:{{gateway.queue.deliveries}}-dlq").id("rewrite-moved-delivery")
             .to("sqs-batch:{{gateway.queue.deliveries}}-dlq?operation=deleteMessage").id("delete-moved-delivery");

@@ -5,7 +5,8 @@ import static org.apache.camel.builder.PredicateBuilder.not;
 
 import java.io.IOException;
 
-import gateway.answer.MalformedMessageException;
+import gateway.flow.FlowProperties;
+import gateway.flow.MalformedMessageException;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -64,6 +65,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .useExponentialBackOff().backOffMultiplier(2)
                 .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.delivery.retry.jitter}}")
                 .maximumRedeliveryDelay("{{gateway.delivery.retry.max-delay-ms}}")
+                // after each failed attempt: its status noted, and the receiver's Retry-After (bounded by
+                // DELIVERY_RETRY_AFTER_*) as the next delay instead of the backoff above
                 .onExceptionOccurredRef("deliveryFailures")
                 // each retry shows in the tracking record (status "delivering", attempt n, last status)
                 .onRedeliveryRef("recordDeliveryRetry")
@@ -80,7 +83,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
                         .to(DEFER_DELIVERY).id("defer-delivery")
                         // the record notes the failed attempt and the wait (written on the record writers' pool)
                         .bean("trackingRecords", "deliveryDeferred").id("record-deferred")
-                        .log(LoggingLevel.WARN, "Delivery failed (${exception.message}); next attempt in ${exchangeProperty.next_attempt_in}")
+                        .log(LoggingLevel.WARN, "Delivery failed (${exception.message}); next attempt in ${exchangeProperty."
+                                + FlowProperties.NEXT_ATTEMPT_IN + "}")
                     .otherwise()
                         .log(LoggingLevel.ERROR, "Delivery failed on every attempt, dead-lettered: ${exception.message}")
                         .bean("trackingRecords", "outcome(*, 'dead_lettered')")
@@ -95,7 +99,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
             // any other status (4xx, 3xx): the receiver refuses it; to the DLQ at once with the status
             .onException(HttpOperationFailedException.class)
                 .handled(true)
-                .setProperty("http_status", simple("${exception.statusCode}"))
+                .setProperty(FlowProperties.HTTP_STATUS, simple("${exception.statusCode}"))
                 .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
                 .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                 .bean("deadLetters", "annotate")
@@ -108,8 +112,11 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .bean("outboundWebhook", "prepare")
             // status "delivering" (attempt n): queued for the record writers
             .bean("trackingRecords", "delivering").id("record-delivering")
-            .to("http://webhook-receiver?throwExceptionOnFailure=true&followRedirects=false").id("post-webhook")
-            .log("Delivered ${exchangeProperty.webhook_id} (HTTP ${header.CamelHttpResponseCode})")
+            // to the receiver's URL (its own query, if any, goes as CamelHttpQuery); no redirects followed, any
+            // status but 2xx is a failure. Camel's http toD keeps one endpoint per receiver host: a small cache is plenty
+            .toD("${exchangeProperty." + FlowProperties.WEBHOOK_URL + "}?throwExceptionOnFailure=true&followRedirects=false",
+                    32).id("post-webhook")
+            .log("Delivered ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "} (HTTP ${header.CamelHttpResponseCode})")
             .bean("trackingRecords", "outcome(*, 'delivered')")
             .to(DELETE_DELIVERY).id("delete-delivery")
             .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")

@@ -8,13 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.local.AgentEmulator;
-import gateway.answer.RequestMessageReader;
-import gateway.testing.ScriptedReceiver;
+import gateway.flow.FlowProperties;
 import gateway.json.Json;
+import gateway.local.AgentEmulator;
 import gateway.sqs.FirstReceive;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
+import gateway.testing.ScriptedReceiver;
 import org.apache.camel.builder.AdviceWith;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,7 +53,7 @@ class NeverPayTwiceTest {
         AdviceWith.adviceWith(app.context(), "agent-invoke", route -> {
             route.weaveById("read-record").before().process(exchange -> FIRST_RECEIVES
                     .computeIfAbsent(exchange.getProperty("tracking_id", String.class), k -> new CopyOnWriteArrayList<>())
-                    .add(FirstReceive.of(exchange, exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class))));
+                    .add(FirstReceive.of(exchange, exchange.getProperty(FlowProperties.QUEUED_AT, String.class))));
             for (String node : new String[] {"enqueue-answer", "delete-request"}) {
                 route.weaveById(node).before().process(exchange -> {
                     if (FAIL_ONCE.remove(node)) {

@@ -3,9 +3,13 @@ package gateway.answer;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.flow.FlowProperties;
+import gateway.flow.MalformedMessageException;
+import gateway.flow.QueueAttributes;
 import gateway.intake.RequestQueueMessage;
 import gateway.json.Json;
 import gateway.sqs.DeadLetters;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.slf4j.MDC;
 
@@ -15,17 +19,8 @@ import org.slf4j.MDC;
  */
 public class RequestMessageReader {
 
-    public static final String REQUEST = "webhook_request";
-    public static final String QUEUED_AT = "queued_at";
-    public static final String QUERY = "query";
-    /** Exchange property: the API key name the intake recorded (absent when the gateway runs open). */
-    public static final String CALLER = "caller";
-    /** Exchange property: the request message as it was received, for a DLQ entry the gateway writes itself. */
-    public static final String RECEIVED_MESSAGE = "received_request_message";
-
     /** Returns the query; throws {@link MalformedMessageException} for a message that can never work. */
-    public String read(Exchange exchange) {
-        String body = exchange.getMessage().getBody(String.class);
+    public String read(@Body String body, Exchange exchange) {
         JsonNode root;
         try {
             root = body == null ? null : Json.MAPPER.readTree(body);
@@ -40,24 +35,24 @@ public class RequestMessageReader {
                     + bounded(root.path("message_type").asText()) + "'");
         }
         String trackingId = root.path("tracking_id").asText("");
-        JsonNode request = root.get(REQUEST);
+        JsonNode request = root.get("webhook_request");
         if (trackingId.isBlank() || request == null || !request.isObject()) {
             throw new MalformedMessageException("request message lacks tracking_id or webhook_request");
         }
-        JsonNode query = request.get(QUERY);
+        JsonNode query = request.get("query");
         if (query == null || !query.isTextual() || query.textValue().isBlank()) {
             throw new MalformedMessageException("request message has no query");
         }
-        exchange.setProperty("tracking_id", trackingId);
-        exchange.setProperty(RECEIVED_MESSAGE, body);
+        exchange.setProperty(FlowProperties.TRACKING_ID, trackingId);
+        exchange.setProperty(FlowProperties.RECEIVED_MESSAGE, body);
         // kept before the SQS headers are replaced (a failure result or a DLQ entry of this receive still needs it)
         exchange.setProperty(DeadLetters.RECEIVE_COUNT, DeadLetters.receiveCount(exchange));
         exchange.setProperty(DeadLetters.REDRIVES, DeadLetters.redrives(exchange));
-        exchange.setProperty(REQUEST, (ObjectNode) request);
-        exchange.setProperty(QUEUED_AT, root.path("queued_at").asText(null));
-        exchange.setProperty(CALLER, root.path("caller").asText(null));
-        exchange.getMessage().setHeader("tracking_id", trackingId);
-        MDC.put("tracking_id", trackingId);
+        exchange.setProperty(FlowProperties.REQUEST, (ObjectNode) request);
+        exchange.setProperty(FlowProperties.QUEUED_AT, root.path("queued_at").asText(null));
+        exchange.setProperty(FlowProperties.CALLER, root.path("caller").asText(null));
+        exchange.getMessage().setHeader(QueueAttributes.TRACKING_ID, trackingId);
+        MDC.put(FlowProperties.TRACKING_ID, trackingId);
         return query.textValue();
     }
 

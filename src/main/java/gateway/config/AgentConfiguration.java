@@ -5,7 +5,7 @@ import java.time.Clock;
 import java.time.Duration;
 
 import gateway.agent.PromptBuilder;
-import gateway.answer.DeliveryMessages;
+import gateway.answer.DeliveryMessageWriter;
 import gateway.answer.RequestMessageReader;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
@@ -27,7 +27,7 @@ import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeCl
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The agent stage's beans: prompt, request reader, delivery messages, dead letters, the in-flight
+ * The agent stage's beans: prompt, request reader, delivery message writer, dead letters, the in-flight
  * limit.
  */
 public class AgentConfiguration implements CamelConfiguration {
@@ -79,9 +79,9 @@ public class AgentConfiguration implements CamelConfiguration {
         return new RequestMessageReader();
     }
 
-    @BindToRegistry("deliveryMessages")
-    public DeliveryMessages deliveryMessages() {
-        return new DeliveryMessages(new MarkdownPlainText(), Clock.systemUTC(), maxMessageBytes);
+    @BindToRegistry("deliveryMessageWriter")
+    public DeliveryMessageWriter deliveryMessageWriter() {
+        return new DeliveryMessageWriter(new MarkdownPlainText(), Clock.systemUTC(), maxMessageBytes);
     }
 
     @BindToRegistry("deadLetters")

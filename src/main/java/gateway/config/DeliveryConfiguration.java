@@ -7,14 +7,13 @@ import java.util.OptionalInt;
 import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryPayload;
 import gateway.delivery.DeliverySchedule;
-import gateway.sqs.QueueLimits;
 import gateway.delivery.OutboundWebhook;
-import gateway.delivery.RetryPolicy;
 import gateway.delivery.RetrySchedule;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.render.MarkdownPlainText;
 import gateway.security.SecretSetting;
+import gateway.sqs.QueueLimits;
 import gateway.sqs.ReleaseOnShutdown;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -25,8 +24,9 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The delivery stage's beans: the signed outbound webhook, what counts as retryable, the long retry
- * schedule, the HTTP client's timeouts (and no automatic retries of its own).
+ * The delivery stage's beans: the signed outbound webhook and its target, the error handler's steps (what is
+ * retried, the receiver's Retry-After), the long retry schedule, and the HTTP client's timeouts for http and
+ * https (and no automatic retries of its own).
  */
 public class DeliveryConfiguration implements CamelConfiguration {
 
@@ -79,10 +79,10 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
         Clock clock = Clock.systemUTC();
         bind(context, "outboundWebhook", new OutboundWebhook(url, source, signer,
-                new DeliveryPayload(Json.MAPPER, new MarkdownPlainText(), clock), clock));
-        bind(context, "deliveryFailures", new DeliveryFailures(new RetryPolicy(RetryPolicy.DEFAULT_BASE,
-                RetryPolicy.DEFAULT_MULTIPLIER, RetryPolicy.DEFAULT_JITTER, RetryPolicy.DEFAULT_MAX_DELAY,
-                Duration.ofMillis(retryAfterMinMs), Duration.ofMillis(retryAfterMaxMs))));
+                new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()), clock));
+        // the backoff is the route's redelivery policy (DELIVERY_RETRY_*); this only adds the receiver's Retry-After
+        bind(context, "deliveryFailures", new DeliveryFailures(Duration.ofMillis(retryAfterMinMs),
+                Duration.ofMillis(retryAfterMaxMs), clock));
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         bind(context, "deliveriesReleaseOnShutdown", new ReleaseOnShutdown(sqs, deliveriesQueue));
         RetrySchedule longSchedule = RetrySchedule.parse(schedule);
@@ -90,16 +90,19 @@ public class DeliveryConfiguration implements CamelConfiguration {
         requireReceivesFor(longSchedule, limits.maxReceives("deliveries"));
         bind(context, "deliverySchedule", new DeliverySchedule(longSchedule));
 
-        // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself
-        HttpComponent http = context.getComponent("http", HttpComponent.class);
+        // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself. Both schemes:
+        // the route's toD takes the component of the receiver URL's scheme, and http and https are two components
         long perCall = RetrySchedule.parseDuration(timeout).toMillis();
-        http.setAutomaticRetriesDisabled(true);
-        http.setFollowRedirects(false);
-        http.setRedirectHandlingDisabled(true);
-        http.setConnectTimeout(Math.min(10_000, perCall));
-        http.setResponseTimeout(perCall);
-        http.setSoTimeout(perCall);
-        http.setConnectionRequestTimeout(perCall);
+        for (String scheme : new String[] {"http", "https"}) {
+            HttpComponent http = context.getComponent(scheme, HttpComponent.class);
+            http.setAutomaticRetriesDisabled(true);
+            http.setFollowRedirects(false);
+            http.setRedirectHandlingDisabled(true);
+            http.setConnectTimeout(Math.min(10_000, perCall));
+            http.setResponseTimeout(perCall);
+            http.setSoTimeout(perCall);
+            http.setConnectionRequestTimeout(perCall);
+        }
     }
 
     private static <T> void bind(CamelContext context, String name, T bean) {

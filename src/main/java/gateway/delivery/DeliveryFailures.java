@@ -1,53 +1,70 @@
 package gateway.delivery;
 
-import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
+import gateway.flow.FlowProperties;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeException;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
- * What a failed delivery attempt means. Retryable: 408, 429, 5xx, timeouts and connection errors.
- * Permanent: any other status (other 4xx, and 3xx since redirects are not followed). As the error
- * handler's {@code onExceptionOccurred} step it also honours the receiver's {@code Retry-After}
- * (within bounds) by setting the next redelivery delay.
+ * The delivery error handler's two steps. {@link #isRetryable} is its {@code onWhen}: whether the failed attempt
+ * is retried, as {@link DeliveryOutcome} says. As its {@code onExceptionOccurred} step it notes the receiver's
+ * status and honours its {@code Retry-After}: the next redelivery waits what the receiver asked, kept within
+ * [{@code DELIVERY_RETRY_AFTER_MIN_MS}, {@code DELIVERY_RETRY_AFTER_MAX_MS}] (a receiver may slow us down, but
+ * cannot park a consumer for an hour: longer waits are the long schedule's). Without a usable {@code Retry-After}
+ * the route's redelivery policy (the {@code DELIVERY_RETRY_*} backoff) decides the wait.
  */
 public class DeliveryFailures implements Processor {
 
-    private final RetryPolicy policy;
+    private final Duration retryAfterMin;
+    private final Duration retryAfterMax;
+    private final Clock clock;
 
-    public DeliveryFailures(RetryPolicy policy) {
-        this.policy = policy;
+    public DeliveryFailures(Duration retryAfterMin, Duration retryAfterMax, Clock clock) {
+        if (retryAfterMax == null || retryAfterMax.isZero() || retryAfterMax.isNegative()) {
+            throw new IllegalArgumentException("Retry-After max must be positive");
+        }
+        if (retryAfterMin == null || retryAfterMin.isNegative() || retryAfterMin.compareTo(retryAfterMax) > 0) {
+            throw new IllegalArgumentException("Retry-After min must be between 0 and the max");
+        }
+        this.retryAfterMin = retryAfterMin;
+        this.retryAfterMax = retryAfterMax;
+        this.clock = clock;
     }
 
-    public boolean isRetryable(Exchange exchange) {
-        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        if (cause == null) {
-            cause = exchange.getException();
-        }
-        if (cause instanceof HttpOperationFailedException failed) {
-            return DeliveryOutcome.classify(failed.getStatusCode()) == DeliveryOutcome.RETRYABLE;
-        }
-        return cause instanceof IOException;
+    public boolean isRetryable(@ExchangeException Exception failure) {
+        return DeliveryOutcome.classify(failure) == DeliveryOutcome.RETRYABLE;
     }
 
-    /** Records the status of the failed attempt and, where the receiver sent {@code Retry-After}, the delay. */
+    /** Notes the status of the failed attempt and, where the receiver sent {@code Retry-After}, the next delay. */
     @Override
     public void process(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
         if (cause instanceof HttpOperationFailedException failed) {
-            exchange.setProperty("http_status", failed.getStatusCode());
-            String retryAfter = failed.getResponseHeaders() == null ? null
-                    : failed.getResponseHeaders().entrySet().stream()
-                        .filter(e -> e.getKey().equalsIgnoreCase("Retry-After"))
-                        .map(java.util.Map.Entry::getValue).findFirst().orElse(null);
-            RetryAfter.parse(retryAfter, Instant.now())
-                    .map(policy::boundRetryAfter)
-                    .map(Duration::toMillis)
-                    .ifPresent(ms -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, ms));
+            exchange.setProperty(FlowProperties.HTTP_STATUS, failed.getStatusCode());
+            retryAfter(failed.getResponseHeaders())
+                    .ifPresent(delay -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis()));
         }
+    }
+
+    /** The receiver's {@code Retry-After} (any case), within bounds; empty when absent or unparseable. */
+    Optional<Duration> retryAfter(Map<String, String> responseHeaders) {
+        String value = responseHeaders == null ? null : responseHeaders.entrySet().stream()
+                .filter(e -> e.getKey().equalsIgnoreCase("Retry-After"))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+        return RetryAfter.parse(value, clock.instant()).map(this::bounded);
+    }
+
+    private Duration bounded(Duration requested) {
+        if (requested.compareTo(retryAfterMin) < 0) {
+            return retryAfterMin;
+        }
+        return requested.compareTo(retryAfterMax) > 0 ? retryAfterMax : requested;
     }
 }

@@ -1,17 +1,20 @@
 package gateway.delivery;
 
+import java.io.IOException;
+
+import org.apache.camel.http.base.HttpOperationFailedException;
+
 /**
- * What an HTTP status from the receiver means for a delivery (Standard Webhooks, "Delivery
- * success and failure"):
+ * What the receiver's answer means for a delivery (Standard Webhooks, "Delivery success and failure"):
+ * the one place that says which attempts are retried.
  * <ul>
  *   <li>{@link #SUCCESS}: any 2xx, including 204 (the original counted 204 as a failure);</li>
  *   <li>{@link #RETRYABLE}: 408 Request Timeout, 429 Too Many Requests, every 5xx, and any
- *       status outside 200-499 that a broken proxy may invent;</li>
+ *       status outside 200-499 that a broken proxy may invent; and timeouts and connection errors
+ *       (an {@link IOException}: no status at all);</li>
  *   <li>{@link #PERMANENT}: every other 4xx, and 3xx because redirects are not followed (the
  *       receiver's URL should be fixed instead).</li>
  * </ul>
- * Timeouts and connection errors have no status; they are retryable too, which the route says
- * where it catches them.
  */
 public enum DeliveryOutcome {
     SUCCESS, RETRYABLE, PERMANENT;
@@ -27,5 +30,13 @@ public enum DeliveryOutcome {
             return PERMANENT;
         }
         return RETRYABLE;
+    }
+
+    /** A failed attempt: by the receiver's status; without one, retryable when the receiver could not be reached. */
+    public static DeliveryOutcome classify(Throwable failure) {
+        if (failure instanceof HttpOperationFailedException failed) {
+            return classify(failed.getStatusCode());
+        }
+        return failure instanceof IOException ? RETRYABLE : PERMANENT;
     }
 }

@@ -1,6 +1,5 @@
 package gateway.delivery;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -29,28 +28,17 @@ import gateway.render.MarkdownPlainText;
  */
 public final class DeliveryPayload {
 
-    public static final String TYPE_ANSWERED = "query.answered";
-    public static final String TYPE_FAILED = "query.failed";
-    static final String DEFAULT_ERROR_CODE = "unknown_error";
-    static final String DEFAULT_ERROR_MESSAGE = "The query could not be answered.";
+    private static final String TYPE_ANSWERED = "query.answered";
+    private static final String TYPE_FAILED = "query.failed";
+    private static final String DEFAULT_ERROR_CODE = "unknown_error";
+    private static final String DEFAULT_ERROR_MESSAGE = "The query could not be answered.";
 
     private final ObjectMapper mapper;
     private final MarkdownPlainText plainText;
-    private final Clock clock;
 
-    public DeliveryPayload() {
-        this(new ObjectMapper(), new MarkdownPlainText(), Clock.systemUTC());
-    }
-
-    public DeliveryPayload(ObjectMapper mapper, MarkdownPlainText plainText, Clock clock) {
+    public DeliveryPayload(ObjectMapper mapper, MarkdownPlainText plainText) {
         this.mapper = mapper;
         this.plainText = plainText;
-        this.clock = clock;
-    }
-
-    /** The webhook body for a delivery message (JSON text), delivered now. */
-    public String build(String deliveryMessageJson) {
-        return build(DeliveryMessage.parse(deliveryMessageJson), clock.instant());
     }
 
     /** The webhook body for a parsed delivery message, stamped with {@code deliveredAt}. */
@@ -62,8 +50,7 @@ public final class DeliveryPayload {
         }
     }
 
-    /** The webhook body as a JSON tree (same content and order as {@link #build}). */
-    public ObjectNode toJson(DeliveryMessage message, Instant deliveredAt) {
+    private ObjectNode toJson(DeliveryMessage message, Instant deliveredAt) {
         boolean answered = message.answered();
         ObjectNode body = mapper.createObjectNode();
         body.put("type", answered ? TYPE_ANSWERED : TYPE_FAILED);

@@ -3,6 +3,7 @@ package gateway.delivery;
 import java.time.Duration;
 import java.util.Optional;
 
+import gateway.flow.FlowProperties;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.SqsBatchProducer;
 import org.apache.camel.Exchange;
@@ -25,11 +26,11 @@ public class DeliverySchedule {
         return next(exchange).isPresent();
     }
 
-    /** Sets the visibility timeout for the next attempt (header, seconds) and {@code next_attempt_in}. */
+    /** Sets the visibility timeout for the next attempt (header, seconds) and {@link FlowProperties#NEXT_ATTEMPT_IN}. */
     public void nextAttempt(Exchange exchange) {
         Duration delay = next(exchange).orElseThrow();
         exchange.getMessage().setHeader(SqsBatchProducer.VISIBILITY_TIMEOUT, (int) delay.toSeconds());
-        exchange.setProperty("next_attempt_in", delay.toString());
+        exchange.setProperty(FlowProperties.NEXT_ATTEMPT_IN, delay.toString());
     }
 
     private Optional<Duration> next(Exchange exchange) {

@@ -20,16 +20,13 @@ import java.util.Optional;
  * dead-letter queue. So the queue's redrive {@code maxReceiveCount} should be at least
  * {@link #attempts()} (= entries + 1), or SQS dead-letters it before the schedule ends.
  *
- * <p>SQS limits a message's visibility timeout to 12 hours (43 200 s) counted from the receive
- * that is extending it; entries longer than that are clamped to 12 h when parsed, and
- * {@link #nextVisibilityDelay(int, Duration)} also subtracts the time the message has already been
- * in flight. Delays are whole seconds (rounded up), as SQS takes them.
+ * <p>SQS limits a message's visibility timeout to 12 hours (43 200 s); entries longer than that are
+ * clamped to 12 h when parsed. Delays are whole seconds (rounded up), as SQS takes them.
  */
 public final class RetrySchedule {
 
     /** SQS's maximum visibility timeout. */
-    public static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
-    public static final String DEFAULT = "1m,5m,30m,2h,6h";
+    private static final Duration SQS_MAX_VISIBILITY = Duration.ofHours(12);
 
     private final List<Duration> delays;
 
@@ -57,28 +54,9 @@ public final class RetrySchedule {
         return longAttempt <= delays.size() ? Optional.of(delays.get(longAttempt - 1)) : Optional.empty();
     }
 
-    /**
-     * As {@link #nextVisibilityDelay(int)}, clamped so that the total visibility of this receive
-     * (time already in flight + the delay) stays within SQS's 12 hours.
-     */
-    public Optional<Duration> nextVisibilityDelay(int longAttempt, Duration inFlight) {
-        Duration room = SQS_MAX_VISIBILITY.minus(wholeSeconds(inFlight));
-        return nextVisibilityDelay(longAttempt)
-                .map(d -> d.compareTo(room) > 0 ? (room.isNegative() ? Duration.ZERO : room) : d);
-    }
-
     /** Total long attempts: the first receive plus one per entry. */
     public int attempts() {
         return delays.size() + 1;
-    }
-
-    public List<Duration> delays() {
-        return delays;
-    }
-
-    @Override
-    public String toString() {
-        return "RetrySchedule" + delays;
     }
 
     /** One duration setting: {@code 30s}, {@code 5m}, {@code 2h}, {@code 1500ms}, {@code PT5M}. */

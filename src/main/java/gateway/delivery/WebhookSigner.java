@@ -95,11 +95,6 @@ public final class WebhookSigner {
         return headers;
     }
 
-    /** True when one {@code v1} signature in the header matches one key and the timestamp is fresh. */
-    public boolean verify(String msgId, String timestampHeader, String body, String signatureHeader) {
-        return check(msgId, timestampHeader, body, signatureHeader).isValid();
-    }
-
     /**
      * Verifies a received webhook from its header values and raw body. The timestamp must be
      * within the tolerance of this signer's clock, in either direction; signatures are compared in
@@ -142,10 +137,6 @@ public final class WebhookSigner {
             }
         }
         return Verification.NO_MATCHING_SIGNATURE;
-    }
-
-    public int keyCount() {
-        return keys.size();
     }
 
     @Override

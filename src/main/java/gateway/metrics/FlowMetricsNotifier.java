@@ -1,6 +1,7 @@
 package gateway.metrics;
 
 import java.time.Duration;
+import java.util.Set;
 
 import gateway.agent.AgentCallException;
 import gateway.agent.AgentErrors;
@@ -8,14 +9,27 @@ import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
+import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
 /**
- * Watches the routes' external calls (every {@code to()} reports when it is done) and records agent
- * calls and delivery attempts; the routes need no metrics steps of their own.
+ * Watches the routes' external calls (every {@code to()} and {@code toD()} reports when it is done) and records
+ * agent calls, delivery attempts and dead letters; the routes need no metrics steps of their own. A call is
+ * known by its node id, the {@code .id(...)} it has in the route, and an answer of the intake by its route id:
+ * never by its endpoint URI, which settings (and, for a webhook, the receiver) decide. (A counted node sends to
+ * an endpoint: a {@code direct:} step to another route would hand the note to that route's nodes.)
  */
 public class FlowMetricsNotifier extends EventNotifierSupport {
+
+    /** The agent calls: the bedrock-agent endpoint, and retrieveAndGenerate in knowledge-base mode. */
+    public static final Set<String> AGENT_CALLS = Set.of("invoke-agent", "retrieve-and-generate");
+    /** The webhook POST to the receiver. */
+    public static final Set<String> WEBHOOK_POSTS = Set.of("post-webhook");
+    /** The writes to a dead-letter queue, counted by the stage (route) they end. */
+    public static final Set<String> DEAD_LETTER_WRITES = Set.of(
+            "dead-letter-request", "dead-letter-gave-up", "rewrite-moved-request",
+            "dead-letter-unreadable-delivery", "dead-letter-undeliverable", "dead-letter-refused", "rewrite-moved-delivery");
 
     private final FlowMetrics metrics;
 
@@ -28,7 +42,38 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
         setIgnoreExchangeCreatedEvent(true);
         setIgnoreExchangeFailedEvents(true);
         setIgnoreExchangeRedeliveryEvents(true);
-        setIgnoreExchangeSendingEvents(true);
+    }
+
+    @Override
+    public boolean isEnabled(CamelEvent event) {
+        // the sending event too: Camel times a send, and reports it sent, only when a notifier takes its sending event
+        return event instanceof ExchangeSendingEvent || event instanceof ExchangeSentEvent
+                || event instanceof ExchangeCompletedEvent;
+    }
+
+    @Override
+    public void notify(CamelEvent event) {
+        if (event instanceof ExchangeCompletedEvent completed) {
+            intakeAnswered(completed.getExchange());
+            return;
+        }
+        if (!(event instanceof ExchangeSentEvent sent)) {
+            return;
+        }
+        Exchange exchange = sent.getExchange();
+        // the node being processed: Camel notes it on the exchange while that node's send is under way
+        String node = exchange.getExchangeExtension().getHistoryNodeId();
+        if (node == null) {
+            return;
+        }
+        Exception failure = exchange.getException();
+        if (AGENT_CALLS.contains(node)) {
+            agentCalled(failure, Duration.ofMillis(sent.getTimeTaken()));
+        } else if (WEBHOOK_POSTS.contains(node)) {
+            webhookPosted(exchange, failure);
+        } else if (DEAD_LETTER_WRITES.contains(node) && failure == null) {
+            metrics.deadLettered(exchange.getFromRouteId());
+        }
     }
 
     private void intakeAnswered(Exchange exchange) {
@@ -43,40 +88,23 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
         }
     }
 
-    @Override
-    public boolean isEnabled(CamelEvent event) {
-        return event instanceof ExchangeSentEvent || event instanceof ExchangeCompletedEvent;
+    private void agentCalled(Exception failure, Duration took) {
+        if (failure == null) {
+            metrics.agentCall("answered", "none", took);
+        } else {
+            AgentCallException error = AgentErrors.classify(failure);
+            metrics.agentCall(error.retryable() ? "retryable_error" : "permanent_error", error.errorCode(), took);
+        }
     }
 
-    @Override
-    public void notify(CamelEvent event) {
-        if (event instanceof ExchangeCompletedEvent completed) {
-            intakeAnswered(completed.getExchange());
-            return;
-        }
-        ExchangeSentEvent sent = (ExchangeSentEvent) event;
-        String uri = sent.getEndpoint().getEndpointUri();
-        Exchange exchange = sent.getExchange();
-        Exception failure = exchange.getException();
-        if (uri.startsWith("bedrock-agent:") || uri.startsWith("aws-bedrock-agent-runtime:")) {
-            if (failure == null) {
-                metrics.agentCall("answered", "none", Duration.ofMillis(sent.getTimeTaken()));
-            } else {
-                AgentCallException error = AgentErrors.classify(failure);
-                metrics.agentCall(error.retryable() ? "retryable_error" : "permanent_error", error.errorCode(),
-                        Duration.ofMillis(sent.getTimeTaken()));
-            }
-        } else if (uri.startsWith("aws2-sqs:") && uri.contains("-dlq") && failure == null) {
-            metrics.deadLettered(exchange.getFromRouteId());
-        } else if (uri.startsWith("http:") || uri.startsWith("https:")) {
-            if (failure == null) {
-                metrics.deliveryAttempt("delivered", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
-                metrics.delivered();
-            } else if (failure instanceof HttpOperationFailedException http) {
-                metrics.deliveryAttempt("rejected", http.getStatusCode());
-            } else {
-                metrics.deliveryAttempt("unreachable", 0);
-            }
+    private void webhookPosted(Exchange exchange, Exception failure) {
+        if (failure == null) {
+            metrics.deliveryAttempt("delivered", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
+            metrics.delivered();
+        } else if (failure instanceof HttpOperationFailedException http) {
+            metrics.deliveryAttempt("rejected", http.getStatusCode());
+        } else {
+            metrics.deliveryAttempt("unreachable", 0);
         }
     }
 }

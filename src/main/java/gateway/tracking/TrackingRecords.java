@@ -13,7 +13,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentCallException;
-import gateway.answer.RequestMessageReader;
+import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.sqs.DeadLetters;
@@ -78,9 +78,9 @@ public class TrackingRecords {
 
     /** The request is on the requests queue; property {@code webhook_request} is the request as parsed. */
     public void queued(Exchange exchange) {
-        String queuedAt = exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class);
+        String queuedAt = exchange.getProperty(FlowProperties.QUEUED_AT, String.class);
         String caller = exchange.getProperty("caller", String.class);
-        JsonNode request = exchange.getProperty(RequestMessageReader.REQUEST, JsonNode.class);
+        JsonNode request = exchange.getProperty(FlowProperties.REQUEST, JsonNode.class);
         StageEvent event = new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : now(), null, null, r -> {
             TrackingRecord.putEarliest(r, "queued_at", queuedAt);
             TrackingRecord.putIfAbsent(r, "caller", caller);
@@ -103,7 +103,7 @@ public class TrackingRecords {
      * on, and for a message redriven from the DLQ (its receive count starts again at 1), it is read.
      */
     public void lookup(Exchange exchange) {
-        if (FirstReceive.of(exchange, exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class))) {
+        if (FirstReceive.of(exchange, exchange.getProperty(FlowProperties.QUEUED_AT, String.class))) {
             return;
         }
         String id = trackingId(exchange);
@@ -148,7 +148,7 @@ public class TrackingRecords {
         String at = now();
         String prompt = exchange.getMessage().getBody(String.class);
         String caller = exchange.getProperty("caller", String.class);
-        JsonNode request = exchange.getProperty(RequestMessageReader.REQUEST, JsonNode.class);
+        JsonNode request = exchange.getProperty(FlowProperties.REQUEST, JsonNode.class);
         write(exchange, new StageEvent(TrackingStatus.PROCESSING, at, receive, "asking the agent", r -> {
             TrackingRecord.putMax(r, "agent_attempts", receive);
             TrackingRecord.putEarliest(r, "processing_started_at", at);

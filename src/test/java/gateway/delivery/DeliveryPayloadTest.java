@@ -3,9 +3,7 @@ package gateway.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,8 +16,7 @@ class DeliveryPayloadTest {
 
     private static final Instant NOW = Instant.parse("2025-11-03T10:15:30.123456Z");
     private final ObjectMapper mapper = new ObjectMapper();
-    private final DeliveryPayload payload =
-            new DeliveryPayload(mapper, new MarkdownPlainText(), Clock.fixed(NOW, ZoneOffset.UTC));
+    private final DeliveryPayload payload = new DeliveryPayload(mapper, new MarkdownPlainText());
 
     static final String ANSWERED = """
             {"message_type":"webhook_delivery",
@@ -51,7 +48,7 @@ class DeliveryPayloadTest {
 
     @Test
     void answeredQueryHasTheSeedShapeInAStableOrder() throws Exception {
-        String body = payload.build(ANSWERED);
+        String body = build(ANSWERED);
 
         assertThat(body).isEqualTo("{\"type\":\"query.answered\",\"status\":\"answered\","
                 + "\"tracking_id\":\"6f1c2a9e-0b7d-4c1e-9a43-2f7d1e0c5b11\","
@@ -67,7 +64,7 @@ class DeliveryPayloadTest {
 
     @Test
     void failedQueryIsDeliveredWithAnErrorAndNullResponses() throws Exception {
-        JsonNode json = mapper.readTree(payload.build(FAILED));
+        JsonNode json = mapper.readTree(build(FAILED));
 
         assertThat(fieldNames(json)).containsExactly("type", "status", "tracking_id", "source_system",
                 "source_process", "original_query", "ai_response", "webhook_metadata", "error");
@@ -85,7 +82,7 @@ class DeliveryPayloadTest {
     @Test
     void failureWithoutAnErrorObjectGetsAGenericOne() throws Exception {
         String message = FAILED.replaceAll("\"error\":\\{[^}]*},", "");
-        JsonNode json = mapper.readTree(payload.build(message));
+        JsonNode json = mapper.readTree(build(message));
         assertThat(json.at("/error/code").asText()).isEqualTo("unknown_error");
         assertThat(json.at("/error/message").asText()).isEqualTo("The query could not be answered.");
     }
@@ -93,20 +90,20 @@ class DeliveryPayloadTest {
     @Test
     void failedStatusNeverLeaksAStrayResponse() throws Exception {
         String message = FAILED.replace("\"response\":null", "\"response\":\"partial **draft**\"");
-        assertThat(mapper.readTree(payload.build(message)).at("/ai_response/response").isNull()).isTrue();
+        assertThat(mapper.readTree(build(message)).at("/ai_response/response").isNull()).isTrue();
     }
 
     @Test
     void rendersPlainTextWhenTheMessageHasNone() throws Exception {
         String message = ANSWERED.replace("\"response_plain\":\"EMEA is at €1.8M 🎉\",", "");
-        assertThat(mapper.readTree(payload.build(message)).at("/ai_response/response_plain").asText())
+        assertThat(mapper.readTree(build(message)).at("/ai_response/response_plain").asText())
                 .isEqualTo("EMEA is at €1.8M 🎉");
     }
 
     @Test
     void missingOptionalFieldsBecomeNullsNotOmissions() throws Exception {
         String minimal = "{\"tracking_id\":\"t-1\",\"status\":\"answered\",\"response\":\"ok\"}";
-        JsonNode json = mapper.readTree(payload.build(minimal));
+        JsonNode json = mapper.readTree(build(minimal));
         assertThat(fieldNames(json)).containsExactly("type", "status", "tracking_id", "source_system",
                 "source_process", "original_query", "ai_response", "webhook_metadata");
         assertThat(json.get("source_system").isNull()).isTrue();
@@ -129,15 +126,15 @@ class DeliveryPayloadTest {
 
     @Test
     void rejectsWhatIsNotADeliveryMessage() {
-        assertThatThrownBy(() -> payload.build("{\"query\": \"secret plans\""))
+        assertThatThrownBy(() -> build("{\"query\": \"secret plans\""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not valid JSON")
                 .hasMessageNotContaining("secret plans");
-        assertThatThrownBy(() -> payload.build("[1]")).hasMessageContaining("not a JSON object");
-        assertThatThrownBy(() -> payload.build(null)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> payload.build("{\"message_type\":\"webhook_processing_request\",\"tracking_id\":\"t\"}"))
+        assertThatThrownBy(() -> build("[1]")).hasMessageContaining("not a JSON object");
+        assertThatThrownBy(() -> build(null)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> build("{\"message_type\":\"webhook_processing_request\",\"tracking_id\":\"t\"}"))
                 .hasMessageContaining("message_type=webhook_processing_request");
-        assertThatThrownBy(() -> payload.build("{\"status\":\"answered\"}")).hasMessageContaining("no tracking_id");
-        assertThatThrownBy(() -> payload.build("{\"tracking_id\":\"t\",\"status\":\"queued\"}"))
+        assertThatThrownBy(() -> build("{\"status\":\"answered\"}")).hasMessageContaining("no tracking_id");
+        assertThatThrownBy(() -> build("{\"tracking_id\":\"t\",\"status\":\"queued\"}"))
                 .hasMessageContaining("status queued");
     }
 
@@ -145,5 +142,10 @@ class DeliveryPayloadTest {
         List<String> names = new ArrayList<>();
         node.fieldNames().forEachRemaining(names::add);
         return names;
+    }
+
+    /** The webhook body for a deliveries-queue message, delivered at {@link #NOW}. */
+    private String build(String deliveryMessage) {
+        return payload.build(DeliveryMessage.parse(deliveryMessage), NOW);
     }
 }

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.answer.RequestMessageReader;
+import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.metrics.FlowMetrics;
@@ -64,7 +64,7 @@ class TrackingRecordsTest {
     void queuedIsOnePut() {
         String id = UUID.randomUUID().toString();
         Exchange exchange = exchange(id, Instant.now());
-        exchange.setProperty(RequestMessageReader.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
+        exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
 
         records.queued(exchange);
 
@@ -131,7 +131,7 @@ class TrackingRecordsTest {
                     Clock.systemUTC(), new DeliveryAttempts(3), Runnable::run, timer, 60_000);
             String id = UUID.randomUUID().toString();
             Exchange exchange = exchange(id, Instant.now());
-            exchange.setProperty(RequestMessageReader.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
+            exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
             coalescing.queued(exchange);
             exchange.getMessage().setBody("the prompt");
             coalescing.processing(exchange);
@@ -172,7 +172,7 @@ class TrackingRecordsTest {
     static Exchange exchange(String id, Instant queuedAt) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty("tracking_id", id);
-        exchange.setProperty(RequestMessageReader.QUEUED_AT, Timestamps.format(queuedAt));
+        exchange.setProperty(FlowProperties.QUEUED_AT, Timestamps.format(queuedAt));
         return exchange;
     }
 

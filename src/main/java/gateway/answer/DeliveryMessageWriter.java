@@ -6,6 +6,9 @@ import java.time.Clock;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentCallException;
 import gateway.agent.BedrockAgentConstants;
+import gateway.delivery.DeliveryMessage;
+import gateway.flow.FlowProperties;
+import gateway.flow.QueueAttributes;
 import gateway.intake.RequestQueueMessage;
 import gateway.intake.WebhookRequestValidator;
 import gateway.json.Json;
@@ -14,39 +17,38 @@ import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.MovedBySqs;
 import gateway.tracking.TrackingRecords;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
 
 /**
- * Writes the message the agent stage puts on the <em>deliveries</em> queue: everything the delivery
- * needs, so a receiver outage never re-runs the agent.
+ * Writes the {@link DeliveryMessage} the agent stage puts on the <em>deliveries</em> queue: everything the
+ * delivery needs, so a receiver outage never re-runs the agent.
  * <pre>{"message_type":"webhook_delivery","tracking_id","webhook_id","status":"answered"|"failed",
  *  "webhook_request":{...},"response","response_plain","session_id","answered_at","queued_at",
  *  "agent_duration_ms","error":{"code","message"}}</pre>
  */
-public class DeliveryMessages {
-
-    public static final String MESSAGE_TYPE = "webhook_delivery";
+public class DeliveryMessageWriter {
 
     private final MarkdownPlainText plainText;
     private final Clock clock;
     private final long maxMessageBytes;
 
-    public DeliveryMessages(MarkdownPlainText plainText, Clock clock, long maxMessageBytes) {
+    public DeliveryMessageWriter(MarkdownPlainText plainText, Clock clock, long maxMessageBytes) {
         this.plainText = plainText;
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
     }
 
     /** The agent answered: the markdown in the body, its plain text, session and timing. */
-    public String answered(Exchange exchange) {
-        String markdown = exchange.getMessage().getBody(String.class);
-        ObjectNode message = base(exchange, "answered");
+    public String answered(@Body String markdown, Exchange exchange) {
+        ObjectNode message = base(exchange, DeliveryMessage.STATUS_ANSWERED);
         message.put("response", markdown);
         message.put("response_plain", plainText.render(markdown));
         String json = fit(message);
         if (json == null) {
-            ObjectNode failure = base(exchange, "failed");
+            ObjectNode failure = base(exchange, DeliveryMessage.STATUS_FAILED);
             failure.set("error", error("AnswerTooLarge", "the agent's answer is too large to deliver"));
             json = Json.write(failure);
         }
@@ -55,9 +57,8 @@ public class DeliveryMessages {
     }
 
     /** The agent call failed for good: the caller is told, with the error code and message. */
-    public String failed(Exchange exchange) {
-        Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        ObjectNode message = base(exchange, "failed");
+    public String failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause, Exchange exchange) {
+        ObjectNode message = base(exchange, DeliveryMessage.STATUS_FAILED);
         if (cause instanceof AgentCallException agentError && agentError.retryable()) {
             // a passing error that outlasted every receive SQS allows: the caller may well ask again later
             ObjectNode error = error(agentError.errorCode(), "the agent kept failing with a transient error, on "
@@ -83,28 +84,27 @@ public class DeliveryMessages {
      * A delivery message an earlier receive of this request already produced (kept in its tracking record):
      * the same message again, with its attributes, so it can be re-enqueued without asking the agent.
      */
-    public String stored(Exchange exchange) {
-        String stored = exchange.getProperty(TrackingRecords.STORED_DELIVERY, String.class);
+    public String stored(@ExchangeProperty(TrackingRecords.STORED_DELIVERY) String stored, Exchange exchange) {
         setAttributes(exchange);
         return stored;
     }
 
     private ObjectNode base(Exchange exchange, String status) {
-        String trackingId = exchange.getProperty("tracking_id", String.class);
+        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
         Message in = exchange.getMessage();
         ObjectNode message = Json.object();
-        message.put("message_type", MESSAGE_TYPE);
+        message.put("message_type", DeliveryMessage.MESSAGE_TYPE);
         message.put("tracking_id", trackingId);
         // a result after a redrive is a new message to the receiver, not a retry of the earlier one: its own webhook-id
         int redrives = DeadLetters.redrives(exchange);
         message.put("webhook_id", "msg_" + trackingId + (redrives > 0 ? "_r" + redrives : ""));
         message.put("status", status);
-        message.set("webhook_request", exchange.getProperty(RequestMessageReader.REQUEST, ObjectNode.class));
+        message.set("webhook_request", exchange.getProperty(FlowProperties.REQUEST, ObjectNode.class));
         message.putNull("response");
         message.putNull("response_plain");
         message.put("session_id", in.getHeader(BedrockAgentConstants.SESSION_ID, trackingId, String.class));
         message.put("answered_at", Timestamps.now(clock));
-        message.put("queued_at", exchange.getProperty(RequestMessageReader.QUEUED_AT, String.class));
+        message.put("queued_at", exchange.getProperty(FlowProperties.QUEUED_AT, String.class));
         Long duration = in.getHeader(BedrockAgentConstants.DURATION_MILLIS, Long.class);
         if (duration != null) {
             message.put("agent_duration_ms", duration);
@@ -140,10 +140,10 @@ public class DeliveryMessages {
     /** The deliveries message carries its own attributes, not the request's nor the agent's headers. */
     private static void setAttributes(Exchange exchange) {
         Message out = exchange.getMessage();
-        ObjectNode request = exchange.getProperty(RequestMessageReader.REQUEST, ObjectNode.class);
+        ObjectNode request = exchange.getProperty(FlowProperties.REQUEST, ObjectNode.class);
         out.removeHeaders("*", DeadLetters.RECEIPT_HANDLE);
-        out.setHeader("message_type", MESSAGE_TYPE);
-        out.setHeader("tracking_id", exchange.getProperty("tracking_id", String.class));
-        out.setHeader("source_system", RequestQueueMessage.sourceSystemAttribute(request));
+        out.setHeader(QueueAttributes.MESSAGE_TYPE, DeliveryMessage.MESSAGE_TYPE);
+        out.setHeader(QueueAttributes.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID, String.class));
+        out.setHeader(QueueAttributes.SOURCE_SYSTEM, RequestQueueMessage.sourceSystemAttribute(request));
     }
 }

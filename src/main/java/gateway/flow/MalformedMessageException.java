@@ -1,4 +1,4 @@
-package gateway.answer;
+package gateway.flow;
 
 /** A queue message that can never be processed (not JSON, wrong shape): it goes to the DLQ at once. */
 public class MalformedMessageException extends RuntimeException {
