@@ -4,6 +4,7 @@ import static org.apache.camel.builder.PredicateBuilder.not;
 
 import gateway.answer.RequestMessageReader;
 import gateway.tracking.TrackingRecords;
+import gateway.flow.FlowProperties;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -33,14 +34,14 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .routeId("request-moved-by-sqs")
             .bean("deadLetters", "received(*, 'agent-invoke')")
             .bean("requestMessageReader", "read")
-            .bean("trackingRecords", "lookup").id("read-moved-request-record")
+            .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-request-record")
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
             .choice()
                 // no receive got to a result: the caller was never told
                 .when(exchangeProperty(TrackingRecords.STORED_STATUS).isNull())
                     .log(LoggingLevel.WARN, "Request moved to the DLQ by SQS without an answer: the caller is told")
                     .bean("deliveryMessages", "failed")
-                    .bean("trackingRecords", "agentFinished").id("record-moved-request")
+                    .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-moved-request")
                     .to(AgentInvokeRoute.DELIVERIES).id("enqueue-moved-failure")
             .end()
             .setBody(exchangeProperty(RequestMessageReader.RECEIVED_MESSAGE))
@@ -51,9 +52,9 @@ public class DeadLetterSweepRoute extends RouteBuilder {
         from("direct:delivery-moved-by-sqs")
             .routeId("delivery-moved-by-sqs")
             .bean("deadLetters", "received(*, 'webhook-deliver')")
-            .setProperty("tracking_id", header("tracking_id"))
+            .setProperty(FlowProperties.TRACKING_ID, header(FlowProperties.TRACKING_ID))
             .setProperty(RequestMessageReader.RECEIVED_MESSAGE, body())
-            .bean("trackingRecords", "lookup").id("read-moved-delivery-record")
+            .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-delivery-record")
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
             .choice()
                 // not delivered and not dead-lettered by the gateway: the record gets its end and the export
