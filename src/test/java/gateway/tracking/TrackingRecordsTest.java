@@ -11,7 +11,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.answer.RequestMessageReader;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.json.Timestamps;
@@ -74,7 +73,7 @@ class TrackingRecordsTest {
     void queuedIsOnePut() {
         String id = UUID.randomUUID().toString();
         Exchange exchange = exchange(id, Instant.now());
-        exchange.setProperty(RequestMessageReader.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
+        exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
 
         exchange.setProperty(TrackingRecords.CHANGE, records.queued(Timestamps.format(Instant.now()), "alice",
                 exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
@@ -146,7 +145,7 @@ class TrackingRecordsTest {
             TrackingRecords stages = coalescing.records();
             String id = UUID.randomUUID().toString();
             Exchange exchange = exchange(id, Instant.now());
-            exchange.setProperty(RequestMessageReader.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
+            exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
             exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
                     null, exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
             coalescing.send(TrackingRoute.RECORD_CHANGE, exchange);
@@ -189,7 +188,7 @@ class TrackingRecordsTest {
             TrackingRecords stages = flow.records();
             String id = UUID.randomUUID().toString();
             Exchange exchange = received(id, Instant.now(), 1, Instant.now());
-            exchange.setProperty(RequestMessageReader.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
+            exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
             exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
                     null, exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
             flow.send(TrackingRoute.RECORD_CHANGE, exchange);
@@ -249,7 +248,7 @@ class TrackingRecordsTest {
     static Exchange exchange(String id, Instant queuedAt) {
         Exchange exchange = new DefaultExchange(context);
         exchange.setProperty(FlowProperties.TRACKING_ID, id);
-        exchange.setProperty(RequestMessageReader.QUEUED_AT, Timestamps.format(queuedAt));
+        exchange.setProperty(FlowProperties.QUEUED_AT, Timestamps.format(queuedAt));
         return exchange;
     }
 
