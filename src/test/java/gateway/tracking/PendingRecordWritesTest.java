@@ -8,6 +8,7 @@ import java.util.concurrent.AbstractExecutorService;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -189,6 +190,54 @@ class PendingRecordWritesTest {
         p.send(TrackingRoute.RECORD_CHANGE, "a", event(TrackingStatus.QUEUED));
         writers.runAll();
         assertThat(records.written.get("a")).hasSize(1);
+    }
+
+    @Test
+    void theAppsSaturatedWritersDropTheWriteAndCountIt() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        BlockingRecords blocking = new BlockingRecords(busy, release);
+        // the app's own pool (TrackingConfiguration): one writer, one write waiting
+        tracking = TrackingContext.start(S3Client.builder().region(software.amazon.awssdk.regions.Region.US_EAST_1).build(),
+                "unused", Map.of("gateway.tracking.writer-threads", "1", "gateway.tracking.writer-queue", "1"),
+                registry -> registry.bind("trackingRecords", TrackingRecords.class, blocking));
+        tracking.send(TrackingRoute.RECORD_CHANGE, "busy", event(TrackingStatus.QUEUED));
+        assertThat(busy.await(30, TimeUnit.SECONDS)).isTrue();
+        tracking.send(TrackingRoute.RECORD_CHANGE, "waits", event(TrackingStatus.QUEUED));
+        tracking.send(TrackingRoute.RECORD_CHANGE, "dropped", event(TrackingStatus.QUEUED));
+        assertThat(tracking.metrics.registry().get("gateway.record.store.errors").tag("operation", "queue_full").counter().count())
+                .isEqualTo(1);
+        release.countDown();
+        await().atMost(Duration.ofSeconds(30)).until(() -> blocking.written.keySet().containsAll(List.of("busy", "waits")));
+        assertThat(blocking.written).doesNotContainKey("dropped");
+        assertThat(tracking.waiting()).isZero();
+    }
+
+    /** The first write holds its writer until released. */
+    static final class BlockingRecords extends TrackingRecords {
+        final Map<String, List<TrackingStatus>> written = new ConcurrentHashMap<>();
+        private final CountDownLatch busy;
+        private final CountDownLatch release;
+
+        BlockingRecords(CountDownLatch busy, CountDownLatch release) {
+            super(null, java.time.Clock.systemUTC(), new DeliveryAttempts(3));
+            this.busy = busy;
+            this.release = release;
+        }
+
+        @Override
+        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events) {
+            if ("busy".equals(id)) {
+                busy.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            written.put(id, events.stream().map(StageEvent::status).toList());
+            return Json.object();
+        }
     }
 
     @Test
