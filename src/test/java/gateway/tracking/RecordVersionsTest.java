@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The cache of last record versions: bounded by entries and by characters, least recently used out first. */
+/** The cache of last record versions (Caffeine): bounded by entries and by characters; at these sizes the least recently used goes first. */
 class RecordVersionsTest {
 
     @Test
