@@ -73,7 +73,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent still failing on the last receive SQS allows, the caller is told: ${exception.message}")
                 .bean("deliveryMessageWriter", "failed")
-                .bean("trackingRecords", "agentFinished").id("record-gave-up")
+                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-gave-up")
                 .to(DELIVERIES).id("enqueue-gave-up")
                 .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
                 .bean("deadLetters", "annotate")
@@ -93,7 +93,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .logExhausted(false)
                 .handled(false)
-                .bean("trackingRecords", "agentRetrying").id("record-agent-retrying")
+                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentRetrying")).to(TrackingRoute.RECORD_CHANGE).id("record-agent-retrying")
                 .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
             .end()
 
@@ -103,7 +103,7 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .log(LoggingLevel.WARN, "Agent refused the request: ${exception.message}")
                 .bean("deliveryMessageWriter", "failed")
                 // status "failed" with the failure message, in the record before the request is deleted
-                .bean("trackingRecords", "agentFinished").id("record-failed")
+                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-failed")
                 .to(DELIVERIES).id("enqueue-failure")
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
@@ -112,7 +112,7 @@ public class AgentInvokeRoute extends RouteBuilder {
             // never pay twice: an earlier receive of this request may already have the agent's result (a
             // crash between writing it and deleting the request). Then the agent is not asked again. (On a
             // first receive there is no earlier one: the record is not read.)
-            .bean("trackingRecords", "lookup").id("read-record")
+            .to(TrackingRoute.LOOKUP_RECORD).id("read-record")
             .choice().id("already-answered")
                 .when(exchangeProperty(TrackingRecords.STORED_STATUS).in("delivering", "delivered", "dead_lettered"))
                     // the delivery stage has the result already: only the request is left to delete
@@ -129,8 +129,8 @@ public class AgentInvokeRoute extends RouteBuilder {
             .end()
             .log("Asking the agent")
             .bean("promptBuilder", "build")
-            // status "processing" (attempt = this receive), with the prompt: queued for the record writers
-            .bean("trackingRecords", "processing").id("record-processing")
+            // status "processing" (attempt = this receive), with the prompt: waits for the record's next changes
+            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "processing")).to(TrackingRoute.RECORD_CHANGE).id("record-processing")
             .choice()
                 // AGENT_MODE=knowledge-base: answer from a knowledge base with Camel's own endpoint
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))
@@ -150,7 +150,7 @@ public class AgentInvokeRoute extends RouteBuilder {
             .bean("deliveryMessageWriter", "answered")
             // status "answered" with the delivery message, in the record before anything else: from here on a
             // crash never leads to a second agent call (see "already-answered" above)
-            .bean("trackingRecords", "agentFinished").id("record-answered")
+            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-answered")
             .to(DELIVERIES).id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");

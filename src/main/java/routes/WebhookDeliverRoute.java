@@ -7,6 +7,7 @@ import java.io.IOException;
 
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
+import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -81,8 +82,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
                         // hidden until the next step of the schedule (visibility = its delay), not deleted
                         .bean("deliverySchedule", "nextAttempt")
                         .to(DEFER_DELIVERY).id("defer-delivery")
-                        // the record notes the failed attempt and the wait (written on the record writers' pool)
-                        .bean("trackingRecords", "deliveryDeferred").id("record-deferred")
+                        // the record notes the failed attempt and the wait
+                        .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "deliveryDeferred")).to(TrackingRoute.RECORD_CHANGE).id("record-deferred")
                         .log(LoggingLevel.WARN, "Delivery failed (${exception.message}); next attempt in ${exchangeProperty."
                                 + FlowProperties.NEXT_ATTEMPT_IN + "}")
                     .otherwise()
@@ -90,8 +91,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
                         .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                         .bean("deadLetters", "annotate")
                         .to(DELIVERIES_DLQ).id("dead-letter-undeliverable")
-                        .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
-                                .id("record-undeliverable").end()
+                        .to(DELIVERY_ENDED).id("record-undeliverable")
                         .to(DELETE_DELIVERY).id("delete-undeliverable")
                 .end()
             .end()
@@ -104,14 +104,13 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                 .bean("deadLetters", "annotate")
                 .to(DELIVERIES_DLQ).id("dead-letter-refused")
-                .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
-                        .id("record-refused").end()
+                .to(DELIVERY_ENDED).id("record-refused")
                 .to(DELETE_DELIVERY).id("delete-refused")
             .end()
 
             .bean("outboundWebhook", "prepare")
-            // status "delivering" (attempt n): queued for the record writers
-            .bean("trackingRecords", "delivering").id("record-delivering")
+            // status "delivering" (attempt n): waits for the record's next changes
+            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "delivering")).to(TrackingRoute.RECORD_CHANGE).id("record-delivering")
             // to the receiver's URL (its own query, if any, goes as CamelHttpQuery); no redirects followed, any
             // status but 2xx is a failure. Camel's http toD keeps one endpoint per receiver host: a small cache is plenty
             .toD("${exchangeProperty." + FlowProperties.WEBHOOK_URL + "}?throwExceptionOnFailure=true&followRedirects=false",
@@ -119,14 +118,13 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .log("Delivered ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "} (HTTP ${header.CamelHttpResponseCode})")
             .bean("trackingRecords", "outcome(*, 'delivered')")
             .to(DELETE_DELIVERY).id("delete-delivery")
-            .wireTap(DELIVERY_ENDED).onPrepare("tapTime").executorService("recordWriters")
-                    .id("record-delivered").end();
+            .to(DELIVERY_ENDED).id("record-delivered");
 
-        // the delivery has ended (delivered or dead-lettered): the record's final status, then the
-        // conversation export built from it. Runs on the record writers' pool; neither step ever throws.
+        // the delivery has ended (delivered or dead-lettered): the record's final status, with what waits for it, is
+        // written by a record writer, then the conversation export built from it (TrackingRoute). Nothing waits here.
         from(DELIVERY_ENDED)
             .routeId("delivery-ended")
-            .bean("trackingRecords", "deliveryEnded").id("write-outcome")
-            .bean("conversationExport", "write").id("export-conversation");
+            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "deliveryEnded"))
+            .to(TrackingRoute.RECORD_END).id("write-outcome");
     }
 }

@@ -10,6 +10,7 @@ import gateway.intake.RequestQueueMessage;
 import gateway.intake.TrackingIds;
 import gateway.json.Timestamps;
 import org.apache.camel.Exchange;
+import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -91,8 +92,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .setHeader(QueueAttributes.CALLER, exchangeProperty(FlowProperties.CALLER))
             // one SendMessageBatch carries the requests that arrive together; each 202 waits for its own entry
             .to("sqs-batch:{{gateway.queue.requests}}").id("enqueue-request")
-            // its tracking record (status "queued"): the change is queued for the record writers, the 202 does not wait
-            .bean("trackingRecords", "queued").id("record-queued")
+            // its tracking record (status "queued"): the change waits for the record's next ones, the 202 does not wait
+            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "queued")).to(TrackingRoute.RECORD_CHANGE).id("record-queued")
             .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system} for caller ${exchangeProperty.caller}")
             // 7. the key now points at a queued request
             .bean("idempotencyKeys", "remember")

@@ -33,8 +33,9 @@ public class WebhookStatusRoute extends RouteBuilder {
             .bean("requestAuthenticator", "authenticate")
             // 2. the id: a UUID -> 400
             .bean("statusLookup", "readTrackingId")
-            // 3. the record (only the caller that created it may read it) -> 404
-            .bean("statusLookup", "find").id("read-status")
+            // 3. the record (only the caller that created it may read it) -> 404; the store unreadable -> 503
+            .to(TrackingRoute.READ_RECORD).id("read-status")
+            .bean("statusLookup", "find")
             .bean("intakeResponses", "found");
     }
 }

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
 import gateway.s3.S3Bucket;
 import gateway.testing.GatewayTestApp;
-import gateway.tracking.TrackingRecords;
+import org.apache.camel.processor.aggregate.AggregateProcessor;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import static org.awaitility.Awaitility.await;
@@ -34,11 +34,15 @@ final class TrackingRouteTestSupport {
         return (ObjectNode) readObject(app, "records/" + id + ".json");
     }
 
-    /** No change waits to be written and no record writer is busy (nor has work queued). */
+    /**
+     * No change waits to be written (the record-change step's aggregator holds none, and none it completed is
+     * still being written) and no record writer is busy (nor has work queued).
+     */
     static boolean recordWritersIdle(GatewayTestApp app) {
-        TrackingRecords records = app.bean("trackingRecords", TrackingRecords.class);
+        AggregateProcessor changes = app.context().getProcessor("coalesce-record-changes", AggregateProcessor.class);
         ThreadPoolExecutor writers = (ThreadPoolExecutor) app.bean("recordWriters", ExecutorService.class);
-        return records.pending().waiting() == 0 && writers.getQueue().isEmpty() && writers.getActiveCount() == 0;
+        return changes.getAggregationRepository().getKeys().isEmpty() && changes.getInProgressCompleteExchanges() == 0
+                && writers.getQueue().isEmpty() && writers.getActiveCount() == 0;
     }
 
     static JsonNode readObject(GatewayTestApp app, String path) {

@@ -1,48 +1,38 @@
 package gateway.config;
 
 import java.time.Clock;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import gateway.metrics.FlowMetrics;
 import gateway.s3.S3Bucket;
 import gateway.security.RequestAuthenticator;
 import gateway.tracking.ConversationExport;
 import gateway.tracking.DeliveryAttempts;
-import gateway.tracking.PendingRecordWrites;
 import gateway.tracking.RecordVersions;
 import gateway.tracking.S3RecordStore;
 import gateway.tracking.StatusLookup;
-import gateway.tracking.StoreRetry;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.support.service.ServiceSupport;
+import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.ThreadPoolProfile;
+import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tracking: the record store on S3 ({@code trackingRecords}), the pool that writes records off the routes'
- * path ({@code recordWriters}: the queued changes of {@link PendingRecordWrites}, and the delivery's end,
- * a {@code wireTap} whose {@code onPrepare} step {@code tapTime} stamps the moment of the stage), the delivery error handler's
- * {@code onRedelivery} step ({@code recordDeliveryRetry}), the status lookup ({@code statusLookup}) and the
- * conversation export ({@code conversationExport}). Needs {@code s3Bucket}, {@code flowMetrics} and
- * {@code requestAuthenticator}: list it after S3Configuration, MetricsConfiguration and SecurityConfiguration.
+ * Tracking: the record store on S3 ({@code recordStore}), what the tracking routes ({@code routes.TrackingRoute})
+ * compute for each stage ({@code trackingRecords}), the pool of record writers ({@code recordWriters}: a Camel
+ * thread pool that refuses what its queue cannot hold), the status lookup ({@code statusLookup}) and the conversation export's objects
+ * ({@code conversationExport}). Needs {@code s3Bucket}, {@code flowMetrics} and {@code requestAuthenticator}:
+ * list it after S3Configuration, MetricsConfiguration and SecurityConfiguration.
  */
 public class TrackingConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackingConfiguration.class);
 
-    @PropertyInject("gateway.tracking.store-tries")
-    private int tries;
-    @PropertyInject("gateway.tracking.store-retry-delay-ms")
-    private long retryDelayMs;
     @PropertyInject("gateway.tracking.writer-threads")
     private int writerThreads;
     @PropertyInject("gateway.tracking.writer-queue")
@@ -66,52 +56,21 @@ public class TrackingConfiguration implements CamelConfiguration {
         FlowMetrics metrics = lookup(context, "flowMetrics", FlowMetrics.class);
         RequestAuthenticator authenticator = lookup(context, "requestAuthenticator", RequestAuthenticator.class);
 
-        // a bounded pool: when the store is slow and the queue is full, a record write is dropped (WARN,
-        // counted), never the message nor the route's thread
-        AtomicInteger threads = new AtomicInteger();
-        ThreadFactory factory = r -> {
-            Thread t = new Thread(r, "record-writer-" + threads.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
-        ThreadPoolExecutor writers = new ThreadPoolExecutor(writerThreads, writerThreads, 60, TimeUnit.SECONDS,
-                new ArrayBlockingQueue<>(writerQueue), factory, (task, pool) -> {
-                    if (task instanceof PendingRecordWrites.Dropped dropped) {
-                        dropped.dropped();
-                    }
-                    metrics.recordStoreError("queue_full");
-                    LOG.warn("Record writers are saturated ({} queued): a tracking record update was dropped", writerQueue);
-                });
-        writers.allowCoreThreadTimeOut(true);
-        context.getRegistry().bind("recordWriters", ExecutorService.class, writers);
-        // holds a record change TRACKING_WRITE_DELAY_MS so that the record's next changes join its PUT
-        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
-            Thread t = new Thread(r, "record-write-timer");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.setRemoveOnCancelPolicy(true);
+        // a bounded pool: a task its queue cannot hold is refused (Abort), and the tracking-writer route drops
+        // that write (WARN, counted); Camel shuts it down, after what it holds is written, when the app stops
+        ThreadPoolProfile writers = new ThreadPoolProfileBuilder("recordWriters")
+                .poolSize(writerThreads).maxPoolSize(writerThreads).maxQueueSize(writerQueue)
+                .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(true)
+                .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
+        context.getRegistry().bind("recordWriters", ExecutorService.class,
+                context.getExecutorServiceManager().newThreadPool(this, "record-writer", writers));
 
-        S3RecordStore store = new S3RecordStore(bucket, new RecordVersions(cacheSize, cacheMaxMb * 1024L * 1024L));
-        StoreRetry retry = new StoreRetry(metrics, tries, retryDelayMs);
-        TrackingRecords records = new TrackingRecords(store, retry, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax),
-                writers, timer, writeDelayMs);
-        context.addService(new ServiceSupport() {
-            @Override
-            protected void doStop() throws Exception {
-                // what still waits for company is written now, then the writers finish their queue
-                timer.shutdownNow();
-                records.pending().flushAll();
-                writers.shutdown();
-                writers.awaitTermination(5, TimeUnit.SECONDS);
-            }
-        }, false, true);
+        S3RecordStore store = new S3RecordStore(bucket, new RecordVersions(cacheSize, cacheMaxMb * 1024L * 1024L), metrics);
+        TrackingRecords records = new TrackingRecords(store, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax));
+        context.getRegistry().bind("recordStore", S3RecordStore.class, store);
         context.getRegistry().bind("trackingRecords", TrackingRecords.class, records);
-        context.getRegistry().bind("recordDeliveryRetry", records.deliveryRetry());
-        context.getRegistry().bind("tapTime", records.tapTimeStamp());
-        context.getRegistry().bind("statusLookup", StatusLookup.class, new StatusLookup(records, authenticator, includeAnswer));
-        context.getRegistry().bind("conversationExport", ConversationExport.class,
-                new ConversationExport(store, retry, records, exportEnabled));
+        context.getRegistry().bind("statusLookup", StatusLookup.class, new StatusLookup(authenticator, includeAnswer));
+        context.getRegistry().bind("conversationExport", ConversationExport.class, new ConversationExport(bucket));
         LOG.info("Tracking records in s3://{}/{}records/ (changes written together after {} ms; cache of last versions: {} records, {} MB); export {}; answers on the status endpoint {}",
                 bucket.name(), bucket.prefix(), writeDelayMs, cacheSize, cacheMaxMb, exportEnabled ? "on" : "off", includeAnswer ? "shown" : "hidden");
     }

@@ -8,7 +8,8 @@ import java.time.format.DateTimeParseException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
-import org.apache.camel.Exchange;
+import gateway.s3.S3Bucket;
+import org.apache.camel.ExchangeProperty;
 
 /**
  * The conversation export, written when a delivery ends (delivered or dead-lettered, failed queries
@@ -18,8 +19,9 @@ import org.apache.camel.Exchange;
  *     conversation.json   request, prompt, answer, session id, timings, delivery outcome, history
  *     metadata.json       the same without the texts: query cut to 200 characters, answer to 300
  *     summary.json        one line of figures</pre>
- * The date is the day the request was queued (UTC). A store that cannot be written is retried a little,
- * then logged and counted; the delivery is not affected.
+ * The date is the day the request was queued (UTC). This class builds the three objects and their keys;
+ * the route ({@code routes.TrackingRoute}, {@code export-conversation}) PUTs them, retries and gives up
+ * (logged and counted); the delivery is not affected.
  */
 public class ConversationExport {
 
@@ -27,46 +29,27 @@ public class ConversationExport {
     static final int QUERY_CHARS = 200;
     static final int ANSWER_CHARS = 300;
 
-    private final S3RecordStore store;
-    private final StoreRetry retry;
-    private final TrackingRecords records;
-    private final boolean enabled;
+    private final S3Bucket bucket;
 
-    public ConversationExport(S3RecordStore store, StoreRetry retry, TrackingRecords records, boolean enabled) {
-        this.store = store;
-        this.retry = retry;
-        this.records = records;
-        this.enabled = enabled;
+    public ConversationExport(S3Bucket bucket) {
+        this.bucket = bucket;
     }
 
-    /** Exports the record in the body (the final record of {@link TrackingRecords#deliveryEnded}), else the stored one. */
-    public void write(Exchange exchange) {
-        if (!enabled) {
-            return;
-        }
-        String id = exchange.getProperty("tracking_id", String.class);
-        ObjectNode record = exchange.getMessage().getBody(ObjectNode.class);
-        if (record == null && id != null) {
-            try {
-                record = records.find(id).orElse(null);
-            } catch (RecordStoreUnavailable e) {
-                record = null;
-            }
-        }
-        if (record == null) {
-            return;
-        }
-        String folder = folder(record);
-        ObjectNode conversation = conversation(record);
-        ObjectNode metadata = metadata(record);
-        ObjectNode summary = summary(record);
-        String trackingId = record.path("tracking_id").asText();
-        retry.attempt("export", trackingId, () -> {
-            store.putObject(folder + "conversation.json", Json.write(conversation));
-            store.putObject(folder + "metadata.json", Json.write(metadata));
-            store.putObject(folder + "summary.json", Json.write(summary));
-            return true;
-        });
+    /** The object key of one of the export's files ({@code conversation.json}...) for the record, under {@code S3_PREFIX}. */
+    public String key(ObjectNode record, String file) {
+        return bucket.key(folder(record) + file);
+    }
+
+    public String conversationJson(@ExchangeProperty(TrackingRecords.WRITTEN_RECORD) ObjectNode record) {
+        return Json.write(conversation(record));
+    }
+
+    public String metadataJson(@ExchangeProperty(TrackingRecords.WRITTEN_RECORD) ObjectNode record) {
+        return Json.write(metadata(record));
+    }
+
+    public String summaryJson(@ExchangeProperty(TrackingRecords.WRITTEN_RECORD) ObjectNode record) {
+        return Json.write(summary(record));
     }
 
     /** {@code conversation-history/year=YYYY/month=MM/day=DD/<tracking_id>/}, by the day the request was queued. */

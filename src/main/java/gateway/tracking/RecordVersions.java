@@ -1,21 +1,25 @@
 package gateway.tracking;
 
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import gateway.json.Json;
 
 /**
  * The last version of each tracking record this process read or wrote (object key → JSON and ETag), so
- * that the next stage's write can start from it instead of reading the record from S3 again.
+ * that the next stage's write can start from it instead of reading the record from S3 again. A Caffeine
+ * cache.
  *
- * <p>Bounded twice: by entries, and by the characters of JSON held, because one record can carry a
- * 20 000-character query three times and a 96 KB answer twice; the least recently used entry goes first.
+ * <p>Bounded twice: by entries and by the characters of JSON held, because one record can carry a
+ * 20 000-character query three times and a 96 KB answer twice. Caffeine takes one bound, a weight: each
+ * entry weighs its characters but at least {@code maxChars / maxEntries}, so the weights stay within
+ * {@code maxChars} only while the entries stay within {@code maxEntries} and their characters within
+ * {@code maxChars}. What goes first is Caffeine's choice (the least likely to be used again, by recency and
+ * frequency), no longer strictly the least recently used. A record larger than the whole budget is not held.
  * {@code maxEntries} 0 turns it off. Entries keep the JSON text, never a live {@link ObjectNode}: every
  * {@link #get} parses a fresh copy, so a caller that changes its record cannot change the cached one.
  * Thread-safe.
@@ -25,26 +29,27 @@ public class RecordVersions {
     private record Version(String json, String etag) {
     }
 
-    private final int maxEntries;
     private final long maxChars;
-    private final LinkedHashMap<String, Version> versions = new LinkedHashMap<>(16, 0.75f, true);
-    private long chars;
+    private final Cache<String, Version> versions;
 
     public RecordVersions(int maxEntries, long maxChars) {
-        this.maxEntries = Math.max(0, maxEntries);
-        this.maxChars = Math.max(0, maxChars);
+        this.maxChars = maxEntries > 0 ? Math.max(0, maxChars) : 0;
+        long floor = this.maxChars == 0 ? 1 : Math.max(1, this.maxChars / maxEntries);
+        this.versions = Caffeine.newBuilder()
+                .maximumWeight(this.maxChars)
+                .weigher((String key, Version v) -> (int) Math.min(Integer.MAX_VALUE, Math.max(floor, v.json().length())))
+                // evict in the caller's thread: the bounds hold when remember returns
+                .executor(Runnable::run)
+                .build();
     }
 
     public boolean enabled() {
-        return maxEntries > 0 && maxChars > 0;
+        return maxChars > 0;
     }
 
     /** The record last seen at {@code key} (a copy of its own) and its ETag, if it is still held. */
     public Optional<S3RecordStore.Stored> get(String key) {
-        Version version;
-        synchronized (this) {
-            version = versions.get(key);
-        }
+        Version version = versions.getIfPresent(key);
         if (version == null) {
             return Optional.empty();
         }
@@ -59,36 +64,25 @@ public class RecordVersions {
     }
 
     /** Holds {@code json} (the record as written to or read from S3) as the current version of {@code key}. */
-    public synchronized void remember(String key, String json, String etag) {
+    public void remember(String key, String json, String etag) {
         if (!enabled() || json.length() > maxChars) {
             forget(key);
             return;
         }
-        Version old = versions.put(key, new Version(json, etag));
-        chars += json.length() - (old == null ? 0 : old.json().length());
-        Iterator<Map.Entry<String, Version>> oldest = versions.entrySet().iterator();
-        while (versions.size() > maxEntries || chars > maxChars) {
-            chars -= oldest.next().getValue().json().length();
-            oldest.remove();
-        }
+        versions.put(key, new Version(json, etag));
     }
 
-    public synchronized void forget(String key) {
-        Version old = versions.remove(key);
-        if (old != null) {
-            chars -= old.json().length();
-        }
+    public void forget(String key) {
+        versions.invalidate(key);
     }
 
     /** Forgets {@code key} only if it is still held with {@code etag}: a newer version stays. */
-    public synchronized void forget(String key, String etag) {
-        Version held = versions.get(key);
-        if (held != null && (etag == null || etag.equals(held.etag()))) {
-            forget(key);
-        }
+    public void forget(String key, String etag) {
+        versions.asMap().computeIfPresent(key, (k, held) -> etag == null || etag.equals(held.etag()) ? null : held);
     }
 
-    synchronized int size() {
-        return versions.size();
+    long size() {
+        versions.cleanUp();
+        return versions.estimatedSize();
     }
 }

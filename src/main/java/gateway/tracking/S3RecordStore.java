@@ -2,6 +2,7 @@ package gateway.tracking;
 
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.core.JacksonException;
@@ -9,6 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.intake.TrackingIds;
 import gateway.json.Json;
+import gateway.metrics.FlowMetrics;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
 import gateway.s3.S3Bucket;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -19,7 +23,9 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Tracking records as JSON objects {@code <S3_PREFIX>records/<tracking_id>.json} in {@code S3_BUCKET},
- * shared by every replica, plus plain object writes for the conversation export.
+ * shared by every replica, and the conversation export's objects. Each failed call counts in
+ * {@code gateway_record_store_errors_total} (operation {@code read}, {@code write} or {@code export}) and throws
+ * {@link RecordStoreUnavailable}; the routes retry and give up.
  *
  * <p>{@link #update} is a read-modify-write. With conditional writes (AWS S3) the PUT carries
  * {@code If-Match: <etag read>} (or {@code If-None-Match: *} for a new record): a writer that lost a race
@@ -49,17 +55,24 @@ public class S3RecordStore {
     private final S3Client s3;
     private final S3Bucket bucket;
     private final RecordVersions versions;
+    private final FlowMetrics metrics;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
-    /** A store that reads every record before writing it (no cache). */
+    /** A store that reads every record before writing it (no cache), its errors not counted. */
     public S3RecordStore(S3Bucket bucket) {
         this(bucket, new RecordVersions(0, 0));
     }
 
     public S3RecordStore(S3Bucket bucket, RecordVersions versions) {
+        this(bucket, versions, null);
+    }
+
+    /** @param metrics counts each failed call; null: not counted */
+    public S3RecordStore(S3Bucket bucket, RecordVersions versions, FlowMetrics metrics) {
         this.s3 = bucket.client();
         this.bucket = bucket;
         this.versions = versions;
+        this.metrics = metrics;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -72,9 +85,17 @@ public class S3RecordStore {
         return bucket.key(FOLDER + id + ".json");
     }
 
+    /** {@link #read}, null when there is no record. */
+    public Stored current(String trackingId) {
+        return read(trackingId).orElse(null);
+    }
+
     /** The record as S3 holds it now (always a GET), remembered as the latest version. */
     public Optional<Stored> read(String trackingId) {
-        String key = objectKey(trackingId);
+        return counted("read", () -> readKey(key(trackingId)));
+    }
+
+    private Optional<Stored> readKey(String key) {
         if (bucket.conditionalWrites()) {
             // an older version cached by a read racing a write only costs that write a 412 and a retry
             return fetch(key);
@@ -113,7 +134,10 @@ public class S3RecordStore {
     }
 
     private ObjectNode write(String trackingId, UnaryOperator<ObjectNode> change, boolean probablyAbsent) {
-        String key = objectKey(trackingId);
+        return counted("write", () -> writeKey(key(trackingId), change, probablyAbsent));
+    }
+
+    private ObjectNode writeKey(String key, UnaryOperator<ObjectNode> change, boolean probablyAbsent) {
         if (!bucket.conditionalWrites()) {
             ReentrantLock lock = lock(key);
             lock.lock();
@@ -148,13 +172,39 @@ public class S3RecordStore {
         throw new RecordStoreUnavailable("record store: too many concurrent writers", null);
     }
 
-    /** Writes any JSON object at {@code path} under the gateway's prefix (the conversation export). */
-    public void putObject(String path, String json) {
+    /**
+     * Writes one object of the conversation export at {@code key} (the full key, prefix included); a failure
+     * counts as an {@code export} error.
+     */
+    public void putObject(@ExchangeProperty(TrackingRecords.EXPORT_KEY) String key, @Body String json) {
+        counted("export", () -> {
+            try {
+                return s3.putObject(r -> r.bucket(bucket.name()).key(key).contentType("application/json"),
+                        RequestBody.fromString(json));
+            } catch (SdkException e) {
+                throw unavailable("write", e);
+            }
+        });
+    }
+
+    /** The call; a failure is counted under {@code operation} and rethrown. */
+    private <T> T counted(String operation, Supplier<T> call) {
         try {
-            s3.putObject(r -> r.bucket(bucket.name()).key(bucket.key(path)).contentType("application/json"),
-                    RequestBody.fromString(json));
-        } catch (SdkException e) {
-            throw unavailable("write", e);
+            return call.get();
+        } catch (RecordStoreUnavailable e) {
+            if (metrics != null) {
+                metrics.recordStoreError(operation);
+            }
+            throw e;
+        }
+    }
+
+    /** {@link #objectKey}, a tracking id that is not a UUID being a store error like any other (logged, counted). */
+    private String key(String trackingId) {
+        try {
+            return objectKey(trackingId);
+        } catch (IllegalArgumentException e) {
+            throw new RecordStoreUnavailable("record store: " + e.getMessage(), null);
         }
     }
 

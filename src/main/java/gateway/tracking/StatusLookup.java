@@ -6,8 +6,11 @@ import java.util.Objects;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.intake.IntakeRejection;
 import gateway.intake.TrackingIds;
+import gateway.flow.FlowProperties;
 import gateway.security.RequestAuthenticator;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Header;
 import org.slf4j.MDC;
 
 /**
@@ -19,40 +22,43 @@ public class StatusLookup {
 
     static final String ALLOWED_METHODS = "GET";
 
-    private final TrackingRecords records;
     private final RequestAuthenticator authenticator;
     private final boolean includeAnswer;
 
-    public StatusLookup(TrackingRecords records, RequestAuthenticator authenticator, boolean includeAnswer) {
-        this.records = records;
+    public StatusLookup(RequestAuthenticator authenticator, boolean includeAnswer) {
         this.authenticator = authenticator;
         this.includeAnswer = includeAnswer;
     }
 
     /** 405 for anything but GET. */
-    public void requireGet(Exchange exchange) {
-        if (!"GET".equals(exchange.getMessage().getHeader(Exchange.HTTP_METHOD, String.class))) {
+    public void requireGet(@Header(Exchange.HTTP_METHOD) String method) {
+        if (!"GET".equals(method)) {
             throw new IntakeRejection(405, "Method not allowed: use GET", Map.of("Allow", ALLOWED_METHODS));
         }
     }
 
     /** The path's tracking id, checked: sets the property {@code tracking_id}; 400 when it is not a UUID. */
-    public void readTrackingId(Exchange exchange) {
-        String id = TrackingIds.parse(exchange.getMessage().getHeader("tracking_id", String.class))
+    public void readTrackingId(@Header(FlowProperties.TRACKING_ID) String pathId, Exchange exchange) {
+        String id = TrackingIds.parse(pathId)
                 .orElseThrow(() -> IntakeRejection.badRequest("Invalid tracking id: expected a UUID"));
-        exchange.setProperty(TrackingIds.PROPERTY, id);
-        MDC.put(TrackingIds.PROPERTY, id);
+        exchange.setProperty(FlowProperties.TRACKING_ID, id);
+        MDC.put(FlowProperties.TRACKING_ID, id);
     }
 
-    /** The status view of the record; 404 when there is none, or it belongs to another caller. */
-    public ObjectNode find(Exchange exchange) {
-        String id = exchange.getProperty(TrackingIds.PROPERTY, String.class);
-        ObjectNode record = records.find(id).orElseThrow(StatusLookup::unknown);
-        if (authenticator.enforced()
-                && !Objects.equals(record.path("caller").asText(null), exchange.getProperty(RequestAuthenticator.CALLER, String.class))) {
+    /**
+     * The status view of the record as read ({@link TrackingRecords#STORED_RECORD}); 404 when there is none, or
+     * it belongs to another caller; {@link RecordStoreUnavailable} when the store could not be read.
+     */
+    public ObjectNode find(@ExchangeProperty(TrackingRecords.STORED_RECORD) S3RecordStore.Stored stored,
+            @ExchangeProperty(TrackingRecords.STORE_UNAVAILABLE) Boolean unavailable,
+            @ExchangeProperty(FlowProperties.CALLER) String caller) {
+        if (Boolean.TRUE.equals(unavailable)) {
+            throw new RecordStoreUnavailable("record store: cannot read the record", null);
+        }
+        if (stored == null || (authenticator.enforced() && !Objects.equals(stored.record().path("caller").asText(null), caller))) {
             throw unknown();
         }
-        return StatusView.of(record, includeAnswer);
+        return StatusView.of(stored.record(), includeAnswer);
     }
 
     private static IntakeRejection unknown() {

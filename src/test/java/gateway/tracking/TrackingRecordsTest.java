@@ -4,32 +4,39 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.json.Timestamps;
-import gateway.metrics.FlowMetrics;
 import gateway.s3.S3Bucket;
 import gateway.testing.EmbeddedS3;
 import gateway.testing.S3CallLog;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.camel.Body;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
-import org.apache.camel.impl.DefaultCamelContext;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultExchange;
+import routes.TrackingRoute;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * What the stages cost in S3 calls, on the embedded S3Proxy (the dev stack's single-process mode): the
- * intake's {@code queued} is one PUT, and the never-pay-twice check reads the record only when an earlier
- * receive of the same request can have stored the agent's result, i.e. never on the first receive.
+ * What the stages cost in S3 calls, through the tracking routes on the embedded S3Proxy (the dev stack's
+ * single-process mode): the intake's {@code queued} is one PUT, the never-pay-twice check reads the record only
+ * when an earlier receive of the same request can have stored the agent's result, i.e. never on the first
+ * receive, and the changes of the moment share one PUT.
  */
 class TrackingRecordsTest {
 
@@ -38,20 +45,22 @@ class TrackingRecordsTest {
     static EmbeddedS3 embedded;
     static final S3CallLog log = new S3CallLog();
     static S3RecordStore store;
+    static TrackingContext tracking;
     static TrackingRecords records;
-    static DefaultCamelContext context;
+    static CamelContext context;
 
     @BeforeAll
     static void start() throws Exception {
         embedded = EmbeddedS3.start(BUCKET, log);
         store = new S3RecordStore(new S3Bucket(embedded.client(), BUCKET, "", false), new RecordVersions(100, 1_000_000));
-        records = new TrackingRecords(store, new StoreRetry(new FlowMetrics(new SimpleMeterRegistry()), 1, 0),
-                Clock.systemUTC(), new DeliveryAttempts(3), Runnable::run);
-        context = new DefaultCamelContext();
+        tracking = TrackingContext.start(embedded.client(), BUCKET, Map.of());
+        records = tracking.records();
+        context = tracking.context;
     }
 
     @AfterAll
     static void stop() {
+        tracking.close();
         embedded.close();
     }
 
@@ -66,8 +75,12 @@ class TrackingRecordsTest {
         Exchange exchange = exchange(id, Instant.now());
         exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
 
-        records.queued(exchange);
+        exchange.setProperty(TrackingRecords.CHANGE, records.queued(Timestamps.format(Instant.now()), "alice",
+                exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
+        tracking.send(TrackingRoute.RECORD_CHANGE, exchange);
 
+        await().atMost(Duration.ofSeconds(30)).until(() -> !log.calls().isEmpty() && tracking.waiting() == 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> tracking.context.getInflightRepository().size() == 0);
         assertThat(log.calls()).containsExactly("PutObject");
         ObjectNode stored = store.read(id).orElseThrow().record();
         assertThat(stored.get("status").asText()).isEqualTo("queued");
@@ -80,7 +93,7 @@ class TrackingRecordsTest {
         Instant queuedAt = Instant.now();
         Exchange exchange = received(id, queuedAt, 1, queuedAt.plusMillis(20));
 
-        records.lookup(exchange);
+        tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).isEmpty();
         assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isNull();
@@ -92,7 +105,7 @@ class TrackingRecordsTest {
         Instant queuedAt = Instant.now();
         Exchange exchange = received(id, queuedAt, 2, queuedAt.plusMillis(20));
 
-        records.lookup(exchange);
+        tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).containsExactly("GetObject");
         assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
@@ -105,7 +118,7 @@ class TrackingRecordsTest {
         Instant queuedAt = Instant.now().minus(Duration.ofMinutes(20));
         Exchange exchange = received(id, queuedAt, 1, Instant.now());
 
-        records.lookup(exchange);
+        tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).containsExactly("GetObject");
         assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
@@ -116,36 +129,46 @@ class TrackingRecordsTest {
         String id = answered();
         Exchange exchange = exchange(id, Instant.now());
 
-        records.lookup(exchange);
+        tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).containsExactly("GetObject");
         assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
     }
 
     @Test
-    void theChangesOfTheMomentShareOnePut() {
-        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1);
-        try {
-            // a delay far longer than the test: only the in-line writes write
-            TrackingRecords coalescing = new TrackingRecords(store, new StoreRetry(new FlowMetrics(new SimpleMeterRegistry()), 1, 0),
-                    Clock.systemUTC(), new DeliveryAttempts(3), Runnable::run, timer, 60_000);
+    void theChangesOfTheMomentShareOnePut() throws Exception {
+        List<ObjectNode> written = new CopyOnWriteArrayList<>();
+        // a delay far longer than the test: only the in-line write and the delivery's end write
+        try (TrackingContext coalescing = TrackingContext.start(embedded.client(), BUCKET,
+                Map.of("gateway.tracking.write-delay-ms", "60000"), registry -> registry.bind("trackingRecords",
+                        TrackingRecords.class, new CapturingRecords(store(registry), written)))) {
+            TrackingRecords stages = coalescing.records();
             String id = UUID.randomUUID().toString();
             Exchange exchange = exchange(id, Instant.now());
             exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
-            coalescing.queued(exchange);
+            exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
+                    null, exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
+            coalescing.send(TrackingRoute.RECORD_CHANGE, exchange);
             exchange.getMessage().setBody("the prompt");
-            coalescing.processing(exchange);
+            exchange.setProperty(TrackingRecords.CHANGE, stages.processing("the prompt", exchange));
+            coalescing.send(TrackingRoute.RECORD_CHANGE, exchange);
             assertThat(log.calls()).isEmpty();
 
-            exchange.getMessage().setBody(Json.write(Json.object().put("status", "answered").put("tracking_id", id)));
-            coalescing.agentFinished(exchange);
-            assertThat(log.calls()).as("queued + processing + answered").containsExactly("PutObject");
+            String answer = Json.write(Json.object().put("status", "answered").put("tracking_id", id));
+            exchange.getMessage().setBody(answer);
+            exchange.setProperty(TrackingRecords.CHANGE, stages.agentFinished(answer, exchange));
+            coalescing.send(TrackingRoute.RECORD_NOW, exchange);
+            assertThat(log.calls()).as("queued + processing + answered, written before the route goes on").containsExactly("PutObject");
 
             log.clear();
-            coalescing.delivering(exchange);
-            coalescing.outcome(exchange, "delivered");
-            ObjectNode last = coalescing.deliveryEnded(exchange);
+            exchange.setProperty(TrackingRecords.CHANGE, stages.delivering(exchange));
+            coalescing.send(TrackingRoute.RECORD_CHANGE, exchange);
+            stages.outcome(exchange, "delivered");
+            exchange.setProperty(TrackingRecords.CHANGE, stages.deliveryEnded(exchange));
+            coalescing.send(TrackingRoute.RECORD_END, exchange);
+            await().atMost(Duration.ofSeconds(30)).until(() -> written.size() == 2);
             assertThat(log.calls()).as("delivering + delivered").containsExactly("PutObject");
+            ObjectNode last = written.get(1);
 
             ObjectNode stored = store.read(id).orElseThrow().record();
             assertThat(stored).isEqualTo(last);
@@ -153,10 +176,63 @@ class TrackingRecordsTest {
             assertThat(stored.get("history").findValuesAsText("status"))
                     .containsExactly("queued", "processing", "answered", "delivering", "delivered");
             assertThat(stored.get("prompt").asText()).isEqualTo("the prompt");
-            assertThat(coalescing.pending().waiting()).isZero();
-        } finally {
-            timer.shutdownNow();
+            assertThat(coalescing.waiting()).isZero();
         }
+    }
+
+    @Test
+    void aConversationIsFivePutsAndNoRead() throws Exception {
+        // the normal flow with the export on: two record PUTs (the changes of the moment share one) and the export's three
+        try (TrackingContext flow = TrackingContext.start(embedded.client(), BUCKET,
+                Map.of("gateway.tracking.write-delay-ms", "60000", "gateway.export.enabled", "true"))) {
+            TrackingRecords stages = flow.records();
+            String id = UUID.randomUUID().toString();
+            Exchange exchange = received(id, Instant.now(), 1, Instant.now());
+            exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
+            exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
+                    null, exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
+            flow.send(TrackingRoute.RECORD_CHANGE, exchange);
+            flow.send(TrackingRoute.LOOKUP_RECORD, exchange);
+            exchange.setProperty(TrackingRecords.CHANGE, stages.processing("the prompt", exchange));
+            flow.send(TrackingRoute.RECORD_CHANGE, exchange);
+            String answer = Json.write(Json.object().put("status", "answered").put("tracking_id", id).put("response", "r"));
+            exchange.setProperty(TrackingRecords.CHANGE, stages.agentFinished(answer, exchange));
+            flow.send(TrackingRoute.RECORD_NOW, exchange);
+            exchange.setProperty(TrackingRecords.CHANGE, stages.delivering(exchange));
+            flow.send(TrackingRoute.RECORD_CHANGE, exchange);
+            stages.outcome(exchange, "delivered");
+            exchange.setProperty(TrackingRecords.CHANGE, stages.deliveryEnded(exchange));
+            flow.send(TrackingRoute.RECORD_END, exchange);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.calls().size() >= 5
+                    && flow.context.getInflightRepository().size() == 0);
+            assertThat(log.calls()).containsExactly("PutObject", "PutObject", "PutObject", "PutObject", "PutObject");
+            ObjectNode stored = store.read(id).orElseThrow().record();
+            JsonNode conversation = Json.MAPPER.readTree(embedded.client().getObjectAsBytes(r -> r.bucket(BUCKET)
+                    .key(ConversationExport.folder(stored) + "conversation.json")).asUtf8String());
+            assertThat(conversation.get("history")).isEqualTo(stored.get("history"));
+        }
+    }
+
+    /** Keeps each record {@link #write} returns. */
+    static final class CapturingRecords extends TrackingRecords {
+        private final List<ObjectNode> written;
+
+        CapturingRecords(S3RecordStore store, List<ObjectNode> written) {
+            super(store, Clock.systemUTC(), new DeliveryAttempts(3));
+            this.written = written;
+        }
+
+        @Override
+        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events) {
+            ObjectNode record = super.write(id, events);
+            written.add(record);
+            return record;
+        }
+    }
+
+    static S3RecordStore store(Registry registry) {
+        return registry.lookupByNameAndType("recordStore", S3RecordStore.class);
     }
 
     /** A record whose agent stage has finished, as an earlier receive leaves it. */
@@ -171,7 +247,7 @@ class TrackingRecordsTest {
 
     static Exchange exchange(String id, Instant queuedAt) {
         Exchange exchange = new DefaultExchange(context);
-        exchange.setProperty("tracking_id", id);
+        exchange.setProperty(FlowProperties.TRACKING_ID, id);
         exchange.setProperty(FlowProperties.QUEUED_AT, Timestamps.format(queuedAt));
         return exchange;
     }

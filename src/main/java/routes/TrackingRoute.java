@@ -1,0 +1,208 @@
+package routes;
+
+import static org.apache.camel.builder.PredicateBuilder.and;
+
+import java.util.concurrent.RejectedExecutionException;
+
+import gateway.flow.FlowProperties;
+import gateway.metrics.FlowMetrics;
+import gateway.tracking.RecordChanges;
+import gateway.tracking.RecordStoreUnavailable;
+import gateway.tracking.TrackingRecords;
+import org.apache.camel.Exchange;
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.Processor;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.ShutdownRoute;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.AggregateDefinition;
+import org.apache.camel.util.concurrent.SynchronousExecutorService;
+
+/**
+ * The tracking records and the conversation export: every S3 call the tracking makes, in the order it makes
+ * them. The stages' record steps set their change ({@link TrackingRecords#CHANGE}) and call one of
+ * {@link #RECORD_CHANGE} (waits for the record's next changes), {@link #RECORD_NOW} (the agent's result: written
+ * before the route goes on) or {@link #RECORD_END} (the delivery's end: written at once by a record writer, then
+ * exported). The changes to one record that meet in the record-change step share one PUT: in the normal flow
+ * "queued" + "processing" + "answered", then "delivering" + "delivered". Every store call is retried here
+ * ({@code RECORD_STORE_TRIES}, {@code RECORD_STORE_RETRY_DELAY_MS} doubling), then given up: logged, counted in
+ * {@code gateway_record_store_errors_total}, never thrown into the flow, which does not wait for the store.
+ *
+ * <p>These routes are shut down after the stages' routes ({@link ShutdownRoute#Defer}): the stages still record
+ * what their last messages do, and whatever waits is written before the stop.
+ */
+public class TrackingRoute extends RouteBuilder {
+
+    /** A change that waits {@code TRACKING_WRITE_DELAY_MS} for the record's next changes, then goes to a record writer. */
+    public static final String RECORD_CHANGE = "direct:record-change";
+    /** A change written now, in the caller's thread, with whatever waits for the same record. */
+    public static final String RECORD_NOW = "direct:record-now";
+    /** The delivery's end: written at once on a record writer, with whatever waits, then exported. */
+    public static final String RECORD_END = "direct:record-end";
+    /** Sets {@link TrackingRecords#STORED_RECORD} (or {@link TrackingRecords#STORE_UNAVAILABLE}); the body is untouched. */
+    public static final String READ_RECORD = "direct:read-record";
+    /** The never-pay-twice check before the agent is asked (see {@link TrackingRecords#lookup}). */
+    public static final String LOOKUP_RECORD = "direct:lookup-record";
+
+    static final String WRITE_RECORD = "direct:write-record";
+    static final String RECORD_WRITER = "direct:record-writer";
+    static final String EXPORT = "direct:export-conversation";
+
+    @Override
+    public void configure() {
+        FlowMetrics metrics = getContext().getRegistry().lookupByNameAndType("flowMetrics", FlowMetrics.class);
+        int tries = Math.max(1, Integer.parseInt(getContext().resolvePropertyPlaceholders("{{gateway.tracking.store-tries}}")));
+        long writeDelayMs = Long.parseLong(getContext().resolvePropertyPlaceholders("{{gateway.tracking.write-delay-ms}}"));
+        String gaveUp = "Record store: gave up on '%s' for ${exchangeProperty." + FlowProperties.TRACKING_ID + "} after " + tries
+                + " tries: ${exception.message}";
+
+        // the delivery error handler's onRedelivery step: the failed attempt, as a change of its own (a fresh
+        // exchange: the delivery's, in the middle of its redelivery, stays as it is)
+        TrackingRecords records = getContext().getRegistry().lookupByNameAndType("trackingRecords", TrackingRecords.class);
+        ProducerTemplate retries = getContext().createProducerTemplate();
+        bindToRegistry("recordDeliveryRetry", (Processor) exchange -> retries.send(RECORD_CHANGE, change -> {
+            change.setProperty(FlowProperties.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID));
+            change.setProperty(TrackingRecords.CHANGE, records.deliveryRetry(exchange));
+        }));
+
+        // --- reads ---
+
+        // the record as S3 holds it now; given up: STORE_UNAVAILABLE (the caller decides what that means)
+        from(READ_RECORD)
+            .routeId("tracking-read").shutdownRoute(ShutdownRoute.Defer)
+            .onException(RecordStoreUnavailable.class)
+                .maximumRedeliveries(tries - 1)
+                .redeliveryDelay("{{gateway.tracking.store-retry-delay-ms}}")
+                .useExponentialBackOff().backOffMultiplier(2)
+                .logExhausted(false)
+                .continued(true)
+                .setProperty(TrackingRecords.STORE_UNAVAILABLE, constant(true))
+                .log(LoggingLevel.WARN, String.format(gaveUp, "read"))
+                .removeProperty(Exchange.EXCEPTION_CAUGHT)
+            .end()
+            .removeProperty(TrackingRecords.STORE_UNAVAILABLE)
+            .setProperty(TrackingRecords.STORED_RECORD,
+                    method("recordStore", "current(${exchangeProperty." + FlowProperties.TRACKING_ID + "})")).id("get-record");
+
+        // never pay twice: an earlier receive may have stored the agent's result (not read on a first receive)
+        from(LOOKUP_RECORD)
+            .routeId("tracking-lookup").shutdownRoute(ShutdownRoute.Defer)
+            .filter(method("trackingRecords", "earlierReceive"))
+                .to(READ_RECORD).id("read-stored-record")
+                // an operator's redrive from the DLQ since: status "processing" again, in the record at once
+                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "redrive"))
+                .filter(exchangeProperty(TrackingRecords.CHANGE).isNotNull())
+                    .to(RECORD_NOW).id("record-redrive")
+                .end()
+                .bean("trackingRecords", "lookup")
+            .end();
+
+        // --- writes ---
+
+        // one GET (unless this process holds the record's last version) and one conditional PUT for the changes
+        // of the moment; given up: WRITTEN_RECORD stays unset (the export then reads the record)
+        from(WRITE_RECORD)
+            .routeId("tracking-write").shutdownRoute(ShutdownRoute.Defer)
+            .onException(RecordStoreUnavailable.class)
+                .maximumRedeliveries(tries - 1)
+                .redeliveryDelay("{{gateway.tracking.store-retry-delay-ms}}")
+                .useExponentialBackOff().backOffMultiplier(2)
+                .logExhausted(false)
+                .continued(true)
+                .log(LoggingLevel.WARN, String.format(gaveUp, "write"))
+            .end()
+            .setProperty(TrackingRecords.WRITTEN_RECORD, method("trackingRecords", "write")).id("put-record");
+
+        // the record writers (RECORD_WRITER_THREADS, RECORD_WRITER_QUEUE waiting): off the routes' path. When they
+        // are saturated the write is dropped (WARN, counted), never a message nor the route's thread held
+        from(RECORD_WRITER)
+            .routeId("tracking-writer").shutdownRoute(ShutdownRoute.Defer)
+            .onException(RejectedExecutionException.class)
+                .handled(true)
+                .process(exchange -> metrics.recordStoreError("queue_full"))
+                .log(LoggingLevel.WARN, "Record writers are saturated: a tracking record update was dropped")
+            .end()
+            .threads().executorService("recordWriters")
+            .to(WRITE_RECORD).id("write-record-later")
+            // the delivery has ended: the conversation export, from the record just written
+            .filter(exchangeProperty(TrackingRecords.WRITE).isEqualTo(TrackingRecords.END))
+                .to(EXPORT).id("export-conversation")
+            .end();
+
+        // the changes to one record that meet here within TRACKING_WRITE_DELAY_MS are written together; a change
+        // to be written now completes its record's group at once (RecordChanges); on a stop, what waits is written
+        AggregateDefinition changes = from(RECORD_CHANGE)
+            .routeId("tracking-changes").shutdownRoute(ShutdownRoute.Defer)
+            .filter(and(exchangeProperty(TrackingRecords.CHANGE).isNotNull(), exchangeProperty(FlowProperties.TRACKING_ID).isNotNull()))
+            .aggregate(exchangeProperty(FlowProperties.TRACKING_ID), new RecordChanges()).id("coalesce-record-changes")
+                // a completed group goes on in the thread that completed it (the caller's for a write now, the
+                // timeout checker's, which only hands it to a record writer, the stopping one's), not on a thread
+                // of the aggregator's own
+                .executorService(new SynchronousExecutorService())
+                .forceCompletionOnStop()
+                .completeAllOnStop();
+        if (writeDelayMs > 0) {
+            changes.completionTimeout(writeDelayMs).completionTimeoutCheckerInterval(Math.max(10, writeDelayMs / 4));
+        } else {
+            changes.completionSize(1);
+        }
+        changes
+                .choice()
+                    // the agent's result: in this thread, before the route goes on (never pay twice)
+                    .when(exchangeProperty(TrackingRecords.WRITE).isEqualTo(TrackingRecords.NOW))
+                        .to(WRITE_RECORD).id("write-record-now")
+                    // the delay is over, the delivery has ended, or the app stops: to a record writer
+                    .otherwise()
+                        .to(RECORD_WRITER).id("to-record-writer")
+                .end()
+            .end()
+            .end()
+            .removeProperty(TrackingRecords.CHANGE)
+            .removeProperty(TrackingRecords.WRITE);
+
+        from(RECORD_NOW)
+            .routeId("tracking-now").shutdownRoute(ShutdownRoute.Defer)
+            .setProperty(TrackingRecords.WRITE, constant(TrackingRecords.NOW))
+            .to(RECORD_CHANGE);
+
+        from(RECORD_END)
+            .routeId("tracking-end").shutdownRoute(ShutdownRoute.Defer)
+            .setProperty(TrackingRecords.WRITE, constant(TrackingRecords.END))
+            .to(RECORD_CHANGE);
+
+        // --- the conversation export: three PUTs under conversation-history/year=/month=/day=/<tracking_id>/ ---
+
+        from(EXPORT)
+            .routeId("tracking-export").shutdownRoute(ShutdownRoute.Defer)
+            .onException(RecordStoreUnavailable.class)
+                .maximumRedeliveries(tries - 1)
+                .redeliveryDelay("{{gateway.tracking.store-retry-delay-ms}}")
+                .useExponentialBackOff().backOffMultiplier(2)
+                .logExhausted(false)
+                .handled(true)
+                .log(LoggingLevel.WARN, String.format(gaveUp, "export"))
+            .end()
+            .filter(simple("{{gateway.export.enabled}}"))
+                // the delivery's end could not be written: the record as stored
+                .filter(exchangeProperty(TrackingRecords.WRITTEN_RECORD).isNull())
+                    .to(READ_RECORD).id("read-exported-record")
+                    .setProperty(TrackingRecords.WRITTEN_RECORD, method("trackingRecords", "storedRecord"))
+                .end()
+                .filter(exchangeProperty(TrackingRecords.WRITTEN_RECORD).isNotNull())
+                    .setProperty(TrackingRecords.EXPORT_KEY, method("conversationExport", exportKey("conversation.json")))
+                    .setBody(method("conversationExport", "conversationJson"))
+                    .bean("recordStore", "putObject").id("put-conversation")
+                    .setProperty(TrackingRecords.EXPORT_KEY, method("conversationExport", exportKey("metadata.json")))
+                    .setBody(method("conversationExport", "metadataJson"))
+                    .bean("recordStore", "putObject").id("put-metadata")
+                    .setProperty(TrackingRecords.EXPORT_KEY, method("conversationExport", exportKey("summary.json")))
+                    .setBody(method("conversationExport", "summaryJson"))
+                    .bean("recordStore", "putObject").id("put-summary")
+                .end()
+            .end();
+    }
+
+    private static String exportKey(String file) {
+        return "key(${exchangeProperty." + TrackingRecords.WRITTEN_RECORD + "}, '" + file + "')";
+    }
+}
