@@ -13,6 +13,7 @@ import gateway.tracking.RecordVersions;
 import gateway.tracking.S3RecordStore;
 import gateway.tracking.StatusLookup;
 import gateway.tracking.TrackingRecords;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * Tracking: the record store on S3 ({@code recordStore}), what the tracking routes ({@code routes.TrackingRoute})
  * compute for each stage ({@code trackingRecords}), the pool of record writers ({@code recordWriters}: a Camel
  * thread pool that refuses what its queue cannot hold), the status lookup ({@code statusLookup}) and the conversation export's objects
- * ({@code conversationExport}). Needs {@code s3Bucket}, {@code flowMetrics} and {@code requestAuthenticator}:
- * list it after S3Configuration, MetricsConfiguration and SecurityConfiguration.
+ * ({@code conversationExport}), each made when first needed from the beans it takes ({@code s3Bucket},
+ * {@code flowMetrics}, {@code requestAuthenticator}).
  */
 public class TrackingConfiguration implements CamelConfiguration {
 
@@ -50,36 +51,42 @@ public class TrackingConfiguration implements CamelConfiguration {
     @PropertyInject("gateway.delivery.retry.max")
     private int deliveryRetryMax;
 
-    @Override
-    public void configure(CamelContext context) throws Exception {
-        S3Bucket bucket = lookup(context, S3Configuration.BUCKET_BEAN, S3Bucket.class);
-        FlowMetrics metrics = lookup(context, "flowMetrics", FlowMetrics.class);
-        RequestAuthenticator authenticator = lookup(context, "requestAuthenticator", RequestAuthenticator.class);
-
-        // a bounded pool: a task its queue cannot hold is refused (Abort), and the tracking-writer route drops
-        // that write (WARN, counted); Camel shuts it down, after what it holds is written, when the app stops
+    /**
+     * The record writers: a bounded Camel thread pool; a task its queue cannot hold is refused (Abort), and the
+     * tracking-writer route drops that write (WARN, counted). Camel shuts it down, after what it holds is written.
+     */
+    @BindToRegistry(value = "recordWriters", lazy = true)
+    public ExecutorService recordWriters(CamelContext context) {
         ThreadPoolProfile writers = new ThreadPoolProfileBuilder("recordWriters")
                 .poolSize(writerThreads).maxPoolSize(writerThreads).maxQueueSize(writerQueue)
                 .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(true)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
-        context.getRegistry().bind("recordWriters", ExecutorService.class,
-                context.getExecutorServiceManager().newThreadPool(this, "record-writer", writers));
-
-        S3RecordStore store = new S3RecordStore(bucket, new RecordVersions(cacheSize, cacheMaxMb * 1024L * 1024L), metrics);
-        TrackingRecords records = new TrackingRecords(store, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax));
-        context.getRegistry().bind("recordStore", S3RecordStore.class, store);
-        context.getRegistry().bind("trackingRecords", TrackingRecords.class, records);
-        context.getRegistry().bind("statusLookup", StatusLookup.class, new StatusLookup(authenticator, includeAnswer));
-        context.getRegistry().bind("conversationExport", ConversationExport.class, new ConversationExport(bucket));
-        LOG.info("Tracking records in s3://{}/{}records/ (changes written together after {} ms; cache of last versions: {} records, {} MB); export {}; answers on the status endpoint {}",
-                bucket.name(), bucket.prefix(), writeDelayMs, cacheSize, cacheMaxMb, exportEnabled ? "on" : "off", includeAnswer ? "shown" : "hidden");
+        return context.getExecutorServiceManager().newThreadPool(this, "record-writer", writers);
     }
 
-    private static <T> T lookup(CamelContext context, String name, Class<T> type) {
-        T bean = context.getRegistry().lookupByNameAndType(name, type);
-        if (bean == null) {
-            throw new IllegalStateException("TrackingConfiguration needs the bean '" + name + "': list it after the class that binds it");
-        }
-        return bean;
+    @BindToRegistry(value = "recordStore", lazy = true)
+    public S3RecordStore recordStore(S3Bucket bucket, FlowMetrics metrics) {
+        return new S3RecordStore(bucket, new RecordVersions(cacheSize, cacheMaxMb * 1024L * 1024L), metrics);
+    }
+
+    @BindToRegistry(value = "trackingRecords", lazy = true)
+    public TrackingRecords trackingRecords(S3RecordStore store) {
+        return new TrackingRecords(store, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax));
+    }
+
+    @BindToRegistry(value = "statusLookup", lazy = true)
+    public StatusLookup statusLookup(RequestAuthenticator authenticator) {
+        return new StatusLookup(authenticator, includeAnswer);
+    }
+
+    @BindToRegistry(value = "conversationExport", lazy = true)
+    public ConversationExport conversationExport(S3Bucket bucket) {
+        return new ConversationExport(bucket);
+    }
+
+    @Override
+    public void configure(CamelContext context) {
+        LOG.info("Tracking records in <S3_PREFIX>records/ of the bucket (changes written together after {} ms; cache of last versions: {} records, {} MB); export {}; answers on the status endpoint {}",
+                writeDelayMs, cacheSize, cacheMaxMb, exportEnabled ? "on" : "off", includeAnswer ? "shown" : "hidden");
     }
 }

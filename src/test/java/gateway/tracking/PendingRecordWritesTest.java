@@ -105,9 +105,12 @@ class PendingRecordWritesTest {
         S3Client unused = S3Client.builder().region(software.amazon.awssdk.regions.Region.US_EAST_1).build();
         tracking = TrackingContext.start(unused, "unused", Map.of("gateway.tracking.write-delay-ms", Long.toString(delayMillis)),
                 registry -> {
+                    // the configuration's own beans are bound lazily: unbound first, so these replace them
                     if (pool != null) {
+                        registry.unbind("recordWriters");
                         registry.bind("recordWriters", ExecutorService.class, pool);
                     }
+                    registry.unbind("trackingRecords");
                     registry.bind("trackingRecords", TrackingRecords.class, records);
                 });
         return tracking;
@@ -200,7 +203,10 @@ class PendingRecordWritesTest {
         // the app's own pool (TrackingConfiguration): one writer, one write waiting
         tracking = TrackingContext.start(S3Client.builder().region(software.amazon.awssdk.regions.Region.US_EAST_1).build(),
                 "unused", Map.of("gateway.tracking.writer-threads", "1", "gateway.tracking.writer-queue", "1"),
-                registry -> registry.bind("trackingRecords", TrackingRecords.class, blocking));
+                registry -> {
+                    registry.unbind("trackingRecords");
+                    registry.bind("trackingRecords", TrackingRecords.class, blocking);
+                });
         tracking.send(TrackingRoute.RECORD_CHANGE, "busy", event(TrackingStatus.QUEUED));
         assertThat(busy.await(30, TimeUnit.SECONDS)).isTrue();
         tracking.send(TrackingRoute.RECORD_CHANGE, "waits", event(TrackingStatus.QUEUED));

@@ -140,8 +140,11 @@ class TrackingRecordsTest {
         List<ObjectNode> written = new CopyOnWriteArrayList<>();
         // a delay far longer than the test: only the in-line write and the delivery's end write
         try (TrackingContext coalescing = TrackingContext.start(embedded.client(), BUCKET,
-                Map.of("gateway.tracking.write-delay-ms", "60000"), registry -> registry.bind("trackingRecords",
-                        TrackingRecords.class, new CapturingRecords(store(registry), written)))) {
+                Map.of("gateway.tracking.write-delay-ms", "60000"), registry -> {
+                    TrackingRecords capturing = new CapturingRecords(store(registry), written);
+                    registry.unbind("trackingRecords"); // the configuration's own, bound lazily
+                    registry.bind("trackingRecords", TrackingRecords.class, capturing);
+                })) {
             TrackingRecords stages = coalescing.records();
             String id = UUID.randomUUID().toString();
             Exchange exchange = exchange(id, Instant.now());
