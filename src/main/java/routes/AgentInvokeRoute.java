@@ -136,6 +136,8 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))
                     .to("direct:retrieve-and-generate").id("ask-knowledge-base")
                 .otherwise()
+                    // the agent's session is the request's tracking id
+                    .setHeader(BedrockAgentConstants.SESSION_ID, exchangeProperty(FlowProperties.TRACKING_ID))
                     .to("bedrock-agent:{{gateway.agent.id}}"
                             + "?aliasId={{gateway.agent.alias-id}}"
                             + "&region={{gateway.aws.region}}"

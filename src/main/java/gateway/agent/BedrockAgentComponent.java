@@ -3,6 +3,7 @@ package gateway.agent;
 import java.util.Map;
 
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
 /**
@@ -13,6 +14,7 @@ import org.apache.camel.support.DefaultComponent;
  * scheme resolves without wiring. All its endpoints share one in-flight gauge, read with
  * {@link #inFlight()} and {@link #peakInFlight()}.
  */
+@Component("bedrock-agent")
 public class BedrockAgentComponent extends DefaultComponent {
 
     private final InFlightGauge gauge = new InFlightGauge();

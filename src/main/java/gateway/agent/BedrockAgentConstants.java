@@ -1,18 +1,20 @@
 package gateway.agent;
 
-/** Header names read and written by the {@code bedrock-agent} producer. */
+import org.apache.camel.spi.Metadata;
+
+/** Header names read and written by the {@code bedrock-agent} producer (its {@code headersClass}). */
 public final class BedrockAgentConstants {
 
-    /** In: session id to use (optional). Out: the session id used. */
+    @Metadata(description = "In: the agent session to use (a random one when absent). Out: the session id used.",
+            javaType = "String")
     public static final String SESSION_ID = "CamelBedrockAgentSessionId";
-    /** Out: wall-clock duration of the call in milliseconds (long). */
+    @Metadata(label = "producer", description = "Out: how long the call took, in milliseconds.", javaType = "long")
     public static final String DURATION_MILLIS = "CamelBedrockAgentDurationMillis";
-    /** Out: number of trace events received (int). */
+    @Metadata(label = "producer", description = "Out: the number of trace events received.", javaType = "int")
     public static final String TRACE_COUNT = "CamelBedrockAgentTraceCount";
-    /** Out: the first {@code maxTraceEvents} trace events as short strings ({@code List<String>}). */
+    @Metadata(label = "producer", description = "Out: the first maxTraceEvents trace events, as short strings.",
+            javaType = "java.util.List<String>")
     public static final String TRACE_SUMMARY = "CamelBedrockAgentTraceSummary";
-    /** In: fallback session id, set by the intake route. */
-    public static final String TRACKING_ID = "tracking_id";
 
     private BedrockAgentConstants() {
     }

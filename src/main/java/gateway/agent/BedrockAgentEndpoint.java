@@ -3,10 +3,15 @@ package gateway.agent;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 import org.apache.camel.util.ObjectHelper;
 import org.apache.camel.util.TimeUtils;
@@ -14,37 +19,48 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeAsyncClient;
 
 /**
- * {@code bedrock-agent:<agentId>?aliasId=...} — producer only. Options (URI query parameters):
- * <ul>
- *   <li>{@code aliasId} (required) agent alias id;</li>
- *   <li>{@code enableTrace} (default true) ask the agent for trace events;</li>
- *   <li>{@code region} AWS region (default: the SDK's region chain; us-east-1 with an endpointOverride);</li>
- *   <li>{@code endpointOverride} e.g. {@code http://127.0.0.1:4566} for the emulator;</li>
- *   <li>{@code timeout} whole-call timeout, Camel time pattern ({@code 15m}, {@code 90s}) or millis (default 15m);</li>
- *   <li>{@code maxAnswerBytes} (default 262144) larger answers fail with a permanent AnswerTooLarge;</li>
- *   <li>{@code maxTraceEvents} (default 20) trace events kept in the summary header;</li>
- *   <li>{@code anonymousCredentials} (default false) sign with fixed dummy credentials (emulator, no AWS account);</li>
- *   <li>{@code credentialsProvider} an {@code AwsCredentialsProvider} bean ({@code #name}); default: the SDK's chain;</li>
- *   <li>{@code maxConcurrency} (default 512) HTTP connections, i.e. agent calls in flight per endpoint;</li>
- *   <li>{@code completionThreads} (default 8) threads on which the route goes on after an answer.</li>
- * </ul>
+ * Invoke a Bedrock Agent (InvokeAgent) on the SDK's async client, with no thread held while it answers.
+ *
+ * <p>{@code bedrock-agent:<agentId>?aliasId=...}, producer only. Its options are the annotated fields below
+ * (their descriptions and defaults are what Camel's tooling lists); its headers are {@link BedrockAgentConstants}.
  * The route never goes on in the SDK's Netty I/O threads: what follows the call (a tracking-record write,
  * rendering, queueing) may block, and on an I/O thread it would hold up every other call's stream.
  * One async client per endpoint, created on start and closed on stop.
  */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "bedrock-agent", title = "Bedrock Agent (InvokeAgent)",
+        syntax = "bedrock-agent:agentId", producerOnly = true, category = { Category.AI, Category.CLOUD },
+        headersClass = BedrockAgentConstants.class)
 public class BedrockAgentEndpoint extends DefaultEndpoint {
 
+    @UriPath(description = "The agent's id.")
+    @Metadata(required = true)
     private final String agentId;
+    @UriParam(description = "The agent alias to invoke.")
+    @Metadata(required = true)
     private String aliasId;
+    @UriParam(defaultValue = "true", description = "Ask the agent for trace events (counted, and summarised in a header).")
     private boolean enableTrace = true;
+    @UriParam(description = "The AWS region; default: the SDK's region chain (us-east-1 with an endpointOverride).")
     private String region;
+    @UriParam(label = "advanced", description = "Another InvokeAgent endpoint, e.g. http://127.0.0.1:4566 for the emulator or a VPC endpoint.")
     private String endpointOverride;
+    @UriParam(name = "timeout", defaultValue = "15m", javaType = "java.time.Duration",
+            description = "The whole call's timeout: a Camel time pattern (15m, 1h30m, 90s) or milliseconds.")
     private long timeoutMillis = 15 * 60 * 1000L;
+    @UriParam(defaultValue = "262144", description = "Larger answers (UTF-8 bytes) fail with a permanent AnswerTooLarge error.")
     private long maxAnswerBytes = 256 * 1024L;
+    @UriParam(defaultValue = "20", description = "Trace events kept in the CamelBedrockAgentTraceSummary header.")
     private int maxTraceEvents = 20;
+    @UriParam(label = "security", defaultValue = "false",
+            description = "Sign with fixed dummy credentials (an emulator, no AWS account).")
     private boolean anonymousCredentials;
+    @UriParam(label = "security", description = "The AWS credentials provider (#bean); default: the SDK's chain.")
     private AwsCredentialsProvider credentialsProvider;
+    @UriParam(label = "advanced", defaultValue = "512",
+            description = "HTTP connections, i.e. agent calls in flight at once per endpoint.")
     private int maxConcurrency = 512;
+    @UriParam(label = "advanced", defaultValue = "8",
+            description = "Threads on which the route goes on after an answer (never the SDK's I/O threads).")
     private int completionThreads = 8;
     private volatile ExecutorService completions;
 

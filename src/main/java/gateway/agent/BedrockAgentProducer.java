@@ -113,12 +113,9 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
         }
     }
 
-    /** Header {@code CamelBedrockAgentSessionId}, else header {@code tracking_id}, else a random UUID. */
+    /** Header {@code CamelBedrockAgentSessionId} (the route sets it), else a random UUID. */
     static String sessionId(Message in) {
         String id = in.getHeader(BedrockAgentConstants.SESSION_ID, String.class);
-        if (id == null || id.isBlank()) {
-            id = in.getHeader(BedrockAgentConstants.TRACKING_ID, String.class);
-        }
         return id == null || id.isBlank() ? UUID.randomUUID().toString() : id;
     }
 }

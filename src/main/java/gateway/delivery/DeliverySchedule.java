@@ -5,7 +5,7 @@ import java.util.Optional;
 
 import gateway.flow.FlowProperties;
 import gateway.sqs.DeadLetters;
-import gateway.sqs.SqsBatchProducer;
+import gateway.sqs.SqsBatchConstants;
 import org.apache.camel.Exchange;
 
 /**
@@ -29,7 +29,7 @@ public class DeliverySchedule {
     /** Sets the visibility timeout for the next attempt (header, seconds) and {@link FlowProperties#NEXT_ATTEMPT_IN}. */
     public void nextAttempt(Exchange exchange) {
         Duration delay = next(exchange).orElseThrow();
-        exchange.getMessage().setHeader(SqsBatchProducer.VISIBILITY_TIMEOUT, (int) delay.toSeconds());
+        exchange.getMessage().setHeader(SqsBatchConstants.VISIBILITY_TIMEOUT, (int) delay.toSeconds());
         exchange.setProperty(FlowProperties.NEXT_ATTEMPT_IN, delay.toString());
     }
 

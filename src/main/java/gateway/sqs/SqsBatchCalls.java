@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -26,9 +25,6 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  * fails as a whole fails every exchange of the batch with the SDK's exception.
  */
 final class SqsBatchCalls {
-
-    /** The message id of a sent message, as {@code aws2-sqs} names the header. */
-    static final String MESSAGE_ID = Sqs2Constants.MESSAGE_ID;
 
     private final SqsClient sqs;
     private final String queueName;
@@ -101,7 +97,7 @@ final class SqsBatchCalls {
                 if (results.succeeded().containsKey(i)) {
                     String messageId = results.succeeded().get(i);
                     if (messageId != null) {
-                        entry.exchange().getMessage().setHeader(MESSAGE_ID, messageId);
+                        entry.exchange().getMessage().setHeader(SqsBatchConstants.MESSAGE_ID, messageId);
                     }
                     entry.succeed();
                 } else {

@@ -4,6 +4,8 @@ import java.util.Map;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.camel.Endpoint;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.annotations.Component;
 import org.apache.camel.support.DefaultComponent;
 
 /**
@@ -16,10 +18,15 @@ import org.apache.camel.support.DefaultComponent;
  * options are the defaults of its endpoints; {@code application.properties} sets them
  * ({@code camel.component.sqs-batch.*}).
  */
+@Component("sqs-batch")
 public class SqsBatchComponent extends DefaultComponent {
 
+    @Metadata(defaultValue = "4", description = "The endpoints' default maxInFlight: batch calls in flight at once per endpoint.")
     private int maxInFlight = 4;
+    @Metadata(defaultValue = "262144", description = "The endpoints' default maxBatchBytes: most message bytes in one SendMessageBatch.")
     private int maxBatchBytes = 262_144;
+    @Metadata(label = "advanced", autowired = false,
+            description = "Where each endpoint reports its batch sizes (gateway.sqs.batch.entries); none if unset.")
     private MeterRegistry meterRegistry;
 
     @Override

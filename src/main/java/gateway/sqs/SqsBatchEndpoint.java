@@ -8,15 +8,22 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.apache.camel.AsyncCallback;
+import org.apache.camel.Category;
 import org.apache.camel.Consumer;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.Producer;
+import org.apache.camel.spi.Metadata;
+import org.apache.camel.spi.UriEndpoint;
+import org.apache.camel.spi.UriParam;
+import org.apache.camel.spi.UriPath;
 import org.apache.camel.support.DefaultEndpoint;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * {@code sqs-batch:<queueName>?operation=sendMessage|deleteMessage|changeMessageVisibility} — producer only.
+ * Send, delete or change the visibility of SQS messages, the exchanges of the moment sharing batch calls.
+ *
+ * <p>{@code sqs-batch:<queueName>?operation=sendMessage|deleteMessage|changeMessageVisibility}, producer only.
  * <ul>
  *   <li>{@code sendMessage} (default): the body is the message; headers with a non-empty String (or a
  *   Number) value become message attributes, Camel's own headers excepted — as {@code aws2-sqs} does. On
@@ -30,17 +37,29 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * {@link NaturalBatcher}: up to {@code maxInFlight} batch calls at once, each of up to 10 entries (SQS's
  * limit) and {@code maxBatchBytes}; with nothing else waiting an exchange goes out alone, at once. The
  * exchange continues when its own entry succeeded; a failed entry (or a failed call) fails the exchange
- * with an {@code SqsException}/{@code SdkException}, as a plain call would have.
+ * with an {@code SqsException}/{@code SdkException}, as a plain call would have. Options: the annotated
+ * fields below (what Camel's tooling lists); headers: {@link SqsBatchConstants}.
  */
+@UriEndpoint(firstVersion = "0.1.0", scheme = "sqs-batch", title = "SQS batching producer",
+        syntax = "sqs-batch:queueName", producerOnly = true, category = { Category.CLOUD, Category.MESSAGING },
+        headersClass = SqsBatchConstants.class)
 public class SqsBatchEndpoint extends DefaultEndpoint {
 
     /** SQS's most entries per batch call. */
     static final int MAX_ENTRIES = 10;
 
+    @UriPath(description = "The queue's name (its URL is looked up once).")
+    @Metadata(required = true)
     private final String queueName;
+    @UriParam(defaultValue = "sendMessage", enums = "sendMessage,deleteMessage,changeMessageVisibility",
+            description = "What is done with each exchange: send its body, delete or change the visibility of the message of its receipt handle.")
     private SqsBatchOperation operation = SqsBatchOperation.sendMessage;
+    @UriParam(defaultValue = "4", description = "Batch calls in flight at once (twice as many threads); what arrives meanwhile leaves in the next call.")
     private int maxInFlight;
+    @UriParam(defaultValue = "262144", description = "Most message bytes (bodies and attributes) in one SendMessageBatch; SQS's limit is 256 KiB.")
     private int maxBatchBytes;
+    @UriParam(label = "advanced", description = "The SQS client (#bean); default: the one SqsClient in the registry.")
+    @Metadata(autowired = true)
     private SqsClient sqsClient;
 
     private ExecutorService executor;

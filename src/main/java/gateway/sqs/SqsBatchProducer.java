@@ -7,7 +7,6 @@ import java.util.Map;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.apache.camel.component.aws2.sqs.Sqs2HeaderFilterStrategy;
 import org.apache.camel.spi.HeaderFilterStrategy;
 import org.apache.camel.support.DefaultAsyncProducer;
@@ -22,11 +21,6 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
  * when the entry's batch call has answered.
  */
 public class SqsBatchProducer extends DefaultAsyncProducer {
-
-    /** The receipt handle header the {@code aws2-sqs} consumer sets. */
-    static final String RECEIPT_HANDLE = Sqs2Constants.RECEIPT_HANDLE;
-    /** changeMessageVisibility: the message's new visibility timeout, in seconds. */
-    public static final String VISIBILITY_TIMEOUT = "CamelAwsSqsVisibilityTimeout";
 
     /** aws2-sqs's own rule for which headers stay out of the message attributes (Camel's, breadcrumbId). */
     private static final HeaderFilterStrategy CAMEL_HEADERS = new Sqs2HeaderFilterStrategy();
@@ -45,17 +39,17 @@ public class SqsBatchProducer extends DefaultAsyncProducer {
         Message in = exchange.getMessage();
         SqsBatchOperation operation = getEndpoint().getOperation();
         if (operation != SqsBatchOperation.sendMessage) {
-            String handle = in.getHeader(RECEIPT_HANDLE, String.class);
+            String handle = in.getHeader(SqsBatchConstants.RECEIPT_HANDLE, String.class);
             if (handle == null || handle.isEmpty()) {
-                return refuse(exchange, callback, "no " + RECEIPT_HANDLE + " header");
+                return refuse(exchange, callback, "no " + SqsBatchConstants.RECEIPT_HANDLE + " header");
             }
             if (operation == SqsBatchOperation.deleteMessage) {
                 getEndpoint().submit(exchange, callback, handle, 0);
                 return false;
             }
-            Integer seconds = in.getHeader(VISIBILITY_TIMEOUT, Integer.class);
+            Integer seconds = in.getHeader(SqsBatchConstants.VISIBILITY_TIMEOUT, Integer.class);
             if (seconds == null) {
-                return refuse(exchange, callback, "no " + VISIBILITY_TIMEOUT + " header");
+                return refuse(exchange, callback, "no " + SqsBatchConstants.VISIBILITY_TIMEOUT + " header");
             }
             getEndpoint().submit(exchange, callback, ChangeMessageVisibilityBatchRequestEntry.builder()
                     .id("0").receiptHandle(handle).visibilityTimeout(seconds).build(), 0);

@@ -81,7 +81,7 @@ class BedrockAgentComponentTest {
     void answersWithSessionDurationAndTraceHeaders() {
         Exchange exchange = template.send("direct:agent", e -> {
             e.getMessage().setBody("What deals are closing this quarter?");
-            e.getMessage().setHeader("tracking_id", "track-123");
+            e.getMessage().setHeader(BedrockAgentConstants.SESSION_ID, "track-123");
         });
 
         assertThat(exchange.getException()).isNull();
@@ -96,13 +96,17 @@ class BedrockAgentComponentTest {
     }
 
     @Test
-    void sessionHeaderWinsOverTrackingIdAndARandomIdIsTheLastResort() {
+    void sessionHeaderIsUsedAndARandomIdIsTheLastResortNeverAnApplicationHeader() {
         Exchange explicit = template.send("direct:no-trace", e -> {
             e.getMessage().setBody("Hi");
             e.getMessage().setHeader(BedrockAgentConstants.SESSION_ID, "explicit-1");
             e.getMessage().setHeader("tracking_id", "ignored");
         });
-        Exchange random = template.send("direct:no-trace", e -> e.getMessage().setBody("Hi"));
+        // the component knows only its own headers: the route sets the session from the tracking id
+        Exchange random = template.send("direct:no-trace", e -> {
+            e.getMessage().setBody("Hi");
+            e.getMessage().setHeader("tracking_id", "not-a-session");
+        });
 
         assertThat(explicit.getMessage().getHeader(BedrockAgentConstants.SESSION_ID)).isEqualTo("explicit-1");
         assertThat(explicit.getMessage().getHeader(BedrockAgentConstants.TRACE_COUNT)).isEqualTo(0);
@@ -110,6 +114,7 @@ class BedrockAgentComponentTest {
         String randomId = random.getMessage().getHeader(BedrockAgentConstants.SESSION_ID, String.class);
         assertThat(UUID.fromString(randomId)).isNotNull();
         assertThat(emulator.callsForSession(randomId)).isEqualTo(1);
+        assertThat(emulator.callsForSession("not-a-session")).isZero();
     }
 
     @Test

@@ -96,7 +96,7 @@ class SqsBatchComponentTest {
         for (CompletableFuture<Exchange> f : sent) {
             Exchange done = f.get(30, TimeUnit.SECONDS);
             assertThat(done.getException()).isNull();
-            messageIds.add(done.getMessage().getHeader(SqsBatchCalls.MESSAGE_ID, String.class));
+            messageIds.add(done.getMessage().getHeader(SqsBatchConstants.MESSAGE_ID, String.class));
         }
         assertThat(messageIds).doesNotContainNull().doesNotHaveDuplicates();
         long batchCalls = operations.stream().filter("SendMessageBatch"::equals).count();
@@ -142,7 +142,7 @@ class SqsBatchComponentTest {
         }
         List<CompletableFuture<Exchange>> deletes = new ArrayList<>();
         for (Message m : received) {
-            deletes.add(template.asyncSend("direct:delete", e -> e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, m.receiptHandle())));
+            deletes.add(template.asyncSend("direct:delete", e -> e.getMessage().setHeader(SqsBatchConstants.RECEIPT_HANDLE, m.receiptHandle())));
         }
         for (CompletableFuture<Exchange> f : deletes) {
             assertThat(f.get(30, TimeUnit.SECONDS).getException()).isNull();
@@ -152,7 +152,7 @@ class SqsBatchComponentTest {
                 .attributes();
         assertThat(attributes.values()).containsOnly("0");
 
-        Exchange invalid = template.send("direct:delete", e -> e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, "not-a-handle"));
+        Exchange invalid = template.send("direct:delete", e -> e.getMessage().setHeader(SqsBatchConstants.RECEIPT_HANDLE, "not-a-handle"));
         assertThat(invalid.getException()).isInstanceOf(SdkException.class);
         Exchange none = template.send("direct:delete", e -> e.getMessage().setBody("no handle"));
         assertThat(none.getException()).isInstanceOf(IllegalArgumentException.class);
@@ -166,13 +166,13 @@ class SqsBatchComponentTest {
         assertThat(sqs.receiveMessage(r -> r.queueUrl(url)).messages()).as("hidden for 300 s").isEmpty();
 
         Exchange done = template.send("direct:visibility", e -> {
-            e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, received.receiptHandle());
-            e.getMessage().setHeader(SqsBatchProducer.VISIBILITY_TIMEOUT, 0);
+            e.getMessage().setHeader(SqsBatchConstants.RECEIPT_HANDLE, received.receiptHandle());
+            e.getMessage().setHeader(SqsBatchConstants.VISIBILITY_TIMEOUT, 0);
         });
         assertThat(done.getException()).isNull();
         assertThat(drain("batch-visibility", 1)).extracting(Message::body).containsExactly("later");
 
-        Exchange noTimeout = template.send("direct:visibility", e -> e.getMessage().setHeader(SqsBatchProducer.RECEIPT_HANDLE, "h"));
+        Exchange noTimeout = template.send("direct:visibility", e -> e.getMessage().setHeader(SqsBatchConstants.RECEIPT_HANDLE, "h"));
         assertThat(noTimeout.getException()).isInstanceOf(IllegalArgumentException.class);
     }
 
