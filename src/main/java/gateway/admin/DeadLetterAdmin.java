@@ -1,25 +1,31 @@
 package gateway.admin;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.flow.FlowProperties;
+import gateway.flow.QueueAttributes;
 import gateway.json.Json;
-import gateway.sqs.DeadLetters;
 import gateway.sqs.DeadLetterQueues;
+import gateway.sqs.DeadLetters;
+import gateway.sqs.SqsBatchConstants;
+import org.apache.camel.Body;
+import org.apache.camel.ExchangeProperty;
+import org.apache.camel.Headers;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.ChangeMessageVisibilityBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * What an operator does with dead letters: list them (reason, attempts, tracking id) without taking
- * them off the DLQ, and redrive all of them, or one, back to the queue they came from.
+ * What the dead-letter routes ({@code routes.DeadLetterAdminRoute}, {@code routes.DeadLetterSweepRoute}) do with
+ * the dead letters of a work queue, besides the sends, deletes and visibility changes the routes make: take them
+ * off the DLQ for a while, tell the gateway's own entries from those SQS moved by itself, shape a dead letter for
+ * its redrive, and write the operator's answers.
  */
 public class DeadLetterAdmin {
 
@@ -37,82 +43,27 @@ public class DeadLetterAdmin {
         this.queues = Map.copyOf(queues);
     }
 
+    /** The route that lists a work queue's dead letters (exchange property {@link FlowProperties#DLQ_MAX}). */
+    public static String listEndpoint(String queue) {
+        return "direct:list-" + queue + "-dead-letters";
+    }
+
+    /** The route that redrives them ({@link FlowProperties#DLQ_MAX}, optionally {@link FlowProperties#DLQ_MESSAGE_ID}). */
+    public static String redriveEndpoint(String queue) {
+        return "direct:redrive-" + queue + "-dead-letters";
+    }
+
     public boolean knows(String name) {
         return queues.containsKey(name);
     }
 
-    /** Up to {@code max} dead letters of a queue; they stay on the DLQ, visible again at once. */
-    public ObjectNode list(String name, int max) {
-        String dlqUrl = url(DeadLetterQueues.of(queues.get(name)));
-        List<Message> seen = receive(dlqUrl, max);
-        reveal(dlqUrl, seen);
-        ObjectNode result = Json.object();
-        result.put("queue", queues.get(name));
-        result.put("dead_letter_queue", DeadLetterQueues.of(queues.get(name)));
-        ArrayNode items = result.putArray("messages");
-        for (Message m : seen) {
-            ObjectNode item = items.addObject();
-            item.put("message_id", m.messageId());
-            item.put("tracking_id", attribute(m, "tracking_id"));
-            item.put("reason", attribute(m, DeadLetters.REASON));
-            item.put("stage", attribute(m, DeadLetters.STAGE));
-            item.put("attempts", attribute(m, DeadLetters.ATTEMPTS));
-            item.put("http_status", attribute(m, DeadLetters.HTTP_STATUS));
-            item.put("failed_at", attribute(m, DeadLetters.FAILED_AT));
-            item.put("dead_lettered_by", attribute(m, DeadLetters.REASON) == null ? "sqs-redrive-policy" : "gateway");
-            item.put("receive_count", m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
-        }
-        result.put("count", items.size());
-        return result;
-    }
-
     /**
-     * Up to {@code max} dead letters of a queue that SQS's redrive policy moved there by itself (they carry none
-     * of the gateway's failure attributes: a crash during the last receive, or a receive count spent by
-     * crashes); they stay hidden for a while for the caller to handle, the gateway's own entries are visible again
-     * at once.
+     * Up to {@code max} dead letters of a work queue, hidden on its DLQ for a while: the route that took them
+     * deletes them or makes them visible again. A bean, not an endpoint: aws2-sqs has no receive for a producer,
+     * and its consumer polls on its own instead of taking a bounded batch when asked.
      */
-    public List<Message> movedBySqs(String name, int max) {
-        String dlqUrl = url(DeadLetterQueues.of(queues.get(name)));
-        List<Message> moved = new ArrayList<>();
-        List<Message> others = new ArrayList<>();
-        for (Message m : receive(dlqUrl, max)) {
-            (attribute(m, DeadLetters.REASON) == null ? moved : others).add(m);
-        }
-        reveal(dlqUrl, others);
-        return moved;
-    }
-
-    /** Moves dead letters back to their queue: all of them, or only {@code messageId} when given. */
-    public ObjectNode redrive(String name, String messageId, int max) {
-        String queueUrl = url(queues.get(name));
-        String dlqUrl = url(DeadLetterQueues.of(queues.get(name)));
-        List<String> moved = new ArrayList<>();
-        List<Message> others = new ArrayList<>();
-        for (Message m : receive(dlqUrl, max)) {
-            if (messageId != null && !messageId.equals(m.messageId())) {
-                others.add(m);
-                continue;
-            }
-            Map<String, MessageAttributeValue> attributes = new HashMap<>(m.messageAttributes());
-            attributes.keySet().removeAll(FAILURE_ATTRIBUTES);
-            // counted, so the agent stage knows a failure it stored may be asked again (a new conversation)
-            attributes.put(DeadLetters.REDRIVES, MessageAttributeValue.builder().dataType("String")
-                    .stringValue(Integer.toString(redrives(m) + 1)).build());
-            sqs.sendMessage(r -> r.queueUrl(queueUrl).messageBody(m.body()).messageAttributes(attributes));
-            sqs.deleteMessage(r -> r.queueUrl(dlqUrl).receiptHandle(m.receiptHandle()));
-            moved.add(m.messageId());
-        }
-        reveal(dlqUrl, others);
-        ObjectNode result = Json.object();
-        result.put("queue", queues.get(name));
-        result.put("redriven", moved.size());
-        ArrayNode ids = result.putArray("message_ids");
-        moved.forEach(ids::add);
-        return result;
-    }
-
-    private List<Message> receive(String url, int max) {
+    public List<Message> receive(String name, int max) {
+        String url = sqs.getQueueUrl(r -> r.queueName(DeadLetterQueues.of(queues.get(name)))).queueUrl();
         List<Message> all = new ArrayList<>();
         while (all.size() < max) {
             int batch = Math.min(10, max - all.size());
@@ -128,19 +79,77 @@ public class DeadLetterAdmin {
         return all;
     }
 
-    private void reveal(String url, List<Message> messages) {
-        for (int i = 0; i < messages.size(); i += 10) {
-            List<ChangeMessageVisibilityBatchRequestEntry> entries = new ArrayList<>();
-            for (Message m : messages.subList(i, Math.min(messages.size(), i + 10))) {
-                entries.add(ChangeMessageVisibilityBatchRequestEntry.builder()
-                        .id(Integer.toString(entries.size())).receiptHandle(m.receiptHandle()).visibilityTimeout(0).build());
-            }
-            sqs.changeMessageVisibilityBatch(r -> r.queueUrl(url).entries(entries));
-        }
+    /**
+     * Whether SQS's redrive policy moved this dead letter by itself: it carries none of the gateway's failure
+     * attributes (a crash during the last receive, or a receive count spent by crashes).
+     */
+    public static boolean movedBySqs(@Body Message dead) {
+        return attribute(dead, DeadLetters.REASON) == null;
     }
 
-    private String url(String queueName) {
-        return sqs.getQueueUrl(r -> r.queueName(queueName)).queueUrl();
+    /** Whether a redrive of {@code messageId} (of every dead letter, when null) takes this one. */
+    public static boolean chosen(@Body Message dead, @ExchangeProperty(FlowProperties.DLQ_MESSAGE_ID) String messageId) {
+        return messageId == null || messageId.equals(dead.messageId());
+    }
+
+    /** The headers that make this dead letter visible again at once ({@code sqs-batch:...?operation=changeMessageVisibility}). */
+    public static void visibleAgain(@Body Message dead, @Headers Map<String, Object> headers) {
+        headers.put(SqsBatchConstants.RECEIPT_HANDLE, dead.receiptHandle());
+        headers.put(SqsBatchConstants.VISIBILITY_TIMEOUT, 0);
+    }
+
+    /**
+     * The dead letter as the message sent back to its queue: its body, and as headers (the message attributes of the
+     * send) its attributes without the failure ones plus one more redrive; its DLQ receipt handle for the delete.
+     */
+    public static String redriven(@Body Message dead, @Headers Map<String, Object> headers) {
+        headers.clear();
+        dead.messageAttributes().forEach((name, value) -> {
+            if (!FAILURE_ATTRIBUTES.contains(name) && value.stringValue() != null) {
+                headers.put(name, value.stringValue());
+            }
+        });
+        // counted, so the agent stage knows a failure it stored may be asked again (a new conversation)
+        headers.put(DeadLetters.REDRIVES, Integer.toString(redrives(dead) + 1));
+        headers.put(SqsBatchConstants.RECEIPT_HANDLE, dead.receiptHandle());
+        return dead.body();
+    }
+
+    /** The operator's listing of dead letters: reason, stage, attempts, tracking id and who dead-lettered each. */
+    public ObjectNode listing(String name, @Body List<Message> seen) {
+        ObjectNode result = Json.object();
+        result.put("queue", queues.get(name));
+        result.put("dead_letter_queue", DeadLetterQueues.of(queues.get(name)));
+        ArrayNode items = result.putArray("messages");
+        for (Message m : seen) {
+            ObjectNode item = items.addObject();
+            item.put("message_id", m.messageId());
+            item.put("tracking_id", attribute(m, QueueAttributes.TRACKING_ID));
+            item.put("reason", attribute(m, DeadLetters.REASON));
+            item.put("stage", attribute(m, DeadLetters.STAGE));
+            item.put("attempts", attribute(m, DeadLetters.ATTEMPTS));
+            item.put("http_status", attribute(m, DeadLetters.HTTP_STATUS));
+            item.put("failed_at", attribute(m, DeadLetters.FAILED_AT));
+            item.put("dead_lettered_by", movedBySqs(m) ? "sqs-redrive-policy" : "gateway");
+            item.put("receive_count", m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+        }
+        result.put("count", items.size());
+        return result;
+    }
+
+    /** The operator's answer to a redrive: the ids (on the DLQ) of the dead letters moved back. */
+    public ObjectNode redriveResult(String name, @Body List<?> redrivenIds) {
+        ObjectNode result = Json.object();
+        result.put("queue", queues.get(name));
+        ArrayNode ids = Json.MAPPER.createArrayNode();
+        for (Object id : redrivenIds) {
+            if (id instanceof String s) { // no dead letter at all leaves the (empty) received list here
+                ids.add(s);
+            }
+        }
+        result.put("redriven", ids.size());
+        result.set("message_ids", ids);
+        return result;
     }
 
     private static int redrives(Message m) {

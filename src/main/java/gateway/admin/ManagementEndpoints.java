@@ -3,11 +3,15 @@ package gateway.admin;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.security.AdminAuthenticator;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.ProducerTemplate;
+import org.apache.camel.RuntimeCamelException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +19,9 @@ import org.slf4j.LoggerFactory;
  * The operator's endpoints on the management port (never the public one):
  * <ul>
  *   <li>{@code GET /admin/dlq/{requests|deliveries}?max=N} lists dead letters;</li>
- *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back;</li>
- *   <li>{@code GET /observe/receiver} (dev, local receiver only) the latest deliveries.</li>
+ *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back.</li>
  * </ul>
- * Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}.
+ * Each calls its route ({@code routes.DeadLetterAdminRoute}). Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}.
  */
 public final class ManagementEndpoints {
 
@@ -26,19 +29,22 @@ public final class ManagementEndpoints {
     private static final int MAX_LIST = 500;
 
     private final DeadLetterAdmin admin;
+    private final ProducerTemplate routes;
     private final AdminAuthenticator authenticator;
 
-    public ManagementEndpoints(DeadLetterAdmin admin, AdminAuthenticator authenticator) {
+    /** @param routes calls the dead-letter routes ({@code routes.DeadLetterAdminRoute}) */
+    public ManagementEndpoints(DeadLetterAdmin admin, ProducerTemplate routes, AdminAuthenticator authenticator) {
         this.admin = admin;
+        this.routes = routes;
         this.authenticator = authenticator;
     }
 
     public void mount(Router router) {
         router.route(HttpMethod.GET, "/admin/dlq/:queue").blockingHandler(ctx -> guarded(ctx, () ->
-                admin.list(ctx.pathParam("queue"), bounded(ctx.queryParams().get("max")))));
+                call(DeadLetterAdmin.listEndpoint(ctx.pathParam("queue")), bounded(ctx.queryParams().get("max")), null)));
         router.route(HttpMethod.POST, "/admin/dlq/:queue/redrive").blockingHandler(ctx -> guarded(ctx, () -> {
-            ObjectNode result = admin.redrive(ctx.pathParam("queue"), ctx.queryParams().get("message_id"),
-                    bounded(ctx.queryParams().get("max")));
+            ObjectNode result = call(DeadLetterAdmin.redriveEndpoint(ctx.pathParam("queue")),
+                    bounded(ctx.queryParams().get("max")), ctx.queryParams().get("message_id"));
             LOG.warn("Operator redrove {} message(s) from the {} dead-letter queue", result.get("redriven"),
                     ctx.pathParam("queue"));
             return result;
@@ -65,6 +71,20 @@ public final class ManagementEndpoints {
             LOG.error("Admin operation failed", e);
             json(ctx, 503, error("queue service unavailable"));
         }
+    }
+
+    /** Calls a dead-letter route; its failure is thrown (and answered 503). */
+    private ObjectNode call(String route, int max, String messageId) {
+        Exchange done = routes.send(route, exchange -> {
+            exchange.setProperty(FlowProperties.DLQ_MAX, max);
+            if (messageId != null) {
+                exchange.setProperty(FlowProperties.DLQ_MESSAGE_ID, messageId);
+            }
+        });
+        if (done.getException() != null) {
+            throw RuntimeCamelException.wrapRuntimeCamelException(done.getException());
+        }
+        return done.getMessage().getBody(ObjectNode.class);
     }
 
     private static int bounded(String max) {

@@ -7,6 +7,7 @@ import gateway.admin.ManagementEndpoints;
 import gateway.security.AdminAuthenticator;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
@@ -24,8 +25,10 @@ public class AdminConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
         DeadLetterAdmin admin = new DeadLetterAdmin(sqs, Map.of("requests", requestsQueue, "deliveries", deliveriesQueue));
-        context.getRegistry().bind("deadLetterAdmin", admin); // also the dead-letter sweep's (route dead-letter-sweep)
-        ManagementEndpoints endpoints = new ManagementEndpoints(admin,
+        context.getRegistry().bind("deadLetterAdmin", admin); // the dead-letter routes' (DeadLetterAdminRoute, DeadLetterSweepRoute)
+        ProducerTemplate routes = context.createProducerTemplate(); // the endpoints call the dead-letter routes
+        context.addService(routes, true, true);
+        ManagementEndpoints endpoints = new ManagementEndpoints(admin, routes,
                 context.getRegistry().lookupByNameAndType("adminAuthenticator", AdminAuthenticator.class));
         context.addStartupListener(new StartupListener() {
             @Override
