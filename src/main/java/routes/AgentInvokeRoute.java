@@ -6,6 +6,7 @@ import gateway.agent.PermanentAgentException;
 import gateway.agent.RetryableAgentException;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
+import gateway.sqs.ReleaseOnShutdown;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -25,6 +26,7 @@ public class AgentInvokeRoute extends RouteBuilder {
     // exchange still goes on only when its own message is sent or deleted
     static final String DELETE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=deleteMessage";
     static final String DELIVERIES = "sqs-batch:{{gateway.queue.deliveries}}";
+    static final String RELEASE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=changeMessageVisibility";
 
     @Override
     public void configure() {
@@ -46,7 +48,8 @@ public class AgentInvokeRoute extends RouteBuilder {
             // at most AGENT_MAX_IN_FLIGHT requests held by this instance; when full the consumer stops
             // polling and the rest stay on the queue for other replicas. On shutdown, what is still
             // unfinished after the grace period is made visible again at once for another replica.
-            .routePolicyRef("agentInFlightLimit,requestsReleaseOnShutdown")
+            .routePolicyRef("agentInFlightLimit")
+            .routePolicy(new ReleaseOnShutdown(RELEASE_REQUEST))
 
             // a message that can never be processed: to the requests DLQ at once, with the reason
             .onException(MalformedMessageException.class)

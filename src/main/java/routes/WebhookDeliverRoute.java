@@ -7,6 +7,7 @@ import java.io.IOException;
 
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
+import gateway.sqs.ReleaseOnShutdown;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -46,7 +47,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .routeId("webhook-deliver")
             .autoStartup("{{gateway.delivery.stage-enabled}}")
             // on shutdown, deliveries still unfinished after the grace period are released at once
-            .routePolicyRef("deliveriesReleaseOnShutdown")
+            .routePolicy(new ReleaseOnShutdown(DEFER_DELIVERY))
 
             // a message that can never be delivered: to the deliveries DLQ at once, with the reason
             .onException(MalformedMessageException.class)

@@ -9,30 +9,23 @@ import gateway.answer.DeliveryMessageWriter;
 import gateway.answer.RequestMessageReader;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
-import gateway.sqs.ReleaseOnShutdown;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
 import org.apache.camel.util.TimeUtils;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeClient;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The agent stage's beans: prompt, request reader, delivery message writer, dead letters, the in-flight
  * limit.
  */
 public class AgentConfiguration implements CamelConfiguration {
-
-    private static final Logger LOG = LoggerFactory.getLogger(AgentConfiguration.class);
 
     @PropertyInject("gateway.agent.max-in-flight")
     private int maxInFlight;
@@ -44,8 +37,6 @@ public class AgentConfiguration implements CamelConfiguration {
     private boolean anonymousCredentials;
     @PropertyInject("gateway.agent.timeout")
     private String timeout;
-    @PropertyInject("gateway.queue.requests")
-    private String requestsQueue;
     @PropertyInject("gateway.sqs.max-message-bytes")
     private long maxMessageBytes;
 
@@ -97,11 +88,5 @@ public class AgentConfiguration implements CamelConfiguration {
         policy.setResumePercentOfMax(90);
         policy.setScope(ThrottlingInflightRoutePolicy.ThrottlingScope.Route);
         return policy;
-    }
-
-    @Override
-    public void configure(CamelContext context) throws Exception {
-        SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
-        context.getRegistry().bind("requestsReleaseOnShutdown", new ReleaseOnShutdown(sqs, requestsQueue));
     }
 }

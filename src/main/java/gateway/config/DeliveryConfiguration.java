@@ -14,14 +14,12 @@ import gateway.json.Json;
 import gateway.render.MarkdownPlainText;
 import gateway.security.SecretSetting;
 import gateway.sqs.QueueLimits;
-import gateway.sqs.ReleaseOnShutdown;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.component.http.HttpComponent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The delivery stage's beans: the signed outbound webhook and its target, the error handler's steps (what is
@@ -83,8 +81,6 @@ public class DeliveryConfiguration implements CamelConfiguration {
         // the backoff is the route's redelivery policy (DELIVERY_RETRY_*); this only adds the receiver's Retry-After
         bind(context, "deliveryFailures", new DeliveryFailures(Duration.ofMillis(retryAfterMinMs),
                 Duration.ofMillis(retryAfterMaxMs), clock));
-        SqsClient sqs = context.getRegistry().lookupByNameAndType("sqsClient", SqsClient.class);
-        bind(context, "deliveriesReleaseOnShutdown", new ReleaseOnShutdown(sqs, deliveriesQueue));
         RetrySchedule longSchedule = RetrySchedule.parse(schedule);
         QueueLimits limits = context.getRegistry().lookupByNameAndType("queueLimits", QueueLimits.class);
         requireReceivesFor(longSchedule, limits.maxReceives("deliveries"));
