@@ -3,6 +3,7 @@ package routes;
 import static org.apache.camel.builder.PredicateBuilder.not;
 
 import gateway.flow.FlowProperties;
+import gateway.sqs.DeadLetters;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -48,7 +49,8 @@ public class DeadLetterSweepRoute extends RouteBuilder {
 
         from("direct:request-moved-by-sqs")
             .routeId("request-moved-by-sqs")
-            .bean("deadLetters", "received(*, 'agent-invoke')")
+            .setProperty(DeadLetters.SWEPT_STAGE, constant("agent-invoke"))
+            .bean("deadLetters", "received")
             .bean("requestMessageReader", "read")
             .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-request-record")
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
@@ -67,7 +69,8 @@ public class DeadLetterSweepRoute extends RouteBuilder {
 
         from("direct:delivery-moved-by-sqs")
             .routeId("delivery-moved-by-sqs")
-            .bean("deadLetters", "received(*, 'webhook-deliver')")
+            .setProperty(DeadLetters.SWEPT_STAGE, constant("webhook-deliver"))
+            .bean("deadLetters", "received")
             .setProperty(FlowProperties.TRACKING_ID, header(FlowProperties.TRACKING_ID))
             .setProperty(FlowProperties.RECEIVED_MESSAGE, body())
             .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-delivery-record")

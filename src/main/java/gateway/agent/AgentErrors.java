@@ -7,6 +7,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.camel.Exchange;
+import org.apache.camel.ExchangeProperty;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
 import software.amazon.awssdk.core.exception.ApiCallTimeoutException;
@@ -48,8 +50,7 @@ public final class AgentErrors {
      * Route helper: rethrows the failure the route caught as a {@link RetryableAgentException} or a
      * {@link PermanentAgentException}, so other Bedrock calls (retrieveAndGenerate) follow the same rules.
      */
-    public static void rethrow(org.apache.camel.Exchange exchange) {
-        Throwable caught = exchange.getProperty(org.apache.camel.Exchange.EXCEPTION_CAUGHT, Throwable.class);
+    public static void rethrow(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Throwable caught) {
         throw classify(caught == null ? new IllegalStateException("no failure recorded") : caught);
     }
 

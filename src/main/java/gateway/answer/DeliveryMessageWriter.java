@@ -21,6 +21,7 @@ import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.Message;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
 /**
  * Writes the {@link DeliveryMessage} the agent stage puts on the <em>deliveries</em> queue: everything the
@@ -141,7 +142,7 @@ public class DeliveryMessageWriter {
     private static void setAttributes(Exchange exchange) {
         Message out = exchange.getMessage();
         ObjectNode request = exchange.getProperty(FlowProperties.REQUEST, ObjectNode.class);
-        out.removeHeaders("*", DeadLetters.RECEIPT_HANDLE);
+        out.removeHeaders("*", Sqs2Constants.RECEIPT_HANDLE);
         out.setHeader(QueueAttributes.MESSAGE_TYPE, DeliveryMessage.MESSAGE_TYPE);
         out.setHeader(QueueAttributes.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID, String.class));
         out.setHeader(QueueAttributes.SOURCE_SYSTEM, RequestQueueMessage.sourceSystemAttribute(request));

@@ -10,6 +10,7 @@ import gateway.sqs.DeadLetters;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
+import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 import org.slf4j.MDC;
 
 /**
@@ -62,7 +63,7 @@ public class OutboundWebhook {
         // nothing of the SQS message goes out as an HTTP header; the receipt handle stays for the delete
         exchange.setProperty(DeadLetters.RECEIVE_COUNT, DeadLetters.receiveCount(exchange));
         Message message = exchange.getMessage();
-        message.removeHeaders("*", DeadLetters.RECEIPT_HANDLE);
+        message.removeHeaders("*", Sqs2Constants.RECEIPT_HANDLE);
         if (targetQuery != null) {
             message.setHeader(Exchange.HTTP_QUERY, targetQuery);
         }

@@ -1,12 +1,17 @@
 package gateway.sqs;
 
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
+import gateway.flow.FlowProperties;
+import gateway.flow.QueueAttributes;
 import gateway.intake.RequestQueueMessage;
 import gateway.json.Timestamps;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Headers;
 import org.apache.camel.Message;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
 
@@ -21,12 +26,12 @@ public class DeadLetters {
     public static final String STAGE = "failed_stage";
     public static final String ATTEMPTS = "attempts";
     public static final String FAILED_AT = "failed_at";
+    /** Message attribute: the receiver's last HTTP status (from exchange property {@link FlowProperties#HTTP_STATUS}). */
     public static final String HTTP_STATUS = "http_status";
     /** Exchange property: the stage a dead letter found by the sweep belongs to (its DLQ entry names it). */
     public static final String SWEPT_STAGE = "swept_stage";
     /** Message attribute: how often an operator has redriven this message from its DLQ (absent: never). */
     public static final String REDRIVES = "redrives";
-    public static final String RECEIPT_HANDLE = Sqs2Constants.RECEIPT_HANDLE;
     /** Exchange property holding the receive count once the SQS headers are cleared. */
     public static final String RECEIVE_COUNT = "sqs_receive_count";
     private static final int MAX_REASON_CHARS = 512;
@@ -41,12 +46,12 @@ public class DeadLetters {
     public void annotate(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
         String reason = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
-        Integer status = exchange.getProperty(HTTP_STATUS, Integer.class);
+        Integer status = exchange.getProperty(FlowProperties.HTTP_STATUS, Integer.class);
         Message message = exchange.getMessage();
-        String trackingId = exchange.getProperty("tracking_id", String.class);
+        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
         int attempts = receiveCount(exchange);
         int redrives = redrives(exchange);
-        message.removeHeaders("*", RECEIPT_HANDLE);
+        message.removeHeaders("*", Sqs2Constants.RECEIPT_HANDLE);
         if (redrives > 0) {
             message.setHeader(REDRIVES, Integer.toString(redrives)); // a later redrive counts on from it
         }
@@ -55,7 +60,7 @@ public class DeadLetters {
         message.setHeader(ATTEMPTS, Integer.toString(attempts));
         message.setHeader(FAILED_AT, Timestamps.now(clock));
         if (trackingId != null) {
-            message.setHeader("tracking_id", trackingId);
+            message.setHeader(QueueAttributes.TRACKING_ID, trackingId);
         }
         if (status != null) {
             message.setHeader(HTTP_STATUS, status.toString());
@@ -63,21 +68,17 @@ public class DeadLetters {
     }
 
     /**
-     * A dead letter SQS moved by itself, as the routes see a received message: its body, receipt handle, system
-     * attributes and message attributes (as headers); the body of the split exchange is the SDK's message.
+     * A dead letter SQS moved by itself (the SDK's message, received by the sweep), as the routes see a message the
+     * aws2-sqs consumer received: its body, and as headers its receipt handle, system attributes and message attributes.
      */
-    public void received(Exchange exchange, String stage) {
-        exchange.setProperty(SWEPT_STAGE, stage);
-        software.amazon.awssdk.services.sqs.model.Message dead =
-                exchange.getMessage().getBody(software.amazon.awssdk.services.sqs.model.Message.class);
-        Message message = exchange.getMessage();
-        message.setBody(dead.body());
-        message.setHeader(RECEIPT_HANDLE, dead.receiptHandle());
-        message.setHeader(Sqs2Constants.MESSAGE_ID, dead.messageId());
-        Map<String, String> attributes = new java.util.HashMap<>();
+    public static String received(@Body software.amazon.awssdk.services.sqs.model.Message dead, @Headers Map<String, Object> headers) {
+        headers.put(Sqs2Constants.RECEIPT_HANDLE, dead.receiptHandle());
+        headers.put(Sqs2Constants.MESSAGE_ID, dead.messageId());
+        Map<String, String> attributes = new HashMap<>();
         dead.attributes().forEach((name, value) -> attributes.put(name.toString(), value));
-        message.setHeader(Sqs2Constants.ATTRIBUTES, attributes);
-        dead.messageAttributes().forEach((name, value) -> message.setHeader(name, value.stringValue()));
+        headers.put(Sqs2Constants.ATTRIBUTES, attributes);
+        dead.messageAttributes().forEach((name, value) -> headers.put(name, value.stringValue()));
+        return dead.body();
     }
 
     /** The reason of a dead letter SQS's redrive policy moved by itself, as the caught exception of the exchange. */
