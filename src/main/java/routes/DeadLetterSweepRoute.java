@@ -26,7 +26,8 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .routeId("dead-letter-sweep")
             .autoStartup("{{gateway.dlq.sweep-enabled}}")
             .bean("deadLetterAdmin", "receive(requests, {{gateway.dlq.sweep-max}})").id("read-requests-dlq")
-            .split(body())
+            // in parallel, so the entries shown again share batch calls
+            .split(body()).parallelProcessing()
                 .choice()
                     .when(method("deadLetterAdmin", "movedBySqs"))
                         .to("direct:request-moved-by-sqs")
@@ -37,7 +38,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                 .end()
             .end()
             .bean("deadLetterAdmin", "receive(deliveries, {{gateway.dlq.sweep-max}})").id("read-deliveries-dlq")
-            .split(body())
+            .split(body()).parallelProcessing()
                 .choice()
                     .when(method("deadLetterAdmin", "movedBySqs"))
                         .to("direct:delivery-moved-by-sqs")
