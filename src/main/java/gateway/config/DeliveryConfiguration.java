@@ -14,6 +14,7 @@ import gateway.json.Json;
 import gateway.render.MarkdownPlainText;
 import gateway.security.SecretSetting;
 import gateway.sqs.QueueLimits;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -63,28 +64,37 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
     }
 
-    @Override
-    public void configure(CamelContext context) throws Exception {
-        String configured = SecretSetting.resolve("WEBHOOK_SIGNING_SECRET", signingSecret, signingSecretFile);
-        String secret = configured.isBlank() ? null : configured;
-        String url = webhookUrl.trim();
-        if (url.isEmpty()) {
-            throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers");
-        }
-        WebhookSigner signer = secret == null ? null : new WebhookSigner(secret);
+    /** The delivery's payload, signed (unless no secret is set: a WARN says so), for the route's POST. */
+    @BindToRegistry(value = "outboundWebhook", lazy = true)
+    public OutboundWebhook outboundWebhook() {
+        String secret = SecretSetting.resolve("WEBHOOK_SIGNING_SECRET", signingSecret, signingSecretFile);
+        WebhookSigner signer = secret.isBlank() ? null : new WebhookSigner(secret);
         if (signer == null) {
             LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries are NOT signed");
         }
-        Clock clock = Clock.systemUTC();
-        bind(context, "outboundWebhook", new OutboundWebhook(url, source, signer,
-                new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()), clock));
-        // the backoff is the route's redelivery policy (DELIVERY_RETRY_*); this only adds the receiver's Retry-After
-        bind(context, "deliveryFailures", new DeliveryFailures(Duration.ofMillis(retryAfterMinMs),
-                Duration.ofMillis(retryAfterMaxMs), clock));
-        RetrySchedule longSchedule = RetrySchedule.parse(schedule);
-        QueueLimits limits = context.getRegistry().lookupByNameAndType("queueLimits", QueueLimits.class);
-        requireReceivesFor(longSchedule, limits.maxReceives("deliveries"));
-        bind(context, "deliverySchedule", new DeliverySchedule(longSchedule));
+        return new OutboundWebhook(webhookUrl.trim(), source, signer, new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()),
+                Clock.systemUTC());
+    }
+
+    /** The backoff is the route's redelivery policy (DELIVERY_RETRY_*); this adds only the receiver's Retry-After. */
+    @BindToRegistry(value = "deliveryFailures", lazy = true)
+    public DeliveryFailures deliveryFailures() {
+        return new DeliveryFailures(Duration.ofMillis(retryAfterMinMs), Duration.ofMillis(retryAfterMaxMs), Clock.systemUTC());
+    }
+
+    /** The long schedule carried by SQS, one step a receive. */
+    @BindToRegistry(value = "deliverySchedule", lazy = true)
+    public DeliverySchedule deliverySchedule() {
+        return new DeliverySchedule(RetrySchedule.parse(schedule));
+    }
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        if (webhookUrl.isBlank()) {
+            throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers");
+        }
+        requireReceivesFor(RetrySchedule.parse(schedule),
+                context.getRegistry().findSingleByType(QueueLimits.class).maxReceives("deliveries"));
 
         // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself. Both schemes:
         // the route's toD takes the component of the receiver URL's scheme, and http and https are two components
@@ -99,9 +109,5 @@ public class DeliveryConfiguration implements CamelConfiguration {
             http.setSoTimeout(perCall);
             http.setConnectionRequestTimeout(perCall);
         }
-    }
-
-    private static <T> void bind(CamelContext context, String name, T bean) {
-        context.getRegistry().bind(name, bean);
     }
 }
