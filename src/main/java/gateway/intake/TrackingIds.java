@@ -12,7 +12,6 @@ import org.slf4j.MDC;
 /** Tracking ids: random UUIDs, the same format the original handed out. */
 public final class TrackingIds {
 
-    public static final String PROPERTY = FlowProperties.TRACKING_ID;
 
     private TrackingIds() {
     }
@@ -20,8 +19,8 @@ public final class TrackingIds {
     /** Gives the exchange its tracking id: an exchange property, and the MDC key every log line carries. */
     public static void assign(Exchange exchange) {
         String id = newId();
-        exchange.setProperty(PROPERTY, id);
-        MDC.put(PROPERTY, id);
+        exchange.setProperty(FlowProperties.TRACKING_ID, id);
+        MDC.put(FlowProperties.TRACKING_ID, id);
     }
 
     private static final Pattern UUID_TEXT =

@@ -12,13 +12,12 @@ import org.apache.camel.Message;
  * The authentication step of {@code POST /webhook}, before the body is parsed. A request presents an API
  * key in {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}, or (when
  * {@code INBOUND_SIGNING_SECRET} is set and no key is presented) a Standard Webhooks signature. The
- * caller's name goes into the exchange property {@value #CALLER}. When no key and no signing secret is
+ * caller's name goes into the exchange property {@value FlowProperties#CALLER}. When no key and no signing secret is
  * configured the gateway is open: every request passes with no caller.
  */
 public class RequestAuthenticator {
 
     /** Exchange property: the authenticated caller's name (absent when the gateway runs open). */
-    public static final String CALLER = FlowProperties.CALLER;
     /** Exchange property: the webhook-id accepted for a signed request (for {@link #releaseReplayGuard}). */
     static final String SIGNED_ID = "signed_webhook_id";
 
@@ -44,7 +43,7 @@ public class RequestAuthenticator {
         return !keys.isEmpty() || signatures != null;
     }
 
-    /** Sets {@value #CALLER}, or throws {@link AuthenticationFailed} (401). */
+    /** Sets {@value FlowProperties#CALLER}, or throws {@link AuthenticationFailed} (401). */
     public void authenticate(Exchange exchange) {
         if (!enforced()) {
             return;
@@ -56,7 +55,7 @@ public class RequestAuthenticator {
             if (caller.isEmpty()) {
                 throw new AuthenticationFailed(INVALID_KEY);
             }
-            exchange.setProperty(CALLER, caller.get());
+            exchange.setProperty(FlowProperties.CALLER, caller.get());
             return;
         }
         if (signatures != null && hasAnySignatureHeader(in)) {
@@ -84,7 +83,7 @@ public class RequestAuthenticator {
                 body, in.getHeader(WebhookSigner.HEADER_SIGNATURE, String.class));
         switch (result) {
             case VALID:
-                exchange.setProperty(CALLER, signatures.callerName());
+                exchange.setProperty(FlowProperties.CALLER, signatures.callerName());
                 exchange.setProperty(SIGNED_ID, id);
                 return;
             case MISSING_HEADER:

@@ -9,10 +9,10 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import gateway.flow.FlowProperties;
 import gateway.intake.IntakeRejection;
 import gateway.json.Json;
 import gateway.json.Timestamps;
-import gateway.security.RequestAuthenticator;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -48,7 +48,7 @@ class IdempotencyKeysTest {
 
     Exchange request(String caller, String key, String body) throws Exception {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(RequestAuthenticator.CALLER, caller);
+        exchange.setProperty(FlowProperties.CALLER, caller);
         exchange.setProperty("tracking_id", "t-" + store.seq.incrementAndGet());
         exchange.setProperty("queued_at", Timestamps.format(now));
         if (key != null) {

@@ -3,6 +3,7 @@ package gateway.security;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import gateway.flow.FlowProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -77,7 +78,7 @@ class RateLimiterTest {
 
     static Exchange exchange(String caller) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
-        exchange.setProperty(RequestAuthenticator.CALLER, caller);
+        exchange.setProperty(FlowProperties.CALLER, caller);
         return exchange;
     }
 }
