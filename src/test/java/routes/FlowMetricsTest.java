@@ -10,9 +10,7 @@ import gateway.json.Json;
 import gateway.metrics.FlowMetricsNotifier;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
-import org.apache.camel.model.ChoiceDefinition;
 import org.apache.camel.model.ModelCamelContext;
-import org.apache.camel.model.ProcessorDefinition;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,25 +53,10 @@ class FlowMetricsTest {
 
             // the calls are known by their node ids: every id the metrics count is a node of the routes
             List<String> ids = new ArrayList<>();
-            ((ModelCamelContext) app.context()).getRouteDefinitions().forEach(route -> collectIds(route.getOutputs(), ids));
+            ((ModelCamelContext) app.context()).getRouteDefinitions().forEach(route -> TrackingRouteTest.collectIds(route.getOutputs(), ids));
             assertThat(ids).containsAll(FlowMetricsNotifier.AGENT_CALLS)
                     .containsAll(FlowMetricsNotifier.WEBHOOK_POSTS)
                     .containsAll(FlowMetricsNotifier.DEAD_LETTER_WRITES);
-        }
-    }
-
-    private static void collectIds(List<ProcessorDefinition<?>> nodes, List<String> ids) {
-        for (ProcessorDefinition<?> node : nodes) {
-            if (node.getId() != null) {
-                ids.add(node.getId());
-            }
-            if (node instanceof ChoiceDefinition choice) {
-                choice.getWhenClauses().forEach(w -> collectIds(w.getOutputs(), ids));
-                if (choice.getOtherwise() != null) {
-                    collectIds(choice.getOtherwise().getOutputs(), ids);
-                }
-            }
-            collectIds(node.getOutputs(), ids);
         }
     }
 }

@@ -73,6 +73,7 @@ class TrackingRouteTest {
         }
     }
 
+    /** Every node id under {@code nodes}, choices included (also FlowMetricsTest's). */
     static void collectIds(List<ProcessorDefinition<?>> nodes, List<String> ids) {
         for (ProcessorDefinition<?> node : nodes) {
             if (node.getId() != null) {
