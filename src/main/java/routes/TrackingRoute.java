@@ -16,6 +16,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ShutdownRoute;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.AggregateDefinition;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 /**
@@ -64,6 +65,16 @@ public class TrackingRoute extends RouteBuilder {
             change.setProperty(FlowProperties.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID));
             change.setProperty(TrackingRecords.CHANGE, records.deliveryRetry(exchange));
         }));
+
+        // the store retries of the three store routes below: RECORD_STORE_TRIES calls in all, the second after
+        // RECORD_STORE_RETRY_DELAY_MS, doubling; then the route gives the call up (each logs that itself)
+        RedeliveryPolicy storeRetries = new RedeliveryPolicy();
+        storeRetries.setMaximumRedeliveries(tries - 1);
+        storeRetries.setRedeliveryDelay(Long.parseLong(getContext().resolvePropertyPlaceholders("{{gateway.tracking.store-retry-delay-ms}}")));
+        storeRetries.setUseExponentialBackOff(true);
+        storeRetries.setBackOffMultiplier(2);
+        storeRetries.setLogExhausted(false);
+        bindToRegistry("recordStoreRetries", storeRetries);
 
         // --- reads ---
 

@@ -17,7 +17,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
-import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
@@ -35,10 +34,6 @@ public class TrackingConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(TrackingConfiguration.class);
 
-    @PropertyInject("gateway.tracking.store-tries")
-    private int tries;
-    @PropertyInject("gateway.tracking.store-retry-delay-ms")
-    private long retryDelayMs;
     @PropertyInject("gateway.tracking.writer-threads")
     private int writerThreads;
     @PropertyInject("gateway.tracking.writer-queue")
@@ -67,21 +62,6 @@ public class TrackingConfiguration implements CamelConfiguration {
                 .keepAliveTime(60L, TimeUnit.SECONDS).allowCoreThreadTimeOut(true)
                 .rejectedPolicy(ThreadPoolRejectedPolicy.Abort).build();
         return context.getExecutorServiceManager().newThreadPool(this, "record-writer", writers);
-    }
-
-    /**
-     * The tracking routes' store retries: {@code RECORD_STORE_TRIES} calls in all, the second after
-     * {@code RECORD_STORE_RETRY_DELAY_MS}, doubling; then the route gives the call up (it logs that itself).
-     */
-    @BindToRegistry(value = "recordStoreRetries", lazy = true)
-    public RedeliveryPolicy recordStoreRetries() {
-        RedeliveryPolicy policy = new RedeliveryPolicy();
-        policy.setMaximumRedeliveries(Math.max(1, tries) - 1);
-        policy.setRedeliveryDelay(retryDelayMs);
-        policy.setUseExponentialBackOff(true);
-        policy.setBackOffMultiplier(2);
-        policy.setLogExhausted(false);
-        return policy;
     }
 
     @BindToRegistry(value = "recordStore", lazy = true)
