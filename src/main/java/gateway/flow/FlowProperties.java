@@ -34,6 +34,17 @@ public final class FlowProperties {
     /** The (DLQ) message id of the dead letter a redrive is moving back. */
     public static final String REDRIVEN_MESSAGE_ID = "redriven_message_id";
 
+    /** The targets chosen for a request's result ({@code List<gateway.delivery.DeliveryTarget>}), one delivery each. */
+    public static final String DELIVERY_TARGETS = "delivery_targets";
+    /** The {@code gateway.delivery.DeliveryTarget} of the delivery being made. */
+    public static final String DELIVERY_TARGET = "delivery_target";
+    /** When the delivery's current HTTP attempt started ({@link System#nanoTime()}). */
+    public static final String ATTEMPT_STARTED = "attempt_started_nanos";
+    /** How long the delivery's last HTTP attempt took, in milliseconds (a {@code Long}). */
+    public static final String ATTEMPT_DURATION_MS = "attempt_duration_ms";
+    /** The first 1 KB of the receiver's response body to the last attempt (text; absent when it sent none). */
+    public static final String RESPONSE_EXCERPT = "response_excerpt";
+
     private FlowProperties() {
     }
 }
