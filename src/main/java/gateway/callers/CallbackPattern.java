@@ -107,7 +107,7 @@ public final class CallbackPattern {
         if (fixed.indexOf('*') >= 0) {
             throw new IllegalArgumentException("may have '*' in the path only at its end");
         }
-        if (!isPlainPath(fixed.isEmpty() ? "/" : fixed)) {
+        if (!isPlainPath(fixed)) {
             throw new IllegalArgumentException("has a path with '.' or '..' segments or an encoded '.', '/' or '\\'");
         }
         return new CallbackPattern(text, scheme, exact, suffix, port, fixed, prefix);
@@ -134,7 +134,7 @@ public final class CallbackPattern {
         if (!isPlainPath(urlPath)) {
             return false;
         }
-        return prefix ? urlPath.startsWith(path) : urlPath.equals(path.isEmpty() ? "/" : path);
+        return prefix ? urlPath.startsWith(path) : urlPath.equals(path);
     }
 
     @Override

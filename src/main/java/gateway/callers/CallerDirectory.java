@@ -45,8 +45,16 @@ public final class CallerDirectory {
 
     private static final Logger LOG = LoggerFactory.getLogger(CallerDirectory.class);
 
-    /** A version of the file that was judged: its digest (or why it could not be read), when, and why it was refused. */
-    private record Seen(String version, Instant at, String refusal) {
+    /**
+     * What is in force and what was last read, swapped as one: the callers, when they were loaded and the digest of
+     * their version of the file; the latest version judged (its digest, or why the file could not be read), when,
+     * and why it was refused ({@code null}: it was not).
+     */
+    private record State(Callers callers, Instant loadedAt, String inForce, String seen, Instant seenAt, String refusal) {
+
+        State seen(String version, Instant at, String why) {
+            return new State(callers, loadedAt, inForce, version, at, why);
+        }
     }
 
     /** The file's text ({@code null} when it is not UTF-8) and its digest. */
@@ -59,10 +67,7 @@ public final class CallerDirectory {
     private final Counter applied;
     private final Counter refused;
 
-    private volatile Callers current;
-    private volatile Instant loadedAt;
-    private volatile String inForce; // the digest of the version in force
-    private volatile Seen seen;      // the latest version judged
+    private volatile State state = new State(null, null, null, null, null, null);
 
     /**
      * @param file     the callers file, {@code null} when {@code CALLERS_FILE} is not set (then only the settings' callers)
@@ -85,14 +90,14 @@ public final class CallerDirectory {
                 .tag("source", "file").strongReference(true).register(registry);
         Gauge.builder("gateway.callers", this, d -> d.count(false)).description("Callers in force, by where they are configured")
                 .tag("source", "settings").strongReference(true).register(registry);
-        Gauge.builder("gateway.callers.file.refused", this, d -> d.seen != null && d.seen.refusal() != null ? 1 : 0)
+        Gauge.builder("gateway.callers.file.refused", this, d -> d.state.refusal() != null ? 1 : 0)
                 .description("1 while the latest version of CALLERS_FILE is refused and an older one is in force")
                 .strongReference(true).register(registry);
     }
 
     /** The callers in force. {@link IllegalStateException} before {@link #load()}. */
     public Callers current() {
-        Callers callers = current;
+        Callers callers = state.callers();
         if (callers == null) {
             throw new IllegalStateException("the callers are not loaded yet");
         }
@@ -121,7 +126,7 @@ public final class CallerDirectory {
         } catch (IllegalArgumentException e) {
             throw new IllegalStateException(e.getMessage());
         }
-        LOG.info("Callers file {} loaded: {}", file, summary(current.fileCallers()));
+        LOG.info("Callers file {} loaded: {}", file, summary(state.callers().fileCallers()));
     }
 
     /**
@@ -141,12 +146,13 @@ public final class CallerDirectory {
         } catch (IllegalStateException e) {
             return refuse(e.getMessage(), "unreadable:" + e.getMessage());
         }
-        if (seen != null && read.version().equals(seen.version())) {
+        State before = state;
+        if (read.version().equals(before.seen())) {
             return false;
         }
-        if (read.version().equals(inForce)) {
-            seen = new Seen(inForce, clock.instant(), null);
-            LOG.info("Callers file is back to the version in force (loaded at {})", Timestamps.format(loadedAt));
+        if (read.version().equals(before.inForce())) {
+            state = before.seen(read.version(), clock.instant(), null);
+            LOG.info("Callers file is back to the version in force (loaded at {})", Timestamps.format(before.loadedAt()));
             return false;
         }
         Callers callers;
@@ -166,16 +172,15 @@ public final class CallerDirectory {
      * secret or a header value; URLs without user info and query).
      */
     public ObjectNode describe() {
-        Callers callers = current;
-        Seen lastSeen = seen;
-        Instant at = loadedAt;
+        State now = state;
+        Callers callers = now.callers();
         ObjectNode view = Json.object();
         view.put("file", file == null ? null : file.toString());
-        view.put("loaded_at", at == null ? null : Timestamps.format(at));
-        if (lastSeen != null && lastSeen.refusal() != null) {
+        view.put("loaded_at", now.loadedAt() == null ? null : Timestamps.format(now.loadedAt()));
+        if (now.refusal() != null) {
             ObjectNode refusal = view.putObject("refused");
-            refusal.put("at", Timestamps.format(lastSeen.at()));
-            refusal.put("error", lastSeen.refusal());
+            refusal.put("at", Timestamps.format(now.seenAt()));
+            refusal.put("error", now.refusal());
         } else {
             view.putNull("refused");
         }
@@ -226,22 +231,20 @@ public final class CallerDirectory {
     }
 
     private boolean refuse(String line, String version) {
-        if (seen != null && version.equals(seen.version())) {
+        State before = state;
+        if (version.equals(before.seen())) {
             return false; // this broken version was reported already
         }
-        seen = new Seen(version, clock.instant(), line);
+        state = before.seen(version, clock.instant(), line);
         refused.increment();
         LOG.error("Callers file change refused, the version loaded at {} stays in force: {}",
-                loadedAt == null ? "none" : Timestamps.format(loadedAt), line);
+                before.loadedAt() == null ? "none" : Timestamps.format(before.loadedAt()), line);
         return false;
     }
 
     private void install(Callers callers, String version) {
         Instant now = clock.instant();
-        current = callers;
-        loadedAt = now;
-        inForce = version;
-        seen = version == null ? null : new Seen(version, now, null);
+        state = new State(callers, now, version, version, now, null);
     }
 
     private Callers parse(Read read) {
@@ -252,7 +255,7 @@ public final class CallerDirectory {
     }
 
     private int count(boolean fromFile) {
-        Callers callers = current;
+        Callers callers = state.callers();
         if (callers == null) {
             return 0;
         }
