@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -76,6 +77,28 @@ public final class DeliveryEntries {
             entry.set(TARGET_REF, target.toJson());
         }
         return entry;
+    }
+
+    /**
+     * Drops the pending deliveries that are not among {@code webhookIds} (a result asked again after a redrive may go
+     * to other targets than the first one did: those will never be delivered); the record loses its deliveries
+     * object when none is left.
+     */
+    static void dropPendingOthers(ObjectNode record, Set<String> webhookIds) {
+        ObjectNode deliveries = of(record);
+        if (deliveries == null) {
+            return;
+        }
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, JsonNode> e : deliveries.properties()) {
+            if (!webhookIds.contains(e.getKey()) && !status(e.getValue()).started()) {
+                gone.add(e.getKey());
+            }
+        }
+        deliveries.remove(gone);
+        if (deliveries.isEmpty()) {
+            record.remove(FIELD);
+        }
     }
 
     /** The one delivery of the record that has not ended, or null when there are none or several. */
@@ -226,12 +249,27 @@ public final class DeliveryEntries {
     }
 
     /**
+     * Whether the record's deliveries, not {@code event}'s own status, decide the record's status: a delivery step
+     * (delivering, delivered, dead-lettered) of a record that has deliveries, unless it is a restart. Such a step
+     * counts through the entry it moved; one that moved none (a late write of a round before a resend) moves nothing.
+     */
+    static boolean decides(ObjectNode record, StageEvent event) {
+        return !event.restart() && event.status().deliveryStarted() && of(record) != null;
+    }
+
+    /**
      * After {@code event} has been applied to the record: once a delivery has started, the record's status and
      * {@code finished_at} follow its deliveries ({@link #overall}; finished when every delivery has ended, at the
      * last end). A restart (a redrive, a resend) sets the status whatever the deliveries say.
      */
     static void settle(ObjectNode record, StageEvent event) {
-        if (event.restart() || !started(record)) {
+        if (event.restart() || of(record) == null) {
+            return;
+        }
+        if (!started(record)) {
+            if (decides(record, event)) {
+                record.remove("finished_at"); // a delivery step that moved no delivery (see decides) ends nothing
+            }
             return;
         }
         boolean ended = allEnded(record);

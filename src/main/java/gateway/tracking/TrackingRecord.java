@@ -58,12 +58,14 @@ public final class TrackingRecord {
 
         TrackingStatus now = TrackingStatus.fromWire(record.path("status").asText(null));
         String statusAt = record.path("status_at").asText("");
-        if (now == null || event.restart() || event.status().rank() > now.rank()
-                || (event.status().rank() == now.rank() && event.at().compareTo(statusAt) >= 0)) {
+        // a delivery step of a record with deliveries moves the record's status only through them (settle below)
+        boolean byDeliveries = DeliveryEntries.decides(record, event);
+        if (now == null || event.restart() || (!byDeliveries && (event.status().rank() > now.rank()
+                || (event.status().rank() == now.rank() && event.at().compareTo(statusAt) >= 0)))) {
             record.put("status", event.status().wireName());
             record.put("status_at", event.at());
         }
-        // once deliveries exist, the record's status is theirs together (one receiver's end is not the request's)
+        // once a delivery has started, the record's status is theirs together (one receiver's end is not the request's)
         DeliveryEntries.settle(record, event);
         if (event.at().compareTo(record.path("updated_at").asText("")) > 0) {
             record.put("updated_at", event.at());

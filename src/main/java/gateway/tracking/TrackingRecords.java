@@ -3,12 +3,14 @@ package gateway.tracking;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -223,12 +225,14 @@ public class TrackingRecords {
         String eventType = answered ? "query.answered" : "query.failed";
         return new StageEvent(nobody ? TrackingStatus.DELIVERED : agentStatus, at, receive,
                 nobody ? "no endpoint subscribes to " + eventType : detail, r -> {
+                    if (targets != null) {
+                        DeliveryEntries.dropPendingOthers(r, targets.stream().map(DeliveryTarget::webhookId).collect(Collectors.toSet()));
+                        targets.forEach(t -> DeliveryEntries.entry(r, t.webhookId(), t, at));
+                    }
                     if (nobody) {
                         // the agent's step first (the same instant: the history's sort keeps this order)
                         TrackingRecord.addHistory(r, agentStatus, at, receive, detail);
                         r.put("finished_at", at);
-                    } else if (targets != null) {
-                        targets.forEach(t -> DeliveryEntries.entry(r, t.webhookId(), t, at));
                     }
                     r.set("delivery_message", delivery);
                     r.put("answered_at", at);
@@ -276,8 +280,9 @@ public class TrackingRecords {
     /** A failed HTTP attempt: status "delivering" with the attempt number and the failure, in the attempt log too. */
     private StageEvent deliveryFailed(Exchange exchange, String wait, Function<Failure, String> detail) {
         int attempt = attempts.number(exchange);
-        String at = now();
-        String nextAttemptAt = nextAttemptAt(wait);
+        Instant instant = clock.instant();
+        String at = Timestamps.format(instant);
+        String nextAttemptAt = nextAttemptAt(instant, wait);
         Failure failure = deliveryFailure(exchange);
         Delivery delivery = Delivery.of(exchange);
         ObjectNode logged = failure.attempt(at, exchange);
@@ -292,12 +297,12 @@ public class TrackingRecords {
         });
     }
 
-    private String nextAttemptAt(String wait) {
+    private static String nextAttemptAt(Instant now, String wait) {
         if (wait == null) {
             return null;
         }
         try {
-            return Timestamps.format(clock.instant().plus(Duration.parse(wait)));
+            return Timestamps.format(now.plus(Duration.parse(wait)));
         } catch (DateTimeParseException | ArithmeticException e) {
             return null;
         }
