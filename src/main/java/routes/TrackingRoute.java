@@ -129,8 +129,9 @@ public class TrackingRoute extends RouteBuilder {
             .end()
             .threads().executorService("recordWriters")
             .to(WRITE_RECORD).id("write-record-later")
-            // the delivery has ended: the conversation export, from the record just written
-            .filter(exchangeProperty(TrackingRecords.WRITE).isEqualTo(TrackingRecords.END))
+            // a delivery has ended and with it the request (every delivery of its result has): the conversation
+            // export, from the record just written (or, when that write was given up, from the record as stored)
+            .filter(method("trackingRecords", "exportDue"))
                 .to(EXPORT).id("export-conversation")
             .end();
 

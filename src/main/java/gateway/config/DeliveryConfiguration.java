@@ -11,6 +11,8 @@ import gateway.delivery.OutboundWebhook;
 import gateway.delivery.RetrySchedule;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
+import gateway.net.AddressGuard;
+import gateway.net.GuardedHttpComponent;
 import gateway.render.MarkdownPlainText;
 import gateway.security.SecretSetting;
 import gateway.sqs.QueueLimits;
@@ -49,6 +51,10 @@ public class DeliveryConfiguration implements CamelConfiguration {
     private long retryAfterMaxMs;
     @PropertyInject("gateway.queue.deliveries")
     private String deliveriesQueue;
+    @PropertyInject(value = "gateway.webhook.allow-private-targets", defaultValue = "false")
+    private boolean allowPrivateTargets;
+    @PropertyInject(value = "gateway.webhook.allowed-cidrs", defaultValue = "")
+    private String allowedCidrs;
 
     /**
      * Each step of {@code DELIVERY_SCHEDULE} is one more receive of the deliveries queue, after the first: a schedule
@@ -88,6 +94,22 @@ public class DeliveryConfiguration implements CamelConfiguration {
         return new DeliverySchedule(RetrySchedule.parse(schedule));
     }
 
+    /**
+     * The SSRF guard of every delivery's connection (WEBHOOK_ALLOW_PRIVATE_TARGETS, WEBHOOK_ALLOWED_CIDRS); the
+     * intake checks a callback URL's host with it too.
+     */
+    @BindToRegistry(value = "addressGuard", lazy = true)
+    public AddressGuard addressGuard() {
+        AddressGuard guard = AddressGuard.of(allowPrivateTargets, allowedCidrs);
+        if (guard.allowsPrivate()) {
+            LOG.warn("Deliveries may reach private addresses (WEBHOOK_ALLOW_PRIVATE_TARGETS=true): loopback, private "
+                    + "networks and the cloud metadata service are not refused");
+        } else if (!guard.allowed().isEmpty()) {
+            LOG.info("Deliveries may reach these otherwise refused ranges (WEBHOOK_ALLOWED_CIDRS): {}", guard.allowed());
+        }
+        return guard;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         if (webhookUrl.isBlank()) {
@@ -99,7 +121,16 @@ public class DeliveryConfiguration implements CamelConfiguration {
         // the route's retry rules are the only ones: Apache HttpClient retries nothing by itself. Both schemes:
         // the route's toD takes the component of the receiver URL's scheme, and http and https are two components
         long perCall = RetrySchedule.parseDuration(timeout).toMillis();
+        // every connection of both passes the SSRF guard when it connects: the components are the guarded ones,
+        // installed before any route asks for them (a component made earlier would connect unguarded: no start)
+        AddressGuard guard = context.getRegistry().lookupByNameAndType("addressGuard", AddressGuard.class);
         for (String scheme : new String[] {"http", "https"}) {
+            if (context.hasComponent(scheme) == null) {
+                context.addComponent(scheme, new GuardedHttpComponent(guard));
+            } else if (!(context.hasComponent(scheme) instanceof GuardedHttpComponent)) {
+                throw new IllegalStateException("the " + scheme + " component was created before the SSRF guard could "
+                        + "be installed: deliveries would connect unguarded");
+            }
             HttpComponent http = context.getComponent(scheme, HttpComponent.class);
             http.setAutomaticRetriesDisabled(true);
             http.setFollowRedirects(false);

@@ -2,6 +2,7 @@ package gateway.delivery;
 
 import java.io.IOException;
 
+import gateway.net.BlockedAddressException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
@@ -13,7 +14,8 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  *       status outside 200-499 that a broken proxy may invent; and timeouts and connection errors
  *       (an {@link IOException}: no status at all);</li>
  *   <li>{@link #PERMANENT}: every other 4xx, and 3xx because redirects are not followed (the
- *       receiver's URL should be fixed instead).</li>
+ *       receiver's URL should be fixed instead); and an address the SSRF guard refused
+ *       ({@link BlockedAddressException}, an IOException that waiting will not cure).</li>
  * </ul>
  */
 public enum DeliveryOutcome {
@@ -36,6 +38,9 @@ public enum DeliveryOutcome {
     public static DeliveryOutcome classify(Throwable failure) {
         if (failure instanceof HttpOperationFailedException failed) {
             return classify(failed.getStatusCode());
+        }
+        if (failure instanceof BlockedAddressException) {
+            return PERMANENT;
         }
         return failure instanceof IOException ? RETRYABLE : PERMANENT;
     }

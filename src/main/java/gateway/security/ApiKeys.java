@@ -65,7 +65,7 @@ public final class ApiKeys {
                     throw new IllegalArgumentException("GATEWAY_API_KEYS entry #" + position
                             + ": the name must be 1-64 letters, digits, '.', '_' or '-'");
                 }
-                if (key.length() < MIN_KEY_CHARS || key.chars().anyMatch(c -> c <= ' ' || c == 0x7F)) {
+                if (!isValidKey(key)) {
                     throw new IllegalArgumentException("GATEWAY_API_KEYS entry #" + position + " (" + name
                             + "): the key must be at least " + MIN_KEY_CHARS + " characters with no spaces or control characters");
                 }
@@ -101,6 +101,21 @@ public final class ApiKeys {
             }
         }
         return Optional.ofNullable(match);
+    }
+
+    /** Whether {@code name} is a valid caller name: 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+    public static boolean isValidName(String name) {
+        return name != null && NAME.matcher(name).matches();
+    }
+
+    /** Whether {@code key} may be an API key: at least {@value #MIN_KEY_CHARS} characters, no spaces or control characters. */
+    public static boolean isValidKey(String key) {
+        return key != null && key.length() >= MIN_KEY_CHARS && key.chars().noneMatch(c -> c <= ' ' || c == 0x7F);
+    }
+
+    /** How many keys the caller has (two during a rotation); 0 for a name that is not configured. */
+    public int keyCount(String name) {
+        return (int) entries.stream().filter(e -> e.name().equals(name)).count();
     }
 
     public boolean isEmpty() {

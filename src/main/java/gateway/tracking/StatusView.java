@@ -3,12 +3,13 @@ package gateway.tracking;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
 
 /**
  * What {@code GET /webhook/{tracking_id}} answers: the record's status, timestamps, attempts and last
- * error, and its history. Never the request, the prompt or the caller; the answer only when
+ * error, every delivery of the result with its attempt log ({@code deliveries}), and its history. Never the request, the prompt or the caller; the answer only when
  * {@code STATUS_INCLUDE_ANSWER} is true.
  */
 public final class StatusView {
@@ -16,6 +17,9 @@ public final class StatusView {
     static final List<String> FIELDS = List.of("tracking_id", "status", "queued_at", "processing_started_at",
             "answered_at", "finished_at", "updated_at", "agent_attempts", "delivery_attempts", "last_http_status",
             "last_error", "session_id", "agent_duration_ms", "source_system", "source_process");
+
+    static final List<String> DELIVERY_FIELDS = List.of("url", "webhook_id", "target", "status", "next_attempt_at");
+    static final List<String> ATTEMPT_FIELDS = List.of("at", "http_status", "duration_ms", "error", "response_excerpt");
 
     private StatusView() {
     }
@@ -35,7 +39,45 @@ public final class StatusView {
             answer.set("response", delivery.path("response").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response"));
             answer.set("response_plain", delivery.path("response_plain").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response_plain"));
         }
+        view.set("deliveries", deliveries(record));
         view.set("history", record.path("history").isArray() ? record.get("history") : Json.MAPPER.createArrayNode());
         return view;
+    }
+
+    /**
+     * Every delivery of the result, in the record's order: where it went (the URL as shown: no query, no user
+     * info), its webhook id and target label, where it stands and its attempt log. Field by field, so nothing
+     * else an entry holds (the target reference with the full callback URL) is ever shown.
+     */
+    static ArrayNode deliveries(ObjectNode record) {
+        ArrayNode deliveries = Json.MAPPER.createArrayNode();
+        ObjectNode entries = DeliveryEntries.of(record);
+        if (entries == null) {
+            return deliveries;
+        }
+        for (JsonNode entry : entries) {
+            ObjectNode shown = deliveries.addObject();
+            for (String field : DELIVERY_FIELDS) {
+                shown.set(field, value(entry, field));
+            }
+            ArrayNode attempts = shown.putArray("attempts");
+            for (JsonNode attempt : entry.path("attempts")) {
+                ObjectNode a = attempts.addObject();
+                for (String field : ATTEMPT_FIELDS) {
+                    JsonNode value = value(attempt, field);
+                    if (field.equals("error") && value.isObject()) {
+                        a.putObject("error").<ObjectNode>set("code", value(value, "code")).set("message", value(value, "message"));
+                    } else {
+                        a.set(field, value);
+                    }
+                }
+            }
+        }
+        return deliveries;
+    }
+
+    private static JsonNode value(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null ? Json.MAPPER.nullNode() : value;
     }
 }

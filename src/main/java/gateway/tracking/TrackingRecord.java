@@ -15,6 +15,7 @@ import gateway.json.Json;
  *  "queued_at","processing_started_at","answered_at","finished_at","agent_attempts","delivery_attempts",
  *  "last_http_status","last_error":{"code","message"},"session_id","agent_duration_ms",
  *  "request":{...},"prompt","delivery_message":{...},
+ *  "deliveries":{"<webhook_id>":{...}},
  *  "history":[{"status","at","attempt","detail"}]}</pre>
  * {@code request}, {@code prompt} and {@code delivery_message} (what the agent stage put on the deliveries
  * queue, answer included) are kept for the export and for never calling the agent twice; the status
@@ -22,6 +23,11 @@ import gateway.json.Json;
  *
  * <p>Applying an event is order-tolerant: the history stays sorted by time, and the status only moves
  * forward ({@link TrackingStatus}), so a late asynchronous write never undoes a later stage.
+ *
+ * <p>{@code deliveries} holds one entry per target of the result ({@link DeliveryEntries}). Once one of them has
+ * started, the record's status is theirs together: {@code dead_lettered} when any is, {@code delivered} only when
+ * all are, else {@code delivering}; {@code finished_at} is set when all have ended. A record without deliveries
+ * (written before per-target delivery, or by a delivery stage that names no webhook id) keeps its own status.
  */
 public final class TrackingRecord {
 
@@ -40,18 +46,9 @@ public final class TrackingRecord {
         }
         event.fields().accept(record);
 
-        ObjectNode entry = Json.object();
-        entry.put("status", event.status().wireName());
-        entry.put("at", event.at());
-        if (event.attempt() == null) {
-            entry.putNull("attempt");
-        } else {
-            entry.put("attempt", event.attempt());
-        }
-        entry.put("detail", event.detail());
+        addHistory(record, event.status(), event.at(), event.attempt(), event.detail());
         List<JsonNode> history = new ArrayList<>();
         record.withArray("history").forEach(history::add);
-        history.add(entry);
         history.sort(Comparator.comparing(h -> h.path("at").asText("")));
         if (history.size() > MAX_HISTORY) {
             history = history.subList(history.size() - MAX_HISTORY, history.size());
@@ -61,11 +58,15 @@ public final class TrackingRecord {
 
         TrackingStatus now = TrackingStatus.fromWire(record.path("status").asText(null));
         String statusAt = record.path("status_at").asText("");
-        if (now == null || event.restart() || event.status().rank() > now.rank()
-                || (event.status().rank() == now.rank() && event.at().compareTo(statusAt) >= 0)) {
+        // a delivery step of a record with deliveries moves the record's status only through them (settle below)
+        boolean byDeliveries = DeliveryEntries.decides(record, event);
+        if (now == null || event.restart() || (!byDeliveries && (event.status().rank() > now.rank()
+                || (event.status().rank() == now.rank() && event.at().compareTo(statusAt) >= 0)))) {
             record.put("status", event.status().wireName());
             record.put("status_at", event.at());
         }
+        // once a delivery has started, the record's status is theirs together (one receiver's end is not the request's)
+        DeliveryEntries.settle(record, event);
         if (event.at().compareTo(record.path("updated_at").asText("")) > 0) {
             record.put("updated_at", event.at());
         }
@@ -73,6 +74,22 @@ public final class TrackingRecord {
             record.put("created_at", event.at());
         }
         return record;
+    }
+
+    /**
+     * Appends an entry to the history as it is (the event's own entry is added, and the history sorted, by
+     * {@link #apply}): for a stage's change that records two steps at once.
+     */
+    static void addHistory(ObjectNode record, TrackingStatus status, String at, Integer attempt, String detail) {
+        ObjectNode entry = record.withArray("history").addObject();
+        entry.put("status", status.wireName());
+        entry.put("at", at);
+        if (attempt == null) {
+            entry.putNull("attempt");
+        } else {
+            entry.put("attempt", attempt);
+        }
+        entry.put("detail", detail);
     }
 
     public static TrackingStatus status(ObjectNode record) {

@@ -1,15 +1,22 @@
 package gateway.tracking;
 
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.UnaryOperator;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentCallException;
+import gateway.delivery.DeliveryTarget;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.json.Timestamps;
@@ -26,6 +33,10 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * the changes of one record ({@link #write}); and, from a record as read, the never-pay-twice answer
  * ({@link #lookup}). The routes decide when and on which thread a change is written, retry the store and give
  * up on it: nothing here calls S3 but {@link #write}, and no step here holds up a message.
+ *
+ * <p>A result goes to one or more targets, each a delivery of its own ({@link FlowProperties#WEBHOOK_ID},
+ * {@link FlowProperties#DELIVERY_TARGET}): the delivery stage's changes fill that delivery's entry in the record
+ * ({@link DeliveryEntries}) as well as the record's own fields, and the record's status follows its deliveries.
  */
 public class TrackingRecords {
 
@@ -52,6 +63,11 @@ public class TrackingRecords {
     public static final String STORED_LAST_ERROR = "stored_last_error";
     /** Exchange property: the delivery message the agent stage stored (JSON), set by {@link #lookup}. */
     public static final String STORED_DELIVERY = "stored_delivery_message";
+    /**
+     * Exchange property set by {@link #lookup}: the record's {@code deliveries} (an {@link ObjectNode} keyed by
+     * webhook id, see {@link DeliveryEntries}) when it has them; {@link DeliveryEntries#notStarted} reads it.
+     */
+    public static final String STORED_DELIVERIES = "stored_deliveries";
     /** Exchange property: how the delivery ended, {@code delivered} or {@code dead_lettered}. */
     public static final String DELIVERY_OUTCOME = "delivery_outcome";
     static final String DELIVERED_STATUS = "delivered_http_status";
@@ -102,12 +118,15 @@ public class TrackingRecords {
         }
         int redrives = DeadLetters.redrives(exchange);
         boolean dropFailure = storedFailure(stored);
-        return StageEvent.restart(TrackingStatus.PROCESSING, now(), null,
+        String at = now();
+        return StageEvent.restart(TrackingStatus.PROCESSING, at, null,
                 "redriven from the requests DLQ (#" + redrives + ")" + (dropFailure ? ": the agent is asked again" : ""), r -> {
                     r.put("redrives", redrives);
                     if (dropFailure) {
                         r.remove("delivery_message");
                         r.remove("finished_at");
+                        // the new result goes to the targets again (the same webhook ids): each starts afresh
+                        DeliveryEntries.resetAll(r, at);
                     }
                 });
     }
@@ -123,6 +142,10 @@ public class TrackingRecords {
             return;
         }
         exchange.setProperty(STORED_LAST_ERROR, stored.record().path("last_error").path("code").asText(null));
+        ObjectNode deliveries = DeliveryEntries.of(stored.record());
+        if (deliveries != null) {
+            exchange.setProperty(STORED_DELIVERIES, deliveries);
+        }
         TrackingStatus status = TrackingRecord.status(stored.record());
         if (status != null && status.agentDone()) {
             exchange.setProperty(STORED_STATUS, status.wireName());
@@ -179,6 +202,11 @@ public class TrackingRecords {
      * record keeps so that a later receive of the same request re-enqueues it instead of asking again. Written
      * in line ({@link #NOW}), before the message is enqueued and the request deleted. Null for a body that is
      * no delivery message.
+     *
+     * <p>The targets chosen for the result ({@link FlowProperties#DELIVERY_TARGETS}) each get a "pending"
+     * delivery entry. When none was chosen (no endpoint subscribes to the event type) the request is over at
+     * once: status "delivered" with the reason, after the agent's own step in the history. Without the
+     * property (a stage that does not choose targets) the record has no deliveries, as before.
      */
     public StageEvent agentFinished(@Body String body, Exchange exchange) {
         Optional<ObjectNode> message = parse(body);
@@ -190,8 +218,22 @@ public class TrackingRecords {
         String at = delivery.path("answered_at").asText(now());
         JsonNode error = delivery.get("error");
         String detail = answered ? "the agent answered" : "the agent could not answer: " + delivery.path("error").path("code").asText("unknown");
-        return new StageEvent(answered ? TrackingStatus.ANSWERED : TrackingStatus.FAILED, at,
-                DeadLetters.receiveCount(exchange), detail, r -> {
+        TrackingStatus agentStatus = answered ? TrackingStatus.ANSWERED : TrackingStatus.FAILED;
+        int receive = DeadLetters.receiveCount(exchange);
+        List<DeliveryTarget> targets = targets(exchange);
+        boolean nobody = targets != null && targets.isEmpty();
+        String eventType = answered ? "query.answered" : "query.failed";
+        return new StageEvent(nobody ? TrackingStatus.DELIVERED : agentStatus, at, receive,
+                nobody ? "no endpoint subscribes to " + eventType : detail, r -> {
+                    if (targets != null) {
+                        DeliveryEntries.dropPendingOthers(r, targets.stream().map(DeliveryTarget::webhookId).collect(Collectors.toSet()));
+                        targets.forEach(t -> DeliveryEntries.entry(r, t.webhookId(), t, at));
+                    }
+                    if (nobody) {
+                        // the agent's step first (the same instant: the history's sort keeps this order)
+                        TrackingRecord.addHistory(r, agentStatus, at, receive, detail);
+                        r.put("finished_at", at);
+                    }
                     r.set("delivery_message", delivery);
                     r.put("answered_at", at);
                     TrackingRecord.putIfAbsent(r, "session_id", delivery.path("session_id").asText(null));
@@ -207,32 +249,63 @@ public class TrackingRecords {
 
     // --- webhook-deliver ---
 
-    /** An HTTP attempt is about to be made (the first of this receive). */
+    /** An HTTP attempt is about to be made (the first of this receive): the record and the delivery "delivering". */
     public StageEvent delivering(Exchange exchange) {
         int attempt = attempts.number(exchange);
-        return new StageEvent(TrackingStatus.DELIVERING, now(), attempt,
-                DeadLetters.receiveCount(exchange) > 1 ? "delivering (scheduled retry)" : "delivering",
-                r -> TrackingRecord.putMax(r, "delivery_attempts", attempt));
+        String at = now();
+        Delivery delivery = Delivery.of(exchange);
+        return new StageEvent(TrackingStatus.DELIVERING, at, attempt,
+                delivery.detail(DeadLetters.receiveCount(exchange) > 1 ? "delivering (scheduled retry)" : "delivering"), r -> {
+                    TrackingRecord.putMax(r, "delivery_attempts", attempt);
+                    ObjectNode entry = delivery.entry(r, at);
+                    if (entry != null) {
+                        DeliveryEntries.advance(entry, DeliveryStatus.DELIVERING, at, null);
+                    }
+                });
     }
 
     /** Another attempt follows a failed one (the delivery error handler's {@code onRedelivery} step). */
     public StageEvent deliveryRetry(Exchange exchange) {
-        return deliveryFailed(exchange, failure -> "retrying after " + failure.detail());
+        return deliveryFailed(exchange, null, failure -> "retrying after " + failure.detail());
     }
 
-    /** The in-route retries are spent: the message waits on the queue for the next step of the schedule. */
+    /**
+     * The in-route retries are spent: the message waits on the queue for the next step of the schedule;
+     * {@code wait} is that step's delay ({@link Duration#toString()}), the delivery's {@code next_attempt_at}.
+     */
     public StageEvent deliveryDeferred(@ExchangeProperty(FlowProperties.NEXT_ATTEMPT_IN) String wait, Exchange exchange) {
-        return deliveryFailed(exchange, failure -> failure.detail() + "; next attempt in " + wait);
+        return deliveryFailed(exchange, wait, failure -> failure.detail() + "; next attempt in " + wait);
     }
 
-    /** A failed HTTP attempt: status "delivering" with the attempt number and the failure. */
-    private StageEvent deliveryFailed(Exchange exchange, Function<Failure, String> detail) {
+    /** A failed HTTP attempt: status "delivering" with the attempt number and the failure, in the attempt log too. */
+    private StageEvent deliveryFailed(Exchange exchange, String wait, Function<Failure, String> detail) {
         int attempt = attempts.number(exchange);
+        Instant instant = clock.instant();
+        String at = Timestamps.format(instant);
+        String nextAttemptAt = nextAttemptAt(instant, wait);
         Failure failure = deliveryFailure(exchange);
-        return new StageEvent(TrackingStatus.DELIVERING, now(), attempt, detail.apply(failure), r -> {
+        Delivery delivery = Delivery.of(exchange);
+        ObjectNode logged = failure.attempt(at, exchange);
+        return new StageEvent(TrackingStatus.DELIVERING, at, attempt, delivery.detail(detail.apply(failure)), r -> {
             TrackingRecord.putMax(r, "delivery_attempts", attempt);
             failure.applyTo(r);
+            ObjectNode entry = delivery.entry(r, at);
+            if (entry != null) {
+                DeliveryEntries.addAttempt(entry, logged.deepCopy());
+                DeliveryEntries.advance(entry, DeliveryStatus.DELIVERING, at, nextAttemptAt);
+            }
         });
+    }
+
+    private static String nextAttemptAt(Instant now, String wait) {
+        if (wait == null) {
+            return null;
+        }
+        try {
+            return Timestamps.format(now.plus(Duration.parse(wait)));
+        } catch (DateTimeParseException | ArithmeticException e) {
+            return null;
+        }
     }
 
     /**
@@ -248,25 +321,111 @@ public class TrackingRecords {
         }
     }
 
-    /** The delivery has ended ({@link #DELIVERY_OUTCOME}): the record's final status ({@link #END}). */
+    /**
+     * The delivery has ended ({@link #DELIVERY_OUTCOME}): its last attempt in the attempt log, the delivery
+     * delivered or dead-lettered, and the record's status from all its deliveries ({@link #END}; the request is
+     * over, and exported, only when every delivery has ended: {@link #exportDue}).
+     */
     public StageEvent deliveryEnded(Exchange exchange) {
         int attempt = attempts.number(exchange);
         String at = now();
+        Delivery delivery = Delivery.of(exchange);
         boolean delivered = TrackingStatus.DELIVERED.wireName().equals(exchange.getProperty(DELIVERY_OUTCOME, String.class));
         if (delivered) {
             int status = exchange.getProperty(DELIVERED_STATUS, 200, Integer.class);
-            return new StageEvent(TrackingStatus.DELIVERED, at, attempt, "HTTP " + status, r -> {
+            ObjectNode logged = DeliveryEntries.attempt(at, status, exchange.getProperty(FlowProperties.ATTEMPT_DURATION_MS, Long.class),
+                    null, null, exchange.getProperty(FlowProperties.RESPONSE_EXCERPT, String.class));
+            return new StageEvent(TrackingStatus.DELIVERED, at, attempt, delivery.detail("HTTP " + status), r -> {
                 TrackingRecord.putMax(r, "delivery_attempts", attempt);
                 r.put("last_http_status", status);
                 r.put("finished_at", at);
+                ObjectNode entry = delivery.entry(r, at);
+                if (entry != null) {
+                    DeliveryEntries.addAttempt(entry, logged.deepCopy());
+                    DeliveryEntries.advance(entry, DeliveryStatus.DELIVERED, at, null);
+                }
             });
         }
         Failure failure = deliveryFailure(exchange);
-        return new StageEvent(TrackingStatus.DEAD_LETTERED, at, attempt, failure.detail() + ": dead-lettered", r -> {
+        // dead-lettered without an attempt of its own (moved to the DLQ by SQS): nothing new in the attempt log
+        ObjectNode logged = attempted(exchange) ? failure.attempt(at, exchange) : null;
+        return new StageEvent(TrackingStatus.DEAD_LETTERED, at, attempt, delivery.detail(failure.detail() + ": dead-lettered"), r -> {
             TrackingRecord.putMax(r, "delivery_attempts", attempt);
             failure.applyTo(r);
             r.put("finished_at", at);
+            ObjectNode entry = delivery.entry(r, at);
+            if (entry != null) {
+                if (logged != null) {
+                    DeliveryEntries.addAttempt(entry, logged.deepCopy());
+                }
+                DeliveryEntries.advance(entry, DeliveryStatus.DEAD_LETTERED, at, null);
+            }
         });
+    }
+
+    /**
+     * Whether the exchange made an HTTP attempt (timed, answered, or failed on the way: an HTTP or I/O error), not
+     * only got to the end (a dead letter SQS moved: {@link gateway.sqs.MovedBySqs}).
+     */
+    private static boolean attempted(Exchange exchange) {
+        Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (cause == null) {
+            cause = exchange.getException();
+        }
+        return exchange.getProperty(FlowProperties.ATTEMPT_DURATION_MS) != null
+                || exchange.getProperty(FlowProperties.HTTP_STATUS) != null
+                || cause instanceof HttpOperationFailedException || cause instanceof IOException;
+    }
+
+    // --- resend ---
+
+    /**
+     * The caller asked for the stored result to be delivered again ({@code POST /webhook/{id}/resend}): status
+     * "delivering" whatever it was, every delivery back to "pending" with nothing scheduled (the attempts stay),
+     * not finished. Null when there is no record or the agent stage has not finished ({@link #agentDone}).
+     */
+    public StageEvent resent(@ExchangeProperty(STORED_RECORD) S3RecordStore.Stored stored, Exchange exchange) {
+        if (stored == null || !agentDone(stored.record())) {
+            return null;
+        }
+        String at = now();
+        return StageEvent.restart(TrackingStatus.DELIVERING, at, null, "resend requested", r -> {
+            DeliveryEntries.resetAll(r, at);
+            r.remove("finished_at");
+        });
+    }
+
+    // --- what the routes read from a record ---
+
+    /**
+     * The targets of the record's deliveries, in the order they were chosen (those the record can name: see
+     * {@link DeliveryEntries#targets}); empty for a record without deliveries.
+     */
+    public static List<DeliveryTarget> targets(ObjectNode record) {
+        return DeliveryEntries.targets(DeliveryEntries.of(record));
+    }
+
+    /** True once the agent stage has finished: its result (the delivery message) is in the record. */
+    public static boolean agentDone(ObjectNode record) {
+        TrackingStatus status = TrackingRecord.status(record);
+        return status != null && status.agentDone() && record.path("delivery_message").isObject();
+    }
+
+    /**
+     * True when the request is over: the record's status has ended and so has every one of its deliveries
+     * (one target's end while another is still being delivered is not the request's end).
+     */
+    public static boolean requestOver(ObjectNode record) {
+        TrackingStatus status = record == null ? null : TrackingRecord.status(record);
+        return status != null && status.ended() && DeliveryEntries.allEnded(record);
+    }
+
+    /**
+     * The record-writer's export filter: a delivery's end ({@link #END}) whose written record says the request is
+     * over ({@link #requestOver}); or whose write was given up (the export then reads the record, as before).
+     */
+    public boolean exportDue(@ExchangeProperty(WRITE) String write, @ExchangeProperty(WRITTEN_RECORD) ObjectNode written) {
+        return END.equals(write) && (written == null || requestOver(written));
     }
 
     // --- the record ---
@@ -342,6 +501,71 @@ public class TrackingRecords {
             error.put("code", code);
             error.put("message", detail);
         }
+
+        /** The failed attempt's entry in the attempt log, with the duration and response the stage noted. */
+        ObjectNode attempt(String at, Exchange exchange) {
+            return DeliveryEntries.attempt(at, httpStatus, exchange.getProperty(FlowProperties.ATTEMPT_DURATION_MS, Long.class),
+                    code, detail, exchange.getProperty(FlowProperties.RESPONSE_EXCERPT, String.class));
+        }
+    }
+
+    /**
+     * The delivery a delivery-stage exchange is making: its webhook id ({@link FlowProperties#WEBHOOK_ID}, else the
+     * target's) and target ({@link FlowProperties#DELIVERY_TARGET}, may be absent).
+     */
+    private record Delivery(String webhookId, DeliveryTarget target) {
+
+        static Delivery of(Exchange exchange) {
+            DeliveryTarget target = exchange.getProperty(FlowProperties.DELIVERY_TARGET) instanceof DeliveryTarget t ? t : null;
+            String webhookId = exchange.getProperty(FlowProperties.WEBHOOK_ID, String.class);
+            if (webhookId == null && target != null) {
+                webhookId = target.webhookId();
+            }
+            return new Delivery(webhookId, target);
+        }
+
+        /** The history's detail, naming the target (its label, never its URL) when there is one. */
+        String detail(String detail) {
+            return target == null ? detail : target.label() + ": " + detail;
+        }
+
+        /**
+         * This delivery's entry in the record (created if absent). Without a webhook id (a dead letter moved by SQS,
+         * say) the record's only delivery that has not ended, if there is exactly one; else null.
+         */
+        ObjectNode entry(ObjectNode record, String at) {
+            String id = webhookId != null ? webhookId : DeliveryEntries.onlyUnended(record);
+            return id == null ? null : DeliveryEntries.entry(record, id, target, at);
+        }
+    }
+
+    /** The targets chosen for the result, or null when the stage chose none (the property is absent). */
+    private static List<DeliveryTarget> targets(Exchange exchange) {
+        Object chosen = exchange.getProperty(FlowProperties.DELIVERY_TARGETS);
+        if (!(chosen instanceof List<?> list)) {
+            return null;
+        }
+        List<DeliveryTarget> targets = new ArrayList<>(list.size());
+        for (Object target : list) {
+            if (target instanceof DeliveryTarget t) {
+                targets.add(t);
+            }
+        }
+        return targets;
+    }
+
+    /** The error code of a delivery the SSRF guard refused. */
+    static final String BLOCKED_ADDRESS = "blocked_address";
+
+    /** The guard's refusal, here or as the cause of another exception (its message starts with {@link #BLOCKED_ADDRESS}). */
+    private static boolean blockedAddress(Throwable cause) {
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().startsWith(BLOCKED_ADDRESS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static Failure deliveryFailure(Exchange exchange) {
@@ -355,6 +579,10 @@ public class TrackingRecords {
         Integer status = exchange.getProperty(FlowProperties.HTTP_STATUS, Integer.class);
         if (cause == null && status != null) {
             return new Failure(status, "HTTP_" + status, "the receiver answered HTTP " + status);
+        }
+        if (blockedAddress(cause)) {
+            // the SSRF guard refused the address (gateway.net.BlockedAddressException): permanent, never the address
+            return new Failure(null, BLOCKED_ADDRESS, "the receiver's address is not allowed (" + BLOCKED_ADDRESS + ")");
         }
         String name = cause == null ? "unknown" : cause.getClass().getSimpleName();
         return new Failure(null, name, "the receiver could not be reached (" + name + ")");

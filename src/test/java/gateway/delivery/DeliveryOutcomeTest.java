@@ -5,6 +5,13 @@ import static gateway.delivery.DeliveryOutcome.RETRYABLE;
 import static gateway.delivery.DeliveryOutcome.SUCCESS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+
+import gateway.net.BlockedAddressException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -28,5 +35,15 @@ class DeliveryOutcomeTest {
     @CsvSource({"204"})
     void noContentIsASuccessUnlikeTheOriginal(int status) {
         assertThat(DeliveryOutcome.classify(status)).isEqualTo(SUCCESS).isNotIn(RETRYABLE, PERMANENT);
+    }
+
+    @Test
+    void anAddressTheGuardRefusedIsPermanentWhileOtherConnectionErrorsAreRetried() throws Exception {
+        BlockedAddressException blocked = new BlockedAddressException("localhost", InetAddress.getByName("127.0.0.1"),
+                "loopback (127.0.0.0/8)");
+        assertThat(blocked).isInstanceOf(IOException.class);
+        assertThat(DeliveryOutcome.classify(blocked)).isEqualTo(PERMANENT);
+        assertThat(DeliveryOutcome.classify(new ConnectException("Connection refused"))).isEqualTo(RETRYABLE);
+        assertThat(DeliveryOutcome.classify(new SocketTimeoutException("Read timed out"))).isEqualTo(RETRYABLE);
     }
 }

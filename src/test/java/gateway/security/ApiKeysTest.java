@@ -61,4 +61,22 @@ class ApiKeysTest {
         ApiKeys keys = ApiKeys.parse("crm:" + CRM);
         assertThat(keys.toString()).contains("crm").doesNotContain(CRM);
     }
+
+    @Test
+    void theNameAndKeyRulesAndTheKeysPerCaller() {
+        assertThat(ApiKeys.isValidName("crm.eu_1-a")).isTrue();
+        assertThat(ApiKeys.isValidName("a b")).isFalse();
+        assertThat(ApiKeys.isValidName("-crm")).isFalse();
+        assertThat(ApiKeys.isValidName("a".repeat(65))).isFalse();
+        assertThat(ApiKeys.isValidName(null)).isFalse();
+        assertThat(ApiKeys.isValidKey(CRM)).isTrue();
+        assertThat(ApiKeys.isValidKey("short")).isFalse();
+        assertThat(ApiKeys.isValidKey("0123456789 abcdef")).isFalse();
+        assertThat(ApiKeys.isValidKey("0123456789abcdef\u007f")).isFalse();
+        assertThat(ApiKeys.isValidKey(null)).isFalse();
+        ApiKeys keys = ApiKeys.parse("crm:" + CRM + ",crm:" + ZAP + ",ops:ops-key-0123456789abcdef");
+        assertThat(keys.keyCount("crm")).isEqualTo(2);
+        assertThat(keys.keyCount("ops")).isEqualTo(1);
+        assertThat(keys.keyCount("nobody")).isZero();
+    }
 }

@@ -57,8 +57,9 @@ public final class ChildGatewayEnv {
     /**
      * Everything the prod profile refuses to start without (ProdStartupChecks, application-prod.properties),
      * pointed at loopback: SQS and S3 endpoints (queues, DLQs and bucket made beforehand; no conditional writes,
-     * which the embedded S3 lacks), an agent id and published alias, an http webhook allowed explicitly, a signing
-     * secret, one API key, and static AWS credentials (the embedded S3's) so no credential lookup leaves the machine.
+     * which the embedded S3 lacks), an agent id and published alias, an http webhook allowed explicitly (and its
+     * loopback address let through the SSRF guard), a signing secret, one API key, and static AWS credentials (the
+     * embedded S3's) so no credential lookup leaves the machine.
      */
     public static Map<String, String> prodOnLoopback(int httpPort, int managementPort, ProdDependencies deps) {
         Map<String, String> env = onLoopback("prod", httpPort, managementPort);
@@ -77,6 +78,8 @@ public final class ChildGatewayEnv {
         env.put("BEDROCK_ENDPOINT", deps.bedrockEndpoint());
         env.put("WEBHOOK_URL", deps.webhookUrl());
         env.put("ALLOW_INSECURE_WEBHOOK_URL", "true");
+        // the receiver is on loopback, which the SSRF guard refuses in prod: let through that one address only
+        env.put("WEBHOOK_ALLOWED_CIDRS", "127.0.0.1/32");
         env.put("WEBHOOK_SIGNING_SECRET", deps.webhookSigningSecret());
         env.put("GATEWAY_API_KEYS", "bench:bench-api-key-0123456789");
         return env;

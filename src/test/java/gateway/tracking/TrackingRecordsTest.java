@@ -217,6 +217,59 @@ class TrackingRecordsTest {
         }
     }
 
+    @Test
+    void oneTargetsEndWritesTheRecordAndTheLastOneExportsTheConversation() throws Exception {
+        try (TrackingContext flow = TrackingContext.start(embedded.client(), BUCKET,
+                Map.of("gateway.tracking.write-delay-ms", "60000", "gateway.export.enabled", "true"))) {
+            TrackingRecords stages = flow.records();
+            String id = UUID.randomUUID().toString();
+            Exchange exchange = received(id, Instant.now(), 1, Instant.now());
+            exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
+                    null, null));
+            flow.send(TrackingRoute.RECORD_CHANGE, exchange);
+            exchange.setProperty(FlowProperties.DELIVERY_TARGETS, List.of(DeliveryEntriesTest.CRM, DeliveryEntriesTest.ZAP));
+            String answer = Json.write(Json.object().put("status", "answered").put("tracking_id", id).put("response", "r"));
+            exchange.setProperty(TrackingRecords.CHANGE, stages.agentFinished(answer, exchange));
+            flow.send(TrackingRoute.RECORD_NOW, exchange);
+
+            deliver(flow, id, DeliveryEntriesTest.CRM);
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.calls().size() >= 2
+                    && flow.context.getInflightRepository().size() == 0);
+            assertThat(log.calls()).as("the first target's end: its record write, no export").containsExactly("PutObject", "PutObject");
+            ObjectNode stored = store.read(id).orElseThrow().record();
+            assertThat(stored.get("status").asText()).isEqualTo("delivering");
+            assertThat(stored.get("deliveries").get("msg_crm").get("status").asText()).isEqualTo("delivered");
+            String conversationKey = ConversationExport.folder(stored) + "conversation.json";
+            assertThat(embedded.client().listObjectsV2(r -> r.bucket(BUCKET).prefix(conversationKey)).keyCount()).isZero();
+
+            log.clear();
+            deliver(flow, id, DeliveryEntriesTest.ZAP);
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.calls().size() >= 4
+                    && flow.context.getInflightRepository().size() == 0);
+            assertThat(log.calls()).as("the last target's end: the record, then the export")
+                    .containsExactly("PutObject", "PutObject", "PutObject", "PutObject");
+            ObjectNode over = store.read(id).orElseThrow().record();
+            assertThat(over.get("status").asText()).isEqualTo("delivered");
+            JsonNode conversation = Json.MAPPER.readTree(embedded.client().getObjectAsBytes(r -> r.bucket(BUCKET)
+                    .key(conversationKey)).asUtf8String());
+            assertThat(conversation.get("delivery").get("outcome").asText()).isEqualTo("delivered");
+        }
+    }
+
+    /** One target's delivery, delivered at the first attempt: "delivering" (waits), then its end (written at once). */
+    static void deliver(TrackingContext flow, String id, gateway.delivery.DeliveryTarget target) {
+        TrackingRecords stages = flow.records();
+        Exchange exchange = exchange(id, Instant.now());
+        exchange.setProperty(FlowProperties.WEBHOOK_ID, target.webhookId());
+        exchange.setProperty(FlowProperties.DELIVERY_TARGET, target);
+        exchange.setProperty(TrackingRecords.CHANGE, stages.delivering(exchange));
+        flow.send(TrackingRoute.RECORD_CHANGE, exchange);
+        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        stages.outcome(exchange, "delivered");
+        exchange.setProperty(TrackingRecords.CHANGE, stages.deliveryEnded(exchange));
+        flow.send(TrackingRoute.RECORD_END, exchange);
+    }
+
     /** Keeps each record {@link #write} returns. */
     static final class CapturingRecords extends TrackingRecords {
         private final List<ObjectNode> written;
