@@ -19,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * The operator's endpoints on the management port (never the public one):
  * <ul>
  *   <li>{@code GET /admin/dlq/{requests|deliveries}?max=N} lists dead letters;</li>
- *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back.</li>
+ *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back;</li>
+ *   <li>{@code GET /admin/callers}: the callers in force and their endpoints (counts and names, never a key, a secret
+ *       or a header value).</li>
  * </ul>
  * Each calls its route ({@code routes.DeadLetterAdminRoute}). Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}.
  */
@@ -31,15 +33,26 @@ public final class ManagementEndpoints {
     private final DeadLetterAdmin admin;
     private final ProducerTemplate routes;
     private final AdminAuthenticator authenticator;
+    private final Supplier<ObjectNode> callers;
 
-    /** @param routes calls the dead-letter routes ({@code routes.DeadLetterAdminRoute}) */
-    public ManagementEndpoints(DeadLetterAdmin admin, ProducerTemplate routes, AdminAuthenticator authenticator) {
+    /**
+     * @param routes  calls the dead-letter routes ({@code routes.DeadLetterAdminRoute})
+     * @param callers the operators' view of the callers in force
+     */
+    public ManagementEndpoints(DeadLetterAdmin admin, ProducerTemplate routes, AdminAuthenticator authenticator,
+            Supplier<ObjectNode> callers) {
         this.admin = admin;
         this.routes = routes;
         this.authenticator = authenticator;
+        this.callers = callers;
     }
 
     public void mount(Router router) {
+        router.route(HttpMethod.GET, "/admin/callers").blockingHandler(ctx -> {
+            if (authorized(ctx)) {
+                json(ctx, 200, callers.get());
+            }
+        });
         router.route(HttpMethod.GET, "/admin/dlq/:queue").blockingHandler(ctx -> guarded(ctx, () ->
                 call(DeadLetterAdmin.listEndpoint(ctx.pathParam("queue")), bounded(ctx.queryParams().get("max")), null)));
         router.route(HttpMethod.POST, "/admin/dlq/:queue/redrive").blockingHandler(ctx -> guarded(ctx, () -> {
@@ -51,15 +64,23 @@ public final class ManagementEndpoints {
         }));
     }
 
-    private void guarded(RoutingContext ctx, Supplier<ObjectNode> action) {
+    /** True when the call has the admin token (or admin is open); else it is answered 401/403 here. */
+    private boolean authorized(RoutingContext ctx) {
         AdminAuthenticator.Decision decision = authenticator.check(ctx.request().getHeader("Authorization"));
         if (!decision.allowed()) {
             json(ctx, decision.status(), error(decision == AdminAuthenticator.Decision.DISABLED
                     ? "admin operations are disabled: set ADMIN_TOKEN" : "missing or wrong admin token"));
-            return;
+            return false;
         }
         if (decision == AdminAuthenticator.Decision.ALLOWED_WITHOUT_TOKEN) {
             LOG.warn("Admin operation {} allowed without a token: ADMIN_TOKEN is not set (dev profile)", ctx.request().path());
+        }
+        return true;
+    }
+
+    private void guarded(RoutingContext ctx, Supplier<ObjectNode> action) {
+        if (!authorized(ctx)) {
+            return;
         }
         if (!admin.knows(ctx.pathParam("queue"))) {
             json(ctx, 404, error("unknown queue: use requests or deliveries"));

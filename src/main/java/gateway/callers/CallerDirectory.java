@@ -14,12 +14,14 @@ import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.security.ApiKeys;
+import gateway.security.CallerKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * ({@code applied} / {@code refused}), {@code gateway_callers_file_refused} (1 while the file's latest version is
  * refused). Thread-safe: readers see a volatile immutable {@link Callers}; loads are serialised.
  */
-public final class CallerDirectory {
+public final class CallerDirectory implements CallerKeys {
 
     /** A larger file is refused: a callers file is a few kilobytes. */
     public static final int MAX_FILE_BYTES = 1024 * 1024;
@@ -102,6 +104,18 @@ public final class CallerDirectory {
             throw new IllegalStateException("the callers are not loaded yet");
         }
         return callers;
+    }
+
+    /** The caller of a presented API key, among the keys in force now (GATEWAY_API_KEYS and CALLERS_FILE). */
+    @Override
+    public Optional<String> callerFor(String presentedKey) {
+        return current().callerFor(presentedKey);
+    }
+
+    /** True when no API key is in force at all (then the gateway is open, unless inbound signatures are on). */
+    @Override
+    public boolean isEmpty() {
+        return !current().hasKeys();
     }
 
     /** The callers file, {@code null} when none is configured. */

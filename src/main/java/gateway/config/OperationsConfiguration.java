@@ -5,6 +5,7 @@ import java.util.Map;
 
 import gateway.admin.DeadLetterAdmin;
 import gateway.admin.ManagementEndpoints;
+import gateway.callers.CallerDirectory;
 import gateway.agent.BedrockAgentComponent;
 import gateway.metrics.FlowMetrics;
 import gateway.metrics.FlowMetricsNotifier;
@@ -83,8 +84,9 @@ public class OperationsConfiguration implements CamelConfiguration {
             public void onCamelContextStarted(CamelContext ctx, boolean alreadyStarted) {
                 ManagementHttpServer server = ctx.hasService(ManagementHttpServer.class);
                 if (server != null && server.getRouter() != null) {
+                    CallerDirectory callers = ctx.getRegistry().findSingleByType(CallerDirectory.class);
                     new ManagementEndpoints(ctx.getRegistry().findSingleByType(DeadLetterAdmin.class), routes,
-                            ctx.getRegistry().findSingleByType(AdminAuthenticator.class)).mount(server.getRouter());
+                            ctx.getRegistry().findSingleByType(AdminAuthenticator.class), callers::describe).mount(server.getRouter());
                 }
             }
         });

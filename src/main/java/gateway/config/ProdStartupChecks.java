@@ -30,6 +30,8 @@ public class ProdStartupChecks implements CamelConfiguration {
     private String inboundSecretFile;
     @PropertyInject(value = "gateway.security.auth-disabled", defaultValue = "false")
     private boolean authDisabled;
+    @PropertyInject(value = "gateway.callers.file", defaultValue = "")
+    private String callersFile;
     @PropertyInject(value = "gateway.webhook.url", defaultValue = "")
     private String webhookUrl;
     @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
@@ -61,9 +63,20 @@ public class ProdStartupChecks implements CamelConfiguration {
 
     /** Required settings of the flow, by environment variable name (blank = missing). */
     public static List<String> missingSettings(Map<String, String> settings, String agentMode, boolean allowDraftAlias) {
+        return missingSettings(settings, agentMode, allowDraftAlias, true);
+    }
+
+    /**
+     * As above; {@code defaultTargetUsed} false when every caller comes from {@code CALLERS_FILE} (no GATEWAY_API_KEYS,
+     * no inbound signatures, authentication on): then nothing is delivered to WEBHOOK_URL, which may stay unset.
+     */
+    public static List<String> missingSettings(Map<String, String> settings, String agentMode, boolean allowDraftAlias,
+            boolean defaultTargetUsed) {
         List<String> problems = new ArrayList<>();
-        List<String> required = new ArrayList<>(List.of("REQUESTS_QUEUE", "DELIVERIES_QUEUE", "WEBHOOK_URL",
-                "WEBHOOK_SIGNING_SECRET"));
+        List<String> required = new ArrayList<>(List.of("REQUESTS_QUEUE", "DELIVERIES_QUEUE"));
+        if (defaultTargetUsed) {
+            required.addAll(List.of("WEBHOOK_URL", "WEBHOOK_SIGNING_SECRET"));
+        }
         if ("knowledge-base".equals(agentMode)) {
             required.addAll(List.of("KNOWLEDGE_BASE_ID", "MODEL_ID"));
         } else if ("agent".equals(agentMode)) {
@@ -92,8 +105,8 @@ public class ProdStartupChecks implements CamelConfiguration {
     public static List<String> problems(Settings settings) {
         List<String> problems = new ArrayList<>();
         if (!settings.authConfigured() && !settings.authDisabled()) {
-            problems.add("no API keys configured: set GATEWAY_API_KEYS (or GATEWAY_API_KEYS_FILE) or INBOUND_SIGNING_SECRET "
-                    + "(or INBOUND_SIGNING_SECRET_FILE), or set AUTH_DISABLED=true to run without authentication");
+            problems.add("no API keys configured: set GATEWAY_API_KEYS (or GATEWAY_API_KEYS_FILE), CALLERS_FILE or "
+                    + "INBOUND_SIGNING_SECRET (or INBOUND_SIGNING_SECRET_FILE), or set AUTH_DISABLED=true to run without authentication");
         }
         String url = settings.webhookUrl() == null ? "" : settings.webhookUrl().strip();
         if (!url.isEmpty() && !settings.allowInsecureWebhookUrl() && !isHttps(url)) {
@@ -107,14 +120,16 @@ public class ProdStartupChecks implements CamelConfiguration {
         if (!enabled) {
             return;
         }
-        boolean authConfigured = !(apiKeys.isBlank() && apiKeysFile.isBlank() && inboundSecret.isBlank() && inboundSecretFile.isBlank());
+        boolean settingsCallers = !(apiKeys.isBlank() && apiKeysFile.isBlank() && inboundSecret.isBlank() && inboundSecretFile.isBlank());
+        boolean authConfigured = settingsCallers || !callersFile.isBlank();
         List<String> problems = new ArrayList<>(problems(new Settings(authConfigured, authDisabled, webhookUrl,
                 allowInsecureWebhookUrl)));
         problems.addAll(missingSettings(Map.of(
                 "REQUESTS_QUEUE", requestsQueue, "DELIVERIES_QUEUE", deliveriesQueue, "WEBHOOK_URL", webhookUrl,
                 "WEBHOOK_SIGNING_SECRET", signingSecret.isBlank() ? signingSecretFile : "set",
                 "BEDROCK_AGENT_ID", agentId, "BEDROCK_AGENT_ALIAS_ID", agentAliasId,
-                "KNOWLEDGE_BASE_ID", knowledgeBaseId, "MODEL_ID", modelId), agentMode.strip(), allowDraftAlias));
+                "KNOWLEDGE_BASE_ID", knowledgeBaseId, "MODEL_ID", modelId), agentMode.strip(), allowDraftAlias,
+                settingsCallers || authDisabled || callersFile.isBlank()));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Refusing to start (prod profile): " + String.join("; ", problems));
         }

@@ -1,6 +1,11 @@
 package gateway.config;
 
+import java.nio.file.Path;
+
 import com.github.benmanes.caffeine.cache.Ticker;
+import gateway.callers.CallerDirectory;
+import gateway.callers.CallersFile;
+import gateway.metrics.FlowMetrics;
 import gateway.security.AdminAuthenticator;
 import gateway.security.ApiKeys;
 import gateway.security.InboundSignatures;
@@ -15,7 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who may call the gateway: API keys and inbound signatures ({@code requestAuthenticator}), the per-caller
+ * Who may call the gateway: the callers of GATEWAY_API_KEYS and CALLERS_FILE ({@code callers}), API keys and inbound
+ * signatures ({@code requestAuthenticator}), the per-caller
  * rate limit ({@code rateLimiter}), and the admin token for management operations
  * ({@code adminAuthenticator}). Secrets come from environment variables or {@code *_FILE} mounts and are
  * never logged: only counts and names are.
@@ -28,6 +34,12 @@ public class SecurityConfiguration implements CamelConfiguration {
     private String apiKeys;
     @PropertyInject(value = "gateway.api-keys.file", defaultValue = "")
     private String apiKeysFile;
+    @PropertyInject(value = "gateway.callers.file", defaultValue = "")
+    private String callersFile;
+    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
+    private boolean prodChecks;
+    @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
+    private boolean allowInsecureUrls;
     @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
     private String inboundSecret;
     @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
@@ -50,21 +62,43 @@ public class SecurityConfiguration implements CamelConfiguration {
     private long rateMaxTracked;
 
     // memoised: configure() below uses the same beans as the registry
+    private CallerDirectory directory;
     private RequestAuthenticator authenticator;
     private RateLimiter limiter;
     private AdminAuthenticator admin;
 
-    @BindToRegistry(value = "requestAuthenticator", lazy = true)
-    public synchronized RequestAuthenticator requestAuthenticator() {
-        if (authenticator == null) {
+    /**
+     * The callers in force: those of GATEWAY_API_KEYS and of CALLERS_FILE (read now: a bad file stops the start with
+     * one line; read again by the callers-reload route).
+     */
+    @BindToRegistry(value = "callers", lazy = true)
+    public synchronized CallerDirectory callers(FlowMetrics metrics) {
+        if (directory == null) {
             ApiKeys keys = ApiKeys.parse(SecretSetting.resolve("GATEWAY_API_KEYS", apiKeys, apiKeysFile));
-            String secret = SecretSetting.resolve("INBOUND_SIGNING_SECRET", inboundSecret, inboundSecretFile);
+            String inbound = inboundSigningSecret().isEmpty() ? null : inboundCaller.strip();
+            Path file = callersFile.isBlank() ? null : Path.of(callersFile.strip());
+            CallerDirectory loaded = new CallerDirectory(file, new CallersFile.Rules(!prodChecks || allowInsecureUrls, keys, inbound),
+                    metrics.registry());
+            loaded.load();
+            directory = loaded;
+        }
+        return directory;
+    }
+
+    @BindToRegistry(value = "requestAuthenticator", lazy = true)
+    public synchronized RequestAuthenticator requestAuthenticator(CallerDirectory callers) {
+        if (authenticator == null) {
+            String secret = inboundSigningSecret();
             InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, inboundCaller.strip());
-            authenticator = new RequestAuthenticator(keys, signatures);
-            LOG.info("Authentication: {} API key(s) for callers {}; inbound signatures {}", keys.size(), keys.names(),
+            authenticator = new RequestAuthenticator(callers, signatures);
+            LOG.info("Authentication: callers {}; inbound signatures {}", callers.current().names(),
                     signatures == null ? "off" : "on (caller '" + signatures.callerName() + "')");
         }
         return authenticator;
+    }
+
+    private String inboundSigningSecret() {
+        return SecretSetting.resolve("INBOUND_SIGNING_SECRET", inboundSecret, inboundSecretFile);
     }
 
     @BindToRegistry(value = "rateLimiter", lazy = true)
@@ -86,7 +120,7 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        if (!requestAuthenticator().enforced()) {
+        if (!context.getRegistry().findSingleByType(RequestAuthenticator.class).enforced()) {
             if (authDisabled) {
                 LOG.warn("Authentication is OFF (AUTH_DISABLED=true): anyone who can reach POST /webhook can start agent runs");
             } else {

@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * configured hash by {@link MessageDigest#isEqual}, so neither the key's length nor its position in the
  * list shows in the timing. No key ever appears in {@link #toString()} or in a message.
  */
-public final class ApiKeys {
+public final class ApiKeys implements CallerKeys {
 
     public static final int MIN_KEY_CHARS = 16;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -88,6 +88,7 @@ public final class ApiKeys {
     }
 
     /** The name of the caller whose key this is, if it is one of the configured keys. */
+    @Override
     public Optional<String> callerFor(String presentedKey) {
         if (presentedKey == null || presentedKey.isEmpty()) {
             return Optional.empty();
@@ -118,6 +119,7 @@ public final class ApiKeys {
         return (int) entries.stream().filter(e -> e.name().equals(name)).count();
     }
 
+    @Override
     public boolean isEmpty() {
         return entries.isEmpty();
     }

@@ -29,11 +29,14 @@ public class RequestAuthenticator {
     static final String STALE = "Webhook timestamp outside the allowed tolerance";
     static final String REPLAYED = "Webhook already received (replayed webhook-id)";
 
-    private final ApiKeys keys;
+    private final CallerKeys keys;
     private final InboundSignatures signatures;
 
-    /** @param signatures {@code null} when no inbound signing secret is configured */
-    public RequestAuthenticator(ApiKeys keys, InboundSignatures signatures) {
+    /**
+     * @param keys       the API keys in force (GATEWAY_API_KEYS, and CALLERS_FILE's as reloaded)
+     * @param signatures {@code null} when no inbound signing secret is configured
+     */
+    public RequestAuthenticator(CallerKeys keys, InboundSignatures signatures) {
         this.keys = keys;
         this.signatures = signatures;
     }
