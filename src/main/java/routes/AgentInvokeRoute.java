@@ -11,6 +11,8 @@ import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
+import static org.apache.camel.builder.PredicateBuilder.and;
+
 /**
  * Requests queue → Bedrock Agent → deliveries queue. The answer (or, for a permanent agent error, a
  * failure result so the caller is told) is written to the deliveries queue before the request message
@@ -27,6 +29,8 @@ public class AgentInvokeRoute extends RouteBuilder {
     static final String DELETE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=deleteMessage";
     static final String DELIVERIES = "sqs-batch:{{gateway.queue.deliveries}}";
     static final String RELEASE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=changeMessageVisibility";
+    /** The result in the body, once per target of {@link FlowProperties#DELIVERY_TARGETS}, on the deliveries queue. */
+    public static final String ENQUEUE_DELIVERIES = "direct:enqueue-deliveries";
 
     @Override
     public void configure() {
@@ -76,8 +80,9 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent still failing on the last receive SQS allows, the caller is told: ${exception.message}")
                 .bean("deliveryMessageWriter", "failed")
+                .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                 .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-gave-up")
-                .to(DELIVERIES).id("enqueue-gave-up")
+                .to(ENQUEUE_DELIVERIES).id("enqueue-gave-up")
                 .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
                 .bean("deadLetters", "annotate")
                 .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("dead-letter-gave-up")
@@ -105,9 +110,10 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent refused the request: ${exception.message}")
                 .bean("deliveryMessageWriter", "failed")
-                // status "failed" with the failure message, in the record before the request is deleted
+                .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
+                // status "failed" with the failure message and its targets, in the record before the request is deleted
                 .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-failed")
-                .to(DELIVERIES).id("enqueue-failure")
+                .to(ENQUEUE_DELIVERIES).id("enqueue-failure")
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
 
@@ -116,17 +122,20 @@ public class AgentInvokeRoute extends RouteBuilder {
             // crash between writing it and deleting the request). Then the agent is not asked again. (On a
             // first receive there is no earlier one: the record is not read.)
             .to(TrackingRoute.LOOKUP_RECORD).id("read-record")
+            // answered, but maybe not every target's delivery enqueued: those the record shows no start of
+            .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "notStarted"))
             .choice().id("already-answered")
-                .when(exchangeProperty(TrackingRecords.STORED_STATUS).in("delivering", "delivered", "dead_lettered"))
-                    // the delivery stage has the result already: only the request is left to delete
+                .when(and(exchangeProperty(TrackingRecords.STORED_STATUS).isNotNull(), simple("${exchangeProperty."
+                        + FlowProperties.DELIVERY_TARGETS + ".isEmpty()}")))
+                    // the delivery stage has the result for every target already: only the request is left to delete
                     .log("Already answered and handed to delivery: request deleted, the agent is not called again")
                     .to(DELETE_REQUEST).id("delete-delivered-request")
                     .stop()
                 .when(exchangeProperty(TrackingRecords.STORED_DELIVERY).isNotNull())
-                    // answered, but maybe never enqueued: enqueue the stored result (same webhook-id)
+                    // enqueue the stored result for those targets (same webhook-ids)
                     .log("Already answered: the stored result is enqueued again, the agent is not called again")
                     .bean("deliveryMessageWriter", "stored")
-                    .to(DELIVERIES).id("re-enqueue-answer")
+                    .to(ENQUEUE_DELIVERIES).id("re-enqueue-answer")
                     .to(DELETE_REQUEST).id("delete-answered-request")
                     .stop()
             .end()
@@ -153,12 +162,23 @@ public class AgentInvokeRoute extends RouteBuilder {
             .end()
             .log("Agent answered in ${header.CamelBedrockAgentDurationMillis} ms")
             .bean("deliveryMessageWriter", "answered")
-            // status "answered" with the delivery message, in the record before anything else: from here on a
-            // crash never leads to a second agent call (see "already-answered" above)
+            // who receives it: the request's callback_url, the caller's endpoints that take this event, or WEBHOOK_URL
+            .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
+            // status "answered" with the delivery message and its targets, in the record before anything else: from
+            // here on a crash never leads to a second agent call (see "already-answered" above)
             .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-answered")
-            .to(DELIVERIES).id("enqueue-answer")
+            // one message per target: each its own webhook-id, retries and DLQ entry
+            .to(ENQUEUE_DELIVERIES).id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");
+
+        // the result, once per target, on the deliveries queue (sends share SendMessageBatch calls); a send that fails
+        // stops the split and fails the caller's step, so the request stays on its queue and is enqueued again
+        from(ENQUEUE_DELIVERIES)
+            .routeId("enqueue-deliveries")
+            .split(method("deliveryFanOut", "messages")).stopOnException()
+                .to(DELIVERIES).id("enqueue-delivery")
+            .end();
 
         // knowledge-base mode: retrieveAndGenerate; its errors follow the agent's retry rules above
         from("direct:retrieve-and-generate")

@@ -2,6 +2,7 @@ package routes;
 
 import static org.apache.camel.builder.PredicateBuilder.not;
 
+import gateway.delivery.DeliveryTargets;
 import gateway.flow.FlowProperties;
 import gateway.sqs.DeadLetters;
 import gateway.tracking.TrackingRecords;
@@ -60,8 +61,9 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                 .when(exchangeProperty(TrackingRecords.STORED_STATUS).isNull())
                     .log(LoggingLevel.WARN, "Request moved to the DLQ by SQS without an answer: the caller is told")
                     .bean("deliveryMessageWriter", "failed")
+                    .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                     .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-moved-request")
-                    .to(AgentInvokeRoute.DELIVERIES).id("enqueue-moved-failure")
+                    .to(AgentInvokeRoute.ENQUEUE_DELIVERIES).id("enqueue-moved-failure")
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .bean("deadLetters", "annotate")
@@ -74,6 +76,8 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .bean("deadLetters", "received")
             .setProperty(FlowProperties.TRACKING_ID, header(FlowProperties.TRACKING_ID))
             .setProperty(FlowProperties.RECEIVED_MESSAGE, body())
+            // which of the request's deliveries this is (its webhook-id and target)
+            .bean(DeliveryTargets.class, "identify")
             .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-delivery-record")
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
             .choice()

@@ -4,6 +4,7 @@ import static org.apache.camel.builder.PredicateBuilder.and;
 
 import java.util.concurrent.RejectedExecutionException;
 
+import gateway.delivery.AttemptReport;
 import gateway.flow.FlowProperties;
 import gateway.metrics.FlowMetrics;
 import gateway.tracking.RecordChanges;
@@ -61,10 +62,14 @@ public class TrackingRoute extends RouteBuilder {
         // exchange: the delivery's, in the middle of its redelivery, stays as it is)
         TrackingRecords records = getContext().getRegistry().lookupByNameAndType("trackingRecords", TrackingRecords.class);
         ProducerTemplate retries = getContext().createProducerTemplate();
-        bindToRegistry("recordDeliveryRetry", (Processor) exchange -> retries.send(RECORD_CHANGE, change -> {
-            change.setProperty(FlowProperties.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID));
-            change.setProperty(TrackingRecords.CHANGE, records.deliveryRetry(exchange));
-        }));
+        bindToRegistry("recordDeliveryRetry", (Processor) exchange -> {
+            retries.send(RECORD_CHANGE, change -> {
+                change.setProperty(FlowProperties.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID));
+                change.setProperty(TrackingRecords.CHANGE, records.deliveryRetry(exchange));
+            });
+            // the redelivery's attempt starts now (for its duration in the attempt log)
+            AttemptReport.restart(exchange);
+        });
 
         // the store retries of the three store routes below: RECORD_STORE_TRIES calls in all, the second after
         // RECORD_STORE_RETRY_DELAY_MS, doubling; then the route gives the call up (each logs that itself)

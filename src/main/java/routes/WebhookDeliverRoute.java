@@ -6,7 +6,9 @@ import static org.apache.camel.builder.PredicateBuilder.not;
 import java.io.IOException;
 
 import gateway.flow.FlowProperties;
+import gateway.delivery.UndeliverableTarget;
 import gateway.flow.MalformedMessageException;
+import gateway.net.BlockedAddressException;
 import gateway.sqs.ReleaseOnShutdown;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
@@ -14,7 +16,8 @@ import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
- * Deliveries queue → the caller's webhook: the seed-compatible payload, signed, POSTed. Any 2xx is
+ * Deliveries queue → the receiver of each message's target (one message per target: see
+ * {@link AgentInvokeRoute#ENQUEUE_DELIVERIES}): the seed-compatible payload, signed, POSTed. Any 2xx is
  * success. 408, 429, 5xx, timeouts and connection errors are retried here first ({@code Retry-After}
  * honoured), then on the long schedule carried by SQS, then dead-lettered. Other 4xx (and 3xx: no
  * redirects are followed) go to the DLQ at once. Each attempt and the outcome go to the request's
@@ -90,6 +93,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
                     .otherwise()
                         .log(LoggingLevel.ERROR, "Delivery failed on every attempt, dead-lettered: ${exception.message}")
                         .bean("trackingRecords", "outcome(*, 'dead_lettered')")
+                        .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
                         .bean("deadLetters", "annotate")
                         .to(DELIVERIES_DLQ).id("dead-letter-undeliverable")
                         .to(DELIVERY_ENDED).id("record-undeliverable")
@@ -99,16 +103,35 @@ public class WebhookDeliverRoute extends RouteBuilder {
 
             // any other status (4xx, 3xx): the receiver refuses it; to the DLQ at once with the status
             .onException(HttpOperationFailedException.class)
+                .onExceptionOccurredRef("deliveryFailures")
                 .handled(true)
                 .setProperty(FlowProperties.HTTP_STATUS, simple("${exception.statusCode}"))
                 .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
                 .bean("trackingRecords", "outcome(*, 'dead_lettered')")
+                // the DLQ keeps the delivery message as received (a redrive delivers it again), not the payload
+                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
                 .bean("deadLetters", "annotate")
                 .to(DELIVERIES_DLQ).id("dead-letter-refused")
                 .to(DELIVERY_ENDED).id("record-refused")
                 .to(DELETE_DELIVERY).id("delete-refused")
             .end()
 
+            // the SSRF guard refused the address the connection went to (blocked_address), or the target is gone from
+            // CALLERS_FILE (endpoint_removed, callback_url_not_allowed): never retried, to the DLQ at once with the reason
+            .onException(BlockedAddressException.class, UndeliverableTarget.class)
+                .onExceptionOccurredRef("deliveryFailures")
+                .handled(true)
+                .log(LoggingLevel.ERROR, "Delivery to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET + ".label()} refused, dead-lettered: ${exception.message}")
+                .bean("trackingRecords", "outcome(*, 'dead_lettered')")
+                // the DLQ keeps the delivery message as received (a redrive delivers it again), not the payload
+                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
+                .bean("deadLetters", "annotate")
+                .to(DELIVERIES_DLQ).id("dead-letter-blocked")
+                .to(DELIVERY_ENDED).id("record-blocked")
+                .to(DELETE_DELIVERY).id("delete-blocked")
+            .end()
+
+            // the message's target (WEBHOOK_URL, a caller's endpoint, a callback URL) with its headers and secrets now
             .bean("outboundWebhook", "prepare")
             // status "delivering" (attempt n): waits for the record's next changes
             .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "delivering")).to(TrackingRoute.RECORD_CHANGE).id("record-delivering")
@@ -116,7 +139,9 @@ public class WebhookDeliverRoute extends RouteBuilder {
             // status but 2xx is a failure. Camel's http toD keeps one endpoint per receiver host: a small cache is plenty
             .toD("${exchangeProperty." + FlowProperties.WEBHOOK_URL + "}?throwExceptionOnFailure=true&followRedirects=false",
                     32).id("post-webhook")
-            .log("Delivered ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "} (HTTP ${header.CamelHttpResponseCode})")
+            .bean("attemptReport", "succeeded")
+            .log("Delivered ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "} to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
+                    + ".label()} (HTTP ${header.CamelHttpResponseCode})")
             .bean("trackingRecords", "outcome(*, 'delivered')")
             .to(DELETE_DELIVERY).id("delete-delivery")
             .to(DELIVERY_ENDED).id("record-delivered");

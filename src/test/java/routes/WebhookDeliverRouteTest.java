@@ -228,6 +228,10 @@ class WebhookDeliverRouteTest {
         List<ScriptedReceiver.Delivery> got = receiver.awaitDeliveries(2, Duration.ofSeconds(30));
         assertThat(got.get(1).trackingId()).isEqualTo(trackingId);
         assertThat(got.get(1).webhookId()).isEqualTo(got.get(0).webhookId());
+        // the DLQ kept the delivery message, not the payload of the refused attempt: the redriven one is whole
+        assertThat(got.get(1).payload().path("ai_response").path("response").asText()).isNotBlank()
+                .isEqualTo(got.get(0).payload().path("ai_response").path("response").asText());
+        assertThat(got.get(1).payload().path("original_query").asText()).isEqualTo("Refused once, then accepted");
         await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
         assertThat(app.depth(deliveries + "-dlq")).isZero();
         assertThat(app.send(admin("/admin/dlq/nope").GET().build()).statusCode()).isEqualTo(404);

@@ -4,10 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.OptionalInt;
 
+import gateway.callers.CallerDirectory;
+import gateway.callers.Callers;
+import gateway.delivery.AttemptReport;
 import gateway.delivery.DeliveryFailures;
+import gateway.delivery.DeliveryFanOut;
+import gateway.delivery.DeliveryTargetResolver;
+import gateway.delivery.DeliveryTargets;
 import gateway.delivery.DeliveryPayload;
 import gateway.delivery.DeliverySchedule;
 import gateway.delivery.OutboundWebhook;
+import gateway.delivery.Resends;
 import gateway.delivery.RetrySchedule;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
@@ -39,6 +46,12 @@ public class DeliveryConfiguration implements CamelConfiguration {
     private String signingSecret;
     @PropertyInject(value = "gateway.webhook.signing.file", defaultValue = "")
     private String signingSecretFile;
+    @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
+    private String inboundSecret;
+    @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
+    private String inboundSecretFile;
+    @PropertyInject(value = "gateway.inbound-signing.caller", defaultValue = "signed")
+    private String inboundCallerName;
     @PropertyInject("gateway.webhook.source")
     private String source;
     @PropertyInject("gateway.webhook.timeout")
@@ -70,16 +83,37 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The delivery's payload, signed (unless no secret is set: a WARN says so), for the route's POST. */
+    /** The delivery's payload, signed (unless no secret is set for its target: a WARN says so), for the route's POST. */
     @BindToRegistry(value = "outboundWebhook", lazy = true)
-    public OutboundWebhook outboundWebhook() {
+    public OutboundWebhook outboundWebhook(CallerDirectory callers) {
         String secret = SecretSetting.resolve("WEBHOOK_SIGNING_SECRET", signingSecret, signingSecretFile);
         WebhookSigner signer = secret.isBlank() ? null : new WebhookSigner(secret);
-        if (signer == null) {
-            LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries are NOT signed");
+        if (signer == null && !webhookUrl.isBlank()) {
+            LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries to WEBHOOK_URL are NOT signed");
         }
-        return new OutboundWebhook(webhookUrl.trim(), source, signer, new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()),
-                Clock.systemUTC());
+        return new OutboundWebhook(new DeliveryTargetResolver(callers, webhookUrl, signer), source,
+                new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()), Clock.systemUTC());
+    }
+
+    /** Who receives a result: the request's callback_url, the caller's endpoints, or WEBHOOK_URL. */
+    @BindToRegistry(value = "deliveryTargets", lazy = true)
+    public DeliveryTargets deliveryTargets(CallerDirectory callers) {
+        return new DeliveryTargets(callers, webhookUrl, inboundCaller());
+    }
+
+    @BindToRegistry(value = "deliveryFanOut", lazy = true)
+    public DeliveryFanOut deliveryFanOut() {
+        return new DeliveryFanOut();
+    }
+
+    @BindToRegistry(value = "resends", lazy = true)
+    public Resends resends(DeliveryTargets targets) {
+        return new Resends(targets);
+    }
+
+    @BindToRegistry(value = "attemptReport", lazy = true)
+    public AttemptReport attemptReport() {
+        return new AttemptReport();
     }
 
     /** The backoff is the route's redelivery policy (DELIVERY_RETRY_*); this adds only the receiver's Retry-After. */
@@ -110,10 +144,21 @@ public class DeliveryConfiguration implements CamelConfiguration {
         return guard;
     }
 
+    /** The caller name of signed inbound requests (which deliver to WEBHOOK_URL), or null when there are none. */
+    private String inboundCaller() {
+        boolean signed = !inboundSecret.isBlank() || !inboundSecretFile.isBlank();
+        return signed ? inboundCallerName.strip() : null;
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
-        if (webhookUrl.isBlank()) {
-            throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers");
+        // WEBHOOK_URL is where the callers of GATEWAY_API_KEYS, signed requests and an open gateway get their answers;
+        // only when every caller comes from CALLERS_FILE may it stay unset
+        Callers callers = context.getRegistry().findSingleByType(CallerDirectory.class).current();
+        boolean defaultTargetUsed = !callers.settingsCallerNames().isEmpty() || inboundCaller() != null || !callers.hasKeys();
+        if (webhookUrl.isBlank() && defaultTargetUsed) {
+            throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers"
+                    + " (only a gateway whose callers all come from CALLERS_FILE may leave it unset)");
         }
         requireReceivesFor(RetrySchedule.parse(schedule),
                 context.getRegistry().findSingleByType(QueueLimits.class).maxReceives("deliveries"));

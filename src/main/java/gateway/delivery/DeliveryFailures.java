@@ -12,7 +12,7 @@ import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
- * The delivery error handler's two steps. {@link #isRetryable} is its {@code onWhen}: whether the failed attempt
+ * The delivery error handler's two steps (and, after every failed attempt, its {@link AttemptReport}). {@link #isRetryable} is its {@code onWhen}: whether the failed attempt
  * is retried, as {@link DeliveryOutcome} says. As its {@code onExceptionOccurred} step it notes the receiver's
  * status and honours its {@code Retry-After}: the next redelivery waits what the receiver asked, kept within
  * [{@code DELIVERY_RETRY_AFTER_MIN_MS}, {@code DELIVERY_RETRY_AFTER_MAX_MS}] (a receiver may slow us down, but
@@ -46,6 +46,8 @@ public class DeliveryFailures implements Processor {
     public void process(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        // how long the attempt took and what the receiver answered, for the attempt log
+        AttemptReport.failed(exchange, cause);
         if (cause instanceof HttpOperationFailedException failed) {
             exchange.setProperty(FlowProperties.HTTP_STATUS, failed.getStatusCode());
             retryAfter(failed.getResponseHeaders())

@@ -8,12 +8,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * A message on the <em>deliveries</em> queue, as the agent stage writes it:
  * <pre>{"message_type":"webhook_delivery","tracking_id","webhook_id","status":"answered"|"failed",
  *  "webhook_request":{query,timestamp,source_system,source_process,...},"response","response_plain",
- *  "session_id","answered_at","queued_at","error":{code,message},"agent_duration_ms"}</pre>
+ *  "session_id","answered_at","queued_at","error":{code,message},"agent_duration_ms",
+ *  "target":{"kind","webhook_id","caller","endpoint","url"}}</pre>
  * Only the fields the outbound webhook needs are kept; extras in {@code webhook_request} are ignored.
  *
  * @param webhookId the Standard Webhooks {@code webhook-id}, stable across retries; when the
  *                  message has none it is derived from the tracking id ({@code msg_<tracking id>})
  *                  so it is stable all the same
+ * @param target    the receiver of this delivery ({@link DeliveryTarget}); null in a message written before
+ *                  deliveries went per target, which goes to the default target ({@code WEBHOOK_URL}) as it did
  */
 public record DeliveryMessage(
         String trackingId,
@@ -30,13 +33,26 @@ public record DeliveryMessage(
         String errorCode,
         String errorMessage,
         boolean errorTransient,
-        Long agentDurationMs) {
+        Long agentDurationMs,
+        DeliveryTarget target) {
 
     public static final String MESSAGE_TYPE = "webhook_delivery";
     public static final String STATUS_ANSWERED = "answered";
     public static final String STATUS_FAILED = "failed";
+    public static final String EVENT_ANSWERED = "query.answered";
+    public static final String EVENT_FAILED = "query.failed";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    /** The target; for a message written before deliveries went per target, the default one with the message's webhook-id. */
+    public DeliveryTarget targetOrDefault() {
+        return target != null ? target : new DeliveryTarget(DeliveryTarget.Kind.DEFAULT, null, null, null, webhookId);
+    }
+
+    /** The event type of the webhook: {@code query.answered} or {@code query.failed}. */
+    public String eventType() {
+        return answered ? EVENT_ANSWERED : EVENT_FAILED;
+    }
 
     public String status() {
         return answered ? STATUS_ANSWERED : STATUS_FAILED;
@@ -85,6 +101,14 @@ public record DeliveryMessage(
         JsonNode request = root.path("webhook_request");
         JsonNode error = root.path("error");
         JsonNode duration = root.path("agent_duration_ms");
+        DeliveryTarget target = null;
+        if (root.hasNonNull("target")) {
+            try {
+                target = DeliveryTarget.fromJson(root.get("target"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("delivery message " + trackingId + ": " + e.getMessage());
+            }
+        }
         return new DeliveryMessage(
                 trackingId,
                 webhookId,
@@ -100,7 +124,8 @@ public record DeliveryMessage(
                 text(error, "code"),
                 text(error, "message"),
                 error.path("transient").asBoolean(false),
-                duration.canConvertToLong() ? duration.asLong() : null);
+                duration.canConvertToLong() ? duration.asLong() : null,
+                target);
     }
 
     private static String text(JsonNode node, String field) {

@@ -28,8 +28,6 @@ import gateway.render.MarkdownPlainText;
  */
 public final class DeliveryPayload {
 
-    private static final String TYPE_ANSWERED = "query.answered";
-    private static final String TYPE_FAILED = "query.failed";
     private static final String DEFAULT_ERROR_CODE = "unknown_error";
     private static final String DEFAULT_ERROR_MESSAGE = "The query could not be answered.";
 
@@ -53,7 +51,7 @@ public final class DeliveryPayload {
     private ObjectNode toJson(DeliveryMessage message, Instant deliveredAt) {
         boolean answered = message.answered();
         ObjectNode body = mapper.createObjectNode();
-        body.put("type", answered ? TYPE_ANSWERED : TYPE_FAILED);
+        body.put("type", message.eventType());
         body.put("status", message.status());
         body.put("tracking_id", message.trackingId());
         body.put("source_system", message.sourceSystem());

@@ -17,7 +17,8 @@ import org.slf4j.MDC;
  * Turns a deliveries-queue message into the signed webhook request: the seed-compatible payload, the
  * original headers ({@code X-Webhook-Source}, {@code X-Tracking-ID}), Standard Webhooks signing
  * ({@code webhook-id} stable across attempts, {@code webhook-timestamp}, {@code webhook-signature}), and
- * the target the route POSTs to ({@link FlowProperties#WEBHOOK_URL}).
+ * the target the route POSTs to ({@link FlowProperties#WEBHOOK_URL}): the message's {@link DeliveryTarget}, resolved
+ * now ({@link DeliveryTargetResolver}), with its own headers and signing secrets.
  *
  * <p>The target's own query string, if it has one, goes as the {@code CamelHttpQuery} header rather than in
  * the endpoint URI: the route's {@code toD} then adds its options after a URL without a query, and a
@@ -28,19 +29,14 @@ public class OutboundWebhook {
     public static final String HEADER_SOURCE = "X-Webhook-Source";
     public static final String HEADER_TRACKING_ID = "X-Tracking-ID";
 
-    private final String target;
-    private final String targetQuery;
+    private final DeliveryTargetResolver targets;
     private final String source;
-    private final WebhookSigner signer;
     private final DeliveryPayload payload;
     private final Clock clock;
 
-    public OutboundWebhook(String url, String source, WebhookSigner signer, DeliveryPayload payload, Clock clock) {
-        int query = url.indexOf('?');
-        this.target = query < 0 ? url : url.substring(0, query);
-        this.targetQuery = query < 0 || query == url.length() - 1 ? null : url.substring(query + 1);
+    public OutboundWebhook(DeliveryTargetResolver targets, String source, DeliveryPayload payload, Clock clock) {
+        this.targets = targets;
         this.source = source;
-        this.signer = signer;
         this.payload = payload;
         this.clock = clock;
     }
@@ -53,10 +49,19 @@ public class OutboundWebhook {
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException(e.getMessage());
         }
+        // kept for a DLQ entry: the delivery message, not the payload, is what a redrive must deliver again
+        exchange.setProperty(FlowProperties.RECEIVED_MESSAGE, deliveryMessage);
+        DeliveryTarget target = delivery.targetOrDefault();
         exchange.setProperty(FlowProperties.TRACKING_ID, delivery.trackingId());
-        exchange.setProperty(FlowProperties.WEBHOOK_ID, delivery.webhookId());
-        exchange.setProperty(FlowProperties.WEBHOOK_URL, target);
+        exchange.setProperty(FlowProperties.WEBHOOK_ID, target.webhookId());
+        exchange.setProperty(FlowProperties.DELIVERY_TARGET, target);
         MDC.put(FlowProperties.TRACKING_ID, delivery.trackingId());
+        // UndeliverableTarget when the target can no longer be used (removed endpoint, callback no longer allowed)
+        DeliveryTargetResolver.Resolved resolved = targets.resolve(target);
+        String url = resolved.url();
+        int query = url.indexOf('?');
+        exchange.setProperty(FlowProperties.WEBHOOK_URL, query < 0 ? url : url.substring(0, query));
+        String targetQuery = query < 0 || query == url.length() - 1 ? null : url.substring(query + 1);
 
         Instant now = clock.instant();
         String body = payload.build(delivery, now);
@@ -67,17 +72,21 @@ public class OutboundWebhook {
         if (targetQuery != null) {
             message.setHeader(Exchange.HTTP_QUERY, targetQuery);
         }
+        // the endpoint's own headers first: the file's checks keep them from naming the ones below
+        resolved.headers().forEach(message::setHeader);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(HEADER_SOURCE, source);
         message.setHeader(HEADER_TRACKING_ID, delivery.trackingId());
+        WebhookSigner signer = resolved.signer();
         if (signer != null) {
-            Map<String, String> signing = signer.headers(delivery.webhookId(), now.getEpochSecond(), body);
+            Map<String, String> signing = signer.headers(target.webhookId(), now.getEpochSecond(), body);
             signing.forEach(message::setHeader);
         } else {
-            message.setHeader(WebhookSigner.HEADER_ID, delivery.webhookId());
+            message.setHeader(WebhookSigner.HEADER_ID, target.webhookId());
             message.setHeader(WebhookSigner.HEADER_TIMESTAMP, Long.toString(now.getEpochSecond()));
         }
+        exchange.setProperty(FlowProperties.ATTEMPT_STARTED, System.nanoTime());
         return body;
     }
 }

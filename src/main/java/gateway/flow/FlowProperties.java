@@ -17,7 +17,7 @@ public final class FlowProperties {
     public static final String QUEUED_AT = "queued_at";
     /** The request as parsed at the intake (a map), for its tracking record. */
     public static final String REQUEST = "webhook_request";
-    /** The request message as received from the queue, kept for its dead-letter entry. */
+    /** The request (or delivery) message as received from its queue, kept for its dead-letter entry. */
     public static final String RECEIVED_MESSAGE = "received_request_message";
     /** The {@code webhook-id} of the delivery being made. */
     public static final String WEBHOOK_ID = "webhook_id";

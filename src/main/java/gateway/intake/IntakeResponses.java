@@ -38,6 +38,19 @@ public class IntakeResponses {
         exchange.getMessage().setHeader("Location", "/webhook/" + body.get("tracking_id").asText());
     }
 
+    /** 202: the stored result is on the deliveries queue again, once per target ({@link FlowProperties#DELIVERY_TARGETS}). */
+    public void resent(Exchange exchange) {
+        ObjectNode body = Json.object();
+        body.put("success", true);
+        body.put("message", "Result queued for delivery again");
+        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
+        body.put("tracking_id", trackingId);
+        java.util.List<?> targets = exchange.getProperty(FlowProperties.DELIVERY_TARGETS, java.util.List.class);
+        body.put("deliveries", targets == null ? 0 : targets.size());
+        respond(exchange, 202, body);
+        exchange.getMessage().setHeader("Location", "/webhook/" + trackingId);
+    }
+
     /** 200 with the JSON object in the body (the status of a tracked request). */
     public void found(Exchange exchange) {
         respond(exchange, 200, exchange.getMessage().getBody(ObjectNode.class));

@@ -44,21 +44,29 @@ public class FlowMetrics {
                 .register(registry).record(took);
     }
 
-    public void deliveryAttempt(String outcome, int status) {
-        counter("gateway.delivery.attempts", "Webhook delivery attempts by outcome and HTTP status class",
-                "outcome", outcome, "status_class", status <= 0 ? "none" : (status / 100) + "xx").increment();
+    /** One HTTP attempt of a delivery, by outcome, status class and target (caller and endpoint names, never a URL). */
+    public void deliveryAttempt(String outcome, int status, String caller, String endpoint) {
+        counter("gateway.delivery.attempts", "Webhook delivery attempts by outcome, HTTP status class and target",
+                "outcome", outcome, "status_class", status <= 0 ? "none" : (status / 100) + "xx",
+                "caller", caller, "endpoint", endpoint).increment();
     }
 
-    public void delivered() {
-        counter("gateway.deliveries", "Deliveries that ended, by outcome", "outcome", "delivered").increment();
+    public void delivered(String caller, String endpoint) {
+        deliveryEnded("delivered", caller, endpoint);
     }
 
-    public void deadLettered(String stage) {
+    /** A message the gateway moved to a DLQ; for the delivery stage, with its target (caller, endpoint). */
+    public void deadLettered(String stage, String caller, String endpoint) {
         counter("gateway.dead.letters", "Messages the gateway moved to a dead-letter queue, by stage",
                 "stage", stage == null ? "unknown" : stage).increment();
         if ("webhook-deliver".equals(stage)) {
-            counter("gateway.deliveries", "Deliveries that ended, by outcome", "outcome", "dead_lettered").increment();
+            deliveryEnded("dead_lettered", caller, endpoint);
         }
+    }
+
+    private void deliveryEnded(String outcome, String caller, String endpoint) {
+        counter("gateway.deliveries", "Deliveries that ended, by outcome and target (caller and endpoint names)",
+                "outcome", outcome, "caller", caller, "endpoint", endpoint).increment();
     }
 
     /** A call to the record store (tracking records, conversation export) that failed; the flow went on. */

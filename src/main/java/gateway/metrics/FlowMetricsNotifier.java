@@ -5,6 +5,9 @@ import java.util.Set;
 
 import gateway.agent.AgentCallException;
 import gateway.agent.AgentErrors;
+import gateway.delivery.DeliveryTarget;
+import gateway.flow.FlowProperties;
+import gateway.net.BlockedAddressException;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.spi.CamelEvent;
@@ -29,7 +32,8 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
     /** The writes to a dead-letter queue, counted by the stage (route) they end. */
     public static final Set<String> DEAD_LETTER_WRITES = Set.of(
             "dead-letter-request", "dead-letter-gave-up", "rewrite-moved-request",
-            "dead-letter-unreadable-delivery", "dead-letter-undeliverable", "dead-letter-refused", "rewrite-moved-delivery");
+            "dead-letter-unreadable-delivery", "dead-letter-undeliverable", "dead-letter-refused", "dead-letter-blocked",
+            "rewrite-moved-delivery");
 
     private final FlowMetrics metrics;
 
@@ -72,7 +76,8 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
         } else if (WEBHOOK_POSTS.contains(node)) {
             webhookPosted(exchange, failure);
         } else if (DEAD_LETTER_WRITES.contains(node) && failure == null) {
-            metrics.deadLettered(exchange.getFromRouteId());
+            DeliveryTarget target = exchange.getProperty(FlowProperties.DELIVERY_TARGET, DeliveryTarget.class);
+            metrics.deadLettered(exchange.getFromRouteId(), callerLabel(target), endpointLabel(target));
         }
     }
 
@@ -98,13 +103,28 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
     }
 
     private void webhookPosted(Exchange exchange, Exception failure) {
+        DeliveryTarget target = exchange.getProperty(FlowProperties.DELIVERY_TARGET, DeliveryTarget.class);
+        String caller = callerLabel(target);
+        String endpoint = endpointLabel(target);
         if (failure == null) {
-            metrics.deliveryAttempt("delivered", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class));
-            metrics.delivered();
+            metrics.deliveryAttempt("delivered", exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class),
+                    caller, endpoint);
+            metrics.delivered(caller, endpoint);
         } else if (failure instanceof HttpOperationFailedException http) {
-            metrics.deliveryAttempt("rejected", http.getStatusCode());
+            metrics.deliveryAttempt("rejected", http.getStatusCode(), caller, endpoint);
+        } else if (failure instanceof BlockedAddressException) {
+            metrics.deliveryAttempt("blocked", 0, caller, endpoint);
         } else {
-            metrics.deliveryAttempt("unreachable", 0);
+            metrics.deliveryAttempt("unreachable", 0, caller, endpoint);
         }
+    }
+
+    /** Metric labels name the target, never its URL; a message of another stage has none. */
+    private static String callerLabel(DeliveryTarget target) {
+        return target == null ? "none" : target.callerLabel();
+    }
+
+    private static String endpointLabel(DeliveryTarget target) {
+        return target == null ? "none" : target.endpointLabel();
     }
 }

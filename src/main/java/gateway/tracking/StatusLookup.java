@@ -52,13 +52,23 @@ public class StatusLookup {
     public ObjectNode find(@ExchangeProperty(TrackingRecords.STORED_RECORD) S3RecordStore.Stored stored,
             @ExchangeProperty(TrackingRecords.STORE_UNAVAILABLE) Boolean unavailable,
             @ExchangeProperty(FlowProperties.CALLER) String caller) {
+        return StatusView.of(owned(stored, unavailable, caller), includeAnswer);
+    }
+
+    /**
+     * The record as read, when it is the caller's ({@code POST /webhook/{tracking_id}/resend} too); 404 when there is
+     * none, or it belongs to another caller; {@link RecordStoreUnavailable} when the store could not be read.
+     */
+    public ObjectNode owned(@ExchangeProperty(TrackingRecords.STORED_RECORD) S3RecordStore.Stored stored,
+            @ExchangeProperty(TrackingRecords.STORE_UNAVAILABLE) Boolean unavailable,
+            @ExchangeProperty(FlowProperties.CALLER) String caller) {
         if (Boolean.TRUE.equals(unavailable)) {
             throw new RecordStoreUnavailable("record store: cannot read the record", null);
         }
         if (stored == null || (authenticator.enforced() && !Objects.equals(stored.record().path("caller").asText(null), caller))) {
             throw unknown();
         }
-        return StatusView.of(stored.record(), includeAnswer);
+        return stored.record();
     }
 
     private static IntakeRejection unknown() {

@@ -1,0 +1,70 @@
+package gateway.delivery;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Optional;
+
+import gateway.callers.Caller;
+import gateway.callers.CallerDirectory;
+import gateway.callers.CallerWebhook;
+
+/**
+ * Where a delivery goes and how it is signed, looked up when each attempt is prepared (so a secret rotated or a
+ * header changed in {@code CALLERS_FILE} applies to the next attempt): {@code WEBHOOK_URL} with
+ * {@code WEBHOOK_SIGNING_SECRET}; a caller's endpoint with its own secrets (or the caller's) and headers; a callback
+ * URL, still allowed by the caller's {@code callback_urls}, with the caller's secrets. A target that can no longer
+ * be used is an {@link UndeliverableTarget}.
+ */
+public class DeliveryTargetResolver {
+
+    /** A target ready to POST to: the URL (with its query), the extra headers, the signer (null: unsigned). */
+    public record Resolved(String url, Map<String, String> headers, WebhookSigner signer) {
+
+        @Override
+        public String toString() {
+            // header values may be credentials
+            return "Resolved[url=" + DeliveryTarget.shown(url) + ", headers=" + headers.keySet() + "]";
+        }
+    }
+
+    private final CallerDirectory callers;
+    private final String defaultUrl;
+    private final WebhookSigner defaultSigner;
+
+    public DeliveryTargetResolver(CallerDirectory callers, String defaultUrl, WebhookSigner defaultSigner) {
+        this.callers = callers;
+        this.defaultUrl = defaultUrl == null ? "" : defaultUrl.trim();
+        this.defaultSigner = defaultSigner;
+    }
+
+    public Resolved resolve(DeliveryTarget target) {
+        switch (target.kind()) {
+            case DEFAULT:
+                if (defaultUrl.isEmpty()) {
+                    throw new UndeliverableTarget(UndeliverableTarget.NO_DEFAULT_URL, "WEBHOOK_URL is not set");
+                }
+                return new Resolved(defaultUrl, Map.of(), defaultSigner);
+            case ENDPOINT: {
+                Caller caller = caller(target);
+                CallerWebhook webhook = caller.webhook(target.endpoint()).orElseThrow(() -> new UndeliverableTarget(
+                        UndeliverableTarget.ENDPOINT_REMOVED, "caller '" + target.caller() + "' has no webhook '" + target.endpoint() + "' any more"));
+                return new Resolved(webhook.url().toString(), webhook.headers(), webhook.signer());
+            }
+            default: {
+                Caller caller = caller(target);
+                URI url = URI.create(target.url());
+                if (!caller.allowsCallback(url)) {
+                    throw new UndeliverableTarget(UndeliverableTarget.CALLBACK_NOT_ALLOWED,
+                            "caller '" + target.caller() + "' no longer allows this callback_url");
+                }
+                return new Resolved(target.url(), Map.of(), caller.signer());
+            }
+        }
+    }
+
+    private Caller caller(DeliveryTarget target) {
+        Optional<Caller> caller = callers.current().fileCaller(target.caller());
+        return caller.orElseThrow(() -> new UndeliverableTarget(UndeliverableTarget.ENDPOINT_REMOVED,
+                "caller '" + target.caller() + "' is no longer in CALLERS_FILE"));
+    }
+}
