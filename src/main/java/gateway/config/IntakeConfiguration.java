@@ -12,6 +12,9 @@ import gateway.intake.JsonRequestBody;
 import gateway.intake.RequestQueueMessage;
 import gateway.intake.WebhookRequestValidator;
 import gateway.s3.S3Bucket;
+import gateway.callers.CallerDirectory;
+import gateway.intake.CallbackUrls;
+import gateway.net.AddressGuard;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -35,6 +38,10 @@ public class IntakeConfiguration implements CamelConfiguration {
     private int maxJsonFields;
     @PropertyInject("gateway.json.max-query-chars")
     private int maxQueryChars;
+    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
+    private boolean prodChecks;
+    @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
+    private boolean allowInsecureUrls;
     @PropertyInject("gateway.idempotency.ttl-hours")
     private long ttlHours;
     @PropertyInject("gateway.idempotency.pending-timeout-seconds")
@@ -68,6 +75,15 @@ public class IntakeConfiguration implements CamelConfiguration {
     @BindToRegistry("intakeResponses")
     public IntakeResponses intakeResponses() {
         return new IntakeResponses(new CorsPolicy(allowedOrigins), Clock.systemUTC());
+    }
+
+    /**
+     * The request's callback_url: one of its caller's callback_urls, resolving to addresses the SSRF guard allows;
+     * https only in prod (unless ALLOW_INSECURE_WEBHOOK_URL=true).
+     */
+    @BindToRegistry(value = "callbackUrls", lazy = true)
+    public CallbackUrls callbackUrls(CallerDirectory callers, AddressGuard guard) {
+        return new CallbackUrls(callers, guard, !prodChecks || allowInsecureUrls);
     }
 
     /** The Idempotency-Key steps of the intake, over the S3 store shared by all replicas. */
