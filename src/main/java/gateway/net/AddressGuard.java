@@ -27,7 +27,7 @@ public final class AddressGuard {
     /** One refused range, with the reason a refusal names. */
     private record Range(Cidr cidr, String reason) {
         static Range of(String cidr, String reason) {
-            return new Range(Cidr.of(cidr), reason);
+            return new Range(Cidr.parse(cidr), reason);
         }
     }
 
@@ -64,13 +64,13 @@ public final class AddressGuard {
             Range.of("ff00::/8", "multicast (ff00::/8)"));
 
     /** IPv6 forms that carry an IPv4 address in their last 32 bits (6to4 carries it in bits 16-47). */
-    private static final Cidr MAPPED = Cidr.of("::ffff:0:0/96");
-    private static final Cidr TRANSLATED = Cidr.of("::ffff:0:0:0/96");
-    private static final Cidr COMPATIBLE = Cidr.of("::/96");
-    private static final Cidr NAT64 = Cidr.of("64:ff9b::/96");
-    private static final Cidr SIX_TO_FOUR = Cidr.of("2002::/16");
+    private static final Cidr MAPPED = Cidr.parse("::ffff:0:0/96");
+    private static final Cidr TRANSLATED = Cidr.parse("::ffff:0:0:0/96");
+    private static final Cidr COMPATIBLE = Cidr.parse("::/96");
+    private static final Cidr NAT64 = Cidr.parse("64:ff9b::/96");
+    private static final Cidr SIX_TO_FOUR = Cidr.parse("2002::/16");
     /** The only IPv6 space allocated for global unicast; anything else left over is reserved. */
-    private static final Cidr GLOBAL_UNICAST = Cidr.of("2000::/3");
+    private static final Cidr GLOBAL_UNICAST = Cidr.parse("2000::/3");
 
     /** A numeric IPv4 spelling some parsers read as octal or hex (a part with a leading 0): {@code 0177.0.0.1}. */
     private static final Pattern AMBIGUOUS_IPV4 = Pattern.compile("(?i)(0x[0-9a-f]*|[0-9]+)(\\.(0x[0-9a-f]*|[0-9]+)){0,3}");

@@ -53,11 +53,6 @@ public final class Cidr {
         return new Cidr(bytes, prefix);
     }
 
-    /** A range of this code's own tables (known to be well formed). */
-    static Cidr of(String text) {
-        return parse(text);
-    }
-
     public boolean contains(InetAddress address) {
         byte[] bytes = address.getAddress();
         if (network.length == 4 && bytes.length == 16 && AddressGuard.isMapped(bytes)) {
