@@ -90,7 +90,7 @@ public final class Callers {
     }
 
     /** The API keys of {@code GATEWAY_API_KEYS} (for counts in the operators' view). */
-    ApiKeys settingsKeys() {
+    public ApiKeys settingsKeys() {
         return settingsKeys;
     }
 

@@ -3,7 +3,9 @@ package gateway.config;
 import java.nio.file.Path;
 
 import com.github.benmanes.caffeine.cache.Ticker;
+import gateway.callers.Caller;
 import gateway.callers.CallerDirectory;
+import gateway.callers.Callers;
 import gateway.callers.CallersFile;
 import gateway.metrics.FlowMetrics;
 import gateway.security.AdminAuthenticator;
@@ -91,7 +93,9 @@ public class SecurityConfiguration implements CamelConfiguration {
             String secret = inboundSigningSecret();
             InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, inboundCaller.strip());
             authenticator = new RequestAuthenticator(callers, signatures);
-            LOG.info("Authentication: callers {}; inbound signatures {}", callers.current().names(),
+            Callers now = callers.current();
+            int keys = now.settingsKeys().size() + now.fileCallers().stream().mapToInt(Caller::apiKeyCount).sum();
+            LOG.info("Authentication: {} API key(s) for callers {}; inbound signatures {}", keys, now.names(),
                     signatures == null ? "off" : "on (caller '" + signatures.callerName() + "')");
         }
         return authenticator;
