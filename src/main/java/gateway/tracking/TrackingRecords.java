@@ -118,15 +118,15 @@ public class TrackingRecords {
         }
         int redrives = DeadLetters.redrives(exchange);
         boolean dropFailure = storedFailure(stored);
-        String at = now();
-        return StageEvent.restart(TrackingStatus.PROCESSING, at, null,
+        return StageEvent.restart(TrackingStatus.PROCESSING, now(), null,
                 "redriven from the requests DLQ (#" + redrives + ")" + (dropFailure ? ": the agent is asked again" : ""), r -> {
                     r.put("redrives", redrives);
                     if (dropFailure) {
                         r.remove("delivery_message");
                         r.remove("finished_at");
-                        // the new result goes to the targets again (the same webhook ids): each starts afresh
-                        DeliveryEntries.resetAll(r, at);
+                        // so are its deliveries: the new result is a new message to each target (webhook ids of
+                        // its own), whose entries the agent stage makes afresh
+                        r.remove(DeliveryEntries.FIELD);
                     }
                 });
     }

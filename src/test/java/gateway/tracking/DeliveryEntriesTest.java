@@ -385,25 +385,43 @@ class DeliveryEntriesTest {
     }
 
     @Test
-    void aRedriveThatAsksTheAgentAgainPutsTheDeliveriesBackToPending() {
+    void aRedriveThatAsksTheAgentAgainDropsTheFailuresDeliveries() {
         answeredFor(CRM);
         record.set("delivery_message", Json.object().put("status", "failed"));
         apply(records.delivering(delivery(CRM)));
-        apply(ended(delivery(CRM), "delivered"));
+        apply(ended(failed(delivery(CRM), http(500)), "dead_lettered"));
         Exchange redriven = new DefaultExchange(CONTEXT);
         redriven.getMessage().setHeader(gateway.sqs.DeadLetters.REDRIVES, "1");
 
         apply(records.redrive(new S3RecordStore.Stored(record.deepCopy(), "etag"), redriven));
 
         assertThat(record.get("status").asText()).isEqualTo("processing");
-        assertThat(entry(CRM).get("status").asText()).isEqualTo("pending");
+        assertThat(record.has("deliveries")).isFalse();
         assertThat(record.has("finished_at")).isFalse();
-        assertThat(attempts(CRM)).hasSize(1);
 
-        // asked again, the result goes to other targets now: the old one, never to be delivered, is dropped
-        answeredFor(ZAP);
-        assertThat(record.get("deliveries").properties()).extracting(Map.Entry::getKey).containsExactly("msg_zap");
+        // the new result, a new message to each target (a webhook id of its own): the request's end is its end
+        DeliveryTarget again = new DeliveryTarget(CRM.kind(), CRM.caller(), CRM.endpoint(), CRM.url(), "msg_crm_r1");
+        answeredFor(again);
         assertThat(record.get("status").asText()).isEqualTo("answered");
+        apply(records.delivering(delivery(again)));
+        apply(ended(delivery(again), "delivered"));
+        assertThat(record.get("deliveries").properties()).extracting(Map.Entry::getKey).containsExactly("msg_crm_r1");
+        assertThat(record.get("status").asText()).isEqualTo("delivered");
+        assertThat(record.get("history").findValuesAsText("status")).contains("dead_lettered", "processing", "delivered");
+    }
+
+    @Test
+    void pendingDeliveriesTheResultNoLongerGoesToAreDropped() {
+        answeredFor(CRM, ZAP);
+        apply(records.delivering(delivery(CRM)));
+        answeredFor(ZAP); // the agent stage again (a crash before the request was deleted), the targets chosen anew
+
+        assertThat(record.get("deliveries").properties()).extracting(Map.Entry::getKey)
+                .as("a started delivery stays").containsExactly("msg_crm", "msg_zap");
+        Exchange agent = new DefaultExchange(CONTEXT);
+        agent.setProperty(FlowProperties.DELIVERY_TARGETS, List.of(CRM));
+        apply(records.agentFinished(Json.write(Json.object().put("status", "answered").put("tracking_id", ID)), agent));
+        assertThat(record.get("deliveries").properties()).extracting(Map.Entry::getKey).containsExactly("msg_crm");
     }
 
     // --- helpers ---
