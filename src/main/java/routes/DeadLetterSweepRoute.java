@@ -1,10 +1,9 @@
 package routes;
 
-import static org.apache.camel.builder.PredicateBuilder.not;
-
 import gateway.delivery.DeliveryTargets;
 import gateway.flow.FlowProperties;
 import gateway.sqs.DeadLetters;
+import gateway.tracking.DeliveryEntries;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -81,8 +80,8 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-delivery-record")
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
             .choice()
-                // not delivered and not dead-lettered by the gateway: the record gets its end and the export
-                .when(not(exchangeProperty(TrackingRecords.STORED_STATUS).in("delivered", "dead_lettered")))
+                // this delivery neither delivered nor dead-lettered by the gateway: the record gets its end (and the export)
+                .when(method(DeliveryEntries.class, "open"))
                     .log(LoggingLevel.WARN, "Delivery moved to the DLQ by SQS: dead-lettered")
                     .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                     .to(WebhookDeliverRoute.DELIVERY_ENDED).id("record-moved-delivery")

@@ -19,6 +19,7 @@ import gateway.delivery.RetrySchedule;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
 import gateway.net.AddressGuard;
+import gateway.net.BlockedAddressException;
 import gateway.net.GuardedHttpComponent;
 import gateway.render.MarkdownPlainText;
 import gateway.security.SecretSetting;
@@ -144,6 +145,25 @@ public class DeliveryConfiguration implements CamelConfiguration {
         return guard;
     }
 
+    /**
+     * WEBHOOK_URL on a private address (an internal receiver) is refused by the SSRF guard like any other target: say
+     * so at start, with the setting that allows it, rather than only in the first dead letter. A name that cannot be
+     * resolved now is left to the connection (DNS may come up later).
+     */
+    private void warnIfGuarded(AddressGuard guard) {
+        if (webhookUrl.isBlank()) {
+            return;
+        }
+        try {
+            guard.checkHost(java.net.URI.create(webhookUrl.trim()).getHost());
+        } catch (BlockedAddressException e) {
+            LOG.warn("WEBHOOK_URL's host is refused by the SSRF guard ({}): its deliveries will be dead-lettered as "
+                    + "blocked_address unless WEBHOOK_ALLOWED_CIDRS allows it", e.range());
+        } catch (java.net.UnknownHostException | IllegalArgumentException e) {
+            LOG.debug("WEBHOOK_URL's host could not be checked at start: {}", e.getMessage());
+        }
+    }
+
     /** The caller name of signed inbound requests (which deliver to WEBHOOK_URL), or null when there are none. */
     private String inboundCaller() {
         boolean signed = !inboundSecret.isBlank() || !inboundSecretFile.isBlank();
@@ -160,6 +180,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
             throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers"
                     + " (only a gateway whose callers all come from CALLERS_FILE may leave it unset)");
         }
+        warnIfGuarded(context.getRegistry().lookupByNameAndType("addressGuard", AddressGuard.class));
         requireReceivesFor(RetrySchedule.parse(schedule),
                 context.getRegistry().findSingleByType(QueueLimits.class).maxReceives("deliveries"));
 

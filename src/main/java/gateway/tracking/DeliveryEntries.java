@@ -11,7 +11,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.DeliveryTarget;
+import gateway.flow.FlowProperties;
 import gateway.json.Json;
+import org.apache.camel.ExchangeProperty;
 
 /**
  * The deliveries of a request's result in its {@link TrackingRecord}: one entry per target, keyed by its
@@ -309,6 +311,21 @@ public final class DeliveryEntries {
      */
     public static List<DeliveryTarget> targets(JsonNode deliveries) {
         return targets(deliveries, false);
+    }
+
+    /**
+     * Whether the delivery of this webhook id has not ended, by the record's deliveries as read; a record without an
+     * entry for it (written before deliveries went per target) answers by its overall status ({@code storedStatus}).
+     */
+    public static boolean open(@ExchangeProperty(TrackingRecords.STORED_DELIVERIES) JsonNode deliveries,
+            @ExchangeProperty(FlowProperties.WEBHOOK_ID) String webhookId,
+            @ExchangeProperty(TrackingRecords.STORED_STATUS) String storedStatus) {
+        JsonNode entry = deliveries == null || webhookId == null ? null : deliveries.get(webhookId);
+        if (entry != null && entry.isObject()) {
+            return !status(entry).ended();
+        }
+        TrackingStatus overall = TrackingStatus.fromWire(storedStatus);
+        return overall == null || !overall.ended();
     }
 
     /** The targets whose delivery has not started (status pending), in order: what a re-enqueue still owes. */
