@@ -138,6 +138,11 @@ class TrackingRouteTest {
         assertThat(conversation.get("delivery").get("outcome").asText()).isEqualTo("delivered");
         assertThat(conversation.get("delivery").get("attempts").asInt()).isEqualTo(1);
         assertThat(conversation.get("delivery").get("last_http_status").asInt()).isEqualTo(200);
+        JsonNode delivered = conversation.get("delivery").get("deliveries");
+        assertThat(delivered).hasSize(1);
+        assertThat(delivered.get(0).get("webhook_id").asText()).isEqualTo("msg_" + id);
+        assertThat(delivered.get(0).get("attempts").get(0).get("http_status").asInt()).isEqualTo(200);
+        assertThat(delivered.get(0).has("target_ref")).isFalse();
         assertThat(conversation.get("timings").get("total_duration_ms").asLong()).isGreaterThanOrEqualTo(0);
         assertThat(conversation.get("timings").get("agent_duration_ms").isNumber()).isTrue();
         assertThat(conversation.get("history")).hasSize(5);

@@ -141,6 +141,8 @@ public class ConversationExport {
         d.set("last_http_status", record.path("last_http_status").isNumber() ? record.get("last_http_status") : Json.MAPPER.nullNode());
         d.set("last_error", record.path("last_error").isObject() ? record.get("last_error") : Json.MAPPER.nullNode());
         d.put("finished_at", text(record, "finished_at"));
+        // each target's delivery with its attempt log, as the status lookup shows it
+        d.set("deliveries", StatusView.deliveries(record));
         return d;
     }
 
