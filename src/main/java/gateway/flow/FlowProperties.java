@@ -44,6 +44,11 @@ public final class FlowProperties {
     public static final String ATTEMPT_DURATION_MS = "attempt_duration_ms";
     /** The first 1 KB of the receiver's response body to the last attempt (text; absent when it sent none). */
     public static final String RESPONSE_EXCERPT = "response_excerpt";
+    /**
+     * The agent session of the request ({@code gateway.agent.AgentSessions}): derived from the caller and its
+     * {@code session_id}, else the tracking id; also the requests queue's FIFO message group.
+     */
+    public static final String AGENT_SESSION_ID = "agent_session_id";
 
     private FlowProperties() {
     }
