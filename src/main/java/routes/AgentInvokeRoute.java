@@ -6,7 +6,10 @@ import gateway.agent.PermanentAgentException;
 import gateway.agent.RetryableAgentException;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
+import gateway.sqs.MessageGroups;
 import gateway.sqs.ReleaseOnShutdown;
+import gateway.sqs.SessionTurns;
+import gateway.sqs.SqsBatchConstants;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -29,6 +32,8 @@ public class AgentInvokeRoute extends RouteBuilder {
     static final String DELETE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=deleteMessage";
     static final String DELIVERIES = "sqs-batch:{{gateway.queue.deliveries}}";
     static final String RELEASE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=changeMessageVisibility";
+    // a FIFO queue: each send names its group (MessageGroups.resend: the request's own, its agent session)
+    static final String REQUESTS_DLQ = "sqs-batch:{{gateway.queue.requests-dlq}}";
     /** The result in the body, once per target of {@link FlowProperties#DELIVERY_TARGETS}, on the deliveries queue. */
     public static final String ENQUEUE_DELIVERIES = "direct:enqueue-deliveries";
 
@@ -59,8 +64,8 @@ public class AgentInvokeRoute extends RouteBuilder {
             .onException(MalformedMessageException.class)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Unprocessable request message dead-lettered: ${exception.message}")
-                .bean("deadLetters", "annotate")
-                .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("dead-letter-request")
+                .bean("deadLetters", "annotate").bean(MessageGroups.class, "resend")
+                .to(REQUESTS_DLQ).id("dead-letter-request")
                 .to(DELETE_REQUEST).id("delete-dead-request")
             .end()
 
@@ -84,8 +89,8 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-gave-up")
                 .to(ENQUEUE_DELIVERIES).id("enqueue-gave-up")
                 .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
-                .bean("deadLetters", "annotate")
-                .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("dead-letter-gave-up")
+                .bean("deadLetters", "annotate").bean(MessageGroups.class, "resend")
+                .to(REQUESTS_DLQ).id("dead-letter-gave-up")
                 .to(DELETE_REQUEST).id("delete-gave-up-request")
             .end()
 
@@ -117,6 +122,17 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
 
+            // its FIFO group (the agent session) and id, for a send to the DLQ after its SQS headers are gone
+            .bean(MessageGroups.class, "received")
+            // one question of a session at a time: one receive may bring several of a session, they go on one by one;
+            // those behind one that failed and stays on the queue go back after it, unasked (SessionTurns)
+            .process("sessionTurns").id("await-session-turn")
+            .filter(exchangeProperty(SessionTurns.PUT_BACK))
+                .log("The question before it in its session is left on the queue: put back after it, unasked")
+                .setHeader(SqsBatchConstants.VISIBILITY_TIMEOUT, constant(0))
+                .to(RELEASE_REQUEST).id("put-back-session-follow-up")
+                .stop()
+            .end()
             .bean("requestMessageReader", "read")
             // never pay twice: an earlier receive of this request may already have the agent's result (a
             // crash between writing it and deleting the request). Then the agent is not asked again. (On a

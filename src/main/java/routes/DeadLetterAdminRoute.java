@@ -19,7 +19,8 @@ public class DeadLetterAdminRoute extends RouteBuilder {
     public void configure() {
         for (String queue : List.of("requests", "deliveries")) {
             String work = "{{gateway.queue." + queue + "}}";
-            String showAgain = "sqs-batch:" + work + "-dlq?operation=changeMessageVisibility";
+            String dlq = "{{gateway.queue." + queue + "-dlq}}";
+            String showAgain = "sqs-batch:" + dlq + "?operation=changeMessageVisibility";
             String max = "${exchangeProperty." + FlowProperties.DLQ_MAX + "}";
 
             from(DeadLetterAdmin.listEndpoint(queue))
@@ -45,8 +46,9 @@ public class DeadLetterAdminRoute extends RouteBuilder {
                             .setProperty(FlowProperties.REDRIVEN_MESSAGE_ID, simple("${body.messageId()}"))
                             // sent again before its DLQ entry goes: a failure in between leaves a copy, never none
                             .bean("deadLetterAdmin", "redriven")
-                            .to("aws2-sqs:" + work).id("redrive-" + queue + "-dead-letter")
-                            .to("sqs-batch:" + work + "-dlq?operation=deleteMessage").id("delete-redriven-" + queue + "-dead-letter")
+                            // sqs-batch: a dead letter of a FIFO DLQ goes back in its own group (see redriven)
+                            .to("sqs-batch:" + work).id("redrive-" + queue + "-dead-letter")
+                            .to("sqs-batch:" + dlq + "?operation=deleteMessage").id("delete-redriven-" + queue + "-dead-letter")
                         .otherwise()
                             .bean("deadLetterAdmin", "visibleAgain")
                             .to(showAgain).id("show-unchosen-" + queue + "-dead-letter")

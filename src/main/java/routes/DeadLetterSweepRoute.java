@@ -3,6 +3,7 @@ package routes;
 import gateway.delivery.DeliveryTargets;
 import gateway.flow.FlowProperties;
 import gateway.sqs.DeadLetters;
+import gateway.sqs.MessageGroups;
 import gateway.tracking.DeliveryEntries;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
@@ -34,7 +35,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                     .otherwise()
                         // the gateway's own entries: visible again at once, for the operator
                         .bean("deadLetterAdmin", "visibleAgain")
-                        .to("sqs-batch:{{gateway.queue.requests}}-dlq?operation=changeMessageVisibility").id("show-requests-dlq-entry")
+                        .to("sqs-batch:{{gateway.queue.requests-dlq}}?operation=changeMessageVisibility").id("show-requests-dlq-entry")
                 .end()
             .end()
             .bean("deadLetterAdmin", "receive(deliveries, {{gateway.dlq.sweep-max}})").id("read-deliveries-dlq")
@@ -44,7 +45,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                         .to("direct:delivery-moved-by-sqs")
                     .otherwise()
                         .bean("deadLetterAdmin", "visibleAgain")
-                        .to("sqs-batch:{{gateway.queue.deliveries}}-dlq?operation=changeMessageVisibility").id("show-deliveries-dlq-entry")
+                        .to("sqs-batch:{{gateway.queue.deliveries-dlq}}?operation=changeMessageVisibility").id("show-deliveries-dlq-entry")
                 .end()
             .end();
 
@@ -52,6 +53,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .routeId("request-moved-by-sqs")
             .setProperty(DeadLetters.SWEPT_STAGE, constant("agent-invoke"))
             .bean("deadLetters", "received")
+            .bean(MessageGroups.class, "received")
             .bean("requestMessageReader", "read")
             .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-request-record")
             .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
@@ -65,9 +67,9 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                     .to(AgentInvokeRoute.ENQUEUE_DELIVERIES).id("enqueue-moved-failure")
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
-            .bean("deadLetters", "annotate")
-            .to("aws2-sqs:{{gateway.queue.requests}}-dlq").id("rewrite-moved-request")
-            .to("sqs-batch:{{gateway.queue.requests}}-dlq?operation=deleteMessage").id("delete-moved-request");
+            .bean("deadLetters", "annotate").bean(MessageGroups.class, "resend")
+            .to(AgentInvokeRoute.REQUESTS_DLQ).id("rewrite-moved-request")
+            .to("sqs-batch:{{gateway.queue.requests-dlq}}?operation=deleteMessage").id("delete-moved-request");
 
         from("direct:delivery-moved-by-sqs")
             .routeId("delivery-moved-by-sqs")
@@ -88,7 +90,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .bean("deadLetters", "annotate")
-            .to("aws2-sqs:{{gateway.queue.deliveries}}-dlq").id("rewrite-moved-delivery")
-            .to("sqs-batch:{{gateway.queue.deliveries}}-dlq?operation=deleteMessage").id("delete-moved-delivery");
+            .to("aws2-sqs:{{gateway.queue.deliveries-dlq}}").id("rewrite-moved-delivery")
+            .to("sqs-batch:{{gateway.queue.deliveries-dlq}}?operation=deleteMessage").id("delete-moved-delivery");
     }
 }

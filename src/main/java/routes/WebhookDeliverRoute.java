@@ -29,7 +29,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
     // deletes share DeleteMessageBatch calls with the other deliveries of the moment (sqs-batch)
     static final String DELETE_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=deleteMessage";
     static final String DEFER_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=changeMessageVisibility";
-    static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries}}-dlq";
+    static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries-dlq}}";
     static final String DELIVERY_ENDED = "direct:delivery-ended";
 
     @Override

@@ -6,9 +6,11 @@ import gateway.idempotency.IdempotencyKeys;
 import gateway.idempotency.IdempotencyStoreUnavailable;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
+import gateway.intake.RequestGroups;
 import gateway.intake.RequestQueueMessage;
 import gateway.intake.TrackingIds;
 import gateway.json.Timestamps;
+import gateway.sqs.SqsBatchConstants;
 import org.apache.camel.Exchange;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
@@ -92,6 +94,11 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .setHeader(QueueAttributes.TRACKING_ID, exchangeProperty(FlowProperties.TRACKING_ID))
             .setHeader(QueueAttributes.SOURCE_SYSTEM, exchangeProperty(FlowProperties.SOURCE_SYSTEM))
             .setHeader(QueueAttributes.CALLER, exchangeProperty(FlowProperties.CALLER))
+            // a FIFO queue: the group is the agent session (one question of a session at a time, in order); the
+            // tracking id deduplicates a send SQS received but did not confirm
+            .setProperty(FlowProperties.AGENT_SESSION_ID, method(RequestGroups.class, "agentSession"))
+            .setHeader(SqsBatchConstants.MESSAGE_GROUP_ID, exchangeProperty(FlowProperties.AGENT_SESSION_ID))
+            .setHeader(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, exchangeProperty(FlowProperties.TRACKING_ID))
             // one SendMessageBatch carries the requests that arrive together; each 202 waits for its own entry
             .to("sqs-batch:{{gateway.queue.requests}}").id("enqueue-request")
             // its tracking record (status "queued"): the change waits for the record's next ones, the 202 does not wait

@@ -59,9 +59,13 @@ class CloudFormationTemplateTest {
     void parameterDefaultsAreTheAppsDefaults() {
         JsonNode params = template.path("Parameters");
         assertThat(params.path("RequestsQueueName").path("Default").asText())
-                .isEqualTo(AppSettings.requiredDefault("REQUESTS_QUEUE")).isEqualTo("webhook-requests");
+                .isEqualTo(AppSettings.requiredDefault("REQUESTS_QUEUE")).isEqualTo("webhook-requests.fifo");
+        assertThat(params.path("RequestsDeadLetterQueueName").path("Default").asText())
+                .isEqualTo(AppSettings.requiredDefault("REQUESTS_DLQ")).isEqualTo("webhook-requests-dlq.fifo");
         assertThat(params.path("DeliveriesQueueName").path("Default").asText())
                 .isEqualTo(AppSettings.requiredDefault("DELIVERIES_QUEUE")).isEqualTo("webhook-deliveries");
+        assertThat(params.path("DeliveriesDeadLetterQueueName").path("Default").asText())
+                .isEqualTo(AppSettings.requiredDefault("DELIVERIES_DLQ")).isEqualTo("webhook-deliveries-dlq");
         assertThat(params.path("MaxReceiveCount").path("Default").asText())
                 .isEqualTo(AppSettings.requiredDefault("MAX_RECEIVE_COUNT"));
         assertThat(params.path("VisibilityTimeoutSeconds").path("Default").asText())
@@ -89,13 +93,35 @@ class CloudFormationTemplateTest {
 
             JsonNode dlq = resources.path(dlqId);
             assertThat(dlq.path("Type").asText()).isEqualTo("AWS::SQS::Queue");
-            assertThat(dlq.path("Properties").path("QueueName").path("Fn::Sub").asText())
-                    .as("DLQ of %s is <name>-dlq, as the app provisions it in dev", queueId)
-                    .isEqualTo("${" + param + "}-dlq");
+            assertThat(dlq.path("Properties").path("QueueName").path("Ref").asText())
+                    .as("DLQ of %s is named by its own parameter, as the app names it by its own setting", queueId)
+                    .isEqualTo(param.replace("QueueName", "DeadLetterQueueName"));
             assertThat(dlq.path("Properties").path("MessageRetentionPeriod").asInt()).as("DLQ retention 14 days").isEqualTo(1209600);
             assertThat(dlq.path("Properties").has("RedrivePolicy")).as("a DLQ does not redrive further").isFalse();
         });
         assertThat(deadLetterQueues).as("one DLQ per work queue").hasSize(2);
+    }
+
+    @Test
+    void theRequestsQueueAndItsDeadLetterQueueAreHighThroughputFifoQueuesTheDeliveriesQueueIsNot() {
+        JsonNode resources = template.path("Resources");
+        for (String id : List.of("RequestsQueue", "RequestsDeadLetterQueue")) {
+            JsonNode properties = resources.path(id).path("Properties");
+            assertThat(properties.path("FifoQueue").asBoolean()).as(id + " FifoQueue").isTrue();
+            assertThat(properties.path("ContentBasedDeduplication").asBoolean(true))
+                    .as(id + ": deduplicated by the tracking id, never by content (two equal questions are two)").isFalse();
+            assertThat(properties.path("DeduplicationScope").asText()).as(id).isEqualTo("messageGroup");
+            assertThat(properties.path("FifoThroughputLimit").asText()).as(id).isEqualTo("perMessageGroupId");
+        }
+        JsonNode params = template.path("Parameters");
+        for (String param : List.of("RequestsQueueName", "RequestsDeadLetterQueueName")) {
+            Pattern allowed = Pattern.compile(params.path(param).path("AllowedPattern").asText());
+            assertThat(allowed.matcher(params.path(param).path("Default").asText()).matches()).as(param).isTrue();
+            assertThat(allowed.matcher("webhook-requests").matches()).as(param + ": a FIFO name ends in .fifo").isFalse();
+        }
+        for (String id : List.of("DeliveriesQueue", "DeliveriesDeadLetterQueue")) {
+            assertThat(resources.path(id).path("Properties").has("FifoQueue")).as(id + " stays a standard queue").isFalse();
+        }
     }
 
     @Test

@@ -61,7 +61,7 @@ class CrashSafetyIT {
     static final int GRACE_SECONDS = 30;
     static final Path JAR = Path.of("target", "ai-webhook-gateway.jar");
     static final Path OUT = Path.of("target", "crash-it");
-    static final String[] QUEUES = {"webhook-requests", "webhook-deliveries"};
+    static final String[] QUEUES = {"webhook-requests.fifo", "webhook-deliveries"};
 
     static final Duration READY_WITHIN = Duration.ofSeconds(120);
     static final Duration IN_FLIGHT_WITHIN = Duration.ofSeconds(60);
@@ -147,7 +147,7 @@ class CrashSafetyIT {
         // the grace period (SHUTDOWN_TIMEOUT_SECONDS=30) outlasts the agent (12 s): every in-flight call was
         // answered and its request deleted; none was handed back to run the agent again, and nothing that
         // had finished was "released" again
-        assertThat(depth("webhook-requests")).as("requests left after a graceful stop\n%s", first.tail()).isZero();
+        assertThat(depth("webhook-requests.fifo")).as("requests left after a graceful stop\n%s", first.tail()).isZero();
         assertThat(first.logLinesContaining("Shutdown: released")).as("released after a graceful stop\n%s", first.tail())
                 .isZero();
 
@@ -271,7 +271,7 @@ class CrashSafetyIT {
             }
             Thread.sleep(100);
         }
-        int held = count("webhook-requests", QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+        int held = count("webhook-requests.fifo", QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
         if (held == 0 || receiver.receivedCount() >= N) {
             fail("no agent call in flight to interrupt (held " + held + ", delivered " + receiver.receivedCount()
                     + ")\n" + child.tail());
@@ -326,7 +326,7 @@ class CrashSafetyIT {
     private void awaitQueuesDrained(Child second) throws InterruptedException {
         long deadline = System.nanoTime() + DELIVERED_WITHIN.toNanos();
         while (System.nanoTime() < deadline) {
-            if (depth("webhook-requests") == 0 && depth("webhook-deliveries") == 0) {
+            if (depth("webhook-requests.fifo") == 0 && depth("webhook-deliveries") == 0) {
                 return;
             }
             Thread.sleep(200);
@@ -336,7 +336,8 @@ class CrashSafetyIT {
 
     private void assertDeadLetterQueuesEmpty() {
         for (String queue : QUEUES) {
-            assertThat(depth(queue + "-dlq")).as("%s-dlq (%s)", queue, queueReport()).isZero();
+            String dlq = GatewayTestApp.dlqOf(queue);
+            assertThat(depth(dlq)).as("%s (%s)", dlq, queueReport()).isZero();
         }
     }
 
@@ -358,7 +359,7 @@ class CrashSafetyIT {
         Map<String, Integer> depths = new HashMap<>();
         for (String queue : QUEUES) {
             depths.put(queue, depth(queue));
-            depths.put(queue + "-dlq", depth(queue + "-dlq"));
+            depths.put(GatewayTestApp.dlqOf(queue), depth(GatewayTestApp.dlqOf(queue)));
         }
         return depths + ", deliveries received " + receiver.receivedCount();
     }

@@ -91,12 +91,12 @@ class ProdJarIT {
              SqsClient sqsClient = LocalAws.sqs(sqs.endpoint());
              ScriptedReceiver receiver = ScriptedReceiver.startOnRandomPort(ReceiverAndApp.SECRET)) {
             QueueProvisioner queues = new QueueProvisioner(sqsClient);
-            queues.ensureQueueWithDeadLetterQueue("prod-jar-requests", 6, 30);
-            queues.ensureQueueWithDeadLetterQueue("prod-jar-deliveries", 6, 30);
+            queues.ensureQueueWithDeadLetterQueue("prod-jar-requests.fifo", GatewayTestApp.dlqOf("prod-jar-requests.fifo"), 6, 30);
+            queues.ensureQueueWithDeadLetterQueue("prod-jar-deliveries", GatewayTestApp.dlqOf("prod-jar-deliveries"), 6, 30);
             int httpPort = GatewayTestApp.freePort();
             int managementPort = GatewayTestApp.freePort();
             Map<String, String> env = ChildGatewayEnv.prodOnLoopback(httpPort, managementPort, new ProdDependencies(
-                    sqs.endpoint(), s3.server().endpoint(), "prod-jar-it", "prod-jar-requests", "prod-jar-deliveries",
+                    sqs.endpoint(), s3.server().endpoint(), "prod-jar-it", "prod-jar-requests.fifo", "prod-jar-deliveries",
                     agent.baseUrl(), receiver.url(), ReceiverAndApp.SECRET));
             env.put("SQS_WAIT_TIME_SECONDS", "1");
             Path log = OUT.resolve("prod-flow.log");

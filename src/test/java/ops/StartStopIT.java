@@ -100,7 +100,7 @@ class StartStopIT {
         System.out.printf("moved ports: idle stop %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping));
         assertThat(child.exitValue()).as(tail(log)).isZero();
         assertThat(levels(log, "ERROR")).as("no ERROR in the whole run").isEmpty();
-        assertThat(Files.readString(log)).contains("the long polls of webhook-requests were ended, not waited for");
+        assertThat(Files.readString(log)).contains("the long polls of webhook-requests.fifo were ended, not waited for");
     }
 
     @Test

@@ -47,7 +47,7 @@ class AgentInvokeRouteTest {
     @BeforeEach
     void clean() {
         app.drain(deliveries);
-        app.drain(requests + "-dlq");
+        app.drain(app.dlq("requests"));
     }
 
     @Test
@@ -69,7 +69,7 @@ class AgentInvokeRouteTest {
         assertThat(delivery.hasNonNull("answered_at")).isTrue();
         assertThat(emulator.callsForSession(trackingId)).isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests) == 0);
-        assertThat(app.depth(requests + "-dlq")).isZero();
+        assertThat(app.depth(app.dlq("requests"))).isZero();
     }
 
     @Test
@@ -123,9 +123,10 @@ class AgentInvokeRouteTest {
     @Test
     void unparseableMessageGoesToTheDlqAtOnceWithAReason() {
         String url = app.queueUrl(requests);
-        app.sqs().sendMessage(r -> r.queueUrl(url).messageBody("{not json"));
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests + "-dlq") == 1);
-        Message dead = app.drain(requests + "-dlq").get(0);
+        app.sqs().sendMessage(r -> r.queueUrl(url).messageBody("{not json")
+                .messageGroupId("not-json").messageDeduplicationId("not-json"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("requests")) == 1);
+        Message dead = app.drain(app.dlq("requests")).get(0);
         assertThat(dead.body()).isEqualTo("{not json");
         assertThat(dead.messageAttributes().get("failure_reason").stringValue()).contains("not valid JSON");
         assertThat(dead.messageAttributes().get("failed_stage").stringValue()).isEqualTo("agent-invoke");
@@ -144,8 +145,8 @@ class AgentInvokeRouteTest {
         assertThat(failure.get("error").get("message").asText()).contains("on 2 receives");
         assertThat(emulator.callsForSession(trackingId)).isEqualTo(8);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests + "-dlq") == 1);
-        Message dead = app.drain(requests + "-dlq").get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("requests")) == 1);
+        Message dead = app.drain(app.dlq("requests")).get(0);
         assertThat(Json.MAPPER.readTree(dead.body()).get("tracking_id").asText()).isEqualTo(trackingId);
         assertThat(Json.MAPPER.readTree(dead.body()).get("message_type").asText()).as("the request as received").isEqualTo("webhook_processing_request");
         // written by the gateway, with its reason: not moved by SQS's redrive policy

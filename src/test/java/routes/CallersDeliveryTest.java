@@ -113,7 +113,7 @@ class CallersDeliveryTest {
             receiver.clear();
             receiver.respondByDefault(LocalReceiver.Response.status(200));
         }
-        app.drain(deliveries + "-dlq");
+        app.drain(app.dlq("deliveries"));
     }
 
     @Test
@@ -194,7 +194,7 @@ class CallersDeliveryTest {
         assertThat(auditEntry.path("attempts")).isNotEmpty().allMatch(a -> a.path("http_status").asInt() == 503);
         assertThat(entry(ended, "crm/answers").path("status").asText()).isEqualTo("delivered");
         assertThat(answers.receivedCount()).as("the answers endpoint got it once").isEqualTo(1);
-        List<Message> dead = app.drain(deliveries + "-dlq");
+        List<Message> dead = app.drain(app.dlq("deliveries"));
         assertThat(dead).hasSize(1);
         assertThat(Json.MAPPER.readTree(dead.get(0).body()).path("webhook_id").asText()).isEqualTo("msg_" + id + "_audit");
         assertThat(audit.deliveries()).allMatch(d -> d.webhookId().equals("msg_" + id + "_audit"));

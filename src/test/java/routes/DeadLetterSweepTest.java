@@ -45,8 +45,10 @@ class DeadLetterSweepTest {
                     .messageAttributeNames("All").messageSystemAttributeNames(MessageSystemAttributeName.ALL)).messages();
             assertThat(taken).hasSize(1);
             Message moved = taken.get(0);
-            flow.app().sqs().sendMessage(r -> r.queueUrl(flow.app().queueUrl(requests + "-dlq")).messageBody(moved.body())
-                    .messageAttributes(moved.messageAttributes()));
+            flow.app().sqs().sendMessage(r -> r.queueUrl(flow.app().queueUrl(flow.app().dlq("requests"))).messageBody(moved.body())
+                    .messageAttributes(moved.messageAttributes())
+                    .messageGroupId(moved.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID))
+                    .messageDeduplicationId(moved.messageId()));
             flow.app().sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(moved.receiptHandle()));
 
             ScriptedReceiver.Delivery told = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
@@ -85,7 +87,7 @@ class DeadLetterSweepTest {
             String url = app.queueUrl(deliveries);
             Message moved = app.sqs().receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(1)
                     .messageAttributeNames("All")).messages().get(0);
-            app.sqs().sendMessage(r -> r.queueUrl(app.queueUrl(deliveries + "-dlq")).messageBody(moved.body())
+            app.sqs().sendMessage(r -> r.queueUrl(app.queueUrl(app.dlq("deliveries"))).messageBody(moved.body())
                     .messageAttributes(moved.messageAttributes()));
             app.sqs().deleteMessage(r -> r.queueUrl(url).receiptHandle(moved.receiptHandle()));
 

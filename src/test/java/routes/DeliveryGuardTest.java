@@ -71,8 +71,8 @@ class DeliveryGuardTest {
     void aHostNameThatResolvesToLoopbackIsRefusedAtConnectTimeAndDeadLetteredAtOnce() throws Exception {
         String deliveries = app.property("gateway.queue.deliveries");
         String id = accepted(post(CallersDeliveryTest.question("Where does localhost go?")));
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
-        List<Message> dead = app.drain(deliveries + "-dlq");
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("deliveries")) == 1);
+        List<Message> dead = app.drain(app.dlq("deliveries"));
         assertThat(dead.get(0).messageAttributes().get(DeadLetters.REASON).stringValue()).contains("blocked_address");
         assertThat(receiver.receivedCount()).as("no connection reached the receiver").isZero();
         ObjectNode record = TrackingRouteTestSupport.awaitStatus(app, id, "dead_lettered");

@@ -22,12 +22,14 @@ class ExternalSqsEndpointTest {
         external.start();
         try (GatewayTestApp app = GatewayTestApp.start(Map.of(
                 "gateway.sqs.endpoint", external.endpoint().toString(),
-                "gateway.queue.requests", "ext-requests",
+                "gateway.queue.requests", "ext-requests.fifo",
+                "gateway.queue.requests-dlq", "ext-requests-dlq.fifo",
                 "gateway.queue.deliveries", "ext-deliveries",
+                "gateway.queue.deliveries-dlq", "ext-deliveries-dlq",
                 "gateway.agent.stage-enabled", "false"))) {
-            assertThat(app.queueUrl("ext-requests-dlq")).contains(":" + external.port() + "/");
+            assertThat(app.queueUrl("ext-requests-dlq.fifo")).contains(":" + external.port() + "/");
             assertThat(app.postJson("/webhook", WebhookIntakeRouteTest.VALID).statusCode()).isEqualTo(202);
-            List<Message> queued = app.drain("ext-requests");
+            List<Message> queued = app.drain("ext-requests.fifo");
             assertThat(queued).hasSize(1);
             assertThat(queued.get(0).body()).contains("What is the deal status for IXIS?");
         } finally {

@@ -40,14 +40,14 @@ class FlowMetricsTest {
                         .contains("gateway_agent_calls_total{error_code=\"none\",outcome=\"answered\"} 2.0")
                         .contains("gateway_agent_call_duration_seconds_bucket")
                         .contains("gateway_agent_calls_in_flight 0.0")
-                        .contains("gateway_sqs_batch_entries_count{operation=\"sendMessage\",queue=\"webhook-requests\"}")
+                        .contains("gateway_sqs_batch_entries_count{operation=\"sendMessage\",queue=\"webhook-requests.fifo\"}")
                         .contains("gateway_sqs_batch_entries_count{operation=\"deleteMessage\",queue=\"webhook-deliveries\"}")
                         .contains("gateway_delivery_attempts_total{caller=\"default\",endpoint=\"default\",outcome=\"delivered\",status_class=\"2xx\"} 1.0")
                         .contains("gateway_delivery_attempts_total{caller=\"default\",endpoint=\"default\",outcome=\"rejected\",status_class=\"4xx\"} 1.0")
                         .contains("gateway_dead_letters_total{stage=\"webhook-deliver\"} 1.0")
                         .contains("gateway_deliveries_total{caller=\"default\",endpoint=\"default\",outcome=\"dead_lettered\"} 1.0")
                         .contains("gateway_queue_messages{queue=\"webhook-deliveries-dlq\",state=\"visible\"} 1.0")
-                        .contains("gateway_queue_messages{queue=\"webhook-requests\",state=\"visible\"} 0.0")
+                        .contains("gateway_queue_messages{queue=\"webhook-requests.fifo\",state=\"visible\"} 0.0")
                         .contains("jvm_memory_used_bytes");
             });
 

@@ -185,7 +185,7 @@ class IntakeSecurityTest {
         try {
             assertError(post(VALID, headers), 503, "Service temporarily unavailable");
         } finally {
-            new QueueProvisioner(app.sqs()).ensureQueueWithDeadLetterQueue(requests, 5, 60);
+            new QueueProvisioner(app.sqs()).ensureQueueWithDeadLetterQueue(requests, app.dlq("requests"), 5, 60);
         }
         assertThat(post(VALID, headers).statusCode()).isEqualTo(202);
         assertError(post(VALID, headers), 401, "Webhook already received (replayed webhook-id)");

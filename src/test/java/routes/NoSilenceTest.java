@@ -42,7 +42,7 @@ class NoSilenceTest {
     @Test
     void anAgentThrottledOnEveryReceiveEndsAsAFailureTheCallerIsToldOf() throws Exception {
         flow.reset();
-        flow.app().drain(flow.app().property("gateway.queue.requests") + "-dlq");
+        flow.app().drain(flow.app().dlq("requests"));
         var accepted = flow.app().postJson("/webhook", Json.write(Json.object().put("query", "[emulator:throttle=1000] busy")
                 .put("timestamp", "2025-08-13T06:30:00Z").put("source_system", "crm").put("source_process", "no-silence")));
         assertThat(accepted.statusCode()).isEqualTo(202);
@@ -62,7 +62,7 @@ class NoSilenceTest {
         assertThat(record.get("last_error").get("code").asText()).isEqualTo("ThrottlingException");
         assertThat(record.get("history").toString()).contains("\"status\":\"failed\"");
 
-        String dlq = flow.app().property("gateway.queue.requests") + "-dlq";
+        String dlq = flow.app().dlq("requests");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> flow.app().depth(dlq) == 1);
         List<Message> dead = flow.app().drain(dlq);
         assertThat(dead).hasSize(1);
@@ -74,14 +74,14 @@ class NoSilenceTest {
     @Test
     void aRedriveAfterTheFailureAsksAgainAndTheAnswerIsANewMessage() throws Exception {
         flow.reset();
-        flow.app().drain(flow.app().property("gateway.queue.requests") + "-dlq");
+        flow.app().drain(flow.app().dlq("requests"));
         var accepted = flow.app().postJson("/webhook", Json.write(Json.object().put("query", "[emulator:throttle=2] busy, then free")
                 .put("timestamp", "2025-08-13T06:30:00Z").put("source_system", "crm").put("source_process", "redrive")));
         String trackingId = Json.MAPPER.readTree(accepted.body()).get("tracking_id").asText();
         ScriptedReceiver.Delivery failure = flow.receiver().awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
         assertThat(Json.MAPPER.readTree(failure.body()).get("type").asText()).isEqualTo("query.failed");
         TrackingRouteTestSupport.awaitStatus(flow.app(), trackingId, "delivered");
-        String dlq = flow.app().property("gateway.queue.requests") + "-dlq";
+        String dlq = flow.app().dlq("requests");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> flow.app().depth(dlq) == 1);
 
         var redrive = flow.app().send(java.net.http.HttpRequest.newBuilder(flow.app().managementUrl("/admin/dlq/requests/redrive"))

@@ -38,8 +38,8 @@ class ProdProfileSecurityTest {
         sqsServer = new EmbeddedSqsServer(0);
         sqsServer.start();
         try (SqsClient sqs = LocalAws.sqs(sqsServer.endpoint())) {
-            new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-requests", 5, 60);
-            new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-deliveries", 5, 60);
+            new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-requests.fifo", "webhook-requests-dlq.fifo", 5, 60);
+            new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("webhook-deliveries", "webhook-deliveries-dlq", 5, 60);
         }
         s3 = EmbeddedS3.start("ai-webhook-gateway");
     }
@@ -135,7 +135,7 @@ class ProdProfileSecurityTest {
                     .POST(HttpRequest.BodyPublishers.ofString(WebhookIntakeRouteTest.VALID)).build());
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(accepted.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
-            assertThat(app.drain("webhook-requests")).hasSize(1);
+            assertThat(app.drain("webhook-requests.fifo")).hasSize(1);
 
             AdminAuthenticator admin = app.context().getRegistry().lookupByNameAndType("adminAuthenticator", AdminAuthenticator.class);
             assertThat(admin.check("Bearer anything")).isEqualTo(AdminAuthenticator.Decision.DISABLED);
@@ -154,7 +154,7 @@ class ProdProfileSecurityTest {
                     .POST(HttpRequest.BodyPublishers.ofString(WebhookIntakeRouteTest.VALID)).build());
             assertThat(accepted.statusCode()).isEqualTo(202);
             assertThat(accepted.headers().firstValue("Access-Control-Allow-Origin")).as("configured origin").hasValue("https://app.example");
-            app.drain("webhook-requests");
+            app.drain("webhook-requests.fifo");
         }
     }
 }

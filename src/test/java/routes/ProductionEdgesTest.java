@@ -72,20 +72,20 @@ class ProductionEdgesTest {
                         "gateway.sqs.poll-delay-ms", "100", "gateway.sqs.outage-backoff-polls", "20"))) {
             ScheduledPollConsumer requests = (ScheduledPollConsumer) app.context().getRoute("agent-invoke").getConsumer();
             sqs.stop();
-            await().atMost(Duration.ofSeconds(60)).until(() -> log.text().contains("SQS polling of webhook-requests fails")
+            await().atMost(Duration.ofSeconds(60)).until(() -> log.text().contains("SQS polling of webhook-requests.fifo fails")
                     && log.text().contains("SQS polling of webhook-deliveries fails"));
             // the consumer backs off: it is skipping polls (Camel's backoff counter), not failing one after the other
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> requests.getBackoffCounter() > 0);
-            assertThat(log.text().split("SQS polling of webhook-requests fails", -1)).as("one WARN per outage").hasSize(2);
+            assertThat(log.text().split("SQS polling of webhook-requests.fifo fails", -1)).as("one WARN per outage").hasSize(2);
             assertThat(log.text()).doesNotContain("Error while polling");
 
             EmbeddedSqsServer back = new EmbeddedSqsServer(port);
             back.start();
             try (var client = gateway.testing.LocalAws.sqs(back.endpoint())) {
                 var provisioner = new gateway.local.QueueProvisioner(client);
-                provisioner.ensureQueueWithDeadLetterQueue("webhook-requests", 6, 60);
-                provisioner.ensureQueueWithDeadLetterQueue("webhook-deliveries", 6, 60);
-                await().atMost(Duration.ofSeconds(60)).until(() -> log.text().contains("SQS polling of webhook-requests works again")
+                provisioner.ensureQueueWithDeadLetterQueue(app.property("gateway.queue.requests"), app.dlq("requests"), 6, 60);
+                provisioner.ensureQueueWithDeadLetterQueue(app.property("gateway.queue.deliveries"), app.dlq("deliveries"), 6, 60);
+                await().atMost(Duration.ofSeconds(60)).until(() -> log.text().contains("SQS polling of webhook-requests.fifo works again")
                         && log.text().contains("SQS polling of webhook-deliveries works again"));
                 await().atMost(Duration.ofSeconds(60))
                         .until(() -> app.get(app.managementUrl("/observe/health/ready")).statusCode() == 200);
@@ -109,7 +109,7 @@ class ProductionEdgesTest {
                 app.close();
             }
             assertThat(log.text())
-                    .contains("the long polls of webhook-requests were ended, not waited for")
+                    .contains("the long polls of webhook-requests.fifo were ended, not waited for")
                     .contains("the long polls of webhook-deliveries were ended, not waited for")
                     .doesNotContain("Error while polling");
         }

@@ -42,7 +42,7 @@ class ShutdownTest {
     @Test
     void callsThatFinishWithinTheGracePeriodAreCompleted() throws Exception {
         stopWithTwoAgentCallsInFlight("10", "false", 2500);
-        assertThat(visible("webhook-requests") + invisible("webhook-requests")).isZero();
+        assertThat(visible("webhook-requests.fifo") + invisible("webhook-requests.fifo")).isZero();
         assertThat(visible("webhook-deliveries")).isEqualTo(2);
     }
 
@@ -50,7 +50,7 @@ class ShutdownTest {
     void callsStillRunningAfterTheGracePeriodAreReleasedAtOnce() throws Exception {
         stopWithTwoAgentCallsInFlight("1", "true", 30000);
         // visible again now, not after the consumer's visibility lease (4 s in tests, 30 s by default)
-        assertThat(visible("webhook-requests")).isEqualTo(2);
+        assertThat(visible("webhook-requests.fifo")).isEqualTo(2);
         assertThat(visible("webhook-deliveries")).isZero();
     }
 

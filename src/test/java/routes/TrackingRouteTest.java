@@ -206,7 +206,7 @@ class TrackingRouteTest {
         assertThat(conversation.get("delivery").get("outcome").asText()).isEqualTo("dead_lettered");
         assertThat(conversation.get("delivery").get("last_http_status").asInt()).isEqualTo(400);
         assertThat(conversation.get("answer").get("response").asText()).contains("Negotiation");
-        app.drain(app.property("gateway.queue.deliveries") + "-dlq");
+        app.drain(app.dlq("deliveries"));
     }
 
     @Test

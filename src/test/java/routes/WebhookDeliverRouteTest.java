@@ -52,7 +52,7 @@ class WebhookDeliverRouteTest {
     @BeforeEach
     void clean() {
         flow.reset();
-        app.drain(deliveries + "-dlq");
+        app.drain(app.dlq("deliveries"));
     }
 
     @Test
@@ -134,7 +134,7 @@ class WebhookDeliverRouteTest {
         assertThat(gap(attempts, 0, 1)).isGreaterThanOrEqualTo(Duration.ofMillis(first / 2));
         assertThat(gap(attempts, 1, 2)).isGreaterThanOrEqualTo(Duration.ofMillis(second / 2));
         await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
-        assertThat(app.depth(deliveries + "-dlq")).isZero();
+        assertThat(app.depth(app.dlq("deliveries"))).isZero();
         Thread.sleep(300);
         assertThat(receiver.receivedCount()).isEqualTo(3);
     }
@@ -165,15 +165,15 @@ class WebhookDeliverRouteTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
         Thread.sleep(1500);
         assertThat(receiver.receivedCount()).isEqualTo(1);
-        assertThat(app.depth(deliveries + "-dlq")).isZero();
+        assertThat(app.depth(app.dlq("deliveries"))).isZero();
     }
 
     @Test
     void clientErrorIsPermanentOneAttemptThenTheDlq() throws Exception {
         receiver.respondWith(400);
         String trackingId = post("Rejected by the receiver");
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
-        Message dead = app.drain(deliveries + "-dlq").get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("deliveries")) == 1);
+        Message dead = app.drain(app.dlq("deliveries")).get(0);
         assertThat(dead.messageAttributes().get("http_status").stringValue()).isEqualTo("400");
         assertThat(dead.messageAttributes().get("tracking_id").stringValue()).isEqualTo(trackingId);
         assertThat(dead.messageAttributes().get("failed_stage").stringValue()).isEqualTo("webhook-deliver");
@@ -186,8 +186,8 @@ class WebhookDeliverRouteTest {
     void redirectIsNotFollowedAndIsPermanent() throws Exception {
         receiver.respondWith(301);
         post("Moved");
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
-        assertThat(app.drain(deliveries + "-dlq").get(0).messageAttributes().get("http_status").stringValue())
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("deliveries")) == 1);
+        assertThat(app.drain(app.dlq("deliveries")).get(0).messageAttributes().get("http_status").stringValue())
                 .isEqualTo("301");
         assertThat(receiver.receivedCount()).isEqualTo(1);
     }
@@ -197,8 +197,8 @@ class WebhookDeliverRouteTest {
         receiver.stop();
         String trackingId = post("Nobody home");
         // 4 attempts per receive (1 + 3 retries), schedule 1s,1s in tests: 3 receives, then the DLQ
-        await().atMost(Duration.ofSeconds(40)).until(() -> app.depth(deliveries + "-dlq") == 1);
-        Message dead = app.drain(deliveries + "-dlq").get(0);
+        await().atMost(Duration.ofSeconds(40)).until(() -> app.depth(app.dlq("deliveries")) == 1);
+        Message dead = app.drain(app.dlq("deliveries")).get(0);
         assertThat(dead.messageAttributes().get("attempts").stringValue()).isEqualTo("3");
         assertThat(dead.messageAttributes().get("failure_reason").stringValue()).containsIgnoringCase("connect");
         assertThat(dead.messageAttributes().get("tracking_id").stringValue()).isEqualTo(trackingId);
@@ -209,7 +209,7 @@ class WebhookDeliverRouteTest {
     void deadLetterIsListedAndRedrivenThenDelivered() throws Exception {
         receiver.respondWith(422);
         String trackingId = post("Refused once, then accepted");
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("deliveries")) == 1);
 
         var noToken = app.send(java.net.http.HttpRequest.newBuilder(app.managementUrl("/admin/dlq/deliveries")).GET().build());
         assertThat(noToken.statusCode()).isEqualTo(401);
@@ -220,7 +220,7 @@ class WebhookDeliverRouteTest {
         assertThat(item.get("http_status").asText()).isEqualTo("422");
         assertThat(item.get("stage").asText()).isEqualTo("webhook-deliver");
         assertThat(item.get("reason").asText()).contains("422");
-        assertThat(app.depth(deliveries + "-dlq")).as("listing leaves it on the DLQ").isEqualTo(1);
+        assertThat(app.depth(app.dlq("deliveries"))).as("listing leaves it on the DLQ").isEqualTo(1);
 
         var redriven = app.send(admin("/admin/dlq/deliveries/redrive?message_id=" + item.get("message_id").asText())
                 .POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
@@ -233,7 +233,7 @@ class WebhookDeliverRouteTest {
                 .isEqualTo(got.get(0).payload().path("ai_response").path("response").asText());
         assertThat(got.get(1).payload().path("original_query").asText()).isEqualTo("Refused once, then accepted");
         await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries) == 0);
-        assertThat(app.depth(deliveries + "-dlq")).isZero();
+        assertThat(app.depth(app.dlq("deliveries"))).isZero();
         assertThat(app.send(admin("/admin/dlq/nope").GET().build()).statusCode()).isEqualTo(404);
     }
 

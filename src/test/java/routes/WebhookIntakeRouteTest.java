@@ -201,7 +201,7 @@ class WebhookIntakeRouteTest {
             assertErrorBody(response, 503, "Service temporarily unavailable");
             assertThat(response.headers().firstValue("Retry-After")).isPresent();
         } finally {
-            new QueueProvisioner(app.sqs()).ensureQueueWithDeadLetterQueue(requests, 5, 60);
+            new QueueProvisioner(app.sqs()).ensureQueueWithDeadLetterQueue(requests, app.dlq("requests"), 5, 60);
         }
         assertThat(app.postJson("/webhook", VALID).statusCode()).isEqualTo(202);
     }

@@ -67,7 +67,7 @@ class WebhookTargetTest {
         String deliveries = app.property("gateway.queue.deliveries");
         status.set(400);
         post("Refused");
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(deliveries + "-dlq") == 1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("deliveries")) == 1);
         assertThat(requests).hasSize(2);
         assertThat(requests.get(1).getRawQuery()).isEqualTo("token=a%2Bb%3D&throwExceptionOnFailure=false");
     }

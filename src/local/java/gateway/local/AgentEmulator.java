@@ -2,6 +2,8 @@ package gateway.local;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -9,6 +11,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -85,6 +89,7 @@ public class AgentEmulator implements AutoCloseable {
     private final Map<String, AtomicInteger> callsPerSession = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
+    private final CallLog callLog = new CallLog();
 
     public AgentEmulator() {
         this(Settings.defaults());
@@ -169,10 +174,19 @@ public class AgentEmulator implements AutoCloseable {
         return peakInFlight.get();
     }
 
+    /**
+     * The latest InvokeAgent calls' starts and ends (their request read, their response over), oldest first: the
+     * order in which the agent saw them.
+     */
+    public List<CallEvent> callLog() {
+        return callLog.events();
+    }
+
     /** Forgets all counts (between tests sharing one emulator). */
     public void resetCounters() {
         totalCalls.set(0);
         callsPerSession.clear();
+        callLog.clear();
         peakInFlight.set(inFlight.get());
     }
 
@@ -180,9 +194,11 @@ public class AgentEmulator implements AutoCloseable {
         int now = inFlight.incrementAndGet();
         peakInFlight.accumulateAndGet(now, Math::max);
         AtomicBoolean done = new AtomicBoolean();
+        AtomicReference<Runnable> logEnd = new AtomicReference<>(() -> { });
         Runnable leave = () -> {
             if (done.compareAndSet(false, true)) {
                 inFlight.decrementAndGet();
+                logEnd.get().run();
             }
         };
         req.response().endHandler(v -> leave.run());
@@ -194,8 +210,10 @@ public class AgentEmulator implements AutoCloseable {
             String agentId = decode(agent.group(1));
             String aliasId = decode(agent.group(2));
             String sessionId = decode(agent.group(3));
-            req.body().onSuccess(body -> invokeAgent(req, agentId, aliasId, sessionId, body))
-                    .onFailure(e -> leave.run());
+            req.body().onSuccess(body -> {
+                logEnd.set(callLog.started(sessionId, body));
+                invokeAgent(req, agentId, aliasId, sessionId, body);
+            }).onFailure(e -> leave.run());
         } else if (req.method() == HttpMethod.POST && "/retrieveAndGenerate".equals(req.path())) {
             req.body().onSuccess(body -> retrieveAndGenerate(req, body)).onFailure(e -> leave.run());
         } else {
@@ -327,6 +345,41 @@ public class AgentEmulator implements AutoCloseable {
             action.run();
         } else {
             vertx.setTimer(millis, id -> action.run());
+        }
+    }
+
+    /** One start or end of an InvokeAgent call: its place in the log's order, its session and question. */
+    public record CallEvent(long order, String sessionId, String inputText, boolean start) {
+    }
+
+    /** The last {@link #MAX} call events; numbered by one counter, so their order is the order they happened in. */
+    private static final class CallLog {
+
+        static final int MAX = 1000;
+        private final AtomicLong order = new AtomicLong();
+        private final Deque<CallEvent> events = new ArrayDeque<>();
+
+        /** Logs the call's start; the returned action logs its end. */
+        Runnable started(String sessionId, Buffer body) {
+            JsonObject json = parse(body);
+            String inputText = json == null ? null : json.getString("inputText");
+            add(sessionId, inputText, true);
+            return () -> add(sessionId, inputText, false);
+        }
+
+        private synchronized void add(String sessionId, String inputText, boolean start) {
+            events.addLast(new CallEvent(order.incrementAndGet(), sessionId, inputText, start));
+            if (events.size() > MAX) {
+                events.removeFirst();
+            }
+        }
+
+        synchronized List<CallEvent> events() {
+            return List.copyOf(events);
+        }
+
+        synchronized void clear() {
+            events.clear();
         }
     }
 

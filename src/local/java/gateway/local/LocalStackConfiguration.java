@@ -72,8 +72,12 @@ public class LocalStackConfiguration implements CamelConfiguration {
     private String region;
     @PropertyInject("gateway.queue.requests")
     private String requestsQueue;
+    @PropertyInject("gateway.queue.requests-dlq")
+    private String requestsDeadLetterQueue;
     @PropertyInject("gateway.queue.deliveries")
     private String deliveriesQueue;
+    @PropertyInject("gateway.queue.deliveries-dlq")
+    private String deliveriesDeadLetterQueue;
     @PropertyInject("gateway.queue.max-receive-count")
     private int maxReceiveCount;
     @PropertyInject("gateway.queue.visibility-timeout-seconds")
@@ -147,8 +151,10 @@ public class LocalStackConfiguration implements CamelConfiguration {
             try (SqsClient sqs = SqsClient.builder().region(Region.of(region)).credentialsProvider(credentials)
                     .endpointOverride(URI.create(sqsEndpoint.trim())).build()) {
                 QueueProvisioner provisioner = new QueueProvisioner(sqs);
-                provisioner.ensureQueueWithDeadLetterQueue(requestsQueue, maxReceiveCount, visibilityTimeoutSeconds);
-                provisioner.ensureQueueWithDeadLetterQueue(deliveriesQueue, maxReceiveCount, visibilityTimeoutSeconds);
+                provisioner.ensureQueueWithDeadLetterQueue(requestsQueue, requestsDeadLetterQueue, maxReceiveCount,
+                        visibilityTimeoutSeconds);
+                provisioner.ensureQueueWithDeadLetterQueue(deliveriesQueue, deliveriesDeadLetterQueue, maxReceiveCount,
+                        visibilityTimeoutSeconds);
             }
         }
         if (createBucket) {

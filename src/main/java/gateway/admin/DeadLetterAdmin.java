@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.flow.FlowProperties;
 import gateway.flow.QueueAttributes;
 import gateway.json.Json;
-import gateway.sqs.DeadLetterQueues;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.SqsBatchConstants;
 import org.apache.camel.Body;
@@ -36,11 +35,16 @@ public class DeadLetterAdmin {
 
     private final SqsClient sqs;
     private final Map<String, String> queues;
+    private final Map<String, String> deadLetterQueues;
 
-    /** @param queues the work queues by short name, e.g. {@code requests -> webhook-requests} */
-    public DeadLetterAdmin(SqsClient sqs, Map<String, String> queues) {
+    /**
+     * @param queues the work queues by short name, e.g. {@code requests -> webhook-requests.fifo}
+     * @param deadLetterQueues their DLQs by the same names, e.g. {@code requests -> webhook-requests-dlq.fifo}
+     */
+    public DeadLetterAdmin(SqsClient sqs, Map<String, String> queues, Map<String, String> deadLetterQueues) {
         this.sqs = sqs;
         this.queues = Map.copyOf(queues);
+        this.deadLetterQueues = Map.copyOf(deadLetterQueues);
     }
 
     /** The route that lists a work queue's dead letters (exchange property {@link FlowProperties#DLQ_MAX}). */
@@ -63,14 +67,14 @@ public class DeadLetterAdmin {
      * and its consumer polls on its own instead of taking a bounded batch when asked.
      */
     public List<Message> receive(String name, int max) {
-        String url = sqs.getQueueUrl(r -> r.queueName(DeadLetterQueues.of(queues.get(name)))).queueUrl();
+        String url = sqs.getQueueUrl(r -> r.queueName(deadLetterQueues.get(name))).queueUrl();
         List<Message> all = new ArrayList<>();
         while (all.size() < max) {
             int batch = Math.min(10, max - all.size());
             List<Message> got = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(batch)
                     .visibilityTimeout(HIDE_SECONDS).waitTimeSeconds(0).messageAttributeNames("All")
                     .messageSystemAttributeNames(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
-                            MessageSystemAttributeName.SENT_TIMESTAMP)).messages();
+                            MessageSystemAttributeName.SENT_TIMESTAMP, MessageSystemAttributeName.MESSAGE_GROUP_ID)).messages();
             if (got.isEmpty()) {
                 break;
             }
@@ -100,7 +104,9 @@ public class DeadLetterAdmin {
 
     /**
      * The dead letter as the message sent back to its queue: its body, and as headers (the message attributes of the
-     * send) its attributes without the failure ones plus one more redrive; its DLQ receipt handle for the delete.
+     * send) its attributes without the failure ones plus one more redrive; its DLQ receipt handle for the delete. From
+     * a FIFO DLQ it keeps its group (its agent session) and is deduplicated by its DLQ message id: a redrive repeated
+     * after a failed delete leaves one copy.
      */
     public static String redriven(@Body Message dead, @Headers Map<String, Object> headers) {
         headers.clear();
@@ -112,6 +118,11 @@ public class DeadLetterAdmin {
         // counted, so the agent stage knows a failure it stored may be asked again (a new conversation)
         headers.put(DeadLetters.REDRIVES, Integer.toString(redrives(dead) + 1));
         headers.put(SqsBatchConstants.RECEIPT_HANDLE, dead.receiptHandle());
+        String group = dead.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID);
+        if (group != null) {
+            headers.put(SqsBatchConstants.MESSAGE_GROUP_ID, group);
+            headers.put(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, dead.messageId());
+        }
         return dead.body();
     }
 
@@ -119,7 +130,7 @@ public class DeadLetterAdmin {
     public ObjectNode listing(String name, @Body List<Message> seen) {
         ObjectNode result = Json.object();
         result.put("queue", queues.get(name));
-        result.put("dead_letter_queue", DeadLetterQueues.of(queues.get(name)));
+        result.put("dead_letter_queue", deadLetterQueues.get(name));
         ArrayNode items = result.putArray("messages");
         for (Message m : seen) {
             ObjectNode item = items.addObject();

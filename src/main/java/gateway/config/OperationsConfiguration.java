@@ -11,7 +11,6 @@ import gateway.metrics.FlowMetrics;
 import gateway.metrics.FlowMetricsNotifier;
 import gateway.metrics.QueueDepthSampler;
 import gateway.security.AdminAuthenticator;
-import gateway.sqs.DeadLetterQueues;
 import gateway.sqs.SqsBatchComponent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,6 +35,10 @@ public class OperationsConfiguration implements CamelConfiguration {
 
     @PropertyInject("gateway.queue.requests")
     private String requestsQueue;
+    @PropertyInject("gateway.queue.requests-dlq")
+    private String requestsDeadLetterQueue;
+    @PropertyInject("gateway.queue.deliveries-dlq")
+    private String deliveriesDeadLetterQueue;
     @PropertyInject("gateway.queue.deliveries")
     private String deliveriesQueue;
     @PropertyInject("gateway.metrics.queue-sample-seconds")
@@ -61,7 +64,8 @@ public class OperationsConfiguration implements CamelConfiguration {
     /** The dead-letter routes' receive and their steps (DeadLetterAdminRoute, DeadLetterSweepRoute). */
     @BindToRegistry(value = "deadLetterAdmin", lazy = true)
     public DeadLetterAdmin deadLetterAdmin(SqsClient sqs) {
-        return new DeadLetterAdmin(sqs, Map.of("requests", requestsQueue, "deliveries", deliveriesQueue));
+        return new DeadLetterAdmin(sqs, Map.of("requests", requestsQueue, "deliveries", deliveriesQueue),
+                Map.of("requests", requestsDeadLetterQueue, "deliveries", deliveriesDeadLetterQueue));
     }
 
     @Override
@@ -74,7 +78,7 @@ public class OperationsConfiguration implements CamelConfiguration {
                 .description("Agent calls in flight on this instance").register(registry);
         context.getComponent("sqs-batch", SqsBatchComponent.class).setMeterRegistry(registry);
         context.addService(new QueueDepthSampler(context, context.getRegistry().findSingleByType(SqsClient.class), flow,
-                List.of(requestsQueue, DeadLetterQueues.of(requestsQueue), deliveriesQueue, DeadLetterQueues.of(deliveriesQueue)),
+                List.of(requestsQueue, requestsDeadLetterQueue, deliveriesQueue, deliveriesDeadLetterQueue),
                 sampleSeconds), true, true);
 
         ProducerTemplate routes = context.createProducerTemplate(); // the admin endpoints call the dead-letter routes

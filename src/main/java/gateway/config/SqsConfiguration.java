@@ -6,6 +6,7 @@ import java.time.Duration;
 import gateway.sqs.LongPollCallTimeout;
 import gateway.sqs.LongPolls;
 import gateway.sqs.QueueLimits;
+import gateway.sqs.SessionTurns;
 import gateway.sqs.SqsPollErrors;
 import gateway.sqs.SqsReadinessCheck;
 import org.apache.camel.BindToRegistry;
@@ -84,12 +85,23 @@ public class SqsConfiguration implements CamelConfiguration {
         return client;
     }
 
-    /** What the routes need to know to end a conversation on its last receive; prod refuses queues without a DLQ. */
+    /**
+     * What the routes need to know to end a conversation on its last receive; prod refuses queues without a DLQ, every
+     * profile a standard requests queue.
+     */
     @BindToRegistry(value = "queueLimits", lazy = true)
     public QueueLimits queueLimits(SqsClient sqs) {
         return QueueLimits.read(sqs, dlqRequired,
-                new QueueLimits.WorkQueue("REQUESTS_QUEUE", "requests", requestsQueue),
-                new QueueLimits.WorkQueue("DELIVERIES_QUEUE", "deliveries", deliveriesQueue));
+                new QueueLimits.WorkQueue("REQUESTS_QUEUE", "requests", requestsQueue, true),
+                new QueueLimits.WorkQueue("DELIVERIES_QUEUE", "deliveries", deliveriesQueue, false));
+    }
+
+    /** The agent stage's step that lets one question of a session go on at a time on this instance. */
+    @BindToRegistry(value = "sessionTurns", lazy = true)
+    public SessionTurns sessionTurns(CamelContext context) {
+        SessionTurns turns = new SessionTurns();
+        turns.setCamelContext(context);
+        return turns;
     }
 
     /** The consumers' pollStrategy and exceptionHandler: an outage is one WARN, a stop is quiet. */

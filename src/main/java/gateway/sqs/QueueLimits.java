@@ -17,14 +17,18 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * How many receives SQS allows each work queue before its redrive policy moves a message to the DLQ
  * ({@code maxReceiveCount}), read from the queues themselves at start. The routes ask
  * {@link #isLastReceive}: on the last receive the gateway ends the conversation itself (failure webhook,
- * terminal status, DLQ entry with its reason) instead of letting SQS move the message in silence.
+ * terminal status, DLQ entry with its reason) instead of letting SQS move the message in silence. A work queue that
+ * must be FIFO (the requests queue) and is not is refused here too.
  */
 public final class QueueLimits {
 
     private static final Logger LOG = LoggerFactory.getLogger(QueueLimits.class);
 
-    /** A work queue: the setting that names it, its role in the routes ({@code requests}, {@code deliveries}), its name. */
-    public record WorkQueue(String setting, String role, String name) {
+    /**
+     * A work queue: the setting that names it, its role in the routes ({@code requests}, {@code deliveries}), its name,
+     * and whether it must be a FIFO queue (the requests queue: the order within a session rests on it).
+     */
+    public record WorkQueue(String setting, String role, String name, boolean fifo) {
     }
 
     private final Map<String, Integer> maxReceivesByRole;
@@ -42,8 +46,14 @@ public final class QueueLimits {
         for (WorkQueue queue : queues) {
             String setting = queue.setting();
             String url = sqs.getQueueUrl(r -> r.queueName(queue.name())).queueUrl();
-            String policy = sqs.getQueueAttributes(r -> r.queueUrl(url).attributeNames(QueueAttributeName.REDRIVE_POLICY))
-                    .attributes().get(QueueAttributeName.REDRIVE_POLICY);
+            Map<QueueAttributeName, String> attributes = sqs.getQueueAttributes(r -> r.queueUrl(url)
+                    .attributeNames(QueueAttributeName.REDRIVE_POLICY, QueueAttributeName.FIFO_QUEUE)).attributes();
+            if (queue.fifo() && !"true".equalsIgnoreCase(attributes.get(QueueAttributeName.FIFO_QUEUE))) {
+                // on a standard queue the questions of one session would silently reach the agent out of order
+                throw new IllegalStateException(setting + " " + queue.name() + " is a standard queue: it must be a FIFO "
+                        + "queue (a name ending in .fifo, FifoQueue=true) so the questions of a session reach the agent in order");
+            }
+            String policy = attributes.get(QueueAttributeName.REDRIVE_POLICY);
             OptionalInt max = maxReceiveCount(policy);
             if (max.isPresent()) {
                 limits.put(queue.role(), max.getAsInt());

@@ -13,6 +13,12 @@ public final class SqsBatchConstants {
     public static final String VISIBILITY_TIMEOUT = "CamelAwsSqsVisibilityTimeout";
     @Metadata(description = "sendMessage, out: the id of the message sent.", javaType = "String")
     public static final String MESSAGE_ID = Sqs2Constants.MESSAGE_ID;
+    @Metadata(description = "sendMessage to a FIFO queue: the message's group (SQS hands out a group's messages one at a "
+            + "time, in order). Not a message attribute.", javaType = "String")
+    public static final String MESSAGE_GROUP_ID = "CamelSqsBatchMessageGroupId";
+    @Metadata(description = "sendMessage to a FIFO queue: the message's deduplication id (a second send with it within "
+            + "5 minutes is accepted and dropped). Not a message attribute.", javaType = "String")
+    public static final String MESSAGE_DEDUPLICATION_ID = "CamelSqsBatchMessageDeduplicationId";
 
     private SqsBatchConstants() {
     }

@@ -27,7 +27,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * <ul>
  *   <li>{@code sendMessage} (default): the body is the message; headers with a non-empty String (or a
  *   Number) value become message attributes, Camel's own headers excepted — as {@code aws2-sqs} does. On
- *   success the header {@code CamelAwsSqsMessageId} holds the new message's id.</li>
+ *   success the header {@code CamelAwsSqsMessageId} holds the new message's id. To a FIFO queue, the headers
+ *   {@code CamelSqsBatchMessageGroupId} and {@code CamelSqsBatchMessageDeduplicationId} give the entry's group
+ *   and deduplication id (SQS keeps the order of a group's entries within one batch call).</li>
  *   <li>{@code deleteMessage}: deletes the message whose receipt handle is in {@code CamelAwsSqsReceiptHandle}
  *   (set by the {@code aws2-sqs} consumer).</li>
  *   <li>{@code changeMessageVisibility}: sets that message's visibility timeout to header

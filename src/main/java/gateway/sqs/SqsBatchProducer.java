@@ -70,12 +70,20 @@ public class SqsBatchProducer extends DefaultAsyncProducer {
                         + (value.stringValue() == null ? 0 : value.stringValue().getBytes(StandardCharsets.UTF_8).length);
             }
         }
-        SendMessageBatchRequestEntry entry = SendMessageBatchRequestEntry.builder()
+        SendMessageBatchRequestEntry.Builder entry = SendMessageBatchRequestEntry.builder()
                 .id("0") // the call numbers the entries of its batch
                 .messageBody(body)
-                .messageAttributes(attributes)
-                .build();
-        getEndpoint().submit(exchange, callback, entry, bytes);
+                .messageAttributes(attributes);
+        // a FIFO queue's group and deduplication id: only when given (a standard queue refuses them)
+        String group = in.getHeader(SqsBatchConstants.MESSAGE_GROUP_ID, String.class);
+        if (group != null && !group.isEmpty()) {
+            entry.messageGroupId(group);
+        }
+        String deduplication = in.getHeader(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, String.class);
+        if (deduplication != null && !deduplication.isEmpty()) {
+            entry.messageDeduplicationId(deduplication);
+        }
+        getEndpoint().submit(exchange, callback, entry.build(), bytes);
         return false;
     }
 

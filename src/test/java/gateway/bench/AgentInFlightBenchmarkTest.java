@@ -140,8 +140,10 @@ class AgentInFlightBenchmarkTest {
         env.put("AGENT_CONSUMERS", Integer.toString(consumers));
         env.put("EMBEDDED_S3_PORT", Integer.toString(GatewayTestApp.freePort())); // idempotency store (dev)
         env.put("RATE_LIMIT_PER_MINUTE", "0"); // one caller sends all the questions: no per-caller limit here
-        env.put("REQUESTS_QUEUE", "flight-requests-" + limit);
+        env.put("REQUESTS_QUEUE", "flight-requests-" + limit + ".fifo");
+        env.put("REQUESTS_DLQ", GatewayTestApp.dlqOf("flight-requests-" + limit + ".fifo"));
         env.put("DELIVERIES_QUEUE", "flight-deliveries-" + limit);
+        env.put("DELIVERIES_DLQ", GatewayTestApp.dlqOf("flight-deliveries-" + limit));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.flight.env."))
                 .forEach(k -> env.put(k.substring("bench.flight.env.".length()), System.getProperty(k)));
 

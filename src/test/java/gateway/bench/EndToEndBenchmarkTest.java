@@ -134,7 +134,7 @@ class EndToEndBenchmarkTest {
             Message deliveryMessage;
             assertThat(app.postJson("/webhook", IntakeBenchmarkTest.REQUEST).statusCode()).isEqualTo(202);
             requestMessage = awaitOne(app, app.property("gateway.queue.requests"));
-            sqs.sendMessage(copy(requestMessage, app.queueUrl(app.property("gateway.queue.requests"))));
+            sqs.sendMessage(IntakeBenchmarkTest.once(copy(requestMessage, app.queueUrl(app.property("gateway.queue.requests")))));
             app.context().getRouteController().startRoute("agent-invoke");
             deliveryMessage = awaitOne(app, app.property("gateway.queue.deliveries"));
             sqs.sendMessage(copy(deliveryMessage, app.queueUrl(app.property("gateway.queue.deliveries"))));
@@ -335,7 +335,7 @@ class EndToEndBenchmarkTest {
     static ClosedLoopLoad.Call sqsRoundTrip(SqsClient sqs, SendMessageRequest send) {
         String url = send.queueUrl();
         return () -> {
-            sqs.sendMessage(send);
+            sqs.sendMessage(IntakeBenchmarkTest.once(send));
             List<Message> got = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(1).waitTimeSeconds(20)
                     .messageAttributeNames("All")).messages();
             if (got.isEmpty()) {

@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StartupBenchmarkTest {
 
     static final String BUCKET = "startup-bench";
-    static final String REQUESTS = "startup-requests";
+    static final String REQUESTS = "startup-requests.fifo";
     static final String DELIVERIES = "startup-deliveries";
 
     private final StartupSettings settings = StartupSettings.fromSystemProperties();
@@ -86,8 +86,8 @@ class StartupBenchmarkTest {
         try (EmbeddedS3 s3 = EmbeddedS3.start(BUCKET); SqsClient sqsClient = LocalAws.sqs(sqs.endpoint())) {
             QueueProvisioner queues = new QueueProvisioner(sqsClient);
             // MAX_RECEIVE_COUNT 6: the default DELIVERY_SCHEDULE needs six receives (a start check refuses fewer)
-            queues.ensureQueueWithDeadLetterQueue(REQUESTS, 6, 60);
-            queues.ensureQueueWithDeadLetterQueue(DELIVERIES, 6, 60);
+            queues.ensureQueueWithDeadLetterQueue(REQUESTS, GatewayTestApp.dlqOf(REQUESTS), 6, 60);
+            queues.ensureQueueWithDeadLetterQueue(DELIVERIES, GatewayTestApp.dlqOf(DELIVERIES), 6, 60);
             prod = new ProdDependencies(sqs.endpoint(), s3.server().endpoint(), BUCKET, REQUESTS, DELIVERIES,
                     "http://127.0.0.1:" + freePort.getAsInt(), "http://127.0.0.1:" + freePort.getAsInt() + "/webhook",
                     WebhookSigner.generateSecret());

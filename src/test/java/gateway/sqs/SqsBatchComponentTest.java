@@ -55,6 +55,8 @@ class SqsBatchComponentTest {
         for (String q : List.of("batch-send", "batch-delete", "batch-mixed", "batch-visibility")) {
             sqs.createQueue(r -> r.queueName(q));
         }
+        sqs.createQueue(r -> r.queueName("batch-fifo.fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true",
+                QueueAttributeName.CONTENT_BASED_DEDUPLICATION, "false")));
         camel = new DefaultCamelContext();
         camel.getRegistry().bind("sqsClient", SqsClient.class, sqs);
         camel.addRoutes(new RouteBuilder() {
@@ -62,6 +64,7 @@ class SqsBatchComponentTest {
             public void configure() {
                 from("direct:send").to("sqs-batch:batch-send?maxInFlight=2");
                 from("direct:mixed").to("sqs-batch:batch-mixed");
+                from("direct:fifo").to("sqs-batch:batch-fifo.fifo");
                 from("direct:missing").to("sqs-batch:no-such-queue");
                 from("direct:delete").to("sqs-batch:batch-delete?operation=deleteMessage");
                 from("direct:visibility").to("sqs-batch:batch-visibility?operation=changeMessageVisibility");
@@ -174,6 +177,94 @@ class SqsBatchComponentTest {
 
         Exchange noTimeout = template.send("direct:visibility", e -> e.getMessage().setHeader(SqsBatchConstants.RECEIPT_HANDLE, "h"));
         assertThat(noTimeout.getException()).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void fifoEntriesCarryTheirGroupAndDeduplicationIdAndAGroupKeepsItsOrder() throws Exception {
+        // all at once, so they share batch calls: within a call SQS keeps the entries' order, across calls
+        // the order the calls were made in (each group's sends here come from one thread, one after the other)
+        List<CompletableFuture<Exchange>> sent = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            String group = "session-" + (i % 2);
+            int n = i;
+            sent.add(template.asyncSend("direct:fifo", e -> {
+                e.getMessage().setBody(group + ":" + n);
+                e.getMessage().setHeader("tracking_id", "t-" + n);
+                e.getMessage().setHeader(SqsBatchConstants.MESSAGE_GROUP_ID, group);
+                e.getMessage().setHeader(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, "t-" + n);
+            }));
+            sent.get(sent.size() - 1).get(30, TimeUnit.SECONDS); // accepted one after the other, as the intake's 202s
+        }
+        // a repeat of an entry already sent (same group and deduplication id): accepted, and dropped by SQS
+        Exchange repeat = template.send("direct:fifo", e -> {
+            e.getMessage().setBody("session-0:0 again");
+            e.getMessage().setHeader(SqsBatchConstants.MESSAGE_GROUP_ID, "session-0");
+            e.getMessage().setHeader(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, "t-0");
+        });
+        assertThat(repeat.getException()).isNull();
+        for (CompletableFuture<Exchange> f : sent) {
+            assertThat(f.get(30, TimeUnit.SECONDS).getException()).isNull();
+        }
+
+        String url = sqs.getQueueUrl(r -> r.queueName("batch-fifo.fifo")).queueUrl();
+        List<Message> received = new ArrayList<>();
+        for (int i = 0; i < 50 && received.size() < 12; i++) {
+            List<Message> batch = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).waitTimeSeconds(1)
+                    .messageAttributeNames("All").messageSystemAttributeNamesWithStrings("All")).messages();
+            received.addAll(batch);
+            batch.forEach(m -> sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+        }
+        assertThat(received).hasSize(12);
+        for (String group : List.of("session-0", "session-1")) {
+            List<Message> ofGroup = received.stream()
+                    .filter(m -> group.equals(m.attributesAsStrings().get("MessageGroupId"))).toList();
+            assertThat(ofGroup).extracting(Message::body).as(group).allMatch(b -> b.startsWith(group + ":"))
+                    .isSortedAccordingTo(java.util.Comparator.comparingInt(b -> Integer.parseInt(b.substring(b.indexOf(':') + 1))))
+                    .hasSize(6);
+        }
+        Message first = received.stream().filter(m -> m.body().equals("session-0:0")).findFirst().orElseThrow();
+        assertThat(first.attributesAsStrings()).containsEntry("MessageDeduplicationId", "t-0");
+        assertThat(first.messageAttributes()).as("group and deduplication id are not message attributes")
+                .containsOnlyKeys("tracking_id");
+    }
+
+    @Test
+    void aFifoGroupsNextMessageIsHandedOutOnlyOnceTheOneBeforeIsDeleted() throws Exception {
+        for (String body : List.of("first", "second")) {
+            Exchange done = template.send("direct:fifo", e -> {
+                e.getMessage().setBody(body);
+                e.getMessage().setHeader(SqsBatchConstants.MESSAGE_GROUP_ID, "one-session");
+                e.getMessage().setHeader(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, "dedup-" + body);
+            });
+            assertThat(done.getException()).isNull();
+        }
+        Exchange other = template.send("direct:fifo", e -> {
+            e.getMessage().setBody("other");
+            e.getMessage().setHeader(SqsBatchConstants.MESSAGE_GROUP_ID, "other-session");
+            e.getMessage().setHeader(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, "dedup-other");
+        });
+        assertThat(other.getException()).isNull();
+        String url = sqs.getQueueUrl(r -> r.queueName("batch-fifo.fifo")).queueUrl();
+
+        Message first = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(1).visibilityTimeout(300)).messages().get(0);
+        assertThat(first.body()).isEqualTo("first");
+        // while "first" is in flight its group is held; another group is not
+        List<Message> meanwhile = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(10).visibilityTimeout(300))
+                .messages();
+        assertThat(meanwhile).extracting(Message::body).containsExactly("other");
+        // put back (visible again): it keeps its place before "second"
+        sqs.changeMessageVisibility(r -> r.queueUrl(url).receiptHandle(first.receiptHandle()).visibilityTimeout(0));
+        Message again = sqs.receiveMessage(r -> r.queueUrl(url).maxNumberOfMessages(1).visibilityTimeout(300)).messages().get(0);
+        assertThat(again.body()).isEqualTo("first");
+        sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(again.receiptHandle()));
+        assertThat(drain("batch-fifo.fifo", 1)).extracting(Message::body).containsExactly("second");
+        meanwhile.forEach(m -> sqs.deleteMessage(r -> r.queueUrl(url).receiptHandle(m.receiptHandle())));
+    }
+
+    @Test
+    void aSendToAFifoQueueWithoutAGroupFailsItsExchange() {
+        Exchange done = template.send("direct:fifo", e -> e.getMessage().setBody("no group"));
+        assertThat(done.getException()).isInstanceOf(SqsException.class);
     }
 
     private static List<Message> drain(String queue, int expected) {

@@ -69,7 +69,9 @@ public final class ChildGatewayEnv {
         env.put("AWS_EC2_METADATA_DISABLED", "true");
         env.put("SQS_ENDPOINT", deps.sqsEndpoint().toString());
         env.put("REQUESTS_QUEUE", deps.requestsQueue());
+        env.put("REQUESTS_DLQ", GatewayTestApp.dlqOf(deps.requestsQueue()));
         env.put("DELIVERIES_QUEUE", deps.deliveriesQueue());
+        env.put("DELIVERIES_DLQ", GatewayTestApp.dlqOf(deps.deliveriesQueue()));
         env.put("S3_ENDPOINT", deps.s3Endpoint().toString());
         env.put("S3_BUCKET", deps.bucket());
         env.put("S3_CONDITIONAL_WRITES", "false");

@@ -97,6 +97,19 @@ public final class GatewayTestApp implements AutoCloseable {
         return context().resolvePropertyPlaceholders("{{" + key + "}}");
     }
 
+    /** The name of a work queue's DLQ ({@code requests} or {@code deliveries}), as the settings give it. */
+    public String dlq(String role) {
+        return property("gateway.queue." + role + "-dlq");
+    }
+
+    /**
+     * A DLQ name for a queue a test makes itself, as the defaults name them ({@code x.fifo -> x-dlq.fifo},
+     * {@code x -> x-dlq}): the app itself takes every DLQ name from its settings.
+     */
+    public static String dlqOf(String queue) {
+        return queue.endsWith(".fifo") ? queue.substring(0, queue.length() - 5) + "-dlq.fifo" : queue + "-dlq";
+    }
+
     public String queueUrl(String queueName) {
         return sqs().getQueueUrl(r -> r.queueName(queueName)).queueUrl();
     }
