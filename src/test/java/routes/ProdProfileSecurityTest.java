@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -78,12 +79,24 @@ class ProdProfileSecurityTest {
     @Test
     void prodRefusesAWorkQueueWithoutADeadLetterQueue() {
         try (SqsClient sqs = LocalAws.sqs(sqsServer.endpoint())) {
-            sqs.createQueue(r -> r.queueName("no-dlq-requests"));
+            sqs.createQueue(r -> r.queueName("no-dlq-requests.fifo").attributes(Map.of(QueueAttributeName.FIFO_QUEUE, "true")));
         }
         assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
-                "gateway.queue.requests", "no-dlq-requests")).close())
+                "gateway.queue.requests", "no-dlq-requests.fifo")).close())
                 .satisfies(e -> assertThat(rootCause(e).getMessage())
-                        .startsWith("REQUESTS_QUEUE no-dlq-requests has no dead-letter queue"));
+                        .startsWith("REQUESTS_QUEUE no-dlq-requests.fifo has no dead-letter queue"));
+    }
+
+    @Test
+    void aStandardRequestsQueueIsRefusedAtStartTheOrderWithinASessionWouldNotHold() {
+        try (SqsClient sqs = LocalAws.sqs(sqsServer.endpoint())) {
+            new QueueProvisioner(sqs).ensureQueueWithDeadLetterQueue("standard-requests", "standard-requests-dlq", 5, 60);
+        }
+        assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
+                "gateway.queue.requests", "standard-requests", "gateway.queue.requests-dlq", "standard-requests-dlq")).close())
+                .satisfies(e -> assertThat(rootCause(e).getMessage()).isEqualTo("REQUESTS_QUEUE standard-requests is a "
+                        + "standard queue: it must be a FIFO queue (a name ending in .fifo, FifoQueue=true) so the questions "
+                        + "of a session reach the agent in order"));
     }
 
     @Test
