@@ -4,11 +4,13 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
+import gateway.agent.KnowledgeBaseSessions;
 import gateway.agent.PromptBuilder;
 import gateway.answer.DeliveryMessageWriter;
 import gateway.answer.RequestMessageReader;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
+import gateway.tracking.S3RecordStore;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
@@ -58,6 +60,12 @@ public class AgentConfiguration implements CamelConfiguration {
             builder.endpointOverride(URI.create(endpoint.trim()));
         }
         return builder.build();
+    }
+
+    /** Knowledge-base mode: the sessionId Bedrock gave each caller's conversation, kept in the record store. */
+    @BindToRegistry(value = "knowledgeBaseSessions", lazy = true)
+    public KnowledgeBaseSessions knowledgeBaseSessions(S3RecordStore store) {
+        return new KnowledgeBaseSessions(store, Clock.systemUTC());
     }
 
     @BindToRegistry("promptBuilder")
