@@ -1,6 +1,7 @@
 package routes;
 
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -83,6 +84,26 @@ class KnowledgeBaseModeTest {
         assertThat(emulator.callsForSession(agentSession)).isZero();
         // a question without session_id is a conversation of one: nothing kept for it
         assertThat(app.bean("recordStore", S3RecordStore.class).readSession(other.get("tracking_id").asText())).isEmpty();
+    }
+
+    @Test
+    void aKnowledgeBaseSessionPastItsLifetimeIsNotGivenBackAndANewOneIsKept() throws Exception {
+        S3RecordStore store = app.bean("recordStore", S3RecordStore.class);
+        String agentSession = AgentSessions.agentSessionId(null, "kb-conversation-old", null);
+        store.updateSession(agentSession, r -> Json.object().put("agent_session_id", agentSession)
+                .put("knowledge_base_session_id", "expired-bedrock-session")
+                .put("knowledge_base_session_started_at", "2025-01-01T00:00:00Z"));
+
+        JsonNode answer = postAndAwaitWebhook(request("Still there?").put("session_id", "kb-conversation-old"), 1);
+
+        assertThat(answer.at("/ai_response/response").asText()).endsWith("Session turn: 1\n");
+        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
+        assertThat(emulator.callsForSession("expired-bedrock-session")).isZero();
+        JsonNode kept = store.readSession(agentSession).orElseThrow().record();
+        assertThat(kept.get("knowledge_base_session_id").asText()).isNotEqualTo("expired-bedrock-session");
+        assertThat(emulator.turnsForSession(kept.get("knowledge_base_session_id").asText())).isEqualTo(1);
+        assertThat(OffsetDateTime.parse(kept.get("knowledge_base_session_started_at").asText()))
+                .isAfter(OffsetDateTime.parse("2025-01-02T00:00:00Z"));
     }
 
     @Test

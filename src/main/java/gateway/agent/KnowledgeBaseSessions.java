@@ -1,6 +1,10 @@
 package gateway.agent;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * session's first call and must be given it back to continue. So for a caller's own session (a derived agent
  * session, {@link AgentSessions#isDerived}) the record store keeps Bedrock's id in
  * {@code sessions/<agent session id>.json}: {@link #lookup} before the call (the header Camel's
- * {@code aws-bedrock-agent-runtime} endpoint sends as the sessionId), {@link #remember} after it. A request
- * without a {@code session_id} is a conversation of one question: nothing is read or written.
+ * {@code aws-bedrock-agent-runtime} endpoint sends as the sessionId), {@link #remember} after it. Bedrock ends a
+ * knowledge-base session 24 h after it started (it cannot be extended), so a kept id older than
+ * {@code KNOWLEDGE_BASE_SESSION_LIFETIME} is not given back: the question opens a new session, which is kept
+ * instead. A request without a {@code session_id} is a conversation of one question: nothing is read or written.
  */
 public class KnowledgeBaseSessions {
 
@@ -30,11 +36,22 @@ public class KnowledgeBaseSessions {
     public static final String KNOWN = "knowledge_base_session_known";
     static final String FIELD = "knowledge_base_session_id";
 
+    static final String STARTED_AT = "knowledge_base_session_started_at";
+
     private final S3RecordStore store;
+    private final Duration lifetime;
     private final Clock clock;
 
-    public KnowledgeBaseSessions(S3RecordStore store, Clock clock) {
+    /**
+     * @param lifetime how long after its start a Bedrock session is still given back (Bedrock ends a knowledge-base
+     *                 session 24 h after it started, and it cannot be extended: after that a new one is opened)
+     */
+    public KnowledgeBaseSessions(S3RecordStore store, Duration lifetime, Clock clock) {
+        if (lifetime.isNegative() || lifetime.isZero()) {
+            throw new IllegalArgumentException("KNOWLEDGE_BASE_SESSION_LIFETIME must be positive");
+        }
         this.store = store;
+        this.lifetime = lifetime;
         this.clock = clock;
     }
 
@@ -49,7 +66,8 @@ public class KnowledgeBaseSessions {
         }
         String known;
         try {
-            known = store.readSession(agentSession).map(s -> s.record().path(FIELD).asText(null)).orElse(null);
+            known = store.readSession(agentSession).map(S3RecordStore.Stored::record).filter(this::alive)
+                    .map(r -> r.path(FIELD).asText(null)).orElse(null);
         } catch (RecordStoreUnavailable e) {
             throw new RetryableAgentException("RecordStoreUnavailable", 0,
                     "the knowledge-base session could not be read: " + e.getMessage(), e);
@@ -58,6 +76,16 @@ public class KnowledgeBaseSessions {
             exchange.setProperty(KNOWN, known);
         }
         return known;
+    }
+
+    /** A kept session Bedrock still holds: started less than the lifetime ago (a record without a start is not). */
+    private boolean alive(ObjectNode record) {
+        try {
+            Instant started = OffsetDateTime.parse(record.path(STARTED_AT).asText("")).toInstant();
+            return started.plus(lifetime).isAfter(clock.instant());
+        } catch (DateTimeParseException e) {
+            return false;
+        }
     }
 
     /**
@@ -75,7 +103,7 @@ public class KnowledgeBaseSessions {
             store.updateSession(agentSession, current -> {
                 ObjectNode record = current != null ? current : Json.object().put("agent_session_id", agentSession);
                 record.put(FIELD, answered);
-                record.put("updated_at", Timestamps.now(clock));
+                record.put(STARTED_AT, Timestamps.now(clock));
                 return record;
             });
         } catch (RecordStoreUnavailable e) {

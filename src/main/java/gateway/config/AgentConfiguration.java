@@ -41,6 +41,8 @@ public class AgentConfiguration implements CamelConfiguration {
     private String timeout;
     @PropertyInject("gateway.sqs.max-message-bytes")
     private long maxMessageBytes;
+    @PropertyInject(value = "gateway.agent.knowledge-base-session-lifetime", defaultValue = "23h")
+    private String knowledgeBaseSessionLifetime;
 
     /**
      * The client of the knowledge-base mode ({@code AGENT_MODE=knowledge-base}): Camel's own
@@ -65,7 +67,8 @@ public class AgentConfiguration implements CamelConfiguration {
     /** Knowledge-base mode: the sessionId Bedrock gave each caller's conversation, kept in the record store. */
     @BindToRegistry(value = "knowledgeBaseSessions", lazy = true)
     public KnowledgeBaseSessions knowledgeBaseSessions(S3RecordStore store) {
-        return new KnowledgeBaseSessions(store, Clock.systemUTC());
+        return new KnowledgeBaseSessions(store, Duration.ofMillis(TimeUtils.toMilliSeconds(knowledgeBaseSessionLifetime)),
+                Clock.systemUTC());
     }
 
     @BindToRegistry("promptBuilder")
