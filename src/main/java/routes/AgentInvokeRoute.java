@@ -7,12 +7,14 @@ import gateway.agent.RetryableAgentException;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
 import gateway.sqs.MessageGroups;
+import gateway.intake.SessionFields;
 import gateway.sqs.ReleaseOnShutdown;
 import gateway.sqs.SessionTurns;
 import gateway.sqs.SqsBatchConstants;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.aws2.bedrock.agentruntime.BedrockAgentRuntimeConstants;
 
 import static org.apache.camel.builder.PredicateBuilder.and;
 
@@ -164,8 +166,11 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))
                     .to("direct:retrieve-and-generate").id("ask-knowledge-base")
                 .otherwise()
-                    // the agent's session is the request's tracking id
-                    .setHeader(BedrockAgentConstants.SESSION_ID, exchangeProperty(FlowProperties.TRACKING_ID))
+                    // the agent's session: the caller's own conversation (derived from the caller and its session_id,
+                    // RequestMessageReader), else the request's tracking id; its attributes as the call's sessionState
+                    .setHeader(BedrockAgentConstants.SESSION_ID, exchangeProperty(FlowProperties.AGENT_SESSION_ID))
+                    .setHeader(BedrockAgentConstants.SESSION_ATTRIBUTES, method(SessionFields.class, "sessionAttributes"))
+                    .setHeader(BedrockAgentConstants.PROMPT_SESSION_ATTRIBUTES, method(SessionFields.class, "promptSessionAttributes"))
                     .to("bedrock-agent:{{gateway.agent.id}}"
                             + "?aliasId={{gateway.agent.alias-id}}"
                             + "&region={{gateway.aws.region}}"
@@ -201,10 +206,13 @@ public class AgentInvokeRoute extends RouteBuilder {
             .routeId("knowledge-base-answer")
             .errorHandler(noErrorHandler())
             .doTry()
+                // a caller's conversation continues the session Bedrock made for its first question (record store)
+                .setHeader(BedrockAgentRuntimeConstants.SESSION_ID, method("knowledgeBaseSessions", "lookup")).id("read-knowledge-base-session")
                 .to("aws-bedrock-agent-runtime:knowledge-base?operation=retrieveAndGenerate"
                         + "&knowledgeBaseId={{gateway.agent.knowledge-base-id}}&modelId={{gateway.agent.model-id}}"
                         + "&bedrockAgentRuntimeClient=#knowledgeBaseClient&lazyStartProducer=true").id("retrieve-and-generate")
-                .setHeader(BedrockAgentConstants.SESSION_ID, header("CamelAwsBedrockAgentRuntimeSessionId"))
+                // the sessionId Bedrock answered with, for the conversation's next question
+                .bean("knowledgeBaseSessions", "remember").id("keep-knowledge-base-session")
             .doCatch(Exception.class)
                 .bean(AgentErrors.class, "rethrow")
             .end();

@@ -72,6 +72,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
             // 4. the original's rules 400, then depth and field count 400, query length 413
             .bean("webhookRequestValidator", "validate")
             .bean("jsonLimits", "check")
+            // session_id 400, session_attributes / prompt_session_attributes 400 / 413; sets property agent_session_id
+            .bean("sessionFields", "check")
             // 5. callback_url, if given: one of the caller's callback_urls, https, resolving to allowed addresses 400
             .bean("callbackUrls", "check")
             .setProperty(FlowProperties.SOURCE_SYSTEM, method(RequestQueueMessage.class, "sourceSystemAttribute"))

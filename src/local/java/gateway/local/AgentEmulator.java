@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *   <li>RetrieveAndGenerate: {@code POST /retrieveAndGenerate}, answered with JSON.</li>
  * </ul>
  * Errors are HTTP statuses with {@code x-amzn-ErrorType}, or exception frames inside the stream.
+ * Every answer ends with {@code Session turn: N} (the answered questions of its session, this one included) and,
+ * when the InvokeAgent call's {@code sessionState} carried them, {@code Session attributes: k=v, ...} and
+ * {@code Prompt session attributes: k=v, ...} ({@link EmulatorAnswers#sessionLines}).
  * Behaviour comes from {@link Settings} and, per request, from directives in the question text
  * (see {@link EmulatorDirectives}). Latency is a Vert.x timer: a thousand slow calls need no
  * thread each.
@@ -87,6 +91,7 @@ public class AgentEmulator implements AutoCloseable {
 
     private final AtomicInteger totalCalls = new AtomicInteger();
     private final Map<String, AtomicInteger> callsPerSession = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> turnsPerSession = new ConcurrentHashMap<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final CallLog callLog = new CallLog();
@@ -182,11 +187,22 @@ public class AgentEmulator implements AutoCloseable {
         return callLog.events();
     }
 
+    /**
+     * Questions of one session answered so far: what its next answer's {@code Session turn} line counts from. A
+     * call refused before answering (throttled, invalid...) or whose stream broke is no turn: its retry is the
+     * same question.
+     */
+    public int turnsForSession(String sessionId) {
+        AtomicInteger n = turnsPerSession.get(sessionId);
+        return n == null ? 0 : n.get();
+    }
+
     /** Forgets all counts (between tests sharing one emulator). */
     public void resetCounters() {
         totalCalls.set(0);
         callsPerSession.clear();
         callLog.clear();
+        turnsPerSession.clear();
         peakInFlight.set(inFlight.get());
     }
 
@@ -254,7 +270,8 @@ public class AgentEmulator implements AutoCloseable {
                 resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, new JsonObject()
                         .put("observation", new JsonObject().put("traceId", "emulator-trace-2").put("type", "FINISH")))));
             }
-            String answer = EmulatorAnswers.markdown(inputText, d.answerBytes());
+            String answer = EmulatorAnswers.markdown(inputText, d.answerBytes(), nextTurn(sessionId),
+                    sessionAttributes(json, "sessionAttributes"), sessionAttributes(json, "promptSessionAttributes"));
             List<byte[]> chunks = EmulatorAnswers.chunks(answer.getBytes(StandardCharsets.UTF_8), d.chunkSize(), d.splitMultiByte());
             boolean streamError = call <= d.streamErrorFirstN();
             boolean drop = call <= d.dropFirstN();
@@ -271,6 +288,8 @@ public class AgentEmulator implements AutoCloseable {
             }
             if (streamError) {
                 resp.write(EventStreamFrames.exception(d.streamErrorType(), "Emulated " + d.streamErrorType() + " in the stream"));
+            } else {
+                answered(sessionId);
             }
             resp.end();
         });
@@ -297,9 +316,11 @@ public class AgentEmulator implements AutoCloseable {
                 return;
             }
             JsonObject answer = new JsonObject()
-                    .put("output", new JsonObject().put("text", EmulatorAnswers.markdown(text, d.answerBytes())))
+                    .put("output", new JsonObject().put("text", EmulatorAnswers.markdown(text, d.answerBytes(),
+                            nextTurn(answerSession), Map.of(), Map.of())))
                     .put("sessionId", answerSession)
                     .put("citations", new JsonArray());
+            answered(answerSession);
             resp.setStatusCode(200)
                     .putHeader("Content-Type", "application/json")
                     .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
@@ -333,6 +354,31 @@ public class AgentEmulator implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    /** The turn an answer of this session now is: the answered ones so far, plus this one. */
+    private int nextTurn(String sessionId) {
+        return turnsForSession(sessionId) + 1;
+    }
+
+    /** The answer of a turn went out whole. */
+    private void answered(String sessionId) {
+        turnsPerSession.computeIfAbsent(sessionId, k -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /**
+     * One map of the InvokeAgent request's {@code sessionState} ({@code sessionAttributes} or
+     * {@code promptSessionAttributes}), as the SDK sends it: {@code {"inputText":..., "sessionState":{...}}}.
+     * Empty when absent.
+     */
+    static Map<String, String> sessionAttributes(JsonObject request, String kind) {
+        JsonObject state = request == null ? null : request.getJsonObject("sessionState");
+        JsonObject attributes = state == null ? null : state.getJsonObject(kind);
+        Map<String, String> out = new TreeMap<>();
+        if (attributes != null) {
+            attributes.forEach(e -> out.put(e.getKey(), String.valueOf(e.getValue())));
+        }
+        return out;
     }
 
     private int count(String key) {

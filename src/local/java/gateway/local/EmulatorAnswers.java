@@ -3,11 +3,15 @@ package gateway.local;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.StringJoiner;
+import java.util.TreeMap;
 
 /**
  * The emulator's deterministic markdown answer and how it is cut into chunk events. The answer holds
  * what renderers must cope with: heading, bullets, bold, a link, a fenced code block, a GFM table,
- * snake_case words, {@code $1.2M * 2}, multi-byte characters, and an echo of the question.
+ * snake_case words, {@code $1.2M * 2}, multi-byte characters, and an echo of the question; it ends with the
+ * session's turn and the call's session attributes ({@link #sessionLines}).
  */
 public final class EmulatorAnswers {
 
@@ -17,7 +21,17 @@ public final class EmulatorAnswers {
     private EmulatorAnswers() {
     }
 
+    /** The answer to a session's first question without attributes (what a question of its own gets). */
     public static String markdown(String question, int minBytes) {
+        return markdown(question, minBytes, 1, Map.of(), Map.of());
+    }
+
+    /**
+     * The answer, at least {@code minBytes} UTF-8 bytes, ending with its session lines ({@link #sessionLines}):
+     * filler (for size tests) goes before them.
+     */
+    public static String markdown(String question, int minBytes, int turn, Map<String, String> sessionAttributes,
+                                  Map<String, String> promptSessionAttributes) {
         String echo = echo(question);
         StringBuilder md = new StringBuilder()
                 .append("# Pipeline answer\n\n")
@@ -33,14 +47,45 @@ public final class EmulatorAnswers {
                 .append("|---|---|---|\n")
                 .append("| Negotiation | 2025-12-31 | $1.2M |\n")
                 .append("| Proposal | 2026-01-15 | $800K |\n");
-        long bytes = md.toString().getBytes(StandardCharsets.UTF_8).length;
+        String tail = "\n" + sessionLines(turn, sessionAttributes, promptSessionAttributes);
+        long bytes = md.toString().getBytes(StandardCharsets.UTF_8).length + tail.getBytes(StandardCharsets.UTF_8).length;
         int filler = 0;
         while (bytes < minBytes) { // filler lines are ASCII: one byte per char
             String line = "\nFiller line " + (++filler) + " to make the answer longer for size tests.";
             md.append(line);
             bytes += line.length();
         }
-        return md.toString();
+        if (filler > 0) {
+            md.append('\n');
+        }
+        return md.append(tail).toString();
+    }
+
+    /**
+     * The lines that end every answer: {@code Session turn: N} (the answered questions of its session, this one
+     * included) and, when the call's sessionState had them, {@code Session attributes: k=v, ...} (sessionAttributes)
+     * and {@code Prompt session attributes: k=v, ...} (promptSessionAttributes), each sorted by key; a line break
+     * inside a key or value shows as a space, so each stays one line.
+     */
+    public static String sessionLines(int turn, Map<String, String> sessionAttributes, Map<String, String> promptSessionAttributes) {
+        StringBuilder lines = new StringBuilder("Session turn: ").append(turn);
+        if (sessionAttributes != null && !sessionAttributes.isEmpty()) {
+            lines.append("\nSession attributes: ").append(joined(sessionAttributes));
+        }
+        if (promptSessionAttributes != null && !promptSessionAttributes.isEmpty()) {
+            lines.append("\nPrompt session attributes: ").append(joined(promptSessionAttributes));
+        }
+        return lines.append('\n').toString();
+    }
+
+    private static String joined(Map<String, String> attributes) {
+        StringJoiner joined = new StringJoiner(", ");
+        new TreeMap<>(attributes).forEach((k, v) -> joined.add(oneLine(k) + "=" + oneLine(v)));
+        return joined.toString();
+    }
+
+    private static String oneLine(String text) {
+        return String.valueOf(text).replaceAll("\\R", " ");
     }
 
     /** The user's request (after the prompt's date block), without directives, one line, at most 200 code points. */

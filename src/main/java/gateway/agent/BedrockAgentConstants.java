@@ -8,6 +8,12 @@ public final class BedrockAgentConstants {
     @Metadata(description = "In: the agent session to use (a random one when absent). Out: the session id used.",
             javaType = "String")
     public static final String SESSION_ID = "CamelBedrockAgentSessionId";
+    @Metadata(label = "producer", description = "In: InvokeAgent sessionState.sessionAttributes, kept by the agent for "
+            + "the session (absent or empty: none sent).", javaType = "java.util.Map<String, String>")
+    public static final String SESSION_ATTRIBUTES = "CamelBedrockAgentSessionAttributes";
+    @Metadata(label = "producer", description = "In: InvokeAgent sessionState.promptSessionAttributes, for this turn's "
+            + "prompt (absent or empty: none sent).", javaType = "java.util.Map<String, String>")
+    public static final String PROMPT_SESSION_ATTRIBUTES = "CamelBedrockAgentPromptSessionAttributes";
     @Metadata(label = "producer", description = "Out: how long the call took, in milliseconds.", javaType = "long")
     public static final String DURATION_MILLIS = "CamelBedrockAgentDurationMillis";
     @Metadata(label = "producer", description = "Out: the number of trace events received.", javaType = "int")

@@ -22,7 +22,10 @@ import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeAs
  * Invoke a Bedrock Agent (InvokeAgent) on the SDK's async client, with no thread held while it answers.
  *
  * <p>{@code bedrock-agent:<agentId>?aliasId=...}, producer only. Its options are the annotated fields below
- * (their descriptions and defaults are what Camel's tooling lists); its headers are {@link BedrockAgentConstants}.
+ * (their descriptions and defaults are what Camel's tooling lists); its headers are {@link BedrockAgentConstants}:
+ * in, {@code CamelBedrockAgentSessionId} (the session) and {@code CamelBedrockAgentSessionAttributes} /
+ * {@code CamelBedrockAgentPromptSessionAttributes} ({@code Map<String, String>}, sent as the call's
+ * {@code sessionState} when either is non-empty); out, the session used, the duration and the trace.
  * The route never goes on in the SDK's Netty I/O threads: what follows the call (a tracking-record write,
  * rendering, queueing) may block, and on an I/O thread it would hold up every other call's stream.
  * One async client per endpoint, created on start and closed on stop.

@@ -1,5 +1,7 @@
 package gateway.agent;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,7 @@ import org.apache.camel.support.DefaultAsyncProducer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.bedrockagentruntime.model.InvokeAgentRequest;
+import software.amazon.awssdk.services.bedrockagentruntime.model.SessionState;
 
 /**
  * Sends the message body as {@code inputText} to the agent and replaces the body with the answer.
@@ -47,13 +50,17 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
             return true;
         }
         String sessionId = sessionId(in);
-        InvokeAgentRequest request = InvokeAgentRequest.builder()
+        InvokeAgentRequest.Builder builder = InvokeAgentRequest.builder()
                 .agentId(endpoint.getAgentId())
                 .agentAliasId(endpoint.getAliasId())
                 .sessionId(sessionId)
                 .enableTrace(endpoint.isEnableTrace())
-                .inputText(inputText)
-                .build();
+                .inputText(inputText);
+        SessionState state = sessionState(in);
+        if (state != null) {
+            builder.sessionState(state);
+        }
+        InvokeAgentRequest request = builder.build();
         AgentAnswerCollector collector = new AgentAnswerCollector(endpoint.getMaxAnswerBytes(), endpoint.getMaxTraceEvents());
         InFlightGauge gauge = endpoint.getComponent().gauge();
         AtomicBoolean finished = new AtomicBoolean();
@@ -111,6 +118,39 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
             // the route goes on in the endpoint's completion threads, not in this (SDK I/O) thread
             getEndpoint().complete(() -> callback.done(false));
         }
+    }
+
+    /**
+     * Headers {@code CamelBedrockAgentSessionAttributes} and {@code CamelBedrockAgentPromptSessionAttributes} as the
+     * call's {@code sessionState}; null when both are absent or empty (no sessionState is sent).
+     */
+    static SessionState sessionState(Message in) {
+        Map<String, String> session = stringMap(in.getHeader(BedrockAgentConstants.SESSION_ATTRIBUTES));
+        Map<String, String> prompt = stringMap(in.getHeader(BedrockAgentConstants.PROMPT_SESSION_ATTRIBUTES));
+        if (session.isEmpty() && prompt.isEmpty()) {
+            return null;
+        }
+        SessionState.Builder state = SessionState.builder();
+        if (!session.isEmpty()) {
+            state.sessionAttributes(session);
+        }
+        if (!prompt.isEmpty()) {
+            state.promptSessionAttributes(prompt);
+        }
+        return state.build();
+    }
+
+    /** A header's map with its keys and values as text (null entries dropped); empty when it is not a map. */
+    private static Map<String, String> stringMap(Object header) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (header instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> {
+                if (k != null && v != null) {
+                    out.put(k.toString(), v.toString());
+                }
+            });
+        }
+        return out;
     }
 
     /** Header {@code CamelBedrockAgentSessionId} (the route sets it), else a random UUID. */

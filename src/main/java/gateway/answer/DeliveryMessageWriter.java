@@ -10,6 +10,7 @@ import gateway.delivery.DeliveryMessage;
 import gateway.flow.FlowProperties;
 import gateway.flow.QueueAttributes;
 import gateway.intake.RequestQueueMessage;
+import gateway.intake.SessionFields;
 import gateway.intake.WebhookRequestValidator;
 import gateway.json.Json;
 import gateway.json.Timestamps;
@@ -103,7 +104,9 @@ public class DeliveryMessageWriter {
         message.set("webhook_request", exchange.getProperty(FlowProperties.REQUEST, ObjectNode.class));
         message.putNull("response");
         message.putNull("response_plain");
-        message.put("session_id", in.getHeader(BedrockAgentConstants.SESSION_ID, trackingId, String.class));
+        // the caller's own session_id when it named one (never the derived agent session), else the tracking id
+        String callerSession = SessionFields.callerSessionId(exchange.getProperty(FlowProperties.REQUEST, ObjectNode.class));
+        message.put("session_id", callerSession != null ? callerSession : trackingId);
         message.put("answered_at", Timestamps.now(clock));
         message.put("queued_at", exchange.getProperty(FlowProperties.QUEUED_AT, String.class));
         Long duration = in.getHeader(BedrockAgentConstants.DURATION_MILLIS, Long.class);

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
 import gateway.flow.QueueAttributes;
+import gateway.agent.AgentSessions;
 import gateway.intake.RequestQueueMessage;
+import gateway.intake.SessionFields;
 import gateway.json.Json;
 import gateway.sqs.DeadLetters;
 import org.apache.camel.Body;
@@ -15,7 +17,9 @@ import org.slf4j.MDC;
 
 /**
  * Reads a message of the requests queue (the intake's {@code webhook_processing_request}) for the
- * agent stage: the request, its tracking id and its query become exchange properties.
+ * agent stage: the request, its tracking id and its query become exchange properties, and so does its agent
+ * session ({@link FlowProperties#AGENT_SESSION_ID}), computed again here from the caller and the request's
+ * {@code session_id}: never taken from a message attribute, which whoever can write to the queue could set.
  */
 public class RequestMessageReader {
 
@@ -43,6 +47,11 @@ public class RequestMessageReader {
         if (query == null || !query.isTextual() || query.textValue().isBlank()) {
             throw new MalformedMessageException("request message has no query");
         }
+        JsonNode sessionId = request.get(SessionFields.SESSION_ID);
+        if (sessionId != null && !sessionId.isNull() && !(sessionId.isTextual() && AgentSessions.isValid(sessionId.textValue()))) {
+            throw new MalformedMessageException("request message has an invalid session_id");
+        }
+        String caller = root.path("caller").asText(null);
         exchange.setProperty(FlowProperties.TRACKING_ID, trackingId);
         exchange.setProperty(FlowProperties.RECEIVED_MESSAGE, body);
         // kept before the SQS headers are replaced (a failure result or a DLQ entry of this receive still needs it)
@@ -50,7 +59,8 @@ public class RequestMessageReader {
         exchange.setProperty(DeadLetters.REDRIVES, DeadLetters.redrives(exchange));
         exchange.setProperty(FlowProperties.REQUEST, (ObjectNode) request);
         exchange.setProperty(FlowProperties.QUEUED_AT, root.path("queued_at").asText(null));
-        exchange.setProperty(FlowProperties.CALLER, root.path("caller").asText(null));
+        exchange.setProperty(FlowProperties.CALLER, caller);
+        exchange.setProperty(FlowProperties.AGENT_SESSION_ID, SessionFields.agentSessionId((ObjectNode) request, caller, trackingId));
         exchange.getMessage().setHeader(QueueAttributes.TRACKING_ID, trackingId);
         MDC.put(FlowProperties.TRACKING_ID, trackingId);
         return query.textValue();

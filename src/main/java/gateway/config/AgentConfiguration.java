@@ -4,11 +4,13 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
+import gateway.agent.KnowledgeBaseSessions;
 import gateway.agent.PromptBuilder;
 import gateway.answer.DeliveryMessageWriter;
 import gateway.answer.RequestMessageReader;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
+import gateway.tracking.S3RecordStore;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
@@ -39,6 +41,8 @@ public class AgentConfiguration implements CamelConfiguration {
     private String timeout;
     @PropertyInject("gateway.sqs.max-message-bytes")
     private long maxMessageBytes;
+    @PropertyInject(value = "gateway.agent.knowledge-base-session-lifetime", defaultValue = "23h")
+    private String knowledgeBaseSessionLifetime;
 
     /**
      * The client of the knowledge-base mode ({@code AGENT_MODE=knowledge-base}): Camel's own
@@ -58,6 +62,13 @@ public class AgentConfiguration implements CamelConfiguration {
             builder.endpointOverride(URI.create(endpoint.trim()));
         }
         return builder.build();
+    }
+
+    /** Knowledge-base mode: the sessionId Bedrock gave each caller's conversation, kept in the record store. */
+    @BindToRegistry(value = "knowledgeBaseSessions", lazy = true)
+    public KnowledgeBaseSessions knowledgeBaseSessions(S3RecordStore store) {
+        return new KnowledgeBaseSessions(store, Duration.ofMillis(TimeUtils.toMilliSeconds(knowledgeBaseSessionLifetime)),
+                Clock.systemUTC());
     }
 
     @BindToRegistry("promptBuilder")

@@ -10,6 +10,7 @@ import gateway.intake.IntakeResponses;
 import gateway.intake.JsonLimits;
 import gateway.intake.JsonRequestBody;
 import gateway.intake.RequestQueueMessage;
+import gateway.intake.SessionFields;
 import gateway.intake.WebhookRequestValidator;
 import gateway.s3.S3Bucket;
 import gateway.callers.CallerDirectory;
@@ -42,6 +43,12 @@ public class IntakeConfiguration implements CamelConfiguration {
     private boolean prodChecks;
     @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
     private boolean allowInsecureUrls;
+    @PropertyInject("gateway.session.attributes-max-keys")
+    private int sessionAttributesMaxKeys;
+    @PropertyInject("gateway.session.attributes-max-bytes")
+    private int sessionAttributesMaxBytes;
+    @PropertyInject(value = "gateway.agent.mode", defaultValue = "agent")
+    private String agentMode;
     @PropertyInject("gateway.idempotency.ttl-hours")
     private long ttlHours;
     @PropertyInject("gateway.idempotency.pending-timeout-seconds")
@@ -65,6 +72,12 @@ public class IntakeConfiguration implements CamelConfiguration {
     @BindToRegistry("jsonLimits")
     public JsonLimits jsonLimits() {
         return new JsonLimits(maxJsonDepth, maxJsonFields, maxQueryChars);
+    }
+
+    /** session_id, session_attributes, prompt_session_attributes; attributes refused in knowledge-base mode. */
+    @BindToRegistry("sessionFields")
+    public SessionFields sessionFields() {
+        return new SessionFields(sessionAttributesMaxKeys, sessionAttributesMaxBytes, "knowledge-base".equals(agentMode));
     }
 
     @BindToRegistry("requestQueueMessage")

@@ -8,6 +8,7 @@ import java.util.function.UnaryOperator;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.agent.AgentSessions;
 import gateway.intake.TrackingIds;
 import gateway.json.Json;
 import gateway.metrics.FlowMetrics;
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Tracking records as JSON objects {@code <S3_PREFIX>records/<tracking_id>.json} in {@code S3_BUCKET},
- * shared by every replica, and the conversation export's objects. Each failed call counts in
+ * shared by every replica, the records of agent sessions ({@code <S3_PREFIX>sessions/<agent session id>.json},
+ * written the same way) and the conversation export's objects. Each failed call counts in
  * {@code gateway_record_store_errors_total} (operation {@code read}, {@code write} or {@code export}) and throws
  * {@link RecordStoreUnavailable}; the routes retry and give up.
  *
@@ -45,6 +47,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 public class S3RecordStore {
 
     static final String FOLDER = "records/";
+    static final String SESSIONS = "sessions/";
     static final int MAX_CONFLICTS = 8;
     private static final int STRIPES = 64;
 
@@ -83,6 +86,35 @@ public class S3RecordStore {
         String id = TrackingIds.parse(trackingId)
                 .orElseThrow(() -> new IllegalArgumentException("tracking id is not a UUID"));
         return bucket.key(FOLDER + id + ".json");
+    }
+
+    /**
+     * The object key of an agent session's record, {@code sessions/<agent session id>.json} (what the gateway keeps
+     * about a caller's conversation: in knowledge-base mode, the sessionId Bedrock gave it).
+     */
+    public String sessionKey(String agentSessionId) {
+        if (!AgentSessions.isValid(agentSessionId)) {
+            throw new IllegalArgumentException("agent session id is not valid");
+        }
+        return bucket.key(SESSIONS + agentSessionId + ".json");
+    }
+
+    /** The agent session's record as S3 holds it now (always a GET); empty when there is none. */
+    public Optional<Stored> readSession(String agentSessionId) {
+        return counted("read", () -> readKey(checkedSessionKey(agentSessionId)));
+    }
+
+    /** {@link #update} for an agent session's record: the same read-modify-write, conditional where S3 allows. */
+    public ObjectNode updateSession(String agentSessionId, UnaryOperator<ObjectNode> change) {
+        return counted("write", () -> writeKey(checkedSessionKey(agentSessionId), change, false));
+    }
+
+    private String checkedSessionKey(String agentSessionId) {
+        try {
+            return sessionKey(agentSessionId);
+        } catch (IllegalArgumentException e) {
+            throw new RecordStoreUnavailable("record store: " + e.getMessage(), null);
+        }
     }
 
     /** {@link #read}, null when there is no record. */

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -87,6 +88,63 @@ class AgentEmulatorSdkTest {
         assertThat(response.sessionId()).isEqualTo(session);
         assertThat(response.contentType()).isEqualTo("application/json");
         assertThat(emulator.callsForSession(session)).isEqualTo(1);
+    }
+
+    @Test
+    void everyAnswerEndsWithItsSessionTurnAndAFailedCallIsNoTurn() {
+        String session = "turns-" + UUID.randomUUID();
+        assertThat(invoke(session, "First").answer()).endsWith("\n\nSession turn: 1\n");
+        catchThrowable(() -> invoke(session, "Second [emulator:throttle=4]")); // the session's 2nd call: refused
+        catchThrowable(() -> invoke(session, "Second [emulator:stream-error=4]")); // 3rd: the stream breaks
+        assertThat(invoke(session, "Second").answer()).contains("You asked: \"Second\"").endsWith("\nSession turn: 2\n");
+        assertThat(invoke("other-" + UUID.randomUUID(), "Elsewhere").answer()).endsWith("Session turn: 1\n");
+        assertThat(emulator.turnsForSession(session)).isEqualTo(2);
+        assertThat(emulator.callsForSession(session)).isEqualTo(4);
+    }
+
+    @Test
+    void theSessionStateTheSdkSendsIsShownSortedByKey() {
+        String session = "state-" + UUID.randomUUID();
+        AgentAnswerCollector collector = new AgentAnswerCollector(1 << 20, 10);
+        client.invokeAgent(InvokeAgentRequest.builder().agentId("AGENT1").agentAliasId("ALIAS1").sessionId(session)
+                .inputText("With state")
+                .sessionState(s -> s.sessionAttributes(Map.of("region", "emea", "crm_user", "ana", "b", "two\nlines"))
+                        .promptSessionAttributes(Map.of("today", "Monday")))
+                .build(), collector).orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertThat(collector.answer()).endsWith("\n\nSession turn: 1\nSession attributes: b=two lines, crm_user=ana, region=emea\n"
+                + "Prompt session attributes: today=Monday\n");
+        assertThat(collector.answer()).isEqualTo(EmulatorAnswers.markdown("With state", 0, 1,
+                Map.of("region", "emea", "crm_user", "ana", "b", "two\nlines"), Map.of("today", "Monday")));
+    }
+
+    @Test
+    void onlyTheAttributesThatCameAreShown() {
+        AgentAnswerCollector collector = new AgentAnswerCollector(1 << 20, 10);
+        client.invokeAgent(InvokeAgentRequest.builder().agentId("A").agentAliasId("B").sessionId("p-" + UUID.randomUUID())
+                .inputText("Prompt only").sessionState(s -> s.promptSessionAttributes(Map.of("q", "Q3")))
+                .build(), collector).orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertThat(collector.answer()).endsWith("\n\nSession turn: 1\nPrompt session attributes: q=Q3\n")
+                .doesNotContain("\nSession attributes:");
+    }
+
+    @Test
+    void retrieveAndGenerateContinuesTheSessionItMade() {
+        RetrieveAndGenerateResponse first = client.retrieveAndGenerate(r -> r
+                        .input(i -> i.text("Refund policy?"))
+                        .retrieveAndGenerateConfiguration(c -> c.type(RetrieveAndGenerateType.KNOWLEDGE_BASE)
+                                .knowledgeBaseConfiguration(k -> k.knowledgeBaseId("KB1").modelArn("m"))))
+                .orTimeout(10, TimeUnit.SECONDS).join();
+        RetrieveAndGenerateResponse second = client.retrieveAndGenerate(r -> r.sessionId(first.sessionId())
+                        .input(i -> i.text("And for enterprise?"))
+                        .retrieveAndGenerateConfiguration(c -> c.type(RetrieveAndGenerateType.KNOWLEDGE_BASE)
+                                .knowledgeBaseConfiguration(k -> k.knowledgeBaseId("KB1").modelArn("m"))))
+                .orTimeout(10, TimeUnit.SECONDS).join();
+
+        assertThat(first.output().text()).endsWith("Session turn: 1\n");
+        assertThat(second.sessionId()).isEqualTo(first.sessionId());
+        assertThat(second.output().text()).endsWith("Session turn: 2\n");
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package gateway.agent;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -115,6 +116,26 @@ class BedrockAgentComponentTest {
         assertThat(UUID.fromString(randomId)).isNotNull();
         assertThat(emulator.callsForSession(randomId)).isEqualTo(1);
         assertThat(emulator.callsForSession("not-a-session")).isZero();
+    }
+
+    @Test
+    void sessionAttributeHeadersAreSentAsTheCallsSessionState() {
+        String session = session();
+        Exchange exchange = template.send("direct:no-trace", e -> {
+            e.getMessage().setBody("With attributes");
+            e.getMessage().setHeader(BedrockAgentConstants.SESSION_ID, session);
+            e.getMessage().setHeader(BedrockAgentConstants.SESSION_ATTRIBUTES, Map.of("region", "emea", "seats", 12));
+            e.getMessage().setHeader(BedrockAgentConstants.PROMPT_SESSION_ATTRIBUTES, Map.of("today", "Monday"));
+        });
+        Exchange empty = template.send("direct:no-trace", e -> {
+            e.getMessage().setBody("Empty maps");
+            e.getMessage().setHeader(BedrockAgentConstants.SESSION_ID, session);
+            e.getMessage().setHeader(BedrockAgentConstants.SESSION_ATTRIBUTES, Map.of());
+        });
+
+        assertThat(exchange.getMessage().getBody(String.class))
+                .endsWith("Session turn: 1\nSession attributes: region=emea, seats=12\nPrompt session attributes: today=Monday\n");
+        assertThat(empty.getMessage().getBody(String.class)).endsWith("\n\nSession turn: 2\n");
     }
 
     @Test

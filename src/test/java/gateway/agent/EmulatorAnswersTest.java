@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 
 import gateway.local.EmulatorAnswers;
 import gateway.local.EventStreamFrames;
@@ -25,6 +26,16 @@ class EmulatorAnswersTest {
                         "$1.2M * 2", "€", "😀", "ü", "You asked: \"Which deals close this quarter?\"")
                 .doesNotContain("emulator:", "USER REQUEST", "Current quarter");
         assertThat(EmulatorAnswers.markdown(prompt, 0)).isEqualTo(answer);
+    }
+
+    @Test
+    void theAnswerEndsWithItsSessionLinesAfterAnyFiller() {
+        assertThat(EmulatorAnswers.markdown("q", 0)).endsWith("|\n\nSession turn: 1\n");
+        assertThat(EmulatorAnswers.markdown("q", 0, 3, Map.of("z", "1", "a", "2"), Map.of()))
+                .endsWith("\n\nSession turn: 3\nSession attributes: a=2, z=1\n");
+        assertThat(EmulatorAnswers.markdown("q", 5_000, 2, Map.of(), Map.of("p", "v")))
+                .contains("Filler line 1").endsWith(" tests.\n\nSession turn: 2\nPrompt session attributes: p=v\n");
+        assertThat(EmulatorAnswers.sessionLines(1, null, null)).isEqualTo("Session turn: 1\n");
     }
 
     @Test
