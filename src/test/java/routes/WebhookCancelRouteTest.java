@@ -12,8 +12,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.cancel.CancellationWatch;
 import gateway.json.Json;
 import gateway.local.AgentEmulator;
+import gateway.local.EmbeddedSqsServer;
 import gateway.local.LocalReceiver;
 import gateway.s3.S3Bucket;
+import gateway.testing.EmbeddedS3;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
 import gateway.testing.ScriptedReceiver;
@@ -199,6 +201,54 @@ class WebhookCancelRouteTest {
         assertThat(emulator.callsForSession(id)).as("the record says cancelled: never asked").isZero();
         awaitOnly(id);
         assertThat(awaitDeliveriesEnded(id).path("status").asText()).isEqualTo("cancelled");
+    }
+
+    @Test
+    void neverAskedAfterARestartEither() throws Exception {
+        // the queue and the bucket outlive the app: the cancelled question's request is still queued when it stops, and
+        // the next app's first receive of it (no record read) knows from the marker
+        EmbeddedSqsServer sqs = new EmbeddedSqsServer(0);
+        sqs.start();
+        try (EmbeddedS3 s3 = EmbeddedS3.start("ai-webhook-gateway");
+                ScriptedReceiver told = ScriptedReceiver.startOnRandomPort(ReceiverAndApp.SECRET)) {
+            Map<String, String> shared = Map.of("gateway.sqs.endpoint", sqs.endpoint().toString(),
+                    "gateway.s3.endpoint", s3.server().endpoint().toString(), "gateway.s3.conditional-writes", "false",
+                    "gateway.api-keys.secret", "alice:" + ALICE, "gateway.webhook.url", told.url(),
+                    "gateway.webhook.signing.secret", ReceiverAndApp.SECRET);
+            String id;
+            Map<String, String> first = new java.util.HashMap<>(shared);
+            first.put("gateway.agent.stage-enabled", "false");
+            first.put("gateway.delivery.stage-enabled", "false");
+            try (GatewayTestApp before = GatewayTestApp.start(first)) {
+                HttpResponse<String> posted = before.send(HttpRequest.newBuilder(before.url("/webhook"))
+                        .header("Content-Type", "application/json").header("Authorization", "Bearer " + ALICE)
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(Json.object().put("query", "Cancelled before a restart")
+                                .put("timestamp", "2025-08-13T06:30:00Z").put("source_system", "crm").put("source_process", "review"))))
+                        .build());
+                id = accepted(posted);
+                String path = "records/" + id + ".json";
+                await().atMost(Duration.ofSeconds(30)).until(() -> TrackingRouteTestSupport.readObject(before, path) != null);
+                assertThat(before.send(HttpRequest.newBuilder(before.url("/webhook/" + id))
+                        .header("Authorization", "Bearer " + ALICE).DELETE().build()).statusCode()).isEqualTo(202);
+                assertThat(before.depth(before.property("gateway.queue.requests"))).isEqualTo(1);
+            }
+            try (GatewayTestApp after = GatewayTestApp.start(shared)) {
+                AgentEmulator agent = after.bean("agentEmulator", AgentEmulator.class);
+                String queue = after.property("gateway.queue.requests");
+                await().atMost(Duration.ofSeconds(30)).until(() -> after.depth(queue) == 0);
+                assertThat(agent.callsForSession(id)).as("never asked after the restart").isZero();
+                LocalReceiver.Delivery delivery = told.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+                assertThat(delivery.payload().path("type").asText()).isEqualTo("query.cancelled");
+                assertThat(delivery.signatureValid()).isTrue();
+                String path = "records/" + id + ".json";
+                await().atMost(Duration.ofSeconds(30)).until(() -> TrackingRouteTestSupport.readObject(after, path).hasNonNull("finished_at"));
+                assertThat(TrackingRouteTestSupport.readObject(after, path).path("status").asText()).isEqualTo("cancelled");
+                await().atMost(Duration.ofSeconds(30)).until(() -> after.depth(after.property("gateway.queue.deliveries")) == 0);
+                assertThat(told.deliveries()).hasSize(1);
+            }
+        } finally {
+            sqs.stop();
+        }
     }
 
     // ---
