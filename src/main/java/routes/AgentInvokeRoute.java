@@ -1,5 +1,6 @@
 package routes;
 
+import gateway.agent.AgentCallCancelled;
 import gateway.agent.AgentErrors;
 import gateway.agent.BedrockAgentConstants;
 import gateway.agent.PermanentAgentException;
@@ -112,6 +113,15 @@ public class AgentInvokeRoute extends RouteBuilder {
                 .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
             .end()
 
+            // its caller cancelled it while the agent answered (DELETE /webhook/{tracking_id}): the call was aborted; never
+            // retried, the record says "cancelled" and the query.cancelled webhook is on its way: only the request is left
+            .onException(AgentCallCancelled.class)
+                .handled(true)
+                .log("Cancelled by its caller while the agent answered: call aborted, request deleted")
+                .bean("cancellationWatch", "dropped('agent', ${exchangeProperty." + FlowProperties.TRACKING_ID + "})")
+                .to(DELETE_REQUEST).id("delete-aborted-request")
+            .end()
+
             // validation, access denied, not found: never retried; the caller gets a failure webhook
             .onException(PermanentAgentException.class)
                 .handled(true)
@@ -140,6 +150,14 @@ public class AgentInvokeRoute extends RouteBuilder {
             // crash between writing it and deleting the request). Then the agent is not asked again. (On a
             // first receive there is no earlier one: the record is not read.)
             .to(TrackingRoute.LOOKUP_RECORD).id("read-record")
+            // cancelled by its caller (the record says so, or a marker this replica has seen: a first receive reads no
+            // record): never asked; the query.cancelled webhook is the cancel's, only the request is left to delete
+            .filter(method("cancellationWatch", "cancelled")).id("cancelled")
+                .log("Cancelled by its caller: request deleted, the agent is not asked")
+                .bean("cancellationWatch", "dropped('queued', ${exchangeProperty." + FlowProperties.TRACKING_ID + "})")
+                .to(DELETE_REQUEST).id("delete-cancelled-request")
+                .stop()
+            .end()
             // answered, but maybe not every target's delivery enqueued: those the record shows no start of
             .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "notStarted"))
             .choice().id("already-answered")
@@ -197,8 +215,15 @@ public class AgentInvokeRoute extends RouteBuilder {
         // stops the split and fails the caller's step, so the request stays on its queue and is enqueued again
         from(ENQUEUE_DELIVERIES)
             .routeId("enqueue-deliveries")
-            .split(method("deliveryFanOut", "messages")).stopOnException()
-                .to(DELIVERIES).id("enqueue-delivery")
+            .choice()
+                // the agent's result (or failure) for a question its caller cancelled meanwhile: never delivered
+                .when(method("cancellationWatch", "resultDropped"))
+                    .log("Cancelled by its caller while the agent answered: the result is dropped")
+                    .bean("cancellationWatch", "dropped('agent', ${exchangeProperty." + FlowProperties.TRACKING_ID + "})")
+                .otherwise()
+                    .split(method("deliveryFanOut", "messages")).stopOnException()
+                        .to(DELIVERIES).id("enqueue-delivery")
+                    .end()
             .end();
 
         // knowledge-base mode: retrieveAndGenerate; its errors follow the agent's retry rules above

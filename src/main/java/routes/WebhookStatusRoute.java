@@ -3,13 +3,15 @@ package routes;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
 import gateway.tracking.RecordStoreUnavailable;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * {@code GET /webhook/{tracking_id}}: the request's tracking record, for the caller that created it.
  * Authenticated like {@code POST /webhook}; 400 for an id that is not a UUID, 404 for an unknown one (or
- * another caller's), 503 when the record store cannot be read. Errors have the intake's JSON shape.
+ * another caller's), 503 when the record store cannot be read. Errors have the intake's JSON shape. DELETE of the same
+ * path cancels the question ({@link WebhookCancelRoute}).
  */
 public class WebhookStatusRoute extends RouteBuilder {
 
@@ -28,6 +30,8 @@ public class WebhookStatusRoute extends RouteBuilder {
                 .bean("intakeResponses", "unavailable")
             .end()
             .setProperty(IntakeResponses.ORIGIN, header("Origin"))
+            // DELETE of this path cancels the question (its own route)
+            .filter(header(Exchange.HTTP_METHOD).isEqualTo("DELETE")).to(WebhookCancelRoute.CANCEL).id("cancel-question").stop().end()
             .bean("statusLookup", "requireGet")
             // 1. who is calling: the same API keys and signatures as POST /webhook -> 401
             .bean("requestAuthenticator", "authenticate")

@@ -262,6 +262,7 @@ public class AgentEmulator implements AutoCloseable {
                     .put("rationale", new JsonObject().put("traceId", "emulator-trace-1")
                             .put("text", "The user asks: " + EmulatorAnswers.echo(inputText))))));
         }
+        watchForAbort(resp, sessionId, d.latencyMillis());
         later(d.latencyMillis(), () -> {
             if (resp.closed() || resp.ended()) {
                 return; // the client gave up (timeout)
@@ -294,6 +295,45 @@ public class AgentEmulator implements AutoCloseable {
             resp.end();
         });
     }
+
+    // --- aborted calls: the client went away before the answer was finished ---
+
+    private final AtomicInteger abortedCalls = new AtomicInteger();
+    private final Map<String, AtomicInteger> abortedPerSession = new ConcurrentHashMap<>();
+
+    /** InvokeAgent calls whose client went away (closed the stream: an abort, a timeout) before the answer was finished. */
+    public int abortedCalls() {
+        return abortedCalls.get();
+    }
+
+    /** {@link #abortedCalls()} of one session id. */
+    public int abortedCallsForSession(String sessionId) {
+        AtomicInteger n = abortedPerSession.get(sessionId);
+        return n == null ? 0 : n.get();
+    }
+
+    /**
+     * While a slow answer is being prepared, looks every {@link #ABORT_CHECK_MS} whether the client is gone (the
+     * response closed before it ended) and counts that call aborted at once, not only when its answer would be due.
+     * (A look of its own, not a close handler: the request's handlers are the in-flight count's.)
+     */
+    private void watchForAbort(HttpServerResponse resp, String sessionId, long latencyMillis) {
+        if (latencyMillis <= 0) {
+            return;
+        }
+        vertx.setPeriodic(ABORT_CHECK_MS, timer -> {
+            if (resp.ended()) {
+                vertx.cancelTimer(timer);
+            } else if (resp.closed()) {
+                vertx.cancelTimer(timer);
+                abortedCalls.incrementAndGet();
+                abortedPerSession.computeIfAbsent(String.valueOf(sessionId), k -> new AtomicInteger()).incrementAndGet();
+                LOG.debug("Agent emulator: session {} aborted by its client before the answer", sessionId);
+            }
+        });
+    }
+
+    private static final long ABORT_CHECK_MS = 50;
 
     private void retrieveAndGenerate(HttpServerRequest req, Buffer body) {
         JsonObject json = parse(body);

@@ -18,6 +18,7 @@ import org.apache.camel.support.DefaultComponent;
 public class BedrockAgentComponent extends DefaultComponent {
 
     private final InFlightGauge gauge = new InFlightGauge();
+    private final InFlightCalls calls = new InFlightCalls();
 
     @Override
     protected Endpoint createEndpoint(String uri, String remaining, Map<String, Object> parameters) throws Exception {
@@ -41,5 +42,10 @@ public class BedrockAgentComponent extends DefaultComponent {
 
     public InFlightGauge gauge() {
         return gauge;
+    }
+
+    /** The calls in flight by tracking id, over all endpoints of this component (to abort a cancelled question's). */
+    public InFlightCalls calls() {
+        return calls;
     }
 }

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import gateway.flow.FlowProperties;
 import org.apache.camel.AsyncCallback;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
@@ -76,24 +77,42 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
+        // the question's caller may cancel it while the agent answers: the call is then aborted (the SDK request
+        // cancelled, its stream reset) and the exchange ends with AgentCallCancelled
+        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
+        InFlightCalls calls = endpoint.getComponent().calls();
+        Runnable[] cancel = new Runnable[1];
+        Runnable unregister = () -> {
+            if (trackingId != null) {
+                calls.unregister(trackingId, cancel[0]);
+            }
+        };
+        cancel[0] = () -> {
+            finish(exchange, callback, collector, sessionId, start, new AgentCallCancelled(trackingId), finished, gauge, unregister);
+            call.cancel(true);
+        };
+        if (trackingId != null) {
+            calls.register(trackingId, cancel[0]);
+        }
         collector.aborted().whenComplete((ignored, abort) -> {
             if (abort != null) {
-                finish(exchange, callback, collector, sessionId, start, abort, finished, gauge);
+                finish(exchange, callback, collector, sessionId, start, abort, finished, gauge, unregister);
                 call.cancel(true);
             }
         });
         call.whenComplete((ignored, failure) -> {
             Throwable abort = collector.abortError();
-            finish(exchange, callback, collector, sessionId, start, abort != null ? abort : failure, finished, gauge);
+            finish(exchange, callback, collector, sessionId, start, abort != null ? abort : failure, finished, gauge, unregister);
         });
         return false;
     }
 
     private void finish(Exchange exchange, AsyncCallback callback, AgentAnswerCollector collector, String sessionId,
-                        long start, Throwable failure, AtomicBoolean finished, InFlightGauge gauge) {
+                        long start, Throwable failure, AtomicBoolean finished, InFlightGauge gauge, Runnable unregister) {
         if (!finished.compareAndSet(false, true)) {
             return;
         }
+        unregister.run();
         gauge.decrement();
         long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         try {
@@ -102,7 +121,10 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
             out.setHeader(BedrockAgentConstants.DURATION_MILLIS, millis);
             out.setHeader(BedrockAgentConstants.TRACE_COUNT, collector.traceCount());
             out.setHeader(BedrockAgentConstants.TRACE_SUMMARY, collector.traceSummary());
-            if (failure != null) {
+            if (failure instanceof AgentCallCancelled cancelled) {
+                LOG.debug("InvokeAgent session={} aborted after {} ms: cancelled by its caller", sessionId, millis);
+                exchange.setException(cancelled);
+            } else if (failure != null) {
                 AgentCallException error = AgentErrors.classify(failure);
                 LOG.debug("InvokeAgent session={} failed after {} ms: {}", sessionId, millis, error.getMessage());
                 exchange.setException(error);

@@ -22,7 +22,7 @@ public record CallerWebhook(String name, URI url, Set<String> events, Map<String
         int ownSigningSecrets) {
 
     /** The event types of deliveries (see gateway.delivery.DeliveryPayload). */
-    public static final Set<String> EVENT_TYPES = Set.of("query.answered", "query.failed");
+    public static final Set<String> EVENT_TYPES = Set.of("query.answered", "query.failed", "query.cancelled");
 
     public CallerWebhook {
         events = Set.copyOf(events);

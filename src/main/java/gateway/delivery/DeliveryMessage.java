@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * A message on the <em>deliveries</em> queue, as the agent stage writes it:
- * <pre>{"message_type":"webhook_delivery","tracking_id","webhook_id","status":"answered"|"failed",
+ * <pre>{"message_type":"webhook_delivery","tracking_id","webhook_id","status":"answered"|"failed"|"cancelled",
  *  "webhook_request":{query,timestamp,source_system,source_process,...},"response","response_plain",
  *  "session_id","answered_at","queued_at","error":{code,message},"agent_duration_ms",
  *  "target":{"kind","webhook_id","caller","endpoint","url"}}</pre>
  * Only the fields the outbound webhook needs are kept; extras in {@code webhook_request} are ignored.
+ * A {@code cancelled} message (the caller's {@code DELETE /webhook/{tracking_id}}) has neither response nor error.
  *
  * @param webhookId the Standard Webhooks {@code webhook-id}, stable across retries; when the
  *                  message has none it is derived from the tracking id ({@code msg_<tracking id>})
@@ -22,6 +23,7 @@ public record DeliveryMessage(
         String trackingId,
         String webhookId,
         boolean answered,
+        boolean cancelled,
         String query,
         String sourceSystem,
         String sourceProcess,
@@ -41,6 +43,8 @@ public record DeliveryMessage(
     public static final String STATUS_FAILED = "failed";
     public static final String EVENT_ANSWERED = "query.answered";
     public static final String EVENT_FAILED = "query.failed";
+    public static final String STATUS_CANCELLED = "cancelled";
+    public static final String EVENT_CANCELLED = "query.cancelled";
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -49,26 +53,31 @@ public record DeliveryMessage(
         return target != null ? target : new DeliveryTarget(DeliveryTarget.Kind.DEFAULT, null, null, null, webhookId);
     }
 
-    /** The event type of the webhook: {@code query.answered} or {@code query.failed}. */
+    /** The event type of the webhook: {@code query.answered}, {@code query.failed} or {@code query.cancelled}. */
     public String eventType() {
-        return answered ? EVENT_ANSWERED : EVENT_FAILED;
+        return eventType(status());
     }
 
     public String status() {
-        return answered ? STATUS_ANSWERED : STATUS_FAILED;
+        return answered ? STATUS_ANSWERED : cancelled ? STATUS_CANCELLED : STATUS_FAILED;
+    }
+
+    /** The event type of a result of this status ({@code answered}, {@code failed}, {@code cancelled}). */
+    public static String eventType(String status) {
+        return STATUS_ANSWERED.equals(status) ? EVENT_ANSWERED : STATUS_CANCELLED.equals(status) ? EVENT_CANCELLED : EVENT_FAILED;
     }
 
     /** Identifiers and status only: the query and the answer stay out of logs. */
     @Override
     public String toString() {
         return "DeliveryMessage[tracking_id=" + trackingId + ", webhook_id=" + webhookId + ", status=" + status()
-                + (answered ? "" : ", error=" + errorCode) + "]";
+                + (answered || cancelled ? "" : ", error=" + errorCode) + "]";
     }
 
     /**
      * Parses a delivery message. Throws {@link IllegalArgumentException} (with a short message
      * that never quotes the body) when it is not JSON, has another {@code message_type}, lacks a
-     * {@code tracking_id}, or has a status other than answered/failed.
+     * {@code tracking_id}, or has a status other than answered/failed/cancelled.
      */
     public static DeliveryMessage parse(String json) {
         JsonNode root;
@@ -90,9 +99,9 @@ public record DeliveryMessage(
             throw new IllegalArgumentException("delivery message has no tracking_id");
         }
         String status = text(root, "status");
-        if (!STATUS_ANSWERED.equals(status) && !STATUS_FAILED.equals(status)) {
+        if (!STATUS_ANSWERED.equals(status) && !STATUS_FAILED.equals(status) && !STATUS_CANCELLED.equals(status)) {
             throw new IllegalArgumentException("delivery message " + trackingId + " has status " + status
-                    + ", expected answered or failed");
+                    + ", expected answered, failed or cancelled");
         }
         String webhookId = text(root, "webhook_id");
         if (webhookId == null || webhookId.isBlank()) {
@@ -113,6 +122,7 @@ public record DeliveryMessage(
                 trackingId,
                 webhookId,
                 STATUS_ANSWERED.equals(status),
+                STATUS_CANCELLED.equals(status),
                 text(request, "query"),
                 text(request, "source_system"),
                 text(request, "source_process"),

@@ -12,13 +12,14 @@ import gateway.render.MarkdownPlainText;
  * Builds the outbound webhook body from a delivery message. The shape is the original system's
  * (see reference/original-system.md, "Outbound webhook") plus {@code type}, {@code status} and,
  * on failure, {@code error}; the webhook URL is no longer echoed. Field order is fixed:
- * <pre>{"type":"query.answered"|"query.failed","status":"answered"|"failed","tracking_id",
+ * <pre>{"type":"query.answered"|"query.failed"|"query.cancelled","status":"answered"|"failed"|"cancelled","tracking_id",
  *  "source_system","source_process","original_query",
  *  "ai_response":{"response","response_plain","session_id","timestamp"},
  *  "webhook_metadata":{"delivered_at"},
  *  "error":{"code","message"[,"transient":true]}}  (error only when failed; transient for a passing cause)</pre>
  * For a failed query {@code ai_response.response} and {@code response_plain} are null (the object
- * stays, so receivers need no second shape). {@code ai_response.timestamp} is the message's
+ * stays, so receivers need no second shape); so are they for a cancelled query ({@code DELETE /webhook/{tracking_id}}),
+ * which has no {@code error} (the caller asked for it: nothing went wrong). {@code ai_response.timestamp} is the message's
  * {@code answered_at}. When an answer arrives without {@code response_plain} it is rendered here
  * from the markdown. A failure without an error object gets
  * {@code {"code":"unknown_error","message":"The query could not be answered."}}.
@@ -67,7 +68,7 @@ public final class DeliveryPayload {
         body.putObject("webhook_metadata")
                 .put("delivered_at", deliveredAt.truncatedTo(ChronoUnit.MILLIS).toString());
 
-        if (!answered) {
+        if (!answered && !message.cancelled()) {
             ObjectNode error = body.putObject("error");
             error.put("code", message.errorCode() != null ? message.errorCode() : DEFAULT_ERROR_CODE);
             error.put("message", message.errorMessage() != null ? message.errorMessage() : DEFAULT_ERROR_MESSAGE);

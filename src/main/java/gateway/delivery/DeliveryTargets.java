@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
  *   <li>the request's {@code callback_url}, when it gave one (the intake checked it against the caller's
  *       {@code callback_urls}): there only;</li>
  *   <li>else, for a caller of {@code CALLERS_FILE}: each of its webhooks whose {@code events} include the result's
- *       event type ({@code query.answered} / {@code query.failed}); possibly none;</li>
+ *       event type ({@code query.answered} / {@code query.failed} / {@code query.cancelled}); possibly none;</li>
  *   <li>else (a caller of {@code GATEWAY_API_KEYS}, the inbound-signature caller, an open gateway):
  *       {@code WEBHOOK_URL}, as the original did.</li>
  * </ul>
@@ -54,8 +54,7 @@ public class DeliveryTargets {
     public List<DeliveryTarget> select(@Body String result, @ExchangeProperty(FlowProperties.CALLER) String caller) {
         JsonNode root = parse(result);
         String baseId = root.path("webhook_id").asText(null);
-        boolean answered = DeliveryMessage.STATUS_ANSWERED.equals(root.path("status").asText());
-        String event = answered ? DeliveryMessage.EVENT_ANSWERED : DeliveryMessage.EVENT_FAILED;
+        String event = DeliveryMessage.eventType(root.path("status").asText());
         JsonNode callback = root.path("webhook_request").path("callback_url");
         if (callback.isTextual() && !callback.textValue().isBlank()) {
             return List.of(new DeliveryTarget(DeliveryTarget.Kind.CALLBACK, caller, null, callback.textValue(),

@@ -51,6 +51,18 @@ public class IntakeResponses {
         exchange.getMessage().setHeader("Location", "/webhook/" + trackingId);
     }
 
+    /** 202: the question is cancelled ({@code DELETE /webhook/{tracking_id}}; again for a repeated one). */
+    public void cancelled(Exchange exchange) {
+        ObjectNode body = Json.object();
+        body.put("success", true);
+        body.put("message", "Question cancelled");
+        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
+        body.put("tracking_id", trackingId);
+        body.put("status", "cancelled");
+        respond(exchange, 202, body);
+        exchange.getMessage().setHeader("Location", "/webhook/" + trackingId);
+    }
+
     /** 200 with the JSON object in the body (the status of a tracked request). */
     public void found(Exchange exchange) {
         respond(exchange, 200, exchange.getMessage().getBody(ObjectNode.class));

@@ -70,6 +70,15 @@ public class FlowMetrics {
     }
 
     /** A call to the record store (tracking records, conversation export) that failed; the flow went on. */
+    /**
+     * A cancelled question the agent stage stopped ({@code DELETE /webhook/{tracking_id}}), by where: {@code queued} (never
+     * asked) or {@code agent} (its call aborted, or its answer dropped).
+     */
+    public void cancellation(String stage) {
+        counter("gateway.cancellations", "Cancelled questions the agent stage stopped, by stage (queued: never asked; agent: call aborted or answer dropped)",
+                "stage", stage).increment();
+    }
+
     public void recordStoreError(String operation) {
         counter("gateway.record.store.errors", "Failed calls to the tracking record store, by operation (the flow carries on)",
                 "operation", operation).increment();

@@ -3,6 +3,7 @@ package gateway.metrics;
 import java.time.Duration;
 import java.util.Set;
 
+import gateway.agent.AgentCallCancelled;
 import gateway.agent.AgentCallException;
 import gateway.agent.AgentErrors;
 import gateway.delivery.DeliveryTarget;
@@ -96,6 +97,9 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
     private void agentCalled(Exception failure, Duration took) {
         if (failure == null) {
             metrics.agentCall("answered", "none", took);
+        } else if (failure instanceof AgentCallCancelled) {
+            // aborted because its caller cancelled the question: not an agent error
+            metrics.agentCall("cancelled", "none", took);
         } else {
             AgentCallException error = AgentErrors.classify(failure);
             metrics.agentCall(error.retryable() ? "retryable_error" : "permanent_error", error.errorCode(), took);

@@ -265,6 +265,18 @@ public final class DeliveryEntries {
      * last end). A restart (a redrive, a resend) sets the status whatever the deliveries say.
      */
     static void settle(ObjectNode record, StageEvent event) {
+        if (TrackingRecord.status(record) == TrackingStatus.CANCELLED) {
+            // a cancelled question stays cancelled: its query.cancelled deliveries only say when it is over
+            if (of(record) != null && started(record)) {
+                if (allEnded(record)) {
+                    String lastEnd = lastStatusAt(record);
+                    record.put("finished_at", lastEnd != null ? lastEnd : event.at());
+                } else {
+                    record.remove("finished_at");
+                }
+            }
+            return;
+        }
         if (event.restart() || of(record) == null) {
             return;
         }

@@ -20,7 +20,7 @@ import org.slf4j.MDC;
  */
 public class StatusLookup {
 
-    static final String ALLOWED_METHODS = "GET";
+    static final String ALLOWED_METHODS = "GET, DELETE";
 
     private final RequestAuthenticator authenticator;
     private final boolean includeAnswer;
@@ -30,10 +30,10 @@ public class StatusLookup {
         this.includeAnswer = includeAnswer;
     }
 
-    /** 405 for anything but GET. */
+    /** 405 for anything but GET (DELETE, the cancel, has its own route). */
     public void requireGet(@Header(Exchange.HTTP_METHOD) String method) {
         if (!"GET".equals(method)) {
-            throw new IntakeRejection(405, "Method not allowed: use GET", Map.of("Allow", ALLOWED_METHODS));
+            throw new IntakeRejection(405, "Method not allowed: use GET (or DELETE to cancel)", Map.of("Allow", ALLOWED_METHODS));
         }
     }
 

@@ -15,7 +15,7 @@ import gateway.json.Json;
 public final class StatusView {
 
     static final List<String> FIELDS = List.of("tracking_id", "status", "queued_at", "processing_started_at",
-            "answered_at", "finished_at", "updated_at", "agent_attempts", "delivery_attempts", "last_http_status",
+            "answered_at", "cancelled_at", "finished_at", "updated_at", "agent_attempts", "delivery_attempts", "last_http_status",
             "last_error", "session_id", "agent_duration_ms", "source_system", "source_process");
 
     static final List<String> DELIVERY_FIELDS = List.of("url", "webhook_id", "target", "status", "next_attempt_at");

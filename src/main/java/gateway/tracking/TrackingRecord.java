@@ -44,6 +44,7 @@ public final class TrackingRecord {
             record.put("tracking_id", trackingId);
             record.put("created_at", event.at());
         }
+        boolean cancellable = cancellable(record);
         event.fields().accept(record);
 
         addHistory(record, event.status(), event.at(), event.attempt(), event.detail());
@@ -60,7 +61,14 @@ public final class TrackingRecord {
         String statusAt = record.path("status_at").asText("");
         // a delivery step of a record with deliveries moves the record's status only through them (settle below)
         boolean byDeliveries = DeliveryEntries.decides(record, event);
-        if (now == null || event.restart() || (!byDeliveries && (event.status().rank() > now.rank()
+        if (now == TrackingStatus.CANCELLED || event.status() == TrackingStatus.CANCELLED) {
+            // cancelled is final (nothing moves it back, not even a restart); a cancellation lands only while the
+            // question is still cancellable (the check was made on the record before the event's fields)
+            if (now != TrackingStatus.CANCELLED && cancellable) {
+                record.put("status", event.status().wireName());
+                record.put("status_at", event.at());
+            }
+        } else if (now == null || event.restart() || (!byDeliveries && (event.status().rank() > now.rank()
                 || (event.status().rank() == now.rank() && event.at().compareTo(statusAt) >= 0)))) {
             record.put("status", event.status().wireName());
             record.put("status_at", event.at());
@@ -90,6 +98,16 @@ public final class TrackingRecord {
             entry.put("attempt", attempt);
         }
         entry.put("detail", detail);
+    }
+
+    /**
+     * Whether the question may still be cancelled: the agent stage has no result for it yet (no delivery message)
+     * and it is not cancelled already. A result dropped by a redrive (a failure asked again) makes it cancellable again.
+     */
+    public static boolean cancellable(ObjectNode record) {
+        TrackingStatus status = status(record);
+        return status != TrackingStatus.CANCELLED && !record.path("delivery_message").isObject()
+                && (status == null || !status.agentDone());
     }
 
     public static TrackingStatus status(ObjectNode record) {

@@ -71,6 +71,11 @@ public class TrackingRecords {
     /** Exchange property: how the delivery ended, {@code delivered} or {@code dead_lettered}. */
     public static final String DELIVERY_OUTCOME = "delivery_outcome";
     static final String DELIVERED_STATUS = "delivered_http_status";
+    /**
+     * Exchange property set by the write of the agent stage's result ({@link #agentFinished}): true when the record
+     * was found cancelled by its caller meanwhile. The result is then not kept, and not delivered.
+     */
+    public static final String RECORD_CANCELLED = "record_cancelled";
 
     private final S3RecordStore store;
     private final Clock clock;
@@ -113,8 +118,8 @@ public class TrackingRecords {
      * again (an answer is kept: never pay twice). Null when it is no redrive.
      */
     public StageEvent redrive(@ExchangeProperty(STORED_RECORD) S3RecordStore.Stored stored, Exchange exchange) {
-        if (!redriven(stored, exchange)) {
-            return null;
+        if (!redriven(stored, exchange) || TrackingRecord.status(stored.record()) == TrackingStatus.CANCELLED) {
+            return null; // a cancelled question is never asked again, redriven or not
         }
         int redrives = DeadLetters.redrives(exchange);
         boolean dropFailure = storedFailure(stored);
@@ -225,6 +230,13 @@ public class TrackingRecords {
         String eventType = answered ? "query.answered" : "query.failed";
         return new StageEvent(nobody ? TrackingStatus.DELIVERED : agentStatus, at, receive,
                 nobody ? "no endpoint subscribes to " + eventType : detail, r -> {
+                    // its caller cancelled it meanwhile: the result is not kept, and the stage does not deliver it
+                    // (the write is in line: the stage reads this when the write is done)
+                    boolean cancelled = TrackingRecord.status(r) == TrackingStatus.CANCELLED;
+                    exchange.setProperty(RECORD_CANCELLED, cancelled);
+                    if (cancelled) {
+                        return;
+                    }
                     if (targets != null) {
                         DeliveryEntries.dropPendingOthers(r, targets.stream().map(DeliveryTarget::webhookId).collect(Collectors.toSet()));
                         targets.forEach(t -> DeliveryEntries.entry(r, t.webhookId(), t, at));
@@ -244,6 +256,42 @@ public class TrackingRecords {
                         r.set("last_error", error);
                     }
                     describeRequest(r, delivery.get("webhook_request"));
+                });
+    }
+
+    // --- webhook-cancel ---
+
+    /**
+     * The caller cancelled the question ({@code DELETE /webhook/{tracking_id}}); the body is the {@code query.cancelled}
+     * delivery message. Written in line ({@link #NOW}) before anything else: status "cancelled", final
+     * ({@link TrackingStatus#CANCELLED}); the message kept as the record's delivery message, and each target of
+     * {@link FlowProperties#DELIVERY_TARGETS} a "pending" delivery (none chosen: the request is over at once). A record
+     * the agent stage has finished meanwhile ({@link TrackingRecord#cancellable}) is left as it is: the cancel route
+     * reads the record back and answers 409. Null for a body that is no delivery message.
+     */
+    public StageEvent cancelled(@Body String body, Exchange exchange) {
+        Optional<ObjectNode> message = parse(body);
+        if (message.isEmpty()) {
+            return null;
+        }
+        ObjectNode cancellation = message.get();
+        String at = cancellation.path("answered_at").asText(now());
+        List<DeliveryTarget> targets = targets(exchange);
+        boolean nobody = targets != null && targets.isEmpty();
+        return new StageEvent(TrackingStatus.CANCELLED, at, null,
+                "cancelled by the caller" + (nobody ? "; no endpoint subscribes to query.cancelled" : ""), r -> {
+                    if (!TrackingRecord.cancellable(r)) {
+                        return;
+                    }
+                    if (targets != null) {
+                        DeliveryEntries.dropPendingOthers(r, targets.stream().map(DeliveryTarget::webhookId).collect(Collectors.toSet()));
+                        targets.forEach(t -> DeliveryEntries.entry(r, t.webhookId(), t, at));
+                    }
+                    if (nobody) {
+                        r.put("finished_at", at);
+                    }
+                    r.set("delivery_message", cancellation);
+                    r.put("cancelled_at", at);
                 });
     }
 

@@ -7,6 +7,10 @@ import java.util.Locale;
  * arrives late (writes are asynchronous, and stages may run on different replicas) still lands in the
  * history, but never moves the status back. Stages of the same rank (answered / failed, delivered /
  * dead-lettered, repeated delivering) replace each other by time.
+ *
+ * <p>{@link #CANCELLED} (the caller's {@code DELETE /webhook/{tracking_id}}) is above them all and final: no later
+ * stage, late write, redrive or resend moves a cancelled request's status (see {@link TrackingRecord#apply}); its
+ * {@code query.cancelled} deliveries show in its deliveries only.
  */
 public enum TrackingStatus {
     QUEUED(0),
@@ -15,7 +19,8 @@ public enum TrackingStatus {
     FAILED(2),
     DELIVERING(3),
     DELIVERED(4),
-    DEAD_LETTERED(4);
+    DEAD_LETTERED(4),
+    CANCELLED(5);
 
     private final int rank;
 

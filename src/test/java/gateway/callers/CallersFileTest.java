@@ -302,10 +302,12 @@ class CallersFileTest {
     @Test
     void webhookEvents() {
         fails(webhook("url: https://crm.example.com/x\n  events: []"), PROD).hasMessage(
-                "CALLERS_FILE: caller 'crm': webhooks[2].events: must be a non-empty list of query.answered, query.failed (leave it out for every event)");
+                "CALLERS_FILE: caller 'crm': webhooks[2].events: must be a non-empty list of query.answered, query.cancelled, query.failed (leave it out for every event)");
         fails(webhook("url: https://crm.example.com/x\n  events: query.failed"), PROD).message().contains("webhooks[2].events: must be a non-empty list");
         fails(webhook("url: https://crm.example.com/x\n  events: [query.failed, query.answerd]"), PROD).hasMessage(
-                "CALLERS_FILE: caller 'crm': webhooks[2].events[2]: 'query.answerd' is not an event type (query.answered, query.failed)");
+                "CALLERS_FILE: caller 'crm': webhooks[2].events[2]: 'query.answerd' is not an event type (query.answered, query.cancelled, query.failed)");
+        assertThat(CallersFile.parse(webhook("url: https://crm.example.com/x\n  events: [query.cancelled]"), PROD).get(0)
+                .webhooks().get(1).events()).containsExactly("query.cancelled");
         Caller crm = CallersFile.parse(webhook("url: https://crm.example.com/x\n  events: [query.failed, query.failed]"), PROD).get(0);
         assertThat(crm.webhooks().get(1).events()).containsExactly("query.failed");
         assertThat(crm.webhooks().get(1).accepts("query.answered")).isFalse();
