@@ -96,11 +96,14 @@ public class SessionTurns extends AsyncProcessorSupport implements CamelContextA
         synchronized (busy) {
             waiting = busy.remove(group);
         }
-        if (waiting != null) {
-            for (Parked p : waiting) {
-                p.exchange().setProperty(PUT_BACK, true);
-                resume(p);
-            }
+        if (waiting != null && !waiting.isEmpty()) {
+            // in their order, on one thread (their order in the group is SQS's, whatever the order of the put-backs)
+            executor().execute(() -> {
+                for (Parked p : waiting) {
+                    p.exchange().setProperty(PUT_BACK, true);
+                    p.callback().done(false);
+                }
+            });
         }
     }
 
