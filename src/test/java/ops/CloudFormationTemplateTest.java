@@ -170,9 +170,23 @@ class CloudFormationTemplateTest {
                 assertThat(queues).as(action).containsExactlyInAnyOrder(
                         "RequestsQueue", "RequestsDeadLetterQueue", "DeliveriesQueue", "DeliveriesDeadLetterQueue");
             }
-            if (action.startsWith("s3:")) {
+            if (action.equals("s3:ListBucket")) {
+                // the cancellation markers only: the bucket, with a prefix condition (checked below)
+                assertThat(byAction.get(action)).as(action).allSatisfy(r ->
+                        assertThat(getAttTarget(r, "Arn")).isEqualTo("GatewayBucket"));
+            } else if (action.equals("s3:DeleteObject")) {
+                assertThat(byAction.get(action)).as(action).allSatisfy(r ->
+                        assertThat(r.path("Fn::Sub").asText()).isEqualTo("${GatewayBucket.Arn}/${S3Prefix}cancellations/*"));
+            } else if (action.startsWith("s3:")) {
                 assertThat(byAction.get(action)).as(action).allSatisfy(r ->
                         assertThat(r.path("Fn::Sub").asText()).isEqualTo("${GatewayBucket.Arn}/${S3Prefix}*"));
+            }
+        }
+        for (JsonNode statement : roleStatements()) {
+            if (strings(statement.path("Action")).contains("s3:ListBucket")) {
+                assertThat(strings(statement.path("Action"))).containsExactly("s3:ListBucket");
+                assertThat(statement.path("Condition").path("StringLike").path("s3:prefix").get(0).path("Fn::Sub").asText())
+                        .isEqualTo("${S3Prefix}cancellations/*");
             }
         }
         assertThat(byAction.get("bedrock:InvokeAgent")).singleElement().satisfies(r ->

@@ -251,7 +251,76 @@ class WebhookCancelRouteTest {
         }
     }
 
+    @Test
+    void endpointsTakeQueryCancelledByTheirEvents() throws Exception {
+        try (ScriptedReceiver answers = ScriptedReceiver.startOnRandomPort(null);
+                ScriptedReceiver everything = ScriptedReceiver.startOnRandomPort(null)) {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("callers", ".yaml");
+            java.nio.file.Files.writeString(file, """
+                    callers:
+                      - name: crm
+                        api_keys: ["crm-key-0001-aaaaaaaaaaaa"]
+                        signing_secrets: ["%s"]
+                        webhooks:
+                          - name: answers
+                            url: %sanswers
+                            events: [query.answered]
+                          - name: all
+                            url: %sall
+                      - name: zap
+                        api_keys: ["zap-key-0001-cccccccccccc"]
+                        signing_secrets: ["%s"]
+                        webhooks:
+                          - name: answers
+                            url: %szap
+                            events: [query.answered, query.failed]
+                    """.formatted(ReceiverAndApp.SECRET, answers.url(), everything.url(), ReceiverAndApp.SECRET, answers.url()));
+            try (GatewayTestApp callers = GatewayTestApp.start(Map.of("gateway.callers.file", file.toString(),
+                    "gateway.agent.stage-enabled", "false"))) {
+                String crm = accepted(post(callers, "crm-key-0001-aaaaaaaaaaaa"));
+                String zap = accepted(post(callers, "zap-key-0001-cccccccccccc"));
+                for (String id : List.of(crm, zap)) {
+                    await().atMost(Duration.ofSeconds(30)).until(() -> TrackingRouteTestSupport.readObject(callers, "records/" + id + ".json") != null);
+                }
+                assertThat(callers.send(HttpRequest.newBuilder(callers.url("/webhook/" + crm))
+                        .header("Authorization", "Bearer crm-key-0001-aaaaaaaaaaaa").DELETE().build()).statusCode()).isEqualTo(202);
+                assertThat(callers.send(HttpRequest.newBuilder(callers.url("/webhook/" + zap))
+                        .header("Authorization", "Bearer zap-key-0001-cccccccccccc").DELETE().build()).statusCode()).isEqualTo(202);
+
+                // the endpoint that takes every event gets it; the one for answers only does not
+                LocalReceiver.Delivery told = everything.awaitDeliveries(1, Duration.ofSeconds(30)).get(0);
+                assertThat(told.trackingId()).isEqualTo(crm);
+                assertThat(told.webhookId()).isEqualTo("msg_" + crm + "_all");
+                assertThat(told.payload().path("type").asText()).isEqualTo("query.cancelled");
+                await().atMost(Duration.ofSeconds(30)).until(() ->
+                        TrackingRouteTestSupport.readObject(callers, "records/" + crm + ".json").hasNonNull("finished_at"));
+                JsonNode record = TrackingRouteTestSupport.readObject(callers, "records/" + crm + ".json");
+                assertThat(record.path("status").asText()).isEqualTo("cancelled");
+                assertThat(record.path("deliveries").fieldNames()).toIterable().containsExactly("msg_" + crm + "_all");
+
+                // nobody of zap's takes it: cancelled and over at once, nothing delivered
+                JsonNode zapped = TrackingRouteTestSupport.readObject(callers, "records/" + zap + ".json");
+                assertThat(zapped.path("status").asText()).isEqualTo("cancelled");
+                assertThat(zapped.hasNonNull("finished_at")).isTrue();
+                assertThat(zapped.has("deliveries")).isFalse();
+                await().atMost(Duration.ofSeconds(30)).until(() -> callers.depth(callers.property("gateway.queue.deliveries")) == 0);
+                assertThat(answers.receivedCount()).isZero();
+                assertThat(everything.receivedCount()).isEqualTo(1);
+            } finally {
+                java.nio.file.Files.deleteIfExists(file);
+            }
+        }
+    }
+
     // ---
+
+    static HttpResponse<String> post(GatewayTestApp target, String key) throws Exception {
+        String body = Json.write(Json.object().put("query", "Cancelled at once").put("timestamp", "2025-08-13T06:30:00Z")
+                .put("source_system", "crm").put("source_process", "review"));
+        return target.send(HttpRequest.newBuilder(target.url("/webhook"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
 
     static double cancellations(String stage) throws Exception {
         String metrics = app.get(app.managementUrl("/observe/metrics")).body();

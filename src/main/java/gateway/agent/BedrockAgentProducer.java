@@ -50,6 +50,14 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
             callback.done(true);
             return true;
         }
+        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
+        InFlightCalls calls = endpoint.getComponent().calls();
+        if (calls.cancelled(trackingId)) {
+            // cancelled by its caller since the route checked (a redelivery of a failed call, say): never asked
+            exchange.setException(new AgentCallCancelled(trackingId));
+            callback.done(true);
+            return true;
+        }
         String sessionId = sessionId(in);
         InvokeAgentRequest.Builder builder = InvokeAgentRequest.builder()
                 .agentId(endpoint.getAgentId())
@@ -79,8 +87,6 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
         }
         // the question's caller may cancel it while the agent answers: the call is then aborted (the SDK request
         // cancelled, its stream reset) and the exchange ends with AgentCallCancelled
-        String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
-        InFlightCalls calls = endpoint.getComponent().calls();
         Runnable[] cancel = new Runnable[1];
         Runnable unregister = () -> {
             if (trackingId != null) {

@@ -2,6 +2,7 @@ package gateway.agent;
 
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The agent calls this process has in flight, by tracking id, so that a cancelled question's call can be aborted
@@ -11,6 +12,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class InFlightCalls {
 
     private final ConcurrentHashMap<String, Set<Runnable>> calls = new ConcurrentHashMap<>();
+    private volatile Predicate<String> cancelled = id -> false;
+
+    /**
+     * What this process knows to be cancelled (the cancellation watch): a call of such a question is not even started,
+     * as when the route's redelivery of a failed call would ask the agent again.
+     */
+    public void knownCancelled(Predicate<String> cancelled) {
+        this.cancelled = cancelled;
+    }
+
+    /** Whether the question is known here to be cancelled (see {@link #knownCancelled}). */
+    public boolean cancelled(String trackingId) {
+        return trackingId != null && cancelled.test(trackingId);
+    }
 
     /** The call of {@code trackingId} is in flight; {@code abort} ends it (it must be safe to run more than once). */
     public void register(String trackingId, Runnable abort) {

@@ -26,7 +26,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * while after their marker is gone ({@link #KEEP}). The agent stage asks it before the agent is called
  * ({@link #cancelled}): on a first receive the record is not read, so this is what keeps a cancelled question from being
  * asked. Each poll also aborts the calls in flight here of every cancelled question ({@link InFlightCalls}): a
- * cancellation that lands between the check and the call, or while the agent answers, ends the call within one poll.
+ * cancellation that lands between the check and the call, or while the agent answers, ends the call within one poll;
+ * and the {@code bedrock-agent} component starts no call of a question known here to be cancelled (a redelivery).
  */
 public class CancellationWatch {
 
@@ -85,6 +86,7 @@ public class CancellationWatch {
         cancelled.entrySet().removeIf(e -> e.getValue().plus(KEEP).isBefore(now));
         loaded = true;
         InFlightCalls inFlight = calls.get();
+        inFlight.knownCancelled(this::knows);
         for (String id : cancelled.keySet()) {
             if (inFlight.abort(id) > 0) {
                 LOG.info("Agent call of {} aborted: cancelled by its caller", id);
@@ -107,7 +109,9 @@ public class CancellationWatch {
     /** A cancellation made on this replica: known here at once, and its call here (if any) aborted now. */
     public void cancelledHere(@ExchangeProperty(FlowProperties.TRACKING_ID) String trackingId) {
         cancelled.put(trackingId, clock.instant());
-        if (calls.get().abort(trackingId) > 0) {
+        InFlightCalls inFlight = calls.get();
+        inFlight.knownCancelled(this::knows);
+        if (inFlight.abort(trackingId) > 0) {
             LOG.info("Agent call aborted: cancelled by its caller");
         }
     }

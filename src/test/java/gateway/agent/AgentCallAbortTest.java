@@ -75,6 +75,20 @@ class AgentCallAbortTest {
         assertThat(component.calls().abort(cancelled)).as("nothing left to abort").isZero();
     }
 
+    @Test
+    void aQuestionKnownToBeCancelledIsNeverAsked() {
+        BedrockAgentComponent component = context.getComponent("bedrock-agent", BedrockAgentComponent.class);
+        String cancelled = UUID.randomUUID().toString();
+        component.calls().knownCancelled(cancelled::equals);
+        try {
+            Exchange exchange = ask(cancelled, "never asked").join();
+            assertThat(exchange.getException()).isInstanceOf(AgentCallCancelled.class);
+            assertThat(emulator.callsForSession(cancelled)).isZero();
+        } finally {
+            component.calls().knownCancelled(id -> false);
+        }
+    }
+
     private static CompletableFuture<Exchange> ask(String trackingId, String question) {
         return template.asyncSend("direct:agent", e -> {
             e.setProperty(FlowProperties.TRACKING_ID, trackingId);
