@@ -180,6 +180,7 @@ class ConversationsTest {
                 .put("queued_at", "2025-08-13T06:30:01Z").put("attempt", 1).put("max_attempts", 3).put("caller", "bob");
         message.set("webhook_request", request("Queued by hand").put("session_id", "by-hand-1"));
         app.sqs().sendMessage(r -> r.queueUrl(app.queueUrl(app.property("gateway.queue.requests"))).messageBody(Json.write(message))
+                .messageGroupId(trackingId).messageDeduplicationId(trackingId)
                 .messageAttributes(Map.of("agent_session_id", stringAttribute("forged-session"),
                         "tracking_id", stringAttribute(trackingId))));
 
@@ -192,15 +193,17 @@ class ConversationsTest {
     @Test
     void aQueuedRequestWithAnInvalidSessionIdIsDeadLetteredWithTheReason() throws Exception {
         String requests = app.property("gateway.queue.requests");
-        app.drain(requests + "-dlq");
+        app.drain(app.dlq("requests"));
         ObjectNode message = Json.object().put("message_type", "webhook_processing_request")
                 .put("tracking_id", UUID.randomUUID().toString()).put("caller", "bob");
         message.set("webhook_request", request("Bad session").put("session_id", "not valid!"));
         int calls = emulator.totalCalls();
-        app.sqs().sendMessage(r -> r.queueUrl(app.queueUrl(requests)).messageBody(Json.write(message)));
+        String group = message.path("tracking_id").asText();
+        app.sqs().sendMessage(r -> r.queueUrl(app.queueUrl(requests)).messageBody(Json.write(message))
+                .messageGroupId(group).messageDeduplicationId(group));
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(requests + "-dlq") == 1);
-        var dead = app.drain(requests + "-dlq").get(0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.depth(app.dlq("requests")) == 1);
+        var dead = app.drain(app.dlq("requests")).get(0);
         assertThat(dead.messageAttributes().get("failure_reason").stringValue()).contains("invalid session_id");
         assertThat(emulator.totalCalls()).isEqualTo(calls);
     }
