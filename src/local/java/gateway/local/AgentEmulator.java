@@ -301,7 +301,10 @@ public class AgentEmulator implements AutoCloseable {
     private final AtomicInteger abortedCalls = new AtomicInteger();
     private final Map<String, AtomicInteger> abortedPerSession = new ConcurrentHashMap<>();
 
-    /** InvokeAgent calls whose client went away (closed the stream: an abort, a timeout) before the answer was finished. */
+    /**
+     * InvokeAgent calls with a latency whose client went away (closed the stream: an abort, a timeout) before the answer
+     * was finished; a {@code drop} directive's own broken connection counts too.
+     */
     public int abortedCalls() {
         return abortedCalls.get();
     }

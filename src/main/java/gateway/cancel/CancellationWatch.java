@@ -102,6 +102,8 @@ public class CancellationWatch {
         }
         if (!loaded) {
             poll();
+            // once: while the store cannot be listed the timer keeps trying, the agent stage does not wait for it
+            loaded = true;
         }
         return trackingId != null && cancelled.containsKey(trackingId);
     }
@@ -134,10 +136,9 @@ public class CancellationWatch {
      */
     public boolean resultDropped(@Body String result, @ExchangeProperty(TrackingRecords.RECORD_CANCELLED) Boolean recordCancelled,
             @ExchangeProperty(FlowProperties.TRACKING_ID) String trackingId) {
-        if (DeliveryMessage.STATUS_CANCELLED.equals(status(result))) {
-            return false;
-        }
-        return Boolean.TRUE.equals(recordCancelled) || (trackingId != null && cancelled.containsKey(trackingId));
+        boolean questionCancelled = Boolean.TRUE.equals(recordCancelled) || (trackingId != null && cancelled.containsKey(trackingId));
+        // (the body is read only then: nearly every result goes on at once)
+        return questionCancelled && !DeliveryMessage.STATUS_CANCELLED.equals(status(result));
     }
 
     /** Whether this replica knows the question is cancelled (tests, the operators). */
