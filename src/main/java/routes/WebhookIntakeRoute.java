@@ -72,13 +72,13 @@ public class WebhookIntakeRoute extends RouteBuilder {
             // 4. the original's rules 400, then depth and field count 400, query length 413
             .bean("webhookRequestValidator", "validate")
             .bean("jsonLimits", "check")
-            // session_id 400, session_attributes / prompt_session_attributes 400 / 413; sets property agent_session_id
+            // 5. session_id 400, session_attributes / prompt_session_attributes 400 / 413; sets property agent_session_id
             .bean("sessionFields", "check")
-            // 5. callback_url, if given: one of the caller's callback_urls, https, resolving to allowed addresses 400
+            // 6. callback_url, if given: one of the caller's callback_urls, https, resolving to allowed addresses 400
             .bean("callbackUrls", "check")
             .setProperty(FlowProperties.SOURCE_SYSTEM, method(RequestQueueMessage.class, "sourceSystemAttribute"))
             .setProperty(FlowProperties.QUEUED_AT, method(Timestamps.class, "nowUtc"))
-            // 6. Idempotency-Key: claim it, or answer a repeat with the first tracking id (409 for another body)
+            // 7. Idempotency-Key: claim it, or answer a repeat with the first tracking id (409 for another body)
             .bean("idempotencyKeys", "claim")
             .choice()
                 .when(exchangeProperty(IdempotencyKeys.REPLAYED).isEqualTo(true))
@@ -86,7 +86,7 @@ public class WebhookIntakeRoute extends RouteBuilder {
                     .bean("intakeResponses", "replayed")
                     .stop()
             .end()
-            // 7. the queue
+            // 8. the queue
             // the request as parsed, for its tracking record; the body becomes the queue message
             .setProperty(FlowProperties.REQUEST, body())
             .bean("requestQueueMessage", "build")
@@ -106,9 +106,9 @@ public class WebhookIntakeRoute extends RouteBuilder {
             // its tracking record (status "queued"): the change waits for the record's next ones, the 202 does not wait
             .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "queued")).to(TrackingRoute.RECORD_CHANGE).id("record-queued")
             .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system} for caller ${exchangeProperty.caller}")
-            // 8. the key now points at a queued request
+            // 9. the key now points at a queued request
             .bean("idempotencyKeys", "remember")
-            // 9. 202, with Location: /webhook/<tracking_id> (the status endpoint, WebhookStatusRoute)
+            // 10. 202, with Location: /webhook/<tracking_id> (the status endpoint, WebhookStatusRoute)
             .bean("intakeResponses", "accepted");
     }
 }
