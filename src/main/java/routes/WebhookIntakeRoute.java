@@ -6,7 +6,6 @@ import gateway.idempotency.IdempotencyKeys;
 import gateway.idempotency.IdempotencyStoreUnavailable;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
-import gateway.intake.RequestGroups;
 import gateway.intake.RequestQueueMessage;
 import gateway.intake.TrackingIds;
 import gateway.json.Timestamps;
@@ -97,8 +96,7 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .setHeader(QueueAttributes.SOURCE_SYSTEM, exchangeProperty(FlowProperties.SOURCE_SYSTEM))
             .setHeader(QueueAttributes.CALLER, exchangeProperty(FlowProperties.CALLER))
             // a FIFO queue: the group is the agent session (one question of a session at a time, in order); the
-            // tracking id deduplicates a send SQS received but did not confirm
-            .setProperty(FlowProperties.AGENT_SESSION_ID, method(RequestGroups.class, "agentSession"))
+            // tracking id deduplicates a send SQS received but did not confirm (step 5 derived the session)
             .setHeader(SqsBatchConstants.MESSAGE_GROUP_ID, exchangeProperty(FlowProperties.AGENT_SESSION_ID))
             .setHeader(SqsBatchConstants.MESSAGE_DEDUPLICATION_ID, exchangeProperty(FlowProperties.TRACKING_ID))
             // one SendMessageBatch carries the requests that arrive together; each 202 waits for its own entry
