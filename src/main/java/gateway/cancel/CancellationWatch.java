@@ -146,8 +146,11 @@ public class CancellationWatch {
         return cancelled.containsKey(trackingId);
     }
 
-    /** Forgets what is known (a test's "another replica", which has not polled yet). */
-    public void forget() {
+    /**
+     * Forgets what is known (a test's "another replica", which has not polled yet). Synchronized with {@link #poll}: a poll
+     * that listed the markers before the caller deleted one would otherwise put it back after this returned.
+     */
+    public synchronized void forget() {
         cancelled.clear();
         loaded = false;
     }

@@ -4,6 +4,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import gateway.agent.InFlightCalls;
@@ -17,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The watch on the embedded S3: a marker written by one replica is known to another after its poll, which aborts that
@@ -96,5 +100,38 @@ class CancellationWatchTest {
                 Clock.systemUTC(), Duration.ofHours(1));
         assertThat(watch.cancelled(null, "id-before-start")).isTrue();
         markers.delete("id-before-start");
+    }
+
+    @Test
+    void forgettingDuringAPollThatListedAMarkerSinceDeletedForgetsIt() throws Exception {
+        CountDownLatch listed = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        // a poll's LIST that saw the marker just before it was deleted, and returns late
+        CancellationMarkers slow = new CancellationMarkers(bucket) {
+            @Override
+            public Map<String, Instant> list() {
+                listed.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Map.of("id-deleted-meanwhile", Instant.now());
+            }
+        };
+        CancellationWatch watch = new CancellationWatch(slow, InFlightCalls::new, new FlowMetrics(new SimpleMeterRegistry()),
+                Clock.systemUTC(), Duration.ofHours(1));
+        Thread poll = new Thread(watch::poll);
+        poll.start();
+        assertThat(listed.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread forget = new Thread(watch::forget);
+        forget.start();
+        // forget has been called: either it waits for the poll, or (unsynchronized) it has already returned
+        await().atMost(Duration.ofSeconds(10)).until(() -> forget.getState() == Thread.State.BLOCKED
+                || forget.getState() == Thread.State.TERMINATED);
+        release.countDown();
+        poll.join(10_000);
+        forget.join(10_000);
+        assertThat(watch.knows("id-deleted-meanwhile")).as("forgotten after the poll that listed it").isFalse();
     }
 }
