@@ -3,6 +3,7 @@ package gateway.admin;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.contract.OpenApiDocument;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.security.AdminAuthenticator;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /admin/dlq/{requests|deliveries}?max=N} lists dead letters;</li>
  *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back;</li>
  *   <li>{@code GET /admin/callers}: the callers in force and their endpoints (counts and names, never a key, a secret
- *       or a header value).</li>
+ *       or a header value);</li>
+ *   <li>{@code GET /openapi.json}: this port's OpenAPI document ({@code admin-api.yaml}), without a token.</li>
  * </ul>
  * Each calls its route ({@code routes.DeadLetterAdminRoute}). Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}.
  */
@@ -34,20 +36,25 @@ public final class ManagementEndpoints {
     private final ProducerTemplate routes;
     private final AdminAuthenticator authenticator;
     private final Supplier<ObjectNode> callers;
+    private final OpenApiDocument document;
 
     /**
      * @param routes  calls the dead-letter routes ({@code routes.DeadLetterAdminRoute})
      * @param callers the operators' view of the callers in force
+     * @param document this port's OpenAPI document
      */
     public ManagementEndpoints(DeadLetterAdmin admin, ProducerTemplate routes, AdminAuthenticator authenticator,
-            Supplier<ObjectNode> callers) {
+            Supplier<ObjectNode> callers, OpenApiDocument document) {
         this.admin = admin;
         this.routes = routes;
         this.authenticator = authenticator;
         this.callers = callers;
+        this.document = document;
     }
 
     public void mount(Router router) {
+        router.route(HttpMethod.GET, "/openapi.json").handler(ctx ->
+                ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json").end(document.json()));
         router.route(HttpMethod.GET, "/admin/callers").blockingHandler(ctx -> {
             if (authorized(ctx)) {
                 json(ctx, 200, callers.get());

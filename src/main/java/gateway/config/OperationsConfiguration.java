@@ -5,6 +5,7 @@ import java.util.Map;
 
 import gateway.admin.DeadLetterAdmin;
 import gateway.admin.ManagementEndpoints;
+import gateway.contract.OpenApiDocument;
 import gateway.callers.CallerDirectory;
 import gateway.agent.BedrockAgentComponent;
 import gateway.metrics.FlowMetrics;
@@ -68,6 +69,12 @@ public class OperationsConfiguration implements CamelConfiguration {
                 Map.of("requests", requestsDeadLetterQueue, "deliveries", deliveriesDeadLetterQueue));
     }
 
+    /** The public API's OpenAPI document, served by {@code routes.OpenApiRoute}. */
+    @BindToRegistry("gatewayApiDocument")
+    public OpenApiDocument gatewayApiDocument() {
+        return OpenApiDocument.load(OpenApiDocument.GATEWAY);
+    }
+
     @Override
     public void configure(CamelContext context) throws Exception {
         FlowMetrics flow = flowMetrics(context);
@@ -90,7 +97,8 @@ public class OperationsConfiguration implements CamelConfiguration {
                 if (server != null && server.getRouter() != null) {
                     CallerDirectory callers = ctx.getRegistry().findSingleByType(CallerDirectory.class);
                     new ManagementEndpoints(ctx.getRegistry().findSingleByType(DeadLetterAdmin.class), routes,
-                            ctx.getRegistry().findSingleByType(AdminAuthenticator.class), callers::describe).mount(server.getRouter());
+                            ctx.getRegistry().findSingleByType(AdminAuthenticator.class), callers::describe,
+                            OpenApiDocument.load(OpenApiDocument.ADMIN)).mount(server.getRouter());
                 }
             }
         });

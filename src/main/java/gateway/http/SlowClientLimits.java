@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  *       long after its headers is answered 408 (with {@code Connection: close}) and its connection closed,
  *       however slowly the client keeps trickling bytes;</li>
  *   <li>on the server's root router, {@link ClientGone} as the last failure handler: a client that hangs up
- *       mid-request is an INFO line, not an ERROR with a stack trace.</li>
+ *       mid-request is an INFO line, not an ERROR with a stack trace;</li>
+ *   <li>a path no route serves answers 404 with a JSON error ({@code {"success":false,"error":"Not found: no such
+ *       path"}}), not Vert.x's HTML page.</li>
  * </ul>
  */
 public final class SlowClientLimits {
@@ -83,6 +85,8 @@ public final class SlowClientLimits {
                         if (handler instanceof Router router) {
                             // the root router's last failure handler: a client gone mid-request is an INFO line
                             router.route().order(Integer.MAX_VALUE).failureHandler(ClientGone::handle);
+                            // a path no route serves: a JSON error like every other, not Vert.x's HTML page
+                            router.errorHandler(404, SlowClientLimits::notFound);
                         }
                         server.requestHandler(readTimeoutMs > 0 ? request -> withReadTimeout(request, handler) : handler);
                         return proxy;
@@ -93,6 +97,14 @@ public final class SlowClientLimits {
                     Object result = call(server, method, args);
                     return result == server ? proxy : result;
                 });
+    }
+
+    static final String NOT_FOUND_BODY = "{\"success\":false,\"error\":\"Not found: no such path\"}";
+
+    private static void notFound(io.vertx.ext.web.RoutingContext context) {
+        if (!context.response().ended()) {
+            context.response().setStatusCode(404).putHeader("Content-Type", "application/json").end(NOT_FOUND_BODY);
+        }
     }
 
     private void withReadTimeout(HttpServerRequest request, Handler<HttpServerRequest> handler) {

@@ -126,8 +126,19 @@ public final class GatewayTestApp implements AutoCloseable {
         return httpPort;
     }
 
+    /**
+     * Sends a request to the app; its answer must be what the app's OpenAPI document says ({@link ApiContract}: the
+     * public document on the business port, the admin one on the management port), or this throws.
+     */
     public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        int port = request.uri().getPort();
+        ApiContract contract = port == httpPort ? ApiContract.gateway() : port == managementPort ? ApiContract.admin() : null;
+        if (contract != null) {
+            ContractViolations.check(contract.checkResponse(request.method(), request.uri(), response.statusCode(),
+                    response.headers().map(), response.body()));
+        }
+        return response;
     }
 
     public HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {

@@ -20,6 +20,7 @@ public final class ScriptedReceiver extends LocalReceiver {
     private final Queue<Response> script = new ConcurrentLinkedQueue<>();
     private volatile Response fallback = Response.status(200);
     private final Object arrivals = new Object();
+    private volatile boolean contractChecked = true;
 
     /** On the given Vert.x instance (not closed by this receiver); port 0 picks a free one. */
     public ScriptedReceiver(Vertx vertx, int port, String secrets, int capacity) {
@@ -78,8 +79,21 @@ public final class ScriptedReceiver extends LocalReceiver {
         return next == null ? fallback : next;
     }
 
+    /**
+     * For the tests of the receiver itself, which post it hand-made requests: they are not held to the OpenAPI document
+     * (every other receiver's deliveries come from the gateway, and are).
+     */
+    public ScriptedReceiver withoutContractCheck() {
+        contractChecked = false;
+        return this;
+    }
+
+    /** Every delivery must be a webhook of the public OpenAPI document ({@link ApiContract#checkWebhook}). */
     @Override
     protected void delivered(Delivery delivery) {
+        if (contractChecked) {
+            ContractViolations.record(ApiContract.gateway().checkWebhook(delivery.headers(), delivery.body()));
+        }
         synchronized (arrivals) {
             arrivals.notifyAll();
         }
