@@ -25,6 +25,7 @@ import gateway.local.AgentEmulator;
 import gateway.local.EmbeddedSqsServer;
 import gateway.local.LocalReceiver;
 import gateway.local.QueueProvisioner;
+import gateway.testing.ApiContract;
 import gateway.testing.ChildGatewayEnv;
 import gateway.testing.ChildGatewayEnv.ProdDependencies;
 import gateway.testing.EmbeddedS3;
@@ -109,6 +110,15 @@ class ProdJarIT {
                         .POST(HttpRequest.BodyPublishers.ofString(StartStopIT.REQUEST)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+                assertThat(ApiContract.gateway().checkResponse("POST", accepted.uri(), 202, accepted.headers().map(),
+                        accepted.body())).isEmpty();
+                // the prod jar serves both OpenAPI documents, as the repository has them
+                for (int port : new int[] {httpPort, managementPort}) {
+                    HttpResponse<String> document = http.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/openapi.json")).GET().build(), HttpResponse.BodyHandlers.ofString());
+                    assertThat(MAPPER.readTree(document.body()))
+                            .isEqualTo((port == httpPort ? ApiContract.gateway() : ApiContract.admin()).document());
+                }
                 String trackingId = MAPPER.readTree(accepted.body()).get("tracking_id").asText();
                 LocalReceiver.Delivery delivery = receiver.awaitDeliveries(1, DEADLINE).get(0);
                 assertThat(delivery.trackingId()).isEqualTo(trackingId);
