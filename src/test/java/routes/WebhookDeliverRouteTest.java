@@ -219,7 +219,8 @@ class WebhookDeliverRouteTest {
         assertThat(item.get("tracking_id").asText()).isEqualTo(trackingId);
         assertThat(item.get("http_status").asText()).isEqualTo("422");
         assertThat(item.get("stage").asText()).isEqualTo("webhook-deliver");
-        assertThat(item.get("reason").asText()).contains("422");
+        assertThat(item.get("reason").asText()).isEqualTo("HttpOperationFailedException: the receiver answered HTTP 422")
+                .as("no URL: a callback URL's query may carry a token").doesNotContain(receiver.url());
         assertThat(app.depth(app.dlq("deliveries"))).as("listing leaves it on the DLQ").isEqualTo(1);
 
         var redriven = app.send(admin("/admin/dlq/deliveries/redrive?message_id=" + item.get("message_id").asText())

@@ -14,6 +14,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Headers;
 import org.apache.camel.Message;
 import org.apache.camel.component.aws2.sqs.Sqs2Constants;
+import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
  * Prepares a message for its dead-letter queue: the body stays as it was received, and message
@@ -42,10 +43,16 @@ public class DeadLetters {
         this.clock = clock;
     }
 
-    /** Called from a route's error handler: the caught exception's message is the reason. */
+    /**
+     * Called from a route's error handler: the caught exception's message is the reason; a receiver's refusal is named
+     * by its status only (Camel's message holds the whole URL, and a callback URL's query may carry a token).
+     */
     public void annotate(Exchange exchange) {
         Exception cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
-        String reason = cause == null ? "unknown" : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+        String reason = cause == null ? "unknown"
+                : cause instanceof HttpOperationFailedException refused
+                        ? refused.getClass().getSimpleName() + ": the receiver answered HTTP " + refused.getStatusCode()
+                        : cause.getClass().getSimpleName() + ": " + cause.getMessage();
         Integer status = exchange.getProperty(FlowProperties.HTTP_STATUS, Integer.class);
         Message message = exchange.getMessage();
         String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
