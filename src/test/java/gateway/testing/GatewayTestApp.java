@@ -185,14 +185,42 @@ public final class GatewayTestApp implements AutoCloseable {
     /** Ports this JVM has handed out: the OS may offer a just-closed port again, which two servers can't share. */
     private static final java.util.Set<Integer> HANDED_OUT = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** A free loopback port never handed out before by this JVM (callers often ask for several in a row). */
+    /**
+     * A free loopback port never handed out before by this JVM (callers often ask for several in a row), below the
+     * kernel's ephemeral range: a port of that range that was free when asked could be taken as the local port of any
+     * outbound connection (the tests make thousands) before the server binds it, and its start then fails with
+     * "Address already in use".
+     */
     public static int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                if (HANDED_OUT.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        int below = EPHEMERAL_LOW;
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = random.nextInt(below / 2, below);
+            if (HANDED_OUT.contains(port)) {
+                continue;
             }
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(false);
+                socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+            } catch (IOException inUse) {
+                continue;
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
+        }
+        throw new IOException("no free port below " + below);
+    }
+
+    /** The low end of the kernel's ephemeral port range (Linux; 32768 where it cannot be read). */
+    private static final int EPHEMERAL_LOW = ephemeralLow();
+
+    private static int ephemeralLow() {
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            return Math.max(2048, Integer.parseInt(range.strip().split("\\s+")[0]));
+        } catch (IOException | RuntimeException e) {
+            return 32768;
         }
     }
 }
