@@ -136,6 +136,41 @@ public final class ApiContract {
         return problems;
     }
 
+    /**
+     * What is wrong with a request body the app accepted (answered 2xx): the operation's {@code requestBody} must take
+     * it, so the document never refuses what the gateway accepts.
+     */
+    public List<String> checkAcceptedRequest(String method, URI uri, String contentType, String body) {
+        List<String> problems = new ArrayList<>();
+        String path = matchPath(uri.getPath());
+        if (path == null || body == null || body.isEmpty()) {
+            return problems;
+        }
+        String pointer = "/paths/" + escape(path) + "/" + method.toLowerCase(Locale.ROOT) + "/requestBody";
+        if (document.at(pointer).isMissingNode()) {
+            return problems;
+        }
+        checkBody(method + " " + uri.getPath() + " request (" + name + ")", follow(pointer) + "/content", contentType, body, problems);
+        return problems;
+    }
+
+    /** {@link #checkResponse} for an answer read off a raw socket (the tests of slow and broken clients). */
+    public List<String> checkRawResponse(String method, URI uri, String rawAnswer) {
+        int headersEnd = rawAnswer.indexOf("\r\n\r\n");
+        String head = headersEnd < 0 ? rawAnswer : rawAnswer.substring(0, headersEnd);
+        String body = headersEnd < 0 ? "" : rawAnswer.substring(headersEnd + 4);
+        String[] lines = head.split("\r\n");
+        int status = Integer.parseInt(lines[0].split(" ")[1]);
+        Map<String, List<String>> headers = new java.util.TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        for (int i = 1; i < lines.length; i++) {
+            int colon = lines[i].indexOf(':');
+            if (colon > 0) {
+                headers.computeIfAbsent(lines[i].substring(0, colon).strip(), k -> new ArrayList<>()).add(lines[i].substring(colon + 1).strip());
+            }
+        }
+        return checkResponse(method, uri, status, headers, body);
+    }
+
     /** What is wrong with one webhook the gateway sent: its type's entry in {@code webhooks}, body and headers. */
     public List<String> checkWebhook(Map<String, String> headers, String body) {
         List<String> problems = new ArrayList<>();

@@ -116,6 +116,16 @@ class ApiContractTest {
     }
 
     @Test
+    void theCheckerRefusesAnAcceptedRequestTheDocumentWouldRefuse() {
+        ApiContract contract = ApiContract.gateway();
+        URI webhook = URI.create("http://127.0.0.1:1/webhook");
+        String request = Json.write(contract.document().at("/components/examples/FollowUpRequest/value"));
+        assertThat(contract.checkAcceptedRequest("POST", webhook, "application/json", request)).isEmpty();
+        assertThat(contract.checkAcceptedRequest("POST", webhook, "application/json", request.replace("q3-review", "x")))
+                .singleElement().asString().contains("session_id");
+    }
+
+    @Test
     void theCheckerRefusesAWebhookOfAnotherShape() {
         ApiContract contract = ApiContract.gateway();
         JsonNode answered = contract.document().at("/components/examples/QueryAnswered/value");

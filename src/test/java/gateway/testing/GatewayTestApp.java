@@ -137,8 +137,49 @@ public final class GatewayTestApp implements AutoCloseable {
         if (contract != null) {
             ContractViolations.check(contract.checkResponse(request.method(), request.uri(), response.statusCode(),
                     response.headers().map(), response.body()));
+            if (response.statusCode() / 100 == 2) {
+                ContractViolations.check(contract.checkAcceptedRequest(request.method(), request.uri(),
+                        request.headers().firstValue("Content-Type").orElse(null), bodyOf(request)));
+            }
         }
         return response;
+    }
+
+    /** The body a request sends (its publisher, read once more), or null. */
+    private static String bodyOf(HttpRequest request) {
+        if (request.bodyPublisher().isEmpty() || request.bodyPublisher().get().contentLength() == 0) {
+            return null;
+        }
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.util.concurrent.CompletableFuture<String> done = new java.util.concurrent.CompletableFuture<>();
+        request.bodyPublisher().get().subscribe(new java.util.concurrent.Flow.Subscriber<java.nio.ByteBuffer>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(java.nio.ByteBuffer item) {
+                byte[] chunk = new byte[item.remaining()];
+                item.get(chunk);
+                bytes.writeBytes(chunk);
+            }
+
+            @Override
+            public void onError(Throwable throwable) {
+                done.completeExceptionally(throwable);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(bytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+        });
+        try {
+            return done.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the request's body cannot be read again", e);
+        }
     }
 
     public HttpResponse<String> postJson(String path, String body) throws IOException, InterruptedException {
