@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import gateway.local.EmbeddedSqsServer;
+import gateway.testing.ApiContract;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LogCapture;
 import org.apache.camel.support.ScheduledPollConsumer;
@@ -125,6 +126,7 @@ class ProductionEdgesTest {
             slow.getOutputStream().flush();
             String answer = readUntilClosed(slow.getInputStream());
             assertThat(answer).startsWith("HTTP/1.1 408").contains("connection: close").contains("\"success\":false");
+            assertThat(ApiContract.gateway().checkRawResponse("POST", app.url("/webhook"), answer)).isEmpty();
             assertThat(log.text()).contains("not received within 1000 ms (HTTP_READ_TIMEOUT)")
                     .doesNotContain("Unhandled exception in router");
         }
