@@ -17,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code GET /openapi.json} on the real app, with API keys and an admin token configured: each port serves its own
  * document, as the repository has it, to anyone; other methods get the 405 the document describes; an unknown path a JSON
- * 404 on both ports.
+ * 404 on both ports, a method the management port does not take a JSON 405.
  */
 class OpenApiRouteTest {
 
@@ -58,6 +58,13 @@ class OpenApiRouteTest {
                 .PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
         assertThat(answer.statusCode()).isEqualTo(405);
         assertThat(answer.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
+    void aMethodTheManagementPortDoesNotTakeIsAJson405() throws Exception {
+        HttpResponse<String> answer = app.send(HttpRequest.newBuilder(app.managementUrl("/admin/dlq/requests")).DELETE().build());
+        assertThat(answer.statusCode()).isEqualTo(405);
+        assertThat(Json.MAPPER.readTree(answer.body()).path("error").asText()).isEqualTo("Method not allowed");
     }
 
     @Test

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  *   <li>on the server's root router, {@link ClientGone} as the last failure handler: a client that hangs up
  *       mid-request is an INFO line, not an ERROR with a stack trace;</li>
  *   <li>a path no route serves answers 404 with a JSON error ({@code {"success":false,"error":"Not found: no such
- *       path"}}), not Vert.x's HTML page.</li>
+ *       path"}}), not Vert.x's HTML page, and a method no route of the path takes (the management port's) 405 with
+ *       {@code {"success":false,"error":"Method not allowed"}}.</li>
  * </ul>
  */
 public final class SlowClientLimits {
@@ -87,6 +88,8 @@ public final class SlowClientLimits {
                             router.route().order(Integer.MAX_VALUE).failureHandler(ClientGone::handle);
                             // a path no route serves: a JSON error like every other, not Vert.x's HTML page
                             router.errorHandler(404, SlowClientLimits::notFound);
+                            // a method the path's routes do not take (the management port's): a JSON error too
+                            router.errorHandler(405, SlowClientLimits::methodNotAllowed);
                         }
                         server.requestHandler(readTimeoutMs > 0 ? request -> withReadTimeout(request, handler) : handler);
                         return proxy;
@@ -101,9 +104,19 @@ public final class SlowClientLimits {
 
     static final String NOT_FOUND_BODY = "{\"success\":false,\"error\":\"Not found: no such path\"}";
 
+    static final String METHOD_NOT_ALLOWED_BODY = "{\"success\":false,\"error\":\"Method not allowed\"}";
+
     private static void notFound(io.vertx.ext.web.RoutingContext context) {
+        answer(context, 404, NOT_FOUND_BODY);
+    }
+
+    private static void methodNotAllowed(io.vertx.ext.web.RoutingContext context) {
+        answer(context, 405, METHOD_NOT_ALLOWED_BODY);
+    }
+
+    private static void answer(io.vertx.ext.web.RoutingContext context, int status, String body) {
         if (!context.response().ended()) {
-            context.response().setStatusCode(404).putHeader("Content-Type", "application/json").end(NOT_FOUND_BODY);
+            context.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
         }
     }
 
