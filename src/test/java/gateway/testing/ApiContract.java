@@ -86,6 +86,21 @@ public final class ApiContract {
         return document;
     }
 
+    /** The document's file name. */
+    public String name() {
+        return name;
+    }
+
+    /** How the coverage report names an answer. */
+    static String answer(String method, String path, String status) {
+        return method.toUpperCase(Locale.ROOT) + " " + path + " " + status;
+    }
+
+    /** How the coverage report names a webhook. */
+    static String webhook(String type) {
+        return "webhook " + type;
+    }
+
     /** The document as read from the classpath (YAML), as a JSON tree. */
     public static JsonNode read(String resource) {
         try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(resource)) {
@@ -130,6 +145,8 @@ public final class ApiContract {
             }
             responsePointer = pathPointer + "/" + method.toLowerCase(Locale.ROOT) + "/responses/" + status;
         }
+        ContractCoverage.seen(name, path == null ? "(unknown path) 404" : operation == null ? answer(method, path, "405 (method not listed)")
+                : answer(method, path, Integer.toString(status)));
         responsePointer = follow(responsePointer);
         checkHeaders(where, responsePointer + "/headers", headers, problems);
         checkBody(where, responsePointer + "/content", first(headers, "content-type"), body, problems);
@@ -188,6 +205,7 @@ public final class ApiContract {
             problems.add(where + ": the document has no webhook of that type");
             return problems;
         }
+        ContractCoverage.seen(name, webhook(type));
         for (int i = 0; i < document.at(pointer + "/parameters").size(); i++) {
             String parameterPointer = follow(pointer + "/parameters/" + i);
             JsonNode p = document.at(parameterPointer);

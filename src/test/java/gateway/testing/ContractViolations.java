@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What the app did outside its OpenAPI documents ({@link ApiContract}). An answer a test receives fails that call at
  * once ({@link #check}); a webhook a test receiver gets arrives on the receiver's thread, so it is recorded
  * ({@link #record}) and fails the test that is running, after it ends: this extension is registered for every test
- * (JUnit's extension auto-detection, {@code junit-platform.properties}).
+ * (JUnit's extension auto-detection, {@code junit-platform.properties}). At the end of the run it has
+ * {@link ContractCoverage} write what the tests saw.
  */
-public final class ContractViolations implements AfterEachCallback {
+public final class ContractViolations implements BeforeAllCallback, AfterEachCallback {
 
     private static final List<String> RECORDED = new ArrayList<>();
 
@@ -30,6 +32,13 @@ public final class ContractViolations implements AfterEachCallback {
                 RECORDED.addAll(problems);
             }
         }
+    }
+
+    /** Once per run: the coverage report ({@link ContractCoverage}) is written when the run's root context closes. */
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(ContractCoverage.class,
+                k -> (ExtensionContext.Store.CloseableResource) ContractCoverage::write);
     }
 
     @Override
