@@ -3,6 +3,7 @@ package routes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import gateway.security.AdminAuthenticator;
@@ -152,6 +153,13 @@ class ProdProfileSecurityTest {
 
             AdminAuthenticator admin = app.context().getRegistry().lookupByNameAndType("adminAuthenticator", AdminAuthenticator.class);
             assertThat(admin.check("Bearer anything")).isEqualTo(AdminAuthenticator.Decision.DISABLED);
+            // over HTTP: every admin operation is refused, 403, whatever token comes
+            for (HttpRequest.Builder call : List.of(HttpRequest.newBuilder(app.managementUrl("/admin/dlq/requests")).GET(),
+                    HttpRequest.newBuilder(app.managementUrl("/admin/dlq/requests/redrive")).POST(HttpRequest.BodyPublishers.noBody()),
+                    HttpRequest.newBuilder(app.managementUrl("/admin/callers")).GET())) {
+                HttpResponse<String> refused = app.send(call.header("Authorization", "Bearer anything").build());
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            }
         }
     }
 

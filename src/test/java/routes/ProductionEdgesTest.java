@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +58,11 @@ class ProductionEdgesTest {
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(ready.body()).contains("SQS unreachable");
             });
+            assertThat(app.get(app.managementUrl("/observe/health")).statusCode()).isEqualTo(503);
+            // the operators' dead-letter calls: SQS cannot be used, 503
+            assertThat(app.get(app.managementUrl("/admin/dlq/requests")).statusCode()).isEqualTo(503);
+            assertThat(app.send(HttpRequest.newBuilder(app.managementUrl("/admin/dlq/requests/redrive"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(503);
         } finally {
             sqs.stop();
         }

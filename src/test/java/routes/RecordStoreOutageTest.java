@@ -21,7 +21,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The record store is down (S3 points at a closed port): every request is still queued, answered and
  * delivered; the failed store calls are counted in {@code gateway_record_store_errors_total}; the status
- * endpoint answers 503.
+ * endpoint, the cancel and the resend answer 503.
  */
 class RecordStoreOutageTest {
 
@@ -68,6 +68,13 @@ class RecordStoreOutageTest {
         assertThat(error.get("success").asBoolean()).isFalse();
         assertThat(error.get("error").asText()).isEqualTo("Service temporarily unavailable");
         assertThat(error.get("tracking_id").asText()).isEqualTo(id);
+
+        // nor can the question be cancelled or resent: 503 too, the caller may ask again
+        var cancel = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id)).DELETE().build());
+        assertThat(cancel.statusCode()).isEqualTo(503);
+        assertThat(cancel.headers().firstValue("Retry-After")).isPresent();
+        var resend = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id + "/resend")).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(resend.statusCode()).isEqualTo(503);
     }
 
     static double storeErrors(String operation) throws Exception {
