@@ -72,7 +72,7 @@ public class OperationsConfiguration implements CamelConfiguration {
     /** The public API's OpenAPI document, served by {@code routes.OpenApiRoute}. */
     @BindToRegistry("gatewayApiDocument")
     public OpenApiDocument gatewayApiDocument() {
-        return OpenApiDocument.load(OpenApiDocument.GATEWAY);
+        return OpenApiDocument.of(OpenApiDocument.GATEWAY);
     }
 
     @Override
@@ -98,7 +98,7 @@ public class OperationsConfiguration implements CamelConfiguration {
                     CallerDirectory callers = ctx.getRegistry().findSingleByType(CallerDirectory.class);
                     new ManagementEndpoints(ctx.getRegistry().findSingleByType(DeadLetterAdmin.class), routes,
                             ctx.getRegistry().findSingleByType(AdminAuthenticator.class), callers::describe,
-                            OpenApiDocument.load(OpenApiDocument.ADMIN)).mount(server.getRouter());
+                            OpenApiDocument.of(OpenApiDocument.ADMIN)).mount(server.getRouter());
                 }
             }
         });

@@ -1,8 +1,5 @@
 package gateway.testing;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,14 +11,13 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+import gateway.contract.OpenApiDocument;
 import gateway.json.Json;
 
 /**
@@ -49,7 +45,6 @@ public final class ApiContract {
     /** Methods OpenAPI can list on a path. */
     static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
 
-    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static volatile ApiContract gateway;
     private static volatile ApiContract admin;
 
@@ -101,15 +96,12 @@ public final class ApiContract {
         return "webhook " + type;
     }
 
-    /** The document as read from the classpath (YAML), as a JSON tree. */
+    /** The document as the app serves it ({@link OpenApiDocument}: the YAML of the classpath, as JSON), as a tree. */
     public static JsonNode read(String resource) {
-        try (InputStream in = ApiContract.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("no " + resource + " on the classpath");
-            }
-            return YAML.readTree(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        try {
+            return Json.MAPPER.readTree(OpenApiDocument.of(resource).json());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(resource + " is not JSON once converted", e);
         }
     }
 
