@@ -31,6 +31,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
     static final String DEFER_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=changeMessageVisibility";
     static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries-dlq}}";
     static final String DELIVERY_ENDED = "direct:delivery-ended";
+    // one http endpoint for every receiver (http or https): the URL is the message's CamelHttpUri header
+    static final String RECEIVER = "http:webhook-receiver?throwExceptionOnFailure=true&followRedirects=false";
 
     @Override
     public void configure() {
@@ -135,10 +137,9 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .bean("outboundWebhook", "prepare")
             // status "delivering" (attempt n): waits for the record's next changes
             .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "delivering")).to(TrackingRoute.RECORD_CHANGE).id("record-delivering")
-            // to the receiver's URL (its own query, if any, goes as CamelHttpQuery); no redirects followed, any
-            // status but 2xx is a failure. Camel's http toD keeps one endpoint per receiver host: a small cache is plenty
-            .toD("${exchangeProperty." + FlowProperties.WEBHOOK_URL + "}?throwExceptionOnFailure=true&followRedirects=false",
-                    32).id("post-webhook")
+            // to the receiver's URL, which prepare put in the CamelHttpUri header exactly as it was checked (an endpoint
+            // URI would be normalised, decoding its path); no redirects followed, any status but 2xx is a failure
+            .to(RECEIVER).id("post-webhook")
             .bean("attemptReport", "succeeded")
             .log("Delivered ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "} to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
                     + ".label()} (HTTP ${header.CamelHttpResponseCode})")

@@ -1,6 +1,11 @@
 package gateway.callers;
 
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -13,14 +18,16 @@ import java.util.regex.Pattern;
  * user info.
  *
  * <p>A URL matches only in its plain form: absolute, with a host, without user info or fragment, with a path of
- * printable ASCII that has no {@code .} or {@code ..} segment (also not as {@code ..;}) and no percent-encoded
- * {@code .}, {@code /}, {@code \} or NUL. A receiver may decode or normalise those, so an allowed prefix could be
- * left ({@code /hooks/..%2fadmin}); such URLs never match. The URL's query is allowed and not compared.
+ * printable ASCII that has no {@code .} or {@code ..} segment (also not as {@code ..;}) and whose percent-encodings
+ * decode, once, to UTF-8 text with no {@code .}, {@code /}, {@code \}, {@code ;}, {@code %} or control character. A
+ * receiver (or a proxy before it) may decode or normalise those, once or more, so an allowed prefix could be left
+ * ({@code /hooks/..%2fadmin}, {@code /hooks/%252e%252e/admin}, the overlong {@code /hooks/%c0%ae%c0%ae/admin}); such
+ * URLs never match. The URL's query is allowed and not compared. The gateway then sends the URL exactly as it matched
+ * (see {@code gateway.delivery.OutboundWebhook}).
  */
 public final class CallbackPattern {
 
     private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    private static final Pattern ENCODED_ESCAPE = Pattern.compile("%(2e|2f|5c|00)", Pattern.CASE_INSENSITIVE);
 
     private final String text;
     private final String scheme;
@@ -162,18 +169,63 @@ public final class CallbackPattern {
         return true;
     }
 
-    /** No {@code .}/{@code ..} segment (also with {@code ;params}), no encoded {@code . / \ NUL}, printable ASCII. */
+    /**
+     * No {@code .}/{@code ..} segment (also with {@code ;params}), printable ASCII, and percent-encodings that decode to
+     * UTF-8 with none of {@code . / \ ; %} and no control character.
+     */
     static boolean isPlainPath(String rawPath) {
         if (!rawPath.startsWith("/") || rawPath.chars().anyMatch(c -> c <= ' ' || c >= 0x7F || c == '\\')) {
             return false;
         }
-        if (ENCODED_ESCAPE.matcher(rawPath).find()) {
+        if (!encodedCharactersArePlain(rawPath)) {
             return false;
         }
         for (String segment : rawPath.split("/", -1)) {
             int semicolon = segment.indexOf(';');
             String name = semicolon < 0 ? segment : segment.substring(0, semicolon);
             if (name.equals(".") || name.equals("..")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether every run of percent-encoded bytes in {@code rawPath} is well-formed ({@code %} and two hex digits) and
+     * decodes to UTF-8 (a strict decoder: overlong forms such as {@code %c0%ae} are malformed) with no character a
+     * later decoding or a path normalisation could turn into a separator: {@code . / \ ;}, {@code %} itself (a second
+     * decoding) or a control character.
+     */
+    private static boolean encodedCharactersArePlain(String rawPath) {
+        int i = 0;
+        while (i < rawPath.length()) {
+            if (rawPath.charAt(i) != '%') {
+                i++;
+                continue;
+            }
+            ByteArrayOutputStream run = new ByteArrayOutputStream();
+            while (i < rawPath.length() && rawPath.charAt(i) == '%') {
+                if (i + 2 >= rawPath.length()) {
+                    return false;
+                }
+                int high = Character.digit(rawPath.charAt(i + 1), 16);
+                int low = Character.digit(rawPath.charAt(i + 2), 16);
+                if (high < 0 || low < 0) {
+                    return false;
+                }
+                run.write(high << 4 | low);
+                i += 3;
+            }
+            String decoded;
+            try {
+                decoded = StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(run.toByteArray())).toString();
+            } catch (CharacterCodingException e) {
+                return false;
+            }
+            if (decoded.chars().anyMatch(c -> Character.isISOControl(c) || "./\\;%".indexOf(c) >= 0)) {
                 return false;
             }
         }

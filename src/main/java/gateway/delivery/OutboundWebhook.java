@@ -20,9 +20,11 @@ import org.slf4j.MDC;
  * the target the route POSTs to ({@link FlowProperties#WEBHOOK_URL}): the message's {@link DeliveryTarget}, resolved
  * now ({@link DeliveryTargetResolver}), with its own headers and signing secrets.
  *
- * <p>The target's own query string, if it has one, goes as the {@code CamelHttpQuery} header rather than in
- * the endpoint URI: the route's {@code toD} then adds its options after a URL without a query, and a
- * receiver's parameter can never be taken for an option of the http endpoint.
+ * <p>The target's URL goes out exactly as it was checked (its path and query byte for byte): it is the
+ * {@code CamelHttpUri} header of the route's one http endpoint, never part of an endpoint URI. Camel normalises an
+ * endpoint URI, decoding it on the way ({@code %252e} became {@code .}, {@code %2F} became {@code /}), so a path that
+ * matched a caller's {@code callback_urls} pattern could reach the receiver as another path; a header is used as it
+ * is. Being a header, no receiver parameter can be taken for an option of the http endpoint either.
  */
 public class OutboundWebhook {
 
@@ -59,9 +61,6 @@ public class OutboundWebhook {
         // UndeliverableTarget when the target can no longer be used (removed endpoint, callback no longer allowed)
         DeliveryTargetResolver.Resolved resolved = targets.resolve(target);
         String url = resolved.url();
-        int query = url.indexOf('?');
-        exchange.setProperty(FlowProperties.WEBHOOK_URL, query < 0 ? url : url.substring(0, query));
-        String targetQuery = query < 0 || query == url.length() - 1 ? null : url.substring(query + 1);
 
         Instant now = clock.instant();
         String body = payload.build(delivery, now);
@@ -69,11 +68,9 @@ public class OutboundWebhook {
         exchange.setProperty(DeadLetters.RECEIVE_COUNT, DeadLetters.receiveCount(exchange));
         Message message = exchange.getMessage();
         message.removeHeaders("*", Sqs2Constants.RECEIPT_HANDLE);
-        if (targetQuery != null) {
-            message.setHeader(Exchange.HTTP_QUERY, targetQuery);
-        }
-        // the endpoint's own headers first: the file's checks keep them from naming the ones below
+        // the endpoint's own headers first: the file's checks keep them from naming the ones below (or Camel's own)
         resolved.headers().forEach(message::setHeader);
+        message.setHeader(Exchange.HTTP_URI, url);
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(HEADER_SOURCE, source);

@@ -25,8 +25,6 @@ public final class FlowProperties {
     public static final String HTTP_STATUS = "http_status";
     /** The wait before the delivery's next attempt on the long schedule (a duration's text). */
     public static final String NEXT_ATTEMPT_IN = "next_attempt_in";
-    /** Where the delivery being made is POSTed: the receiver's URL without its query (that goes as {@code CamelHttpQuery}). */
-    public static final String WEBHOOK_URL = "webhook_url";
     /** An operator's dead-letter call (list, redrive): at most this many dead letters. */
     public static final String DLQ_MAX = "dlq_max";
     /** An operator's redrive: only the dead letter of this (DLQ) message id; absent: all. */

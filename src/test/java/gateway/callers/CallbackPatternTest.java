@@ -111,6 +111,16 @@ class CallbackPatternTest {
             "https://crm.example.com/hooks/..%5cadmin",
             "https://crm.example.com/hooks/..%5Cadmin",
             "https://crm.example.com/hooks/x%00",
+            "https://crm.example.com/hooks/%252e%252e/admin",
+            "https://crm.example.com/hooks/%25252E%25252E/admin",
+            "https://crm.example.com/hooks/..%252fadmin",
+            "https://crm.example.com/hooks/%c0%ae%c0%ae/admin",
+            "https://crm.example.com/hooks/%e0%80%ae/admin",
+            "https://crm.example.com/hooks/%80admin",
+            "https://crm.example.com/hooks/%c3",
+            "https://crm.example.com/hooks/..%3b/admin",
+            "https://crm.example.com/hooks/x%0d%0aHost:%20evil",
+            "https://crm.example.com/hooks/x%7f",
             "https://user:pass@crm.example.com/hooks/x",
             "https://user@crm.example.com/hooks/x",
             "https://crm.example.com/hooks/x#frag",
@@ -127,6 +137,13 @@ class CallbackPatternTest {
         assertThat(pattern.matches(uri)).as(url).isFalse();
         assertThat(exact.matches(uri)).as(url).isFalse();
         assertThat(any.matches(uri)).as(url).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"/hooks/a%20b", "/hooks/caf%C3%A9", "/hooks/%7Euser", "/hooks/a%2Bb", "/hooks/%E2%9C%93"})
+    void encodedTextThatNoDecodingTurnsIntoASeparatorMatches(String path) {
+        assertThat(CallbackPattern.parse("https://crm.example.com/hooks/*", false).matches(URI.create("https://crm.example.com" + path)))
+                .as(path).isTrue();
     }
 
     @Test
