@@ -11,6 +11,7 @@ import java.util.Map;
 import gateway.json.Json;
 import gateway.local.LocalReceiver;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LogCapture;
 import gateway.testing.ScriptedReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +24,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The callers file is read again while the gateway runs (a rotated Kubernetes Secret): a new key, secret and
  * endpoint are in force within the reload period, without a restart; a broken version is refused, counted, and
- * the previous one stays in force until a good one replaces it.
+ * the previous one stays in force until a good one replaces it. A version that would leave no key in force is refused
+ * the same way: a reload never turns authentication off.
  */
 class CallersReloadTest {
 
@@ -87,6 +89,32 @@ class CallersReloadTest {
         assertThat(post(NEW_KEY).statusCode()).isEqualTo(401);
     }
 
+    @Test
+    void aVersionThatLeavesNoKeyIsRefusedAndAuthenticationStaysOn() throws Exception {
+        Files.writeString(file, callers(OLD_KEY, OLD_SECRET, first.url()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> post(OLD_KEY).statusCode() == 202);
+        HttpResponse<String> asked = post(OLD_KEY);
+        String id = Json.MAPPER.readTree(asked.body()).get("tracking_id").asText();
+        double refusedBefore = refusedReloads();
+
+        try (LogCapture logs = LogCapture.start()) {
+            // the Secret emptied (a mistake, or someone trying): refused like a broken file, never read as "no auth"
+            Files.writeString(file, "callers: []\n");
+            await().atMost(Duration.ofSeconds(30)).until(() -> refusedReloads() > refusedBefore);
+            assertThat(logs.events()).anyMatch(line -> line.startsWith("ERROR") && line.contains("Callers file change refused")
+                    && line.contains("no API key left in force"));
+        }
+        assertThat(post(null).statusCode()).as("no key: still refused").isEqualTo(401);
+        HttpResponse<String> lookup = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id)).GET().build());
+        assertThat(lookup.statusCode()).as("another's question, no key").isEqualTo(401);
+        assertThat(post(OLD_KEY).statusCode()).as("the version in force stays").isEqualTo(202);
+        assertThat(app.get(app.managementUrl("/observe/metrics")).body()).contains("gateway_callers_file_refused 1.0");
+
+        Files.writeString(file, callers(OLD_KEY, OLD_SECRET, first.url()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> app.get(app.managementUrl("/observe/metrics")).body()
+                .contains("gateway_callers_file_refused 0.0"));
+    }
+
     static String callers(String key, String secret, String url) {
         return """
                 callers:
@@ -99,9 +127,12 @@ class CallersReloadTest {
     }
 
     static HttpResponse<String> post(String key) throws Exception {
-        return app.send(HttpRequest.newBuilder(app.url("/webhook")).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question("Reloaded?")))).build());
+        HttpRequest.Builder request = HttpRequest.newBuilder(app.url("/webhook")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question("Reloaded?"))));
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return app.send(request.build());
     }
 
     static double refusedReloads() throws Exception {

@@ -109,6 +109,19 @@ class ProdProfileSecurityTest {
     }
 
     @Test
+    void prodRefusesToStartWhenTheKeySettingsHoldNoKey() throws Exception {
+        java.nio.file.Path empty = java.nio.file.Files.createTempFile("keys", ".txt");
+        try {
+            // the setting is there (the start checks of settings pass), the mounted file is empty: nothing to check with
+            assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.file", empty.toString())).close())
+                    .satisfies(e -> assertThat(rootCause(e).getMessage())
+                            .startsWith("Authentication is on but no credential is loaded (GATEWAY_API_KEYS_FILE is set but holds no API key)"));
+        } finally {
+            java.nio.file.Files.deleteIfExists(empty);
+        }
+    }
+
+    @Test
     void prodRefusesToStartWithoutTheFlowsSettingsOrOnTheDraftAlias() {
         assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
                 "gateway.agent.id", "", "gateway.agent.alias-id", "TSTALIASID", "gateway.webhook.url", "")).close())

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * {@link #load()} reads the file at start (a bad file stops the start with one line); {@link #reload()}, called
  * periodically, reads it again and swaps in a valid new version. A broken new version is refused (ERROR, metric) and
  * the previous one stays in force; each version of the file is judged once, so a broken file is reported once, not
- * on every poll. The path is read afresh each time, so a Kubernetes Secret mount (a symlink whose target is swapped)
+ * on every poll. While authentication is enforced with API keys alone ({@code keysRequired}), a version that leaves no
+ * API key in force (say {@code callers: []}) is refused like a broken one: a reload never opens the gateway. The path is read afresh each time, so a Kubernetes Secret mount (a symlink whose target is swapped)
  * is followed.
  *
  * <p>Metrics: {@code gateway_callers{source}} (callers in force), {@code gateway_callers_reloads_total{outcome}}
@@ -65,6 +66,7 @@ public final class CallerDirectory implements CallerKeys {
 
     private final Path file;
     private final CallersFile.Rules rules;
+    private final boolean keysRequired;
     private final Clock clock;
     private final Counter applied;
     private final Counter refused;
@@ -72,17 +74,20 @@ public final class CallerDirectory implements CallerKeys {
     private volatile State state = new State(null, null, null, null, null, null);
 
     /**
-     * @param file     the callers file, {@code null} when {@code CALLERS_FILE} is not set (then only the settings' callers)
-     * @param rules    the checks (http allowed; the names and keys of {@code GATEWAY_API_KEYS}; the inbound caller)
-     * @param registry where the metrics go
+     * @param file         the callers file, {@code null} when {@code CALLERS_FILE} is not set (then only the settings' callers)
+     * @param rules        the checks (http allowed; the names and keys of {@code GATEWAY_API_KEYS}; the inbound caller)
+     * @param keysRequired whether a version of the file must leave some API key in force (authentication is enforced
+     *                     and there is no inbound signing secret to authenticate with instead)
+     * @param registry     where the metrics go
      */
-    public CallerDirectory(Path file, CallersFile.Rules rules, MeterRegistry registry) {
-        this(file, rules, registry, Clock.systemUTC());
+    public CallerDirectory(Path file, CallersFile.Rules rules, boolean keysRequired, MeterRegistry registry) {
+        this(file, rules, keysRequired, registry, Clock.systemUTC());
     }
 
-    public CallerDirectory(Path file, CallersFile.Rules rules, MeterRegistry registry, Clock clock) {
+    public CallerDirectory(Path file, CallersFile.Rules rules, boolean keysRequired, MeterRegistry registry, Clock clock) {
         this.file = file;
         this.rules = Objects.requireNonNull(rules, "rules");
+        this.keysRequired = keysRequired;
         this.clock = clock == null ? Clock.systemUTC() : clock;
         Objects.requireNonNull(registry, "registry");
         String reloads = "Reloads of CALLERS_FILE by outcome: applied, or refused (the previous version stays in force)";
@@ -265,7 +270,12 @@ public final class CallerDirectory implements CallerKeys {
         if (read.text() == null) {
             throw new IllegalArgumentException(CallersFile.SETTING + ": not UTF-8 text");
         }
-        return Callers.of(rules.settingsKeys(), CallersFile.parse(read.text(), rules));
+        Callers callers = Callers.of(rules.settingsKeys(), CallersFile.parse(read.text(), rules));
+        if (keysRequired && !callers.hasKeys()) {
+            throw new IllegalArgumentException(CallersFile.SETTING + ": no API key left in force (authentication stays on:"
+                    + " a version without any key is refused, not taken to open the gateway)");
+        }
+        return callers;
     }
 
     private int count(boolean fromFile) {

@@ -1,6 +1,8 @@
 package gateway.config;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import gateway.callers.Caller;
@@ -10,6 +12,7 @@ import gateway.callers.CallersFile;
 import gateway.metrics.FlowMetrics;
 import gateway.security.AdminAuthenticator;
 import gateway.security.ApiKeys;
+import gateway.security.AuthenticationPolicy;
 import gateway.security.InboundSignatures;
 import gateway.security.RateLimiter;
 import gateway.security.RequestAuthenticator;
@@ -50,6 +53,9 @@ public class SecurityConfiguration implements CamelConfiguration {
     private String inboundCaller;
     @PropertyInject(value = "gateway.security.auth-disabled", defaultValue = "false")
     private boolean authDisabled;
+    // true only in the local profile: with no key setting at all it runs open (the README's first curl)
+    @PropertyInject(value = "gateway.security.open-without-keys", defaultValue = "false")
+    private boolean openWithoutKeys;
     @PropertyInject(value = "gateway.admin.token", defaultValue = "")
     private String adminToken;
     @PropertyInject(value = "gateway.admin.token-file", defaultValue = "")
@@ -64,6 +70,7 @@ public class SecurityConfiguration implements CamelConfiguration {
     private long rateMaxTracked;
 
     // memoised: configure() below uses the same beans as the registry
+    private AuthenticationPolicy policy;
     private CallerDirectory directory;
     private RequestAuthenticator authenticator;
     private RateLimiter limiter;
@@ -79,8 +86,10 @@ public class SecurityConfiguration implements CamelConfiguration {
             ApiKeys keys = ApiKeys.parse(SecretSetting.resolve("GATEWAY_API_KEYS", apiKeys, apiKeysFile));
             String inbound = inboundSigningSecret().isEmpty() ? null : inboundCaller.strip();
             Path file = callersFile.isBlank() ? null : Path.of(callersFile.strip());
+            // with keys the only credential, a new version of the file must keep one in force (a reload never opens)
+            boolean keysRequired = policy().enforced() && inbound == null;
             CallerDirectory loaded = new CallerDirectory(file, new CallersFile.Rules(!prodChecks || allowInsecureUrls, keys, inbound),
-                    metrics.registry());
+                    keysRequired, metrics.registry());
             loaded.load();
             directory = loaded;
         }
@@ -92,13 +101,29 @@ public class SecurityConfiguration implements CamelConfiguration {
         if (authenticator == null) {
             String secret = inboundSigningSecret();
             InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, inboundCaller.strip());
-            authenticator = new RequestAuthenticator(callers, signatures);
             Callers now = callers.current();
             int keys = now.settingsKeys().size() + now.fileCallers().stream().mapToInt(Caller::apiKeyCount).sum();
+            // decided once, here: no reload of the keys can change it (an enforced gateway with nothing to check does not start)
+            policy().requireCredentials(keys, signatures != null);
+            authenticator = new RequestAuthenticator(callers, signatures, policy().enforced());
             LOG.info("Authentication: {} API key(s) for callers {}; inbound signatures {}", keys, now.names(),
                     signatures == null ? "off" : "on (caller '" + signatures.callerName() + "')");
         }
         return authenticator;
+    }
+
+    /** Whether requests must authenticate: decided from the settings, once ({@link AuthenticationPolicy}). */
+    private synchronized AuthenticationPolicy policy() {
+        if (policy == null) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            settings.put("GATEWAY_API_KEYS", apiKeys);
+            settings.put("GATEWAY_API_KEYS_FILE", apiKeysFile);
+            settings.put("CALLERS_FILE", callersFile);
+            settings.put("INBOUND_SIGNING_SECRET", inboundSecret);
+            settings.put("INBOUND_SIGNING_SECRET_FILE", inboundSecretFile);
+            policy = AuthenticationPolicy.decide(settings, authDisabled, openWithoutKeys);
+        }
+        return policy;
     }
 
     private String inboundSigningSecret() {
@@ -124,15 +149,12 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        if (!context.getRegistry().findSingleByType(RequestAuthenticator.class).enforced()) {
-            if (authDisabled) {
-                LOG.warn("Authentication is OFF (AUTH_DISABLED=true): anyone who can reach POST /webhook can start agent runs");
-            } else {
-                LOG.warn("Authentication is OFF: no GATEWAY_API_KEYS and no INBOUND_SIGNING_SECRET (dev profile); "
-                        + "anyone who can reach POST /webhook can start agent runs");
-            }
+        context.getRegistry().findSingleByType(RequestAuthenticator.class); // made now: a start without credentials fails here
+        if (!policy().enforced()) {
+            LOG.warn("Authentication is OFF ({}): anyone who can reach POST /webhook can start agent runs", policy().why());
         } else if (authDisabled) {
-            LOG.warn("AUTH_DISABLED=true is ignored: API keys or an inbound signing secret are configured and enforced");
+            LOG.warn("AUTH_DISABLED=true is ignored: {} {} set, so authentication is enforced",
+                    String.join(", ", policy().settingsGiven()), policy().settingsGiven().size() == 1 ? "is" : "are");
         }
         if (!adminAuthenticator().tokenConfigured()) {
             if (adminOpenWithoutToken) {

@@ -12,12 +12,12 @@ import org.apache.camel.Message;
  * The authentication step of {@code POST /webhook}, before the body is parsed. A request presents an API
  * key in {@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}, or (when
  * {@code INBOUND_SIGNING_SECRET} is set and no key is presented) a Standard Webhooks signature. The
- * caller's name goes into the exchange property {@value FlowProperties#CALLER}. When no key and no signing secret is
- * configured the gateway is open: every request passes with no caller.
+ * caller's name goes into the exchange property {@value FlowProperties#CALLER}. Whether a request must authenticate
+ * was decided at start ({@link AuthenticationPolicy}) and never changes: the keys in force may change with a reload,
+ * the decision does not. When open, every request passes with no caller.
  */
 public class RequestAuthenticator {
 
-    /** Exchange property: the authenticated caller's name (absent when the gateway runs open). */
     /** Exchange property: the webhook-id accepted for a signed request (for {@link #releaseReplayGuard}). */
     static final String SIGNED_ID = "signed_webhook_id";
 
@@ -31,19 +31,22 @@ public class RequestAuthenticator {
 
     private final CallerKeys keys;
     private final InboundSignatures signatures;
+    private final boolean enforced;
 
     /**
      * @param keys       the API keys in force (GATEWAY_API_KEYS, and CALLERS_FILE's as reloaded)
      * @param signatures {@code null} when no inbound signing secret is configured
+     * @param enforced   whether requests must authenticate, as decided at start ({@link AuthenticationPolicy})
      */
-    public RequestAuthenticator(CallerKeys keys, InboundSignatures signatures) {
+    public RequestAuthenticator(CallerKeys keys, InboundSignatures signatures, boolean enforced) {
         this.keys = keys;
         this.signatures = signatures;
+        this.enforced = enforced;
     }
 
-    /** True when requests must authenticate: some key or an inbound signing secret is configured. */
+    /** True when requests must authenticate: decided at start, the same for the life of the process. */
     public boolean enforced() {
-        return !keys.isEmpty() || signatures != null;
+        return enforced;
     }
 
     /** Sets {@value FlowProperties#CALLER}, or throws {@link AuthenticationFailed} (401). */

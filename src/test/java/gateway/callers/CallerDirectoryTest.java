@@ -56,7 +56,7 @@ class CallerDirectoryTest {
     }
 
     private CallerDirectory directory(Path file) {
-        return new CallerDirectory(file, RULES, registry, clock);
+        return new CallerDirectory(file, RULES, true, registry, clock);
     }
 
     @Test
@@ -108,6 +108,30 @@ class CallerDirectoryTest {
         assertThatThrownBy(() -> directory(binary).load()).hasMessage("CALLERS_FILE: not UTF-8 text");
         Path huge = write("huge.yaml", "#".repeat(CallerDirectory.MAX_FILE_BYTES + 1));
         assertThatThrownBy(() -> directory(huge).load()).hasMessageContaining("is larger than " + CallerDirectory.MAX_FILE_BYTES);
+    }
+
+    @Test
+    void aVersionThatLeavesNoKeyIsRefusedWhileKeysAreTheOnlyCredential() throws IOException {
+        CallersFile.Rules fileOnly = new CallersFile.Rules(false, ApiKeys.none(), null);
+        Path file = write("callers.yaml", CallersFileTest.valid());
+        CallerDirectory callers = new CallerDirectory(file, fileOnly, true, registry, clock);
+        callers.load();
+        Files.writeString(file, "callers: []\n");
+        try (LogCapture log = LogCapture.start()) {
+            assertThat(callers.reload()).isFalse();
+            assertThat(log.text()).contains("Callers file change refused").contains("no API key left in force");
+        }
+        assertThat(callers.current().callerFor(KEY_1)).as("the version in force stays").hasValue("crm");
+        assertThat(callers.isEmpty()).isFalse();
+        assertThat(reloads("refused")).isEqualTo(1);
+        assertThat(callers.describe().path("refused").path("error").asText()).contains("no API key left in force");
+        // at start such a file is no start at all
+        assertThatThrownBy(() -> new CallerDirectory(file, fileOnly, true, registry, clock).load())
+                .hasMessageStartingWith("CALLERS_FILE: no API key left in force");
+        // with inbound signatures as the credential, a file without callers is a valid (if quiet) version
+        CallerDirectory signed = new CallerDirectory(file, new CallersFile.Rules(false, ApiKeys.none(), "signed"), false, registry, clock);
+        signed.load();
+        assertThat(signed.current().hasKeys()).isFalse();
     }
 
     @Test

@@ -40,7 +40,7 @@ class CallbackUrlsTest {
                     webhooks:
                       - url: https://hooks.example.com/zap
                 """);
-        CallerDirectory directory = new CallerDirectory(file, new CallersFile.Rules(false, ApiKeys.parse("legacy:legacy-key-0001-dddd"), null),
+        CallerDirectory directory = new CallerDirectory(file, new CallersFile.Rules(false, ApiKeys.parse("legacy:legacy-key-0001-dddd"), null), true,
                 new SimpleMeterRegistry());
         directory.load();
         prod = new CallbackUrls(directory, new AddressGuard(false, List.of()), false);

@@ -55,7 +55,7 @@ final class TrackingContext implements AutoCloseable {
         registry.bind("s3Bucket", S3Bucket.class, new S3Bucket(s3, bucket, "", false));
         registry.bind("flowMetrics", FlowMetrics.class, metrics);
         registry.bind("requestAuthenticator", RequestAuthenticator.class,
-                new RequestAuthenticator(ApiKeys.none(), null));
+                new RequestAuthenticator(ApiKeys.none(), null, false));
         TrackingConfiguration configuration = new TrackingConfiguration();
         PluginHelper.getBeanPostProcessor(context).postProcessBeforeInitialization(configuration, "tracking");
         configuration.configure(context);
