@@ -22,6 +22,8 @@ public class RequestAuthenticator {
     static final String SIGNED_ID = "signed_webhook_id";
 
     static final String MISSING = "Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'";
+    static final String KEY_IN_QUERY = "Credentials are read from headers only, never from the URL: send 'Authorization: "
+            + "Bearer <key>' or 'X-API-Key: <key>' (a key that was in a URL may sit in access logs: consider rotating it)";
     static final String INVALID_KEY = "Invalid API key";
     static final String BAD_SIGNATURE = "Invalid webhook signature";
     static final String INCOMPLETE_SIGNATURE =
@@ -55,6 +57,9 @@ public class RequestAuthenticator {
             return;
         }
         Message in = exchange.getMessage();
+        if (RequestCredentials.inQuery(in)) {
+            throw new AuthenticationFailed(KEY_IN_QUERY);
+        }
         String key = presentedKey(in);
         if (key != null) {
             Optional<String> caller = keys.callerFor(key);
@@ -84,9 +89,9 @@ public class RequestAuthenticator {
         byte[] raw = in.getBody(byte[].class);
         in.setBody(raw); // the body is read again by the next steps
         String body = raw == null ? "" : new String(raw, StandardCharsets.UTF_8);
-        String id = in.getHeader(WebhookSigner.HEADER_ID, String.class);
-        InboundSignatures.Result result = signatures.check(id, in.getHeader(WebhookSigner.HEADER_TIMESTAMP, String.class),
-                body, in.getHeader(WebhookSigner.HEADER_SIGNATURE, String.class));
+        String id = RequestCredentials.header(in, WebhookSigner.HEADER_ID);
+        InboundSignatures.Result result = signatures.check(id, RequestCredentials.header(in, WebhookSigner.HEADER_TIMESTAMP),
+                body, RequestCredentials.header(in, WebhookSigner.HEADER_SIGNATURE));
         switch (result) {
             case VALID:
                 exchange.setProperty(FlowProperties.CALLER, signatures.callerName());
@@ -103,13 +108,13 @@ public class RequestAuthenticator {
         }
     }
 
-    /** The key from {@code Authorization: Bearer <key>}, else from {@code X-API-Key}; null when neither is sent. */
+    /** The key from the HTTP headers {@code Authorization: Bearer <key>}, else {@code X-API-Key}; null when neither is sent. */
     static String presentedKey(Message in) {
-        String bearer = BearerToken.of(in.getHeader("Authorization", String.class));
+        String bearer = BearerToken.of(RequestCredentials.header(in, "Authorization"));
         if (bearer != null) {
             return bearer;
         }
-        String apiKey = in.getHeader("X-API-Key", String.class);
+        String apiKey = RequestCredentials.header(in, "X-API-Key");
         if (apiKey != null && !apiKey.isBlank()) {
             return apiKey.strip();
         }
@@ -117,7 +122,8 @@ public class RequestAuthenticator {
     }
 
     private static boolean hasAnySignatureHeader(Message in) {
-        return in.getHeader(WebhookSigner.HEADER_SIGNATURE) != null || in.getHeader(WebhookSigner.HEADER_ID) != null
-                || in.getHeader(WebhookSigner.HEADER_TIMESTAMP) != null;
+        return RequestCredentials.header(in, WebhookSigner.HEADER_SIGNATURE) != null
+                || RequestCredentials.header(in, WebhookSigner.HEADER_ID) != null
+                || RequestCredentials.header(in, WebhookSigner.HEADER_TIMESTAMP) != null;
     }
 }
