@@ -62,7 +62,14 @@ public final class CallersFile {
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
     /** Headers the gateway sets itself (signature, framing, tracking): a file cannot replace them. */
     private static final Set<String> RESERVED_HEADERS = Set.of("webhook-id", "webhook-timestamp", "webhook-signature",
-            "content-type", "content-length", "host", "transfer-encoding", "connection", "x-tracking-id", "x-webhook-source");
+            "content-type", "content-length", "host", "transfer-encoding", "connection", "x-tracking-id", "x-webhook-source",
+            // hop-by-hop and framing: the HTTP client's own (content-encoding would also make Camel compress the body)
+            "content-encoding", "te", "trailer", "upgrade", "keep-alive", "expect", "proxy-connection");
+    /**
+     * Prefixes of header names that drive Camel rather than reach the receiver: a {@code CamelHttpUri} header, say,
+     * would redirect the endpoint's deliveries (compared in lower case).
+     */
+    private static final List<String> INTERNAL_HEADER_PREFIXES = List.of("camel", "org.apache.camel");
     private static final Pattern SHOWABLE_FIELD = Pattern.compile("[A-Za-z0-9_.-]{1,40}");
     private static final int MIN_SECRET_BYTES = 24;
     private static final int MAX_SECRET_BYTES = 64;
@@ -433,6 +440,9 @@ public final class CallersFile {
                 String lower = name.toLowerCase(Locale.ROOT);
                 if (RESERVED_HEADERS.contains(lower)) {
                     throw fail(item + ": is set by the gateway and cannot be configured");
+                }
+                if (INTERNAL_HEADER_PREFIXES.stream().anyMatch(lower::startsWith)) {
+                    throw fail(item + ": is an internal (Camel) header name and cannot be configured");
                 }
                 String before = lowerCase.putIfAbsent(lower, name);
                 if (before != null) {

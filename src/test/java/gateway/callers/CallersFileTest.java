@@ -335,6 +335,18 @@ class CallersFileTest {
             fails(webhook(url + "{" + reserved + ": x}"), PROD)
                     .hasMessage("CALLERS_FILE: caller 'crm': webhooks[2].headers." + reserved + ": is set by the gateway and cannot be configured");
         }
+        for (String reserved : List.of("Content-Encoding", "TE", "trailer", "Upgrade", "keep-alive", "Expect")) {
+            fails(webhook(url + "{" + reserved + ": x}"), PROD)
+                    .hasMessage("CALLERS_FILE: caller 'crm': webhooks[2].headers." + reserved + ": is set by the gateway and cannot be configured");
+        }
+        // Camel's own headers drive the http producer (CamelHttpUri would redirect the endpoint): refused in any case
+        for (String internal : List.of("CamelHttpUri", "camelhttpuri", "CAMELHTTPPATH", "CamelHttpQuery", "CamelHttpMethod",
+                "CamelHttpRawQuery", "Camel-Anything", "org.apache.camel.Foo")) {
+            fails(webhook(url + "{" + internal + ": \"http://attacker.example/\"}"), PROD)
+                    .hasMessage("CALLERS_FILE: caller 'crm': webhooks[2].headers." + internal
+                            + ": is an internal (Camel) header name and cannot be configured")
+                    .message().doesNotContain("attacker");
+        }
         assertThat(CallersFile.parse(webhook(url + "{X-A: \"tab\\there\"}"), PROD).get(0).webhooks().get(1).headers())
                 .containsEntry("X-A", "tab\there");
     }
