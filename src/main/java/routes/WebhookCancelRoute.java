@@ -1,9 +1,9 @@
 package routes;
 
+import gateway.s3.StoreUnavailable;
 import gateway.cancel.Cancellations;
 import gateway.flow.FlowProperties;
 import gateway.intake.IntakeRejection;
-import gateway.tracking.RecordStoreUnavailable;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -31,9 +31,10 @@ public class WebhookCancelRoute extends RouteBuilder {
                 .log(LoggingLevel.INFO, "Cancel refused: ${exception.message}")
                 .bean("intakeResponses", "rejected")
             .end()
-            .onException(RecordStoreUnavailable.class, SdkException.class)
+            .onException(StoreUnavailable.class, SdkException.class)
                 .handled(true)
                 .log(LoggingLevel.ERROR, "Cancel failed, the store or the queue is unavailable: ${exception.message}")
+                .bean("requestAuthenticator", "releaseReplayGuard")
                 .bean("intakeResponses", "unavailable")
             .end()
             // 1. who is calling -> 401; its rate limit -> 429

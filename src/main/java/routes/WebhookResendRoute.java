@@ -1,8 +1,8 @@
 package routes;
 
+import gateway.s3.StoreUnavailable;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
-import gateway.tracking.RecordStoreUnavailable;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -26,9 +26,10 @@ public class WebhookResendRoute extends RouteBuilder {
                 .log(LoggingLevel.INFO, "Resend refused: ${exception.message}")
                 .bean("intakeResponses", "rejected")
             .end()
-            .onException(RecordStoreUnavailable.class, SdkException.class)
+            .onException(StoreUnavailable.class, SdkException.class)
                 .handled(true)
                 .log(LoggingLevel.ERROR, "Resend failed, the store or the queue is unavailable: ${exception.message}")
+                .bean("requestAuthenticator", "releaseReplayGuard")
                 .bean("intakeResponses", "unavailable")
             .end()
             .setProperty(IntakeResponses.ORIGIN, header("Origin"))

@@ -1,8 +1,8 @@
 package routes;
 
+import gateway.s3.StoreUnavailable;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
-import gateway.tracking.RecordStoreUnavailable;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -24,9 +24,10 @@ public class WebhookStatusRoute extends RouteBuilder {
                 .log(LoggingLevel.INFO, "Status lookup refused: ${exception.message}")
                 .bean("intakeResponses", "rejected")
             .end()
-            .onException(RecordStoreUnavailable.class)
+            .onException(StoreUnavailable.class)
                 .handled(true)
-                .log(LoggingLevel.ERROR, "Record store unavailable for a status lookup: ${exception.message}")
+                .log(LoggingLevel.ERROR, "Store unavailable for a status lookup: ${exception.message}")
+                .bean("requestAuthenticator", "releaseReplayGuard")
                 .bean("intakeResponses", "unavailable")
             .end()
             .setProperty(IntakeResponses.ORIGIN, header("Origin"))

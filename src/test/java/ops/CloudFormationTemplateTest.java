@@ -76,6 +76,17 @@ class CloudFormationTemplateTest {
     }
 
     @Test
+    void shortLivedClaimsExpireByThemselves() {
+        // the app writes them and has no delete permission there: a lifecycle rule keeps the bucket from growing
+        JsonNode rules = template.path("Resources").path("GatewayBucket").path("Properties").path("LifecycleConfiguration").path("Rules");
+        Map<String, Integer> days = new java.util.TreeMap<>();
+        rules.forEach(rule -> days.put(rule.path("Prefix").path("Fn::Sub").asText(), rule.path("ExpirationInDays").asInt()));
+        assertThat(days).containsEntry("${S3Prefix}inbound-replay/", 1).containsEntry("${S3Prefix}idempotency/", 2);
+        // idempotency keys live IDEMPOTENCY_TTL_HOURS (application.properties' default): the rule must outlast them
+        assertThat(days.get("${S3Prefix}idempotency/") * 24).isGreaterThan(Integer.parseInt(AppSettings.requiredDefault("IDEMPOTENCY_TTL_HOURS")));
+    }
+
+    @Test
     void eachWorkQueueRedrivesToItsOwnDeadLetterQueue() {
         JsonNode resources = template.path("Resources");
         Map<String, String> workQueues = Map.of("RequestsQueueName", "RequestsQueue", "DeliveriesQueueName", "DeliveriesQueue");

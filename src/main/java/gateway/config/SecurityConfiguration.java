@@ -1,6 +1,7 @@
 package gateway.config;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -9,12 +10,15 @@ import gateway.callers.Caller;
 import gateway.callers.CallerDirectory;
 import gateway.callers.Callers;
 import gateway.callers.CallersFile;
+import gateway.idempotency.S3IdempotencyStore;
 import gateway.metrics.FlowMetrics;
+import gateway.s3.S3Bucket;
 import gateway.security.AdminAuthenticator;
 import gateway.security.ApiKeys;
 import gateway.security.AuthenticationPolicy;
 import gateway.security.InboundSignatures;
 import gateway.security.RateLimiter;
+import gateway.security.ReplayClaims;
 import gateway.security.RequestAuthenticator;
 import gateway.security.SecretSetting;
 import org.apache.camel.BindToRegistry;
@@ -69,6 +73,9 @@ public class SecurityConfiguration implements CamelConfiguration {
     @PropertyInject(value = "gateway.rate-limit.max-tracked", defaultValue = "100000")
     private long rateMaxTracked;
 
+    /** Where the webhook-ids of signed requests are claimed, under {@code S3_PREFIX}. */
+    static final String REPLAY_CLAIMS = "inbound-replay/";
+
     // memoised: configure() below uses the same beans as the registry
     private AuthenticationPolicy policy;
     private CallerDirectory directory;
@@ -97,10 +104,12 @@ public class SecurityConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "requestAuthenticator", lazy = true)
-    public synchronized RequestAuthenticator requestAuthenticator(CallerDirectory callers) {
+    public synchronized RequestAuthenticator requestAuthenticator(CallerDirectory callers, S3Bucket bucket) {
         if (authenticator == null) {
             String secret = inboundSigningSecret();
-            InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, inboundCaller.strip());
+            // the webhook-ids of signed requests are claimed where every replica sees them: a replay is refused by all
+            InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, inboundCaller.strip(),
+                    new ReplayClaims(new S3IdempotencyStore(bucket, REPLAY_CLAIMS), InboundSignatures.replayWindow(), Clock.systemUTC()));
             Callers now = callers.current();
             int keys = now.settingsKeys().size() + now.fileCallers().stream().mapToInt(Caller::apiKeyCount).sum();
             // decided once, here: no reload of the keys can change it (an enforced gateway with nothing to check does not start)

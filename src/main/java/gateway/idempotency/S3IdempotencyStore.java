@@ -32,11 +32,19 @@ public class S3IdempotencyStore implements IdempotencyStore {
 
     private final S3Client s3;
     private final S3Bucket bucket;
+    private final String folder;
     private final ReentrantLock[] locks = new ReentrantLock[STRIPES];
 
+    /** The idempotency keys of {@code POST /webhook}, under {@code <S3_PREFIX>idempotency/}. */
     public S3IdempotencyStore(S3Bucket bucket) {
+        this(bucket, FOLDER);
+    }
+
+    /** Claims of another kind (e.g. the webhook-ids of signed requests) under {@code <S3_PREFIX><folder>}. */
+    public S3IdempotencyStore(S3Bucket bucket, String folder) {
         this.s3 = bucket.client();
         this.bucket = bucket;
+        this.folder = folder;
         for (int i = 0; i < STRIPES; i++) {
             locks[i] = new ReentrantLock();
         }
@@ -44,7 +52,7 @@ public class S3IdempotencyStore implements IdempotencyStore {
 
     /** The object key for a (hashed) idempotency key. */
     public String objectKey(String key) {
-        return bucket.key(FOLDER + key + ".json");
+        return bucket.key(folder + key + ".json");
     }
 
     @Override

@@ -1,5 +1,7 @@
 package gateway.idempotency;
 
+import gateway.testing.MemoryIdempotencyStore;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +28,7 @@ class IdempotencyKeysTest {
 
     static final Instant NOW = Instant.parse("2025-08-13T06:30:00Z");
 
-    final MemoryStore store = new MemoryStore();
+    final MemoryIdempotencyStore store = new MemoryIdempotencyStore();
     Instant now = NOW;
     final IdempotencyKeys keys = new IdempotencyKeys(store, Duration.ofHours(24), Duration.ofSeconds(60),
             new Clock() {
@@ -162,53 +164,5 @@ class IdempotencyKeysTest {
         keys.claim(first);
         store.down = true;
         keys.remember(first);
-    }
-
-    /** Compare-and-set semantics of S3 conditional writes, in memory. */
-    static final class MemoryStore implements IdempotencyStore {
-        final Map<String, Stored> objects = new ConcurrentHashMap<>();
-        final AtomicInteger seq = new AtomicInteger();
-        volatile boolean down;
-
-        private void check() {
-            if (down) {
-                throw new IdempotencyStoreUnavailable("down", null);
-            }
-        }
-
-        private Stored version(IdempotencyRecord record) {
-            return new Stored(record, "v" + seq.incrementAndGet());
-        }
-
-        @Override
-        public boolean create(String key, IdempotencyRecord record) {
-            check();
-            return objects.putIfAbsent(key, version(record)) == null;
-        }
-
-        @Override
-        public boolean replace(String key, String version, IdempotencyRecord record) {
-            check();
-            Stored current = objects.get(key);
-            return current != null && current.version().equals(version) && objects.replace(key, current, version(record));
-        }
-
-        @Override
-        public void put(String key, IdempotencyRecord record) {
-            check();
-            objects.put(key, version(record));
-        }
-
-        @Override
-        public Optional<Stored> read(String key) {
-            check();
-            return Optional.ofNullable(objects.get(key));
-        }
-
-        @Override
-        public void delete(String key) {
-            check();
-            objects.remove(key);
-        }
     }
 }

@@ -21,7 +21,7 @@ class InboundSignaturesTest {
 
     final AtomicLong ticks = new AtomicLong();
     final InboundSignatures signatures = new InboundSignatures(SECRET, "signed", Duration.ofMinutes(5),
-            Clock.fixed(NOW, ZoneOffset.UTC), ticks::get, 1000);
+            Clock.fixed(NOW, ZoneOffset.UTC), ticks::get, 1000, null);
     final WebhookSigner sender = new WebhookSigner(SECRET);
 
     Result check(String id, long ts, String body, String signature) {
