@@ -15,6 +15,7 @@ public class OpenApiRoute extends RouteBuilder {
     public void configure() {
         from("platform-http:/openapi.json")
             .routeId("openapi-document")
+            .routeConfigurationId(HttpApiErrors.HTTP_API)
             .onException(IntakeRejection.class)
                 .handled(true)
                 .bean("intakeResponses", "rejected")

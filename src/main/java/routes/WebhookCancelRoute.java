@@ -26,6 +26,7 @@ public class WebhookCancelRoute extends RouteBuilder {
     public void configure() {
         from(CANCEL)
             .routeId("webhook-cancel")
+            .routeConfigurationId(HttpApiErrors.HTTP_API)
             .onException(IntakeRejection.class)
                 .handled(true)
                 .log(LoggingLevel.INFO, "Cancel refused: ${exception.message}")

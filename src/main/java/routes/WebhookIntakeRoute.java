@@ -29,6 +29,7 @@ public class WebhookIntakeRoute extends RouteBuilder {
     public void configure() {
         from("platform-http:/webhook")
             .routeId("webhook-intake")
+            .routeConfigurationId(HttpApiErrors.HTTP_API)
             // refused input: the rejection's status and message as JSON; nothing was queued
             .onException(IntakeRejection.class)
                 .handled(true)

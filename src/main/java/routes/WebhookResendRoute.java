@@ -21,6 +21,7 @@ public class WebhookResendRoute extends RouteBuilder {
     public void configure() {
         from("platform-http:/webhook/{tracking_id}/resend")
             .routeId("webhook-resend")
+            .routeConfigurationId(HttpApiErrors.HTTP_API)
             .onException(IntakeRejection.class)
                 .handled(true)
                 .log(LoggingLevel.INFO, "Resend refused: ${exception.message}")

@@ -122,6 +122,15 @@ class ProdProfileSecurityTest {
     }
 
     @Test
+    void prodRefusesAShortAdminToken() {
+        String shortToken = "admin-0123456789abcdef-0123456"; // 31 characters
+        assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
+                "gateway.admin.token", shortToken)).close())
+                .satisfies(e -> assertThat(rootCause(e).getMessage())
+                        .startsWith("ADMIN_TOKEN is shorter than 32 characters").doesNotContain(shortToken));
+    }
+
+    @Test
     void prodRefusesToStartWithoutTheFlowsSettingsOrOnTheDraftAlias() {
         assertThatThrownBy(() -> GatewayTestApp.start("prod", prod("gateway.api-keys.secret", "crm:" + KEY,
                 "gateway.agent.id", "", "gateway.agent.alias-id", "TSTALIASID", "gateway.webhook.url", "")).close())

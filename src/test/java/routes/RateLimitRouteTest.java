@@ -20,6 +20,7 @@ class RateLimitRouteTest {
 
     static final String CRM_KEY = "crm-rate-0123456789abcdef";
     static final String ZAPIER_KEY = "zap-rate-0123456789abcdef";
+    static final String ADMIN_TOKEN = "admin-rate-0123456789abcdef-0123456789";
 
     static GatewayTestApp app;
     static String requests;
@@ -30,6 +31,11 @@ class RateLimitRouteTest {
                 "gateway.api-keys.secret", "crm:" + CRM_KEY + ",zapier:" + ZAPIER_KEY,
                 "gateway.rate-limit.per-minute", "12", // a token every 5 s
                 "gateway.rate-limit.burst", "2",
+                "gateway.rate-limit.status-per-minute", "1", // a token a minute: the bucket stays empty in the test
+                "gateway.rate-limit.status-burst", "3",
+                "gateway.admin.token", ADMIN_TOKEN,
+                "gateway.admin.rate-limit.per-minute", "1",
+                "gateway.admin.rate-limit.burst", "3",
                 "gateway.agent.stage-enabled", "false"));
         requests = app.property("gateway.queue.requests");
     }
@@ -42,6 +48,38 @@ class RateLimitRouteTest {
     HttpResponse<String> post(String key) throws Exception {
         return app.send(HttpRequest.newBuilder(app.url("/webhook")).header("Content-Type", "application/json")
                 .header("X-API-Key", key).POST(HttpRequest.BodyPublishers.ofString(WebhookIntakeRouteTest.VALID)).build());
+    }
+
+    HttpResponse<String> lookup(String key) throws Exception {
+        return app.send(HttpRequest.newBuilder(app.url("/webhook/3f0c9a52-8d0e-4c8e-9a47-1d2b3c4d5e6f"))
+                .header("X-API-Key", key).GET().build());
+    }
+
+    @Test
+    void statusLookupsHaveABudgetOfTheirOwn() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            assertThat(lookup(ZAPIER_KEY).statusCode()).as("lookup %d: an unknown id", i + 1).isEqualTo(404);
+        }
+        HttpResponse<String> limited = lookup(ZAPIER_KEY);
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(Long.parseLong(limited.headers().firstValue("Retry-After").orElseThrow())).isBetween(1L, 60L);
+        assertThat(lookup(CRM_KEY).statusCode()).as("another caller has its own lookup budget").isEqualTo(404);
+        assertThat(lookup("wrong-key-0123456789").statusCode()).as("authentication comes first").isEqualTo(401);
+    }
+
+    @Test
+    void adminCallsAreThrottledPerClientWrongTokensIncluded() throws Exception {
+        int[] statuses = new int[5];
+        for (int i = 0; i < statuses.length; i++) {
+            statuses[i] = app.send(HttpRequest.newBuilder(app.managementUrl("/admin/callers"))
+                    .header("Authorization", "Bearer " + (i == 0 ? ADMIN_TOKEN : "a-guess-" + i)).GET().build()).statusCode();
+        }
+        assertThat(statuses).containsExactly(200, 401, 401, 429, 429);
+        HttpResponse<String> right = app.send(HttpRequest.newBuilder(app.managementUrl("/admin/dlq/requests"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
+        assertThat(right.statusCode()).as("even the right token waits its turn").isEqualTo(429);
+        assertThat(right.headers().firstValue("Retry-After")).isPresent();
+        assertThat(app.get(app.managementUrl("/observe/health")).statusCode()).as("health is not throttled").isEqualTo(200);
     }
 
     @Test

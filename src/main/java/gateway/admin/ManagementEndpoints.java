@@ -1,5 +1,6 @@
 package gateway.admin;
 
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +8,7 @@ import gateway.contract.OpenApiDocument;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.security.AdminAuthenticator;
+import gateway.security.RateLimiter;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -25,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *       or a header value);</li>
  *   <li>{@code GET /openapi.json}: this port's OpenAPI document ({@code admin-api.yaml}), without a token.</li>
  * </ul>
- * Each calls its route ({@code routes.DeadLetterAdminRoute}). Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}.
+ * Each calls its route ({@code routes.DeadLetterAdminRoute}). Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}
+ * and are throttled per client IP ({@code ADMIN_RATE_LIMIT_PER_MINUTE}: 429 with {@code Retry-After}).
  */
 public final class ManagementEndpoints {
 
@@ -37,19 +40,22 @@ public final class ManagementEndpoints {
     private final AdminAuthenticator authenticator;
     private final Supplier<ObjectNode> callers;
     private final OpenApiDocument document;
+    private final RateLimiter throttle;
 
     /**
      * @param routes  calls the dead-letter routes ({@code routes.DeadLetterAdminRoute})
      * @param callers the operators' view of the callers in force
      * @param document this port's OpenAPI document
+     * @param throttle  admin calls per client IP ({@code ADMIN_RATE_LIMIT_PER_MINUTE}), refused ones included
      */
     public ManagementEndpoints(DeadLetterAdmin admin, ProducerTemplate routes, AdminAuthenticator authenticator,
-            Supplier<ObjectNode> callers, OpenApiDocument document) {
+            Supplier<ObjectNode> callers, OpenApiDocument document, RateLimiter throttle) {
         this.admin = admin;
         this.routes = routes;
         this.authenticator = authenticator;
         this.callers = callers;
         this.document = document;
+        this.throttle = throttle;
     }
 
     public void mount(Router router) {
@@ -71,8 +77,18 @@ public final class ManagementEndpoints {
         }));
     }
 
-    /** True when the call has the admin token (or admin is open); else it is answered 401/403 here. */
+    /**
+     * True when the call is within the client's admin budget and has the admin token (or admin is open); else it is
+     * answered 429, 401 or 403 here. The budget is taken first, so guessing a token is as slow as any other call.
+     */
     private boolean authorized(RoutingContext ctx) {
+        long waitNanos = throttle.tryAcquire("admin:" + ctx.request().remoteAddress().hostAddress());
+        if (waitNanos > 0) {
+            long seconds = Math.max(1, TimeUnit.NANOSECONDS.toSeconds(waitNanos + 999_999_999L));
+            ctx.response().putHeader("Retry-After", Long.toString(seconds));
+            json(ctx, 429, error("too many admin calls: retry after " + seconds + " s"));
+            return false;
+        }
         AdminAuthenticator.Decision decision = authenticator.check(ctx.request().getHeader("Authorization"));
         if (!decision.allowed()) {
             json(ctx, decision.status(), error(decision == AdminAuthenticator.Decision.DISABLED

@@ -12,6 +12,7 @@ import gateway.metrics.FlowMetrics;
 import gateway.metrics.FlowMetricsNotifier;
 import gateway.metrics.QueueDepthSampler;
 import gateway.security.AdminAuthenticator;
+import gateway.security.RateLimiter;
 import gateway.sqs.SqsBatchComponent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -98,7 +99,8 @@ public class OperationsConfiguration implements CamelConfiguration {
                     CallerDirectory callers = ctx.getRegistry().findSingleByType(CallerDirectory.class);
                     new ManagementEndpoints(ctx.getRegistry().findSingleByType(DeadLetterAdmin.class), routes,
                             ctx.getRegistry().findSingleByType(AdminAuthenticator.class), callers::describe,
-                            OpenApiDocument.of(OpenApiDocument.ADMIN)).mount(server.getRouter());
+                            OpenApiDocument.of(OpenApiDocument.ADMIN),
+                            ctx.getRegistry().lookupByNameAndType("adminRateLimiter", RateLimiter.class)).mount(server.getRouter());
                 }
             }
         });

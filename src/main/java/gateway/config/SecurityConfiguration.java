@@ -72,6 +72,17 @@ public class SecurityConfiguration implements CamelConfiguration {
     private int rateBurst;
     @PropertyInject(value = "gateway.rate-limit.max-tracked", defaultValue = "100000")
     private long rateMaxTracked;
+    @PropertyInject(value = "gateway.rate-limit.status-per-minute", defaultValue = "1200")
+    private int statusPerMinute;
+    @PropertyInject(value = "gateway.rate-limit.status-burst", defaultValue = "200")
+    private int statusBurst;
+    @PropertyInject(value = "gateway.admin.rate-limit.per-minute", defaultValue = "60")
+    private int adminPerMinute;
+    @PropertyInject(value = "gateway.admin.rate-limit.burst", defaultValue = "20")
+    private int adminBurst;
+
+    /** The shortest ADMIN_TOKEN the prod profile takes. */
+    static final int MIN_ADMIN_TOKEN_CHARS = 32;
 
     /** Where the webhook-ids of signed requests are claimed, under {@code S3_PREFIX}. */
     static final String REPLAY_CLAIMS = "inbound-replay/";
@@ -148,10 +159,28 @@ public class SecurityConfiguration implements CamelConfiguration {
         return limiter;
     }
 
+    /** Status lookups: a budget per caller of their own, so that polling never spends the budget of new questions. */
+    @BindToRegistry(value = "statusRateLimiter", lazy = true)
+    public RateLimiter statusRateLimiter() {
+        LOG.info("Status lookups: {} per minute, burst {}, per caller", statusPerMinute, statusBurst);
+        return new RateLimiter(statusPerMinute, statusBurst, rateMaxTracked, Ticker.systemTicker());
+    }
+
+    /** Admin calls on the management port, per client IP (refused calls count too). */
+    @BindToRegistry(value = "adminRateLimiter", lazy = true)
+    public RateLimiter adminRateLimiter() {
+        return new RateLimiter(adminPerMinute, adminBurst, 10_000, Ticker.systemTicker());
+    }
+
     @BindToRegistry(value = "adminAuthenticator", lazy = true)
     public synchronized AdminAuthenticator adminAuthenticator() {
         if (admin == null) {
-            admin = new AdminAuthenticator(SecretSetting.resolve("ADMIN_TOKEN", adminToken, adminTokenFile), adminOpenWithoutToken);
+            String token = SecretSetting.resolve("ADMIN_TOKEN", adminToken, adminTokenFile);
+            if (prodChecks && !token.isEmpty() && token.length() < MIN_ADMIN_TOKEN_CHARS) {
+                throw new IllegalStateException("ADMIN_TOKEN is shorter than " + MIN_ADMIN_TOKEN_CHARS
+                        + " characters: use a long random token (e.g. openssl rand -base64 32)");
+            }
+            admin = new AdminAuthenticator(token, adminOpenWithoutToken);
         }
         return admin;
     }

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * The last failure handler of the platform-http servers' routers. A client that closes its connection before
  * its request was read (or whose connection the read timeout closed) is not the gateway's error: it is
  * logged at INFO in one line, where Vert.x logged an ERROR "Unhandled exception in router". Any other
- * failure goes on to Vert.x's own handling as before (the routes never let client input get that far).
+ * failure goes on to {@link UnhandledFailure}, which answers it as a JSON error.
  */
 public final class ClientGone {
 
@@ -27,7 +27,7 @@ public final class ClientGone {
                     context.request().remoteAddress(), context.request().method(), context.request().path());
             return;
         }
-        context.next(); // Vert.x's own handling: an ERROR with the stack trace, 500
+        context.next(); // UnhandledFailure: a JSON error
     }
 
     static boolean isClientGone(RoutingContext context, Throwable failure) {

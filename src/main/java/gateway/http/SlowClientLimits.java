@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
@@ -32,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *       long after its headers is answered 408 (with {@code Connection: close}) and its connection closed,
  *       however slowly the client keeps trickling bytes;</li>
  *   <li>on the server's root router, {@link ClientGone} as the last failure handler: a client that hangs up
- *       mid-request is an INFO line, not an ERROR with a stack trace;</li>
+ *       mid-request is an INFO line, not an ERROR with a stack trace; then {@link UnhandledFailure}: any other failure
+ *       is answered with a JSON error (500 "Internal error"), never a page or a stack trace;</li>
+ *   <li>no body is decoded as a form ({@link #noFormDecoding}): Vert.x's form decoding failed with a 500 on some
+ *       requests, and would spool multipart uploads to files;</li>
  *   <li>a path no route serves answers 404 with a JSON error ({@code {"success":false,"error":"Not found: no such
  *       path"}}), not Vert.x's HTML page, and a method no route of the path takes (the management port's) 405 with
  *       {@code {"success":false,"error":"Method not allowed"}}.</li>
@@ -85,13 +89,18 @@ public final class SlowClientLimits {
                         Handler<HttpServerRequest> handler = (Handler<HttpServerRequest>) args[0];
                         if (handler instanceof Router router) {
                             // the root router's last failure handler: a client gone mid-request is an INFO line
-                            router.route().order(Integer.MAX_VALUE).failureHandler(ClientGone::handle);
+                            router.route().order(Integer.MAX_VALUE).failureHandler(ClientGone::handle)
+                                    .failureHandler(UnhandledFailure::handle);
                             // a path no route serves: a JSON error like every other, not Vert.x's HTML page
                             router.errorHandler(404, SlowClientLimits::notFound);
                             // a method the path's routes do not take (the management port's): a JSON error too
                             router.errorHandler(405, SlowClientLimits::methodNotAllowed);
                         }
-                        server.requestHandler(readTimeoutMs > 0 ? request -> withReadTimeout(request, handler) : handler);
+                        Handler<HttpServerRequest> noForms = request -> {
+                            noFormDecoding(request);
+                            handler.handle(request);
+                        };
+                        server.requestHandler(readTimeoutMs > 0 ? request -> withReadTimeout(request, noForms) : noForms);
                         return proxy;
                     }
                     if (method.getDeclaringClass() == Object.class && method.getName().equals("equals")) {
@@ -117,6 +126,24 @@ public final class SlowClientLimits {
     private static void answer(io.vertx.ext.web.RoutingContext context, int status, String body) {
         if (!context.response().ended()) {
             context.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body);
+        }
+    }
+
+    /**
+     * No request is decoded as a form: the gateway takes JSON only. Vert.x's body handler would decode a body that says
+     * it is a form ({@code multipart/*}, {@code application/x-www-form-urlencoded}): on a GET it throws, on a multipart
+     * type with an empty boundary Netty's decoder throws (both a 500), and a multipart upload would be spooled to files.
+     * Such a request's media type is taken as {@code application/octet-stream} instead: where a body is read it is
+     * refused 415, as any other non-JSON type.
+     */
+    static void noFormDecoding(HttpServerRequest request) {
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null) {
+            return;
+        }
+        String lower = type.strip().toLowerCase(java.util.Locale.ROOT);
+        if (lower.startsWith("multipart/") || lower.startsWith("application/x-www-form-urlencoded")) {
+            request.headers().set(HttpHeaders.CONTENT_TYPE, "application/octet-stream");
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.flow.FlowProperties;
+import gateway.http.RequestHeaders;
 import gateway.intake.IntakeRejection;
 import gateway.json.Json;
 import gateway.security.ApiKeys;
@@ -57,7 +58,7 @@ public class IdempotencyKeys {
      * request still being queued, {@link IdempotencyStoreUnavailable} (503) when the store is down.
      */
     public void claim(Exchange exchange) {
-        String header = exchange.getMessage().getHeader(HEADER, String.class);
+        String header = RequestHeaders.of(exchange.getMessage(), HEADER);
         if (header == null) {
             return;
         }

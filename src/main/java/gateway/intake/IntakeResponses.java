@@ -93,6 +93,11 @@ public class IntakeResponses {
         exchange.getMessage().setHeader("Retry-After", "5");
     }
 
+    /** 500: a failure no route step answers (routes.HttpApiErrors); nothing of it is shown. */
+    public void internalError(Exchange exchange) {
+        error(exchange, 500, "Internal error");
+    }
+
     /** 405 for any method but POST and OPTIONS. */
     public void methodNotAllowed(Exchange exchange) {
         error(exchange, 405, "Method not allowed: use POST");

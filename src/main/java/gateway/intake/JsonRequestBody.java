@@ -9,6 +9,7 @@ import java.util.Locale;
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.http.RequestHeaders;
 import gateway.json.Json;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -31,7 +32,7 @@ public class JsonRequestBody {
     /** Replaces the message body with the parsed JSON object, or throws {@link IntakeRejection}. */
     public ObjectNode read(Exchange exchange) {
         Message in = exchange.getMessage();
-        checkMediaType(in.getHeader(Exchange.CONTENT_TYPE, String.class));
+        checkMediaType(RequestHeaders.of(in, Exchange.CONTENT_TYPE));
         Long declared = in.getHeader(Exchange.CONTENT_LENGTH, Long.class);
         if (declared != null && declared > maxBodyBytes) {
             throw tooLarge();
@@ -65,7 +66,7 @@ public class JsonRequestBody {
         if (contentType == null || contentType.isBlank()) {
             return; // the original accepted bodies without a media type; JSON is assumed
         }
-        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";");
+        String[] parts = contentType.toLowerCase(Locale.ROOT).split(";", -1);
         String type = parts[0].trim();
         boolean json = type.equals("application/json") || (type.startsWith("application/") && type.endsWith("+json"));
         if (!json) {

@@ -5,16 +5,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Set;
 
+import gateway.http.RequestHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.component.platform.http.vertx.HttpMessage;
 
 /**
- * Where a request's credentials are read: its HTTP headers, and nothing else. platform-http copies the query
- * parameters into the message headers too, so {@code POST /webhook?X-API-Key=<key>} would look like a request with that
- * header; here a header is read off the HTTP request itself (the Camel header only where there is no HTTP request, as
- * in unit tests), and a query that carries a credential is recognised, so it can be refused: a key in a URL ends up in
- * the access logs of every proxy and load balancer on the way.
+ * Where a request's credentials are read: its HTTP headers ({@link RequestHeaders}), and nothing else. platform-http
+ * copies the query parameters into the message headers too, so {@code POST /webhook?X-API-Key=<key>} would look like a
+ * request with that header; a query that carries a credential is recognised, so it can be refused: a key in a URL ends
+ * up in the access logs of every proxy and load balancer on the way.
  */
 final class RequestCredentials {
 
@@ -27,10 +26,7 @@ final class RequestCredentials {
 
     /** The value of the request's HTTP header {@code name} (never a query parameter); null when absent. */
     static String header(Message in, String name) {
-        if (in instanceof HttpMessage http && http.getRequest() != null) {
-            return http.getRequest().getHeader(name);
-        }
-        return in.getHeader(name, String.class);
+        return RequestHeaders.of(in, name);
     }
 
     /** Whether the request's query string names a credential ({@link #CREDENTIAL_PARAMETERS}). */
