@@ -64,29 +64,29 @@ public final class AgentErrors {
             return fromService(sse);
         }
         if (t instanceof ApiCallTimeoutException || t instanceof ApiCallAttemptTimeoutException) {
-            return AgentCallException.of(true, TIMEOUT, 0, message(TIMEOUT, 0, "no complete answer within the configured timeout"), t);
+            return AgentCallException.of(true, TIMEOUT, 0, message(TIMEOUT, 0, null), "no complete answer within the configured timeout", t);
         }
         if (hasCause(t, TimeoutException.class) || hasCause(t, SocketTimeoutException.class) || hasCauseNamed(t, "ReadTimeoutException")) {
-            return AgentCallException.of(true, TIMEOUT, 0, message(TIMEOUT, 0, detail(t)), t);
+            return AgentCallException.of(true, TIMEOUT, 0, message(TIMEOUT, 0, null), clean(detail(t)), t);
         }
         if (hasCause(t, IOException.class)) {
-            return AgentCallException.of(true, CONNECTION_ERROR, 0, message(CONNECTION_ERROR, 0, detail(t)), t);
+            return AgentCallException.of(true, CONNECTION_ERROR, 0, message(CONNECTION_ERROR, 0, null), clean(detail(t)), t);
         }
         if (t instanceof SdkClientException) {
             String msg = String.valueOf(t.getMessage());
             if (msg.startsWith("Unable to load credentials")) {
-                return AgentCallException.of(false, CREDENTIALS_ERROR, 0, message(CREDENTIALS_ERROR, 0, detail(t)), t);
+                return AgentCallException.of(false, CREDENTIALS_ERROR, 0, message(CREDENTIALS_ERROR, 0, null), clean(detail(t)), t);
             }
             // the request was sent; the response stream could not be read to its end
-            return AgentCallException.of(true, STREAM_ERROR, 0, message(STREAM_ERROR, 0, detail(t)), t);
+            return AgentCallException.of(true, STREAM_ERROR, 0, message(STREAM_ERROR, 0, null), clean(detail(t)), t);
         }
-        return AgentCallException.of(false, CLIENT_ERROR, 0, message(CLIENT_ERROR, 0, detail(t)), t);
+        return AgentCallException.of(false, CLIENT_ERROR, 0, message(CLIENT_ERROR, 0, null), clean(detail(t)), t);
     }
 
     /** The error for an answer larger than {@code maxAnswerBytes}. */
     static AgentCallException answerTooLarge(long maxAnswerBytes) {
-        return AgentCallException.of(false, ANSWER_TOO_LARGE, 0,
-                message(ANSWER_TOO_LARGE, 0, "answer exceeds maxAnswerBytes=" + maxAnswerBytes), null);
+        return AgentCallException.of(false, ANSWER_TOO_LARGE, 0, message(ANSWER_TOO_LARGE, 0, null),
+                "answer exceeds maxAnswerBytes=" + maxAnswerBytes, null);
     }
 
     private static AgentCallException fromService(SdkServiceException e) {
@@ -96,6 +96,7 @@ public final class AgentErrors {
             code = ase.awsErrorDetails().errorCode();
             serviceMessage = ase.awsErrorDetails().errorMessage();
         }
+        String requestId = e.requestId();
         if (code == null || code.isBlank()) {
             code = e.getClass().getSimpleName();
         }
@@ -112,8 +113,8 @@ public final class AgentErrors {
         }
         // error events inside the stream carry their modelled status (internalServerException: 500)
         int httpStatus = status == 200 ? 0 : status;
-        return AgentCallException.of(retryable, code, httpStatus,
-                message(code, httpStatus, serviceMessage != null ? serviceMessage : "no message"), e);
+        return AgentCallException.of(retryable, code, httpStatus, message(code, httpStatus, requestId),
+                clean(serviceMessage != null ? serviceMessage : "no message"), e);
     }
 
     static Throwable unwrap(Throwable t) {
@@ -153,12 +154,41 @@ public final class AgentErrors {
                 : t.getClass().getSimpleName() + " caused by " + root.getClass().getSimpleName() + ": " + m;
     }
 
-    private static String message(String code, int httpStatus, String detail) {
-        String clean = detail == null ? "" : detail.replaceAll("[\\r\\n\\t]+", " ").strip();
-        if (clean.length() > MAX_DETAIL) {
-            clean = clean.substring(0, MAX_DETAIL) + "...";
+    /** For the log: the code, the HTTP status and AWS's request id; the gateway's words only (no service text). */
+    private static String message(String code, int httpStatus, String requestId) {
+        StringBuilder about = new StringBuilder();
+        if (httpStatus > 0) {
+            about.append("HTTP ").append(httpStatus);
         }
-        return "InvokeAgent failed: " + code + (httpStatus > 0 ? " (HTTP " + httpStatus + ")" : "") + ": " + clean;
+        if (requestId != null && requestId.matches("[A-Za-z0-9-]{1,64}")) {
+            about.append(about.length() > 0 ? ", " : "").append("request id ").append(requestId);
+        }
+        return "InvokeAgent failed: " + code + (about.length() > 0 ? " (" + about + ")" : "");
+    }
+
+    /** The service's text on one line, cut to {@value #MAX_DETAIL} characters (for a DEBUG line only). */
+    private static String clean(String detail) {
+        String clean = detail == null ? "" : detail.replaceAll("[\\r\\n\\t]+", " ").strip();
+        return clean.length() > MAX_DETAIL ? clean.substring(0, MAX_DETAIL) + "..." : clean;
+    }
+
+    /** What a caller is told of a failed agent call with this code: the gateway's sentence, never the service's text. */
+    static String callerMessage(String code) {
+        return switch (code == null ? "" : code) {
+            case "ValidationException" -> "the agent refused the question as invalid";
+            case "AccessDeniedException", CREDENTIALS_ERROR ->
+                    "the gateway is not allowed to call the agent (a configuration problem on the gateway's side)";
+            case "ResourceNotFoundException" -> "the agent or its alias was not found (a configuration problem on the gateway's side)";
+            case "ThrottlingException", "ServiceQuotaExceededException" -> "the agent service was throttling requests";
+            case "ConflictException" -> "the agent was busy with another question of this conversation";
+            case "InternalServerException", "DependencyFailedException", "BadGatewayException", "ServiceUnavailableException",
+                    "ModelNotReadyException" -> "the agent service failed";
+            case TIMEOUT -> "the agent gave no complete answer in time";
+            case CONNECTION_ERROR, STREAM_ERROR -> "the connection to the agent broke";
+            case ANSWER_TOO_LARGE -> "the agent's answer is too large to deliver";
+            case "RecordStoreUnavailable" -> "the gateway could not read the conversation's state";
+            default -> "the agent call failed";
+        };
     }
 
     private static String capitalize(String code) {

@@ -132,7 +132,8 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
                 exchange.setException(cancelled);
             } else if (failure != null) {
                 AgentCallException error = AgentErrors.classify(failure);
-                LOG.debug("InvokeAgent session={} failed after {} ms: {}", sessionId, millis, error.getMessage());
+                // the service's own text (account, role, alias ARNs; a quote of the request) at DEBUG only
+                LOG.debug("InvokeAgent session={} failed after {} ms: {}: {}", sessionId, millis, error.getMessage(), error.detail());
                 exchange.setException(error);
             } else {
                 String answer = collector.answer();

@@ -4,7 +4,11 @@ package gateway.agent;
 public class PermanentAgentException extends AgentCallException {
 
     public PermanentAgentException(String errorCode, int httpStatus, String message, Throwable cause) {
-        super(errorCode, httpStatus, message, cause);
+        this(errorCode, httpStatus, message, "", cause);
+    }
+
+    public PermanentAgentException(String errorCode, int httpStatus, String message, String detail, Throwable cause) {
+        super(errorCode, httpStatus, message, detail, cause);
     }
 
     @Override

@@ -58,13 +58,13 @@ public class DeliveryMessageWriter {
         return json;
     }
 
-    /** The agent call failed for good: the caller is told, with the error code and message. */
+    /** The agent call failed for good: the caller is told, with the error code and the gateway's message for it. */
     public String failed(@ExchangeProperty(Exchange.EXCEPTION_CAUGHT) Exception cause, Exchange exchange) {
         ObjectNode message = base(exchange, DeliveryMessage.STATUS_FAILED);
         if (cause instanceof AgentCallException agentError && agentError.retryable()) {
             // a passing error that outlasted every receive SQS allows: the caller may well ask again later
             ObjectNode error = error(agentError.errorCode(), "the agent kept failing with a transient error, on "
-                    + DeadLetters.receiveCount(exchange) + " receives (" + agentError.getMessage() + "): the gateway gave up");
+                    + DeadLetters.receiveCount(exchange) + " receives (" + agentError.callerMessage() + "): the gateway gave up");
             error.put("transient", true);
             message.set("error", error);
         } else if (cause instanceof MovedBySqs moved) {
@@ -74,7 +74,8 @@ public class DeliveryMessageWriter {
             error.put("transient", true);
             message.set("error", error);
         } else if (cause instanceof AgentCallException agentError) {
-            message.set("error", error(agentError.errorCode(), agentError.getMessage()));
+            // the gateway's words for the code: the service's own text (ARNs, account ids) never goes to a caller
+            message.set("error", error(agentError.errorCode(), agentError.callerMessage()));
         } else {
             message.set("error", error("AgentError", "the agent could not answer"));
         }

@@ -530,7 +530,7 @@ public class TrackingRecords {
         ObjectNode error = Json.object();
         if (cause instanceof AgentCallException agent) {
             error.put("code", agent.errorCode());
-            error.put("message", agent.getMessage());
+            error.put("message", agent.callerMessage());
         } else {
             error.put("code", cause == null ? "unknown" : cause.getClass().getSimpleName());
             error.put("message", "the agent call failed");

@@ -25,7 +25,10 @@ class AgentErrorsTest {
         assertThat(e).isInstanceOf(PermanentAgentException.class);
         assertThat(e.errorCode()).isEqualTo("ResourceNotFoundException");
         assertThat(e.httpStatus()).isEqualTo(404);
-        assertThat(e.getMessage()).isEqualTo("InvokeAgent failed: ResourceNotFoundException (HTTP 404): Agent AG not found");
+        // the log's text is the gateway's: code and status; the service's own text is kept apart, for DEBUG only
+        assertThat(e.getMessage()).isEqualTo("InvokeAgent failed: ResourceNotFoundException (HTTP 404)");
+        assertThat(e.detail()).isEqualTo("Agent AG not found");
+        assertThat(e.callerMessage()).isEqualTo("the agent or its alias was not found (a configuration problem on the gateway's side)");
     }
 
     @Test
@@ -67,6 +70,19 @@ class AgentErrorsTest {
         AgentCallException e = AgentErrors.classify(BedrockAgentRuntimeException.builder().statusCode(500)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode("InternalServerException")
                         .errorMessage("line1\nline2 " + "y".repeat(1000)).build()).build());
-        assertThat(e.getMessage()).doesNotContain("\n").hasSizeLessThan(400);
+        assertThat(e.detail()).doesNotContain("\n").hasSizeLessThan(400);
+        assertThat(e.getMessage()).isEqualTo("InvokeAgent failed: InternalServerException (HTTP 500)");
+    }
+
+    @Test
+    void anAccessDeniedNamesNoAccountRoleOrAliasExceptInItsDetail() {
+        String aws = "User: arn:aws:sts::123456789012:assumed-role/gateway-role/i-0abc is not authorized to perform: "
+                + "bedrock:InvokeAgent on resource: arn:aws:bedrock:us-east-1:123456789012:agent-alias/AG/AL";
+        AgentCallException e = AgentErrors.classify(BedrockAgentRuntimeException.builder().statusCode(403).requestId("0f1e-77aa")
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode("AccessDeniedException").errorMessage(aws).build()).build());
+        assertThat(e.getMessage()).isEqualTo("InvokeAgent failed: AccessDeniedException (HTTP 403, request id 0f1e-77aa)");
+        assertThat(e.callerMessage()).doesNotContain("123456789012").doesNotContain("arn:");
+        assertThat(e.getMessage()).doesNotContain("123456789012");
+        assertThat(e.detail()).contains("123456789012");
     }
 }
