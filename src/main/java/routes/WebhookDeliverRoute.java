@@ -78,7 +78,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 // each retry shows in the tracking record (status "delivering", attempt n, last status)
                 .onRedeliveryRef("recordDeliveryRetry")
                 .asyncDelayedRedelivery()
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
+                // each failed attempt is logged by deliveryFailures, by the target's label: Camel's line quotes the URL
+                .logRetryAttempted(false)
                 .logExhausted(false)
                 .handled(true)
                 .choice()
@@ -90,10 +91,11 @@ public class WebhookDeliverRoute extends RouteBuilder {
                         .to(DEFER_DELIVERY).id("defer-delivery")
                         // the record notes the failed attempt and the wait
                         .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "deliveryDeferred")).to(TrackingRoute.RECORD_CHANGE).id("record-deferred")
-                        .log(LoggingLevel.WARN, "Delivery failed (${exception.message}); next attempt in ${exchangeProperty."
-                                + FlowProperties.NEXT_ATTEMPT_IN + "}")
+                        .log(LoggingLevel.WARN, "Delivery failed (${exchangeProperty." + FlowProperties.FAILURE
+                                + "}); next attempt in ${exchangeProperty." + FlowProperties.NEXT_ATTEMPT_IN + "}")
                     .otherwise()
-                        .log(LoggingLevel.ERROR, "Delivery failed on every attempt, dead-lettered: ${exception.message}")
+                        .log(LoggingLevel.ERROR, "Delivery failed on every attempt, dead-lettered: ${exchangeProperty."
+                                + FlowProperties.FAILURE + "}")
                         .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                         .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
                         .bean("deadLetters", "annotate")
@@ -123,7 +125,8 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .onException(BlockedAddressException.class, UndeliverableTarget.class)
                 .onExceptionOccurredRef("deliveryFailures")
                 .handled(true)
-                .log(LoggingLevel.ERROR, "Delivery to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET + ".label()} refused, dead-lettered: ${exception.message}")
+                .log(LoggingLevel.ERROR, "Delivery to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
+                        + ".label()} refused, dead-lettered: ${exchangeProperty." + FlowProperties.FAILURE + "}")
                 .bean("trackingRecords", "outcome(*, 'dead_lettered')")
                 // the DLQ keeps the delivery message as received (a redrive delivers it again), not the payload
                 .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))

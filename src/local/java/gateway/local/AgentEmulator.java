@@ -381,12 +381,18 @@ public class AgentEmulator implements AutoCloseable {
         }
     }
 
+    /** The AWS account id the emulated AccessDenied names (as a real one names the caller's). */
+    public static final String EMULATED_ACCOUNT = "210987654321";
+
     /** Answers with an HTTP error when the directives say so; true when it did. */
     private boolean failBeforeAnswer(HttpServerResponse resp, EmulatorDirectives d, int call) {
         if (d.validation()) {
             error(resp, 400, "ValidationException", "Emulated validation failure");
         } else if (d.accessDenied()) {
-            error(resp, 403, "AccessDeniedException", "Emulated access denied");
+            // worded as AWS words it: the account, the role and the alias, which a caller must never be shown
+            error(resp, 403, "AccessDeniedException", "User: arn:aws:sts::" + EMULATED_ACCOUNT + ":assumed-role/gateway-role/"
+                    + "emulated is not authorized to perform: bedrock:InvokeAgent on resource: arn:aws:bedrock:us-east-1:"
+                    + EMULATED_ACCOUNT + ":agent-alias/EMULATED/EMULATED because no identity-based policy allows the action");
         } else if (d.notFound()) {
             error(resp, 404, "ResourceNotFoundException", "Emulated agent not found");
         } else if (call <= d.internalErrorFirstN()) {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
 import gateway.flow.FlowProperties;
+import gateway.logging.Redaction;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -39,7 +40,8 @@ public class AttemptReport {
         } else {
             exchange.removeProperty(FlowProperties.ATTEMPT_DURATION_MS);
         }
-        String excerpt = excerpt(body);
+        // the receiver's own words, as the caller will read them in the status lookup; a URL's query or a token masked
+        String excerpt = Redaction.redact(excerpt(body));
         if (excerpt == null) {
             exchange.removeProperty(FlowProperties.RESPONSE_EXCERPT);
         } else {

@@ -10,6 +10,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeException;
 import org.apache.camel.Processor;
 import org.apache.camel.http.base.HttpOperationFailedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The delivery error handler's two steps (and, after every failed attempt, its {@link AttemptReport}). {@link #isRetryable} is its {@code onWhen}: whether the failed attempt
@@ -17,9 +19,13 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * status and honours its {@code Retry-After}: the next redelivery waits what the receiver asked, kept within
  * [{@code DELIVERY_RETRY_AFTER_MIN_MS}, {@code DELIVERY_RETRY_AFTER_MAX_MS}] (a receiver may slow us down, but
  * cannot park a consumer for an hour: longer waits are the long schedule's). Without a usable {@code Retry-After}
- * the route's redelivery policy (the {@code DELIVERY_RETRY_*} backoff) decides the wait.
+ * the route's redelivery policy (the {@code DELIVERY_RETRY_*} backoff) decides the wait. It also names the failure for
+ * the log ({@link FlowProperties#FAILURE}, {@link DeliveryOutcome#describe}) and logs each failed attempt that will be
+ * tried again (Camel's own retry line would quote the receiver's URL).
  */
 public class DeliveryFailures implements Processor {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryFailures.class);
 
     private final Duration retryAfterMin;
     private final Duration retryAfterMax;
@@ -46,6 +52,15 @@ public class DeliveryFailures implements Processor {
     public void process(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         exchange.getMessage().removeHeader(Exchange.REDELIVERY_DELAY);
+        // for the route's log lines and this one: the receiver's status or the error, never its URL
+        String failure = DeliveryOutcome.describe(cause);
+        exchange.setProperty(FlowProperties.FAILURE, failure);
+        if (DeliveryOutcome.classify(cause) == DeliveryOutcome.RETRYABLE) {
+            Object target = exchange.getProperty(FlowProperties.DELIVERY_TARGET);
+            // Camel has counted this failure already when it runs this step: 1 after the first attempt of this receive
+            LOG.warn("Delivery attempt {} to {} failed: {}", Math.max(1, exchange.getMessage().getHeader(Exchange.REDELIVERY_COUNTER, 0, Integer.class)),
+                    target instanceof DeliveryTarget t ? t.label() : "its receiver", failure);
+        }
         // how long the attempt took and what the receiver answered, for the attempt log
         AttemptReport.failed(exchange, cause);
         if (cause instanceof HttpOperationFailedException failed) {

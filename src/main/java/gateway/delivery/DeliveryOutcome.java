@@ -2,6 +2,7 @@ package gateway.delivery;
 
 import java.io.IOException;
 
+import gateway.logging.Redaction;
 import gateway.net.BlockedAddressException;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
@@ -32,6 +33,30 @@ public enum DeliveryOutcome {
             return PERMANENT;
         }
         return RETRYABLE;
+    }
+
+    /**
+     * A failed attempt in words fit for a log line and a dead letter: the receiver's status, the SSRF guard's or the
+     * resolver's reason, or the network error's class and message, never the receiver's URL (Camel's message of a
+     * refused POST holds the whole URL, query included; a URL's path may be a credential too, as Slack's are).
+     */
+    public static String describe(Throwable failure) {
+        if (failure == null) {
+            return "unknown failure";
+        }
+        if (failure instanceof HttpOperationFailedException failed) {
+            return "the receiver answered HTTP " + failed.getStatusCode();
+        }
+        if (failure instanceof BlockedAddressException || failure instanceof UndeliverableTarget) {
+            return failure.getMessage(); // the gateway's words: a reason, an address and a range, or an endpoint's name
+        }
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + Redaction.redact(withoutUrls(message)));
+    }
+
+    /** A network error's message with every URL cut to its scheme, host and port. */
+    private static String withoutUrls(String message) {
+        return message.replaceAll("(?i)\\b([a-z][a-z0-9+.-]*://[^\\s/?#\"'<>\\[\\]]+)[^\\s\"'<>\\[\\]]*", "$1");
     }
 
     /** A failed attempt: by the receiver's status; without one, retryable when the receiver could not be reached. */

@@ -23,6 +23,8 @@ public final class FlowProperties {
     public static final String WEBHOOK_ID = "webhook_id";
     /** The receiver's HTTP status of the last delivery attempt. */
     public static final String HTTP_STATUS = "http_status";
+    /** What the last failed delivery attempt met, in words fit for a log (never the receiver's URL). */
+    public static final String FAILURE = "delivery_failure";
     /** The wait before the delivery's next attempt on the long schedule (a duration's text). */
     public static final String NEXT_ATTEMPT_IN = "next_attempt_in";
     /** An operator's dead-letter call (list, redrive): at most this many dead letters. */

@@ -8,6 +8,7 @@ import java.util.Optional;
 import gateway.flow.FlowProperties;
 import gateway.flow.QueueAttributes;
 import gateway.intake.RequestQueueMessage;
+import gateway.logging.Redaction;
 import gateway.json.Timestamps;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -52,7 +53,7 @@ public class DeadLetters {
         String reason = cause == null ? "unknown"
                 : cause instanceof HttpOperationFailedException refused
                         ? refused.getClass().getSimpleName() + ": the receiver answered HTTP " + refused.getStatusCode()
-                        : cause.getClass().getSimpleName() + ": " + cause.getMessage();
+                        : cause.getClass().getSimpleName() + ": " + Redaction.redact(cause.getMessage());
         Integer status = exchange.getProperty(FlowProperties.HTTP_STATUS, Integer.class);
         Message message = exchange.getMessage();
         String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);

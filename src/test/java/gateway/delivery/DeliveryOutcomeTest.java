@@ -46,4 +46,16 @@ class DeliveryOutcomeTest {
         assertThat(DeliveryOutcome.classify(new ConnectException("Connection refused"))).isEqualTo(RETRYABLE);
         assertThat(DeliveryOutcome.classify(new SocketTimeoutException("Read timed out"))).isEqualTo(RETRYABLE);
     }
+
+    @Test
+    void aFailureIsDescribedWithoutTheReceiversUrl() {
+        org.apache.camel.http.base.HttpOperationFailedException refused = new org.apache.camel.http.base.HttpOperationFailedException(
+                "https://hooks.example.com/services/T0/B0/SECRETPATH?token=SECRET", 503, "Service Unavailable", null, null, "busy");
+        assertThat(DeliveryOutcome.describe(refused)).isEqualTo("the receiver answered HTTP 503");
+        java.io.IOException connect = new java.io.IOException("Connect to https://hooks.example.com:443/services/SECRETPATH?token=SECRET [hooks.example.com/10.0.0.1] failed");
+        assertThat(DeliveryOutcome.describe(connect)).isEqualTo("IOException: Connect to https://hooks.example.com:443 [hooks.example.com/10.0.0.1] failed")
+                .doesNotContain("SECRET");
+        assertThat(DeliveryOutcome.describe(new java.net.SocketTimeoutException("Read timed out"))).isEqualTo("SocketTimeoutException: Read timed out");
+        assertThat(DeliveryOutcome.describe(null)).isEqualTo("unknown failure");
+    }
 }

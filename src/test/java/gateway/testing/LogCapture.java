@@ -19,7 +19,8 @@ import org.apache.logging.log4j.core.config.Property;
 
 /**
  * Captures everything the application logs (a Log4j appender on the root logger: message, MDC, exception
- * with stack trace) and everything printed to stdout and stderr, from {@link #start()} to {@link #close()}.
+ * with stack trace), as the configured log writes it (after {@link gateway.logging.RedactSecrets}), and everything
+ * printed to stdout and stderr, from {@link #start()} to {@link #close()}.
  */
 public final class LogCapture implements AutoCloseable {
 
@@ -68,13 +69,17 @@ public final class LogCapture implements AutoCloseable {
         appender.stop();
     }
 
+    private static final gateway.logging.RedactSecrets REDACTION = gateway.logging.RedactSecrets.create();
+
     private final class Appender extends AbstractAppender {
         Appender() {
             super("test-capture", null, null, true, Property.EMPTY_ARRAY);
         }
 
         @Override
-        public void append(LogEvent event) {
+        public void append(LogEvent raw) {
+            // as log4j2.xml has the log written: through the redacting rewrite policy
+            LogEvent event = REDACTION.rewrite(raw);
             StringBuilder line = new StringBuilder()
                     .append(event.getLevel()).append(' ').append(event.getLoggerName()).append(' ')
                     .append(event.getMessage().getFormattedMessage()).append(' ').append(event.getContextData());
