@@ -46,12 +46,13 @@ RUN --mount=type=cache,target=/root/.m2,id=ai-webhook-gateway-m2 \
 # ---------------------------------------------------------------------------------------------
 # RUNTIME=jlink: the runtime, with its own base class-data archive (the app's archive below extends it); otherwise
 # an empty directory. (A stage chosen by a build argument would be simpler, but Podman's buildah then skips it.)
+# --strip-java-debug-attributes, not --strip-debug: Debian's jlink strips native symbols too, with objcopy (binutils).
 # ---------------------------------------------------------------------------------------------
 FROM ${MAVEN_IMAGE} AS runtime
 ARG RUNTIME
 ARG JLINK_MODULES
 RUN case "$RUNTIME" in \
-      jlink) jlink --add-modules "$JLINK_MODULES" --strip-debug --no-man-pages --no-header-files --output /opt/gateway-java \
+      jlink) jlink --add-modules "$JLINK_MODULES" --strip-java-debug-attributes --no-man-pages --no-header-files --output /opt/gateway-java \
              && /opt/gateway-java/bin/java -Xshare:dump > /dev/null ;; \
       jre) mkdir -p /opt/gateway-java ;; \
       *) echo "RUNTIME=$RUNTIME: use jre or jlink" >&2; exit 1 ;; \
