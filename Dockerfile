@@ -3,13 +3,24 @@
 #   docker build -t ai-webhook-gateway:0.1.0 .                                   (the prod jar: the image to deploy)
 #   docker build --build-arg JAR=ai-webhook-gateway.jar -t ai-webhook-gateway:local .  (the full jar, with the local
 #   docker run --rm -p 8080:8080 -p 9876:9876 -e CAMEL_MAIN_PROFILE=local ai-webhook-gateway:local      stand-ins)
-# See k8s/README.md for the Kubernetes side (probes, graceful stop, read-only root filesystem).
+#   --build-arg RUNTIME=jlink --build-arg RUNTIME_IMAGE=debian:bookworm-slim   (optional: a jlink-made runtime, below)
+# With Podman instead of Docker: `podman build` takes the same arguments. See k8s/README.md for building and checking
+# the image (ops.ImageIT) and for the Kubernetes side (probes, graceful stop, read-only root filesystem).
 
 ARG MAVEN_IMAGE=maven:3.9-eclipse-temurin-17
 ARG RUNTIME_IMAGE=eclipse-temurin:17-jre
 # which jar the image runs: the prod jar (no local stand-ins, nor their libraries), or ai-webhook-gateway.jar (the
 # full jar: the local profile too, for the k8s local overlay)
 ARG JAR=ai-webhook-gateway-prod.jar
+# the Java runtime: jre (default) is RUNTIME_IMAGE's JRE; jlink is a runtime made in the build stage with only the
+# modules below, put first on the PATH of RUNTIME_IMAGE, which then needs no Java (any glibc distribution with
+# useradd: debian:bookworm-slim). The jlink runtime makes the whole image smaller, but it is part of the image's own
+# layers, where the JRE is in a base image that nodes share (k8s/README.md, "Image size").
+ARG RUNTIME=jre
+# jdeps --print-module-deps of both jars (the same list), plus what jdeps cannot see because it is loaded as a
+# service: jdk.crypto.ec (elliptic-curve TLS, which the AWS endpoints negotiate). A module missing here fails only at
+# run time, on the path that needs it.
+ARG JLINK_MODULES=java.base,java.compiler,java.desktop,java.naming,java.rmi,java.scripting,java.security.jgss,java.sql,jdk.jfr,jdk.management,jdk.unsupported,jdk.crypto.ec
 
 # ---------------------------------------------------------------------------------------------
 # build stage
@@ -33,10 +44,27 @@ RUN --mount=type=cache,target=/root/.m2,id=ai-webhook-gateway-m2 \
  && cp target/ai-webhook-gateway-prod.jar target/ai-webhook-gateway.jar /build/
 
 # ---------------------------------------------------------------------------------------------
+# RUNTIME=jlink: the runtime, with its own base class-data archive (the app's archive below extends it); otherwise
+# an empty directory. (A stage chosen by a build argument would be simpler, but Podman's buildah then skips it.)
+# --strip-java-debug-attributes, not --strip-debug: Debian's jlink strips native symbols too, with objcopy (binutils).
+# ---------------------------------------------------------------------------------------------
+FROM ${MAVEN_IMAGE} AS runtime
+ARG RUNTIME
+ARG JLINK_MODULES
+RUN case "$RUNTIME" in \
+      jlink) jlink --add-modules "$JLINK_MODULES" --strip-java-debug-attributes --no-man-pages --no-header-files --output /opt/gateway-java \
+             && /opt/gateway-java/bin/java -Xshare:dump > /dev/null ;; \
+      jre) mkdir -p /opt/gateway-java ;; \
+      *) echo "RUNTIME=$RUNTIME: use jre or jlink" >&2; exit 1 ;; \
+    esac
+
+# ---------------------------------------------------------------------------------------------
 # runtime stage
 # ---------------------------------------------------------------------------------------------
 FROM ${RUNTIME_IMAGE}
 ARG JAR
+COPY --from=runtime /opt/gateway-java /opt/gateway-java
+ENV PATH=/opt/gateway-java/bin:$PATH
 
 # a fixed numeric user (10001) so Kubernetes can verify runAsNonRoot without a name lookup
 RUN groupadd --system --gid 10001 gateway \
@@ -55,10 +83,12 @@ COPY --from=build --chown=root:root --chmod=0444 /build/${JAR} /app/ai-webhook-g
 # AWS credential chain of the prod clients; Camel stops it 5 s after it started and the JVM writes the archive as it
 # exits. -Xmx512m keeps compressed oops on, as at run time (a mismatch would only make the JVM ignore the archive,
 # with a warning). JAVA_TOOL_OPTIONS is not set yet here. StartupBenchmarkTest's prod+cds-image scenario runs the
-# same script. (The JDK's own base archive, which the app's archive extends, is made first should the image lack it.)
+# same script. (The JDK's own base archive, which the app's archive extends, is made first should the runtime lack
+# it: asked of java itself, since not every base image sets JAVA_HOME; remaking one the runtime has would copy 13 MiB
+# into this layer.)
 RUN --mount=type=bind,from=build,source=/build/ai-webhook-gateway.jar,target=/opt/stand-ins.jar \
     --mount=type=bind,from=build,source=/build/docker/cds-training.sh,target=/opt/cds-training.sh \
-    { test -f "$JAVA_HOME/lib/server/classes.jsa" || java -Xshare:dump > /dev/null; } \
+    { java -Xshare:on -version > /dev/null 2>&1 || java -Xshare:dump > /dev/null; } \
  && bash /opt/cds-training.sh /app/ai-webhook-gateway.jar /opt/stand-ins.jar /app/gateway.jsa \
  && chmod 0444 /app/gateway.jsa && rm -rf /tmp/*
 
