@@ -65,9 +65,9 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * does elliptic-curve cryptography (the TLS of the AWS endpoints; a jlink runtime could lack it), its own layers stay
  * under {@value #OWN_LAYERS_MIB} MiB, and a start before its SQS is up ends with one line naming SQS_ENDPOINT.
  *
- * <p>Needs podman and buildah (skipped with one line where they are missing), and takes minutes (the image's Maven
- * build), so a plain {@code mvn verify} skips it too (one line): run it with {@code -Dit.test=ImageIT} or, within a
- * whole verify, {@code -Dimage.it=true}. It builds with {@code ../shared/tools/oci} where that exists (this project's
+ * <p>Runs in every {@code mvn verify} where podman and buildah are installed, and is skipped with one line where they
+ * are not ({@code .ci/run} installs nothing for it: the image build takes minutes). {@code -Dimage.it.skip=true} skips it
+ * on a machine that has them; {@code -Dit.test=ImageIT} runs it alone. It builds with {@code ../shared/tools/oci} where that exists (this project's
  * machines: no registry, stand-in base images made from Debian's packages; {@code -Doci=PATH} to point elsewhere) and
  * with {@code podman build} otherwise (the Dockerfile's base images, from a registry). Containers run with
  * {@code buildah run --isolation chroot --network host}: on the host's network, so every port is a free one.
@@ -104,8 +104,7 @@ class ImageIT {
     static void podmanPresentAndAsked() throws IOException {
         String skipped = !onPath("podman") || !onPath("buildah")
                 ? "ImageIT skipped: podman and buildah are not both installed, so the image is not built nor checked"
-                : !Boolean.getBoolean("image.it") && !System.getProperty("it.test", "").contains("ImageIT")
-                ? "ImageIT skipped: it builds the image (minutes); -Dit.test=ImageIT or -Dimage.it=true runs it" : null;
+                : Boolean.getBoolean("image.it.skip") ? "ImageIT skipped: -Dimage.it.skip=true" : null;
         if (skipped != null) {
             System.out.println(skipped); // the execution image-it prints it on the console
         }
