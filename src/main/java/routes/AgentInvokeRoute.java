@@ -14,7 +14,6 @@ import gateway.sqs.SessionTurns;
 import gateway.sqs.SqsBatchConstants;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.aws2.bedrock.agentruntime.BedrockAgentRuntimeConstants;
 
 import static org.apache.camel.builder.PredicateBuilder.and;
@@ -27,9 +26,8 @@ import static org.apache.camel.builder.PredicateBuilder.and;
  * when those retries are spent the message stays on the queue and SQS hands it out again later, until the last
  * receive its redrive policy allows: there the gateway itself dead-letters it and tells the caller.
  */
-public class AgentInvokeRoute extends RouteBuilder {
+public class AgentInvokeRoute extends WorkQueueRoute {
 
-    static final String REQUESTS = "aws2-sqs:{{gateway.queue.requests}}";
     // sends and deletes share batch calls with the other exchanges of the moment (sqs-batch); each
     // exchange still goes on only when its own message is sent or deleted
     static final String DELETE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=deleteMessage";
@@ -37,24 +35,14 @@ public class AgentInvokeRoute extends RouteBuilder {
     static final String RELEASE_REQUEST = "sqs-batch:{{gateway.queue.requests}}?operation=changeMessageVisibility";
     // a FIFO queue: each send names its group (MessageGroups.resend: the request's own, its agent session)
     static final String REQUESTS_DLQ = "sqs-batch:{{gateway.queue.requests-dlq}}";
+    /** The request to its DLQ, with the reason, then deleted: the requests queue's one dead-letter ending. */
+    static final String DEAD_LETTER_REQUEST = "direct:dead-letter-request";
     /** The result in the body, once per target of {@link FlowProperties#DELIVERY_TARGETS}, on the deliveries queue. */
     public static final String ENQUEUE_DELIVERIES = "direct:enqueue-deliveries";
 
     @Override
     public void configure() {
-        from(REQUESTS
-                + "?deleteAfterRead=false"
-                + "&waitTimeSeconds={{gateway.sqs.wait-time-seconds}}"
-                + "&visibilityTimeout={{gateway.sqs.consumer-visibility-seconds}}"
-                + "&extendMessageVisibility=true"
-                + "&messageAttributeNames=All&attributeNames=All"
-                + "&maxMessagesPerPoll={{gateway.agent.max-messages-per-poll}}"
-                + "&concurrentConsumers={{gateway.agent.consumers}}"
-                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}"
-                // SQS unreachable: back off (a poll every SQS_OUTAGE_BACKOFF_POLLS pauses), one WARN per outage,
-                // one INFO when it is over, quiet on a stop (SqsPollErrors)
-                + "&backoffErrorThreshold=1&backoffMultiplier={{gateway.sqs.outage-backoff-polls}}"
-                + "&pollStrategy=#sqsPollErrors&exceptionHandler=#sqsPollErrors")
+        fromWorkQueue("{{gateway.queue.requests}}", "{{gateway.agent.consumers}}", "{{gateway.agent.max-messages-per-poll}}")
             .routeId("agent-invoke")
             .autoStartup("{{gateway.agent.stage-enabled}}")
             // at most AGENT_MAX_IN_FLIGHT requests held by this instance; when full the consumer stops
@@ -67,47 +55,30 @@ public class AgentInvokeRoute extends RouteBuilder {
             .onException(MalformedMessageException.class)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Unprocessable request message dead-lettered: ${exception.message}")
-                .bean("deadLetters", "annotate").bean(MessageGroups.class, "resend")
-                .to(REQUESTS_DLQ).id("dead-letter-request")
-                .to(DELETE_REQUEST).id("delete-dead-request")
+                .to(DEAD_LETTER_REQUEST).id("end-unprocessable-request")
             .end()
 
-            // the same errors on the last receive SQS allows (the queue's maxReceiveCount, read at start): when
-            // these retries are spent too, the gateway ends the conversation itself instead of leaving SQS's
-            // redrive policy to move the request in silence: the request to its DLQ with the reason, status
-            // "failed", and a query.failed webhook whose error names the last cause and says it was transient
+            // throttling, 5xx, dependency failures, timeouts, broken streams on the last receive SQS allows (the queue's
+            // maxReceiveCount, read at start): when the agentRetryPolicy's retries (AGENT_RETRY_*) are spent here too,
+            // the gateway ends the conversation itself instead of leaving SQS's redrive policy to move the request in
+            // silence: status "failed", a query.failed webhook whose error names the last cause and says it was
+            // transient, and the request to its DLQ with the reason
             .onException(RetryableAgentException.class)
                 .onWhen(method("queueLimits", "isLastReceive(*, 'requests')"))
-                .maximumRedeliveries("{{gateway.agent.retry.max}}")
-                .redeliveryDelay("{{gateway.agent.retry.delay-ms}}")
-                .useExponentialBackOff().backOffMultiplier(2)
-                .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.agent.retry.jitter}}")
-                .asyncDelayedRedelivery()
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                .logExhausted(false)
+                .redeliveryPolicyRef("agentRetryPolicy")
                 .handled(true)
                 .log(LoggingLevel.WARN, "Agent still failing on the last receive SQS allows, the caller is told: ${exception.message}")
                 .bean("deliveryMessageWriter", "failed")
                 .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                 .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-gave-up")
                 .to(ENQUEUE_DELIVERIES).id("enqueue-gave-up")
-                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
-                .bean("deadLetters", "annotate").bean(MessageGroups.class, "resend")
-                .to(REQUESTS_DLQ).id("dead-letter-gave-up")
-                .to(DELETE_REQUEST).id("delete-gave-up-request")
+                .to(DEAD_LETTER_REQUEST).id("end-gave-up-request")
             .end()
 
-            // throttling, 5xx, dependency failures, timeouts, broken streams: retry here
-            // ({{gateway.agent.retry.max}} times, 2 s / 4 s / 8 s with jitter); then leave the message
-            // on the queue for SQS to hand out again (and dead-letter after MAX_RECEIVE_COUNT)
+            // the same errors on an earlier receive: the agentRetryPolicy's retries here (AGENT_RETRY_MAX times, 2 s /
+            // 4 s / 8 s with jitter); then the message stays on the queue for SQS to hand out again later
             .onException(RetryableAgentException.class)
-                .maximumRedeliveries("{{gateway.agent.retry.max}}")
-                .redeliveryDelay("{{gateway.agent.retry.delay-ms}}")
-                .useExponentialBackOff().backOffMultiplier(2)
-                .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.agent.retry.jitter}}")
-                .asyncDelayedRedelivery()
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                .logExhausted(false)
+                .redeliveryPolicyRef("agentRetryPolicy")
                 .handled(false)
                 .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentRetrying")).to(TrackingRoute.RECORD_CHANGE).id("record-agent-retrying")
                 .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
@@ -210,6 +181,19 @@ public class AgentInvokeRoute extends RouteBuilder {
             .to(ENQUEUE_DELIVERIES).id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");
+
+        // the requests queue's one dead-letter ending, in one order: the entry, with its reason, to the DLQ (in the
+        // request's FIFO group), then the request deleted. A crash between the two hands the request out again: at worst
+        // a second DLQ entry, never none. (A request that got this far has its outcome in its record already.)
+        from(DEAD_LETTER_REQUEST)
+            .routeId("dead-letter-request")
+            // the request as received (its body may have been replaced since), when it could be read at all
+            .filter(exchangeProperty(FlowProperties.RECEIVED_MESSAGE).isNotNull())
+                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
+            .end()
+            .bean("deadLetters", "annotate").bean(MessageGroups.class, "resend")
+            .to(REQUESTS_DLQ).id("dead-letter-request-entry")
+            .to(DELETE_REQUEST).id("delete-dead-request");
 
         // the result, once per target, on the deliveries queue (sends share SendMessageBatch calls); a send that fails
         // stops the split and fails the caller's step, so the request stays on its queue and is enqueued again

@@ -68,7 +68,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .bean("deadLetters", "annotate").bean(MessageGroups.class, "resend")
-            .to(AgentInvokeRoute.REQUESTS_DLQ).id("rewrite-moved-request")
+            .to(AgentInvokeRoute.REQUESTS_DLQ).id("dead-letter-moved-request")
             .to("sqs-batch:{{gateway.queue.requests-dlq}}?operation=deleteMessage").id("delete-moved-request");
 
         from("direct:delivery-moved-by-sqs")
@@ -90,7 +90,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .bean("deadLetters", "annotate")
-            .to("aws2-sqs:{{gateway.queue.deliveries-dlq}}").id("rewrite-moved-delivery")
+            .to("aws2-sqs:{{gateway.queue.deliveries-dlq}}").id("dead-letter-moved-delivery")
             .to("sqs-batch:{{gateway.queue.deliveries-dlq}}?operation=deleteMessage").id("delete-moved-delivery");
     }
 }

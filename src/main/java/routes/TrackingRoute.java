@@ -4,20 +4,14 @@ import static org.apache.camel.builder.PredicateBuilder.and;
 
 import java.util.concurrent.RejectedExecutionException;
 
-import gateway.delivery.AttemptReport;
 import gateway.flow.FlowProperties;
-import gateway.metrics.FlowMetrics;
 import gateway.tracking.RecordChanges;
 import gateway.tracking.RecordStoreUnavailable;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.Processor;
-import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ShutdownRoute;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.camel.model.AggregateDefinition;
-import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
 /**
@@ -26,9 +20,10 @@ import org.apache.camel.util.concurrent.SynchronousExecutorService;
  * {@link #RECORD_CHANGE} (waits for the record's next changes), {@link #RECORD_NOW} (the agent's result: written
  * before the route goes on) or {@link #RECORD_END} (the delivery's end: written at once by a record writer, then
  * exported). The changes to one record that meet in the record-change step share one PUT: in the normal flow
- * "queued" + "processing" + "answered", then "delivering" + "delivered". Every store call is retried here
- * ({@code RECORD_STORE_TRIES}, {@code RECORD_STORE_RETRY_DELAY_MS} doubling), then given up: logged, counted in
- * {@code gateway_record_store_errors_total}, never thrown into the flow, which does not wait for the store.
+ * "queued" + "processing" + "answered", then "delivering" + "delivered". Every store call is retried here (the
+ * {@code recordStoreRetryPolicy}: {@code RECORD_STORE_TRIES}, {@code RECORD_STORE_RETRY_DELAY_MS} doubling), then given
+ * up: logged, counted in {@code gateway_record_store_errors_total}, never thrown into the flow, which does not wait for
+ * the store.
  *
  * <p>These routes are shut down after the stages' routes ({@link ShutdownRoute#Defer}): the stages still record
  * what their last messages do, and whatever waits is written before the stop.
@@ -52,34 +47,8 @@ public class TrackingRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        FlowMetrics metrics = getContext().getRegistry().lookupByNameAndType("flowMetrics", FlowMetrics.class);
-        int tries = Math.max(1, Integer.parseInt(getContext().resolvePropertyPlaceholders("{{gateway.tracking.store-tries}}")));
-        long writeDelayMs = Long.parseLong(getContext().resolvePropertyPlaceholders("{{gateway.tracking.write-delay-ms}}"));
-        String gaveUp = "Record store: gave up on '%s' for ${exchangeProperty." + FlowProperties.TRACKING_ID + "} after " + tries
-                + " tries: ${exception.message}";
-
-        // the delivery error handler's onRedelivery step: the failed attempt, as a change of its own (a fresh
-        // exchange: the delivery's, in the middle of its redelivery, stays as it is)
-        TrackingRecords records = getContext().getRegistry().lookupByNameAndType("trackingRecords", TrackingRecords.class);
-        ProducerTemplate retries = getContext().createProducerTemplate();
-        bindToRegistry("recordDeliveryRetry", (Processor) exchange -> {
-            retries.send(RECORD_CHANGE, change -> {
-                change.setProperty(FlowProperties.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID));
-                change.setProperty(TrackingRecords.CHANGE, records.deliveryRetry(exchange));
-            });
-            // the redelivery's attempt starts now (for its duration in the attempt log)
-            AttemptReport.restart(exchange);
-        });
-
-        // the store retries of the three store routes below: RECORD_STORE_TRIES calls in all, the second after
-        // RECORD_STORE_RETRY_DELAY_MS, doubling; then the route gives the call up (each logs that itself)
-        RedeliveryPolicy storeRetries = new RedeliveryPolicy();
-        storeRetries.setMaximumRedeliveries(tries - 1);
-        storeRetries.setRedeliveryDelay(Long.parseLong(getContext().resolvePropertyPlaceholders("{{gateway.tracking.store-retry-delay-ms}}")));
-        storeRetries.setUseExponentialBackOff(true);
-        storeRetries.setBackOffMultiplier(2);
-        storeRetries.setLogExhausted(false);
-        bindToRegistry("recordStoreRetries", storeRetries);
+        String gaveUp = "Record store: gave up on '%s' for ${exchangeProperty." + FlowProperties.TRACKING_ID
+                + "} after {{gateway.tracking.store-tries}} tries: ${exception.message}";
 
         // --- reads ---
 
@@ -87,7 +56,7 @@ public class TrackingRoute extends RouteBuilder {
         from(READ_RECORD)
             .routeId("tracking-read").shutdownRoute(ShutdownRoute.Defer)
             .onException(RecordStoreUnavailable.class)
-                .redeliveryPolicyRef("recordStoreRetries")
+                .redeliveryPolicyRef("recordStoreRetryPolicy")
                 .continued(true)
                 .setProperty(TrackingRecords.STORE_UNAVAILABLE, constant(true))
                 .log(LoggingLevel.WARN, String.format(gaveUp, "read"))
@@ -117,7 +86,7 @@ public class TrackingRoute extends RouteBuilder {
         from(WRITE_RECORD)
             .routeId("tracking-write").shutdownRoute(ShutdownRoute.Defer)
             .onException(RecordStoreUnavailable.class)
-                .redeliveryPolicyRef("recordStoreRetries")
+                .redeliveryPolicyRef("recordStoreRetryPolicy")
                 .continued(true)
                 .log(LoggingLevel.WARN, String.format(gaveUp, "write"))
             .end()
@@ -129,7 +98,7 @@ public class TrackingRoute extends RouteBuilder {
             .routeId("tracking-writer").shutdownRoute(ShutdownRoute.Defer)
             .onException(RejectedExecutionException.class)
                 .handled(true)
-                .process(exchange -> metrics.recordStoreError("queue_full"))
+                .bean("flowMetrics", "recordStoreError('queue_full')")
                 .log(LoggingLevel.WARN, "Record writers are saturated: a tracking record update was dropped")
             .end()
             .threads().executorService("recordWriters")
@@ -142,22 +111,19 @@ public class TrackingRoute extends RouteBuilder {
 
         // the changes to one record that meet here within TRACKING_WRITE_DELAY_MS are written together; a change
         // to be written now completes its record's group at once (RecordChanges); on a stop, what waits is written
-        AggregateDefinition changes = from(RECORD_CHANGE)
+        from(RECORD_CHANGE)
             .routeId("tracking-changes").shutdownRoute(ShutdownRoute.Defer)
             .filter(and(exchangeProperty(TrackingRecords.CHANGE).isNotNull(), exchangeProperty(FlowProperties.TRACKING_ID).isNotNull()))
             .aggregate(exchangeProperty(FlowProperties.TRACKING_ID), new RecordChanges()).id("coalesce-record-changes")
+                // TRACKING_WRITE_DELAY_MS after the record's latest change (looked at every 50 ms); 0: at once
+                .completionTimeout("{{gateway.tracking.write-delay-ms}}").completionTimeoutCheckerInterval(50)
+                .completionPredicate(simple("${properties:gateway.tracking.write-delay-ms} == 0"))
                 // a completed group goes on in the thread that completed it (the caller's for a write now, the
                 // timeout checker's, which only hands it to a record writer, the stopping one's), not on a thread
                 // of the aggregator's own
                 .executorService(new SynchronousExecutorService())
                 .forceCompletionOnStop()
-                .completeAllOnStop();
-        if (writeDelayMs > 0) {
-            changes.completionTimeout(writeDelayMs).completionTimeoutCheckerInterval(Math.max(10, writeDelayMs / 4));
-        } else {
-            changes.completionSize(1);
-        }
-        changes
+                .completeAllOnStop()
                 .choice()
                     // the agent's result: in this thread, before the route goes on (never pay twice)
                     .when(exchangeProperty(TrackingRecords.WRITE).isEqualTo(TrackingRecords.NOW))
@@ -186,7 +152,7 @@ public class TrackingRoute extends RouteBuilder {
         from(EXPORT)
             .routeId("tracking-export").shutdownRoute(ShutdownRoute.Defer)
             .onException(RecordStoreUnavailable.class)
-                .redeliveryPolicyRef("recordStoreRetries")
+                .redeliveryPolicyRef("recordStoreRetryPolicy")
                 .handled(true)
                 .log(LoggingLevel.WARN, String.format(gaveUp, "export"))
             .end()

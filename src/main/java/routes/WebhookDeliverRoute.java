@@ -12,7 +12,6 @@ import gateway.net.BlockedAddressException;
 import gateway.sqs.ReleaseOnShutdown;
 import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
-import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
@@ -23,32 +22,21 @@ import org.apache.camel.http.base.HttpOperationFailedException;
  * redirects are followed) go to the DLQ at once. Each attempt and the outcome go to the request's
  * tracking record; when the delivery ends, the conversation is exported.
  */
-public class WebhookDeliverRoute extends RouteBuilder {
+public class WebhookDeliverRoute extends WorkQueueRoute {
 
-    static final String DELIVERIES = "aws2-sqs:{{gateway.queue.deliveries}}";
     // deletes share DeleteMessageBatch calls with the other deliveries of the moment (sqs-batch)
     static final String DELETE_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=deleteMessage";
     static final String DEFER_DELIVERY = "sqs-batch:{{gateway.queue.deliveries}}?operation=changeMessageVisibility";
     static final String DELIVERIES_DLQ = "aws2-sqs:{{gateway.queue.deliveries-dlq}}";
     static final String DELIVERY_ENDED = "direct:delivery-ended";
+    /** The delivery to its DLQ, with the reason, the record told, then deleted: the deliveries queue's one dead-letter ending. */
+    static final String DEAD_LETTER_DELIVERY = "direct:dead-letter-delivery";
     // one http endpoint for every receiver (http or https): the URL is the message's CamelHttpUri header
     static final String RECEIVER = "http:webhook-receiver?throwExceptionOnFailure=true&followRedirects=false";
 
     @Override
     public void configure() {
-        from(DELIVERIES
-                + "?deleteAfterRead=false"
-                + "&waitTimeSeconds={{gateway.sqs.wait-time-seconds}}"
-                + "&visibilityTimeout={{gateway.sqs.consumer-visibility-seconds}}"
-                + "&extendMessageVisibility=true"
-                + "&messageAttributeNames=All&attributeNames=All"
-                + "&maxMessagesPerPoll=10"
-                + "&concurrentConsumers={{gateway.delivery.consumers}}"
-                + "&greedy=true&delay={{gateway.sqs.poll-delay-ms}}"
-                // SQS unreachable: back off (a poll every SQS_OUTAGE_BACKOFF_POLLS pauses), one WARN per outage,
-                // one INFO when it is over, quiet on a stop (SqsPollErrors)
-                + "&backoffErrorThreshold=1&backoffMultiplier={{gateway.sqs.outage-backoff-polls}}"
-                + "&pollStrategy=#sqsPollErrors&exceptionHandler=#sqsPollErrors")
+        fromWorkQueue("{{gateway.queue.deliveries}}", "{{gateway.delivery.consumers}}", "10")
             .routeId("webhook-deliver")
             .autoStartup("{{gateway.delivery.stage-enabled}}")
             // on shutdown, deliveries still unfinished after the grace period are released at once
@@ -58,29 +46,19 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .onException(MalformedMessageException.class)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Unreadable delivery message dead-lettered: ${exception.message}")
-                .bean("deadLetters", "annotate")
-                .to(DELIVERIES_DLQ).id("dead-letter-unreadable-delivery")
-                .to(DELETE_DELIVERY).id("delete-unreadable-delivery")
+                .to(DEAD_LETTER_DELIVERY).id("end-unreadable-delivery")
             .end()
 
-            // 408, 429, 5xx, timeouts, connection errors: retry here ({{gateway.delivery.retry.max}} times,
-            // 2 s / 4 s / 8 s ±20%, or the receiver's Retry-After), then the long schedule, then the DLQ
+            // 408, 429, 5xx, timeouts, connection errors: the deliveryRetryPolicy's retries here (DELIVERY_RETRY_MAX
+            // times, 2 s / 4 s / 8 s ±20 %, or the receiver's Retry-After), then the long schedule, then the DLQ
             .onException(HttpOperationFailedException.class, IOException.class)
                 .onWhen(method("deliveryFailures", "isRetryable"))
-                .maximumRedeliveries("{{gateway.delivery.retry.max}}")
-                .redeliveryDelay("{{gateway.delivery.retry.delay-ms}}")
-                .useExponentialBackOff().backOffMultiplier(2)
-                .useCollisionAvoidance().collisionAvoidanceFactor("{{gateway.delivery.retry.jitter}}")
-                .maximumRedeliveryDelay("{{gateway.delivery.retry.max-delay-ms}}")
-                // after each failed attempt: its status noted, and the receiver's Retry-After (bounded by
-                // DELIVERY_RETRY_AFTER_*) as the next delay instead of the backoff above
+                .redeliveryPolicyRef("deliveryRetryPolicy")
+                // after each failed attempt: its status and its words for the log noted, and the receiver's
+                // Retry-After (bounded by DELIVERY_RETRY_AFTER_*) as the next delay instead of the backoff
                 .onExceptionOccurredRef("deliveryFailures")
                 // each retry shows in the tracking record (status "delivering", attempt n, last status)
                 .onRedeliveryRef("recordDeliveryRetry")
-                .asyncDelayedRedelivery()
-                // each failed attempt is logged by deliveryFailures, by the target's label: Camel's line quotes the URL
-                .logRetryAttempted(false)
-                .logExhausted(false)
                 .handled(true)
                 .choice()
                     // a next step of the schedule, unless this is the last receive SQS allows (then the gateway
@@ -96,12 +74,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
                     .otherwise()
                         .log(LoggingLevel.ERROR, "Delivery failed on every attempt, dead-lettered: ${exchangeProperty."
                                 + FlowProperties.FAILURE + "}")
-                        .bean("trackingRecords", "outcome(*, 'dead_lettered')")
-                        .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
-                        .bean("deadLetters", "annotate")
-                        .to(DELIVERIES_DLQ).id("dead-letter-undeliverable")
-                        .to(DELIVERY_ENDED).id("record-undeliverable")
-                        .to(DELETE_DELIVERY).id("delete-undeliverable")
+                        .to(DEAD_LETTER_DELIVERY).id("end-undeliverable")
                 .end()
             .end()
 
@@ -111,13 +84,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .handled(true)
                 .setProperty(FlowProperties.HTTP_STATUS, simple("${exception.statusCode}"))
                 .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
-                .bean("trackingRecords", "outcome(*, 'dead_lettered')")
-                // the DLQ keeps the delivery message as received (a redrive delivers it again), not the payload
-                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
-                .bean("deadLetters", "annotate")
-                .to(DELIVERIES_DLQ).id("dead-letter-refused")
-                .to(DELIVERY_ENDED).id("record-refused")
-                .to(DELETE_DELIVERY).id("delete-refused")
+                .to(DEAD_LETTER_DELIVERY).id("end-refused")
             .end()
 
             // the SSRF guard refused the address the connection went to (blocked_address), or the target is gone from
@@ -127,13 +94,7 @@ public class WebhookDeliverRoute extends RouteBuilder {
                 .handled(true)
                 .log(LoggingLevel.ERROR, "Delivery to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
                         + ".label()} refused, dead-lettered: ${exchangeProperty." + FlowProperties.FAILURE + "}")
-                .bean("trackingRecords", "outcome(*, 'dead_lettered')")
-                // the DLQ keeps the delivery message as received (a redrive delivers it again), not the payload
-                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
-                .bean("deadLetters", "annotate")
-                .to(DELIVERIES_DLQ).id("dead-letter-blocked")
-                .to(DELIVERY_ENDED).id("record-blocked")
-                .to(DELETE_DELIVERY).id("delete-blocked")
+                .to(DEAD_LETTER_DELIVERY).id("end-blocked")
             .end()
 
             // the message's target (WEBHOOK_URL, a caller's endpoint, a callback URL) with its headers and secrets now
@@ -149,6 +110,23 @@ public class WebhookDeliverRoute extends RouteBuilder {
             .bean("trackingRecords", "outcome(*, 'delivered')")
             .to(DELETE_DELIVERY).id("delete-delivery")
             .to(DELIVERY_ENDED).id("record-delivered");
+
+        // the deliveries queue's one dead-letter ending, in one order: the record's outcome (dead-lettered), the entry
+        // with its reason to the DLQ (the delivery message as received: a redrive delivers it again, not the payload),
+        // the record's end, and last the delete of the delivery. A crash before the delete hands the delivery out
+        // again: at worst a second DLQ entry, never none. A message that could not be read has no record to tell.
+        from(DEAD_LETTER_DELIVERY)
+            .routeId("dead-letter-delivery")
+            .filter(exchangeProperty(FlowProperties.RECEIVED_MESSAGE).isNotNull())
+                .bean("trackingRecords", "outcome(*, 'dead_lettered')")
+                .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
+            .end()
+            .bean("deadLetters", "annotate")
+            .to(DELIVERIES_DLQ).id("dead-letter-delivery-entry")
+            .filter(exchangeProperty(FlowProperties.RECEIVED_MESSAGE).isNotNull())
+                .to(DELIVERY_ENDED).id("record-dead-lettered")
+            .end()
+            .to(DELETE_DELIVERY).id("delete-dead-delivery");
 
         // the delivery has ended (delivered or dead-lettered): the record's final status, with what waits for it, is
         // written by a record writer, then the conversation export built from it (TrackingRoute). Nothing waits here.

@@ -55,8 +55,37 @@ class FlowMetricsTest {
             List<String> ids = new ArrayList<>();
             ((ModelCamelContext) app.context()).getRouteDefinitions().forEach(route -> TrackingRouteTest.collectIds(route.getOutputs(), ids));
             assertThat(ids).containsAll(FlowMetricsNotifier.AGENT_CALLS)
-                    .containsAll(FlowMetricsNotifier.WEBHOOK_POSTS)
-                    .containsAll(FlowMetricsNotifier.DEAD_LETTER_WRITES);
+                    .containsAll(FlowMetricsNotifier.WEBHOOK_POSTS);
+            // dead letters by the naming rule: every send of an entry to a DLQ is a dead-letter- node, and only those are
+            Map<String, String> sends = new java.util.LinkedHashMap<>();
+            ((ModelCamelContext) app.context()).getRouteDefinitions().forEach(route -> collectSends(route.getOutputs(), sends));
+            Map<String, String> dlqWrites = new java.util.TreeMap<>();
+            sends.forEach((id, uri) -> {
+                if ((uri.contains("{{gateway.queue.requests-dlq}}") || uri.contains("{{gateway.queue.deliveries-dlq}}"))
+                        && !uri.contains("operation=")) {
+                    dlqWrites.put(id, uri);
+                }
+            });
+            assertThat(dlqWrites).as("the DLQ writes").hasSizeGreaterThanOrEqualTo(4);
+            assertThat(dlqWrites.keySet()).allMatch(id -> id.startsWith(FlowMetricsNotifier.DEAD_LETTER_NODE_PREFIX));
+            assertThat(sends.keySet().stream().filter(id -> id.startsWith(FlowMetricsNotifier.DEAD_LETTER_NODE_PREFIX)))
+                    .as("only the DLQ writes are named dead-letter-").containsExactlyInAnyOrderElementsOf(dlqWrites.keySet());
+        }
+    }
+
+    /** Every send node (to, toD) of the routes, by node id, with its endpoint URI as written. */
+    static void collectSends(List<org.apache.camel.model.ProcessorDefinition<?>> outputs, Map<String, String> sends) {
+        for (org.apache.camel.model.ProcessorDefinition<?> output : outputs) {
+            if (output instanceof org.apache.camel.model.SendDefinition<?> send && send.getId() != null) {
+                sends.put(send.getId(), send.getEndpointUri());
+            }
+            if (output instanceof org.apache.camel.model.ChoiceDefinition choice) {
+                choice.getWhenClauses().forEach(when -> collectSends(when.getOutputs(), sends));
+                if (choice.getOtherwise() != null) {
+                    collectSends(choice.getOtherwise().getOutputs(), sends);
+                }
+            }
+            collectSends(output.getOutputs(), sends);
         }
     }
 }

@@ -65,7 +65,7 @@ class TrackingRouteTest {
         for (String id : List.of("record-queued", "read-record", "already-answered", "re-enqueue-answer",
                 "delete-answered-request", "delete-delivered-request", "record-processing", "record-answered",
                 "record-failed", "record-agent-retrying", "record-delivering", "post-webhook", "delete-delivery",
-                "record-delivered", "record-deferred", "record-refused", "record-undeliverable", "write-outcome",
+                "record-delivered", "record-deferred", "record-dead-lettered", "write-outcome",
                 "export-conversation", "read-status", "enqueue-request", "enqueue-answer", "delete-request",
                 // the S3 calls themselves (routes/TrackingRoute)
                 "get-record", "put-record", "put-conversation", "put-metadata", "put-summary")) {

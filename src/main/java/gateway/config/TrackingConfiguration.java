@@ -9,6 +9,7 @@ import gateway.s3.S3Bucket;
 import gateway.security.RequestAuthenticator;
 import gateway.tracking.ConversationExport;
 import gateway.tracking.DeliveryAttempts;
+import gateway.tracking.RecordDeliveryRetry;
 import gateway.tracking.RecordVersions;
 import gateway.tracking.S3RecordStore;
 import gateway.tracking.StatusLookup;
@@ -16,6 +17,7 @@ import gateway.tracking.TrackingRecords;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
 import org.apache.camel.spi.ThreadPoolProfile;
@@ -72,6 +74,14 @@ public class TrackingConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "trackingRecords", lazy = true)
     public TrackingRecords trackingRecords(S3RecordStore store) {
         return new TrackingRecords(store, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax));
+    }
+
+    /** The delivery error handler's onRedelivery step: each retried attempt in the record (routes.WebhookDeliverRoute). */
+    @BindToRegistry(value = "recordDeliveryRetry", lazy = true)
+    public RecordDeliveryRetry recordDeliveryRetry(CamelContext context, TrackingRecords records) throws Exception {
+        ProducerTemplate changes = context.createProducerTemplate();
+        context.addService(changes, true, true);
+        return new RecordDeliveryRetry(changes, "direct:record-change", records); // routes.TrackingRoute.RECORD_CHANGE
     }
 
     @BindToRegistry(value = "statusLookup", lazy = true)

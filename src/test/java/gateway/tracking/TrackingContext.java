@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
+import gateway.config.RetryPolicies;
 import gateway.config.TrackingConfiguration;
 import gateway.flow.FlowProperties;
 import gateway.metrics.FlowMetrics;
@@ -46,6 +47,12 @@ final class TrackingContext implements AutoCloseable {
         all.put("gateway.status.include-answer", "false");
         all.put("gateway.export.enabled", "false");
         all.put("gateway.delivery.retry.max", "3");
+        for (String retry : new String[] {"agent", "delivery"}) {
+            all.put("gateway." + retry + ".retry.delay-ms", "0");
+            all.put("gateway." + retry + ".retry.jitter", "0");
+            all.putIfAbsent("gateway." + retry + ".retry.max", "0");
+        }
+        all.put("gateway.delivery.retry.max-delay-ms", "0");
         all.putAll(settings);
         Properties properties = new Properties();
         properties.putAll(all);
@@ -59,6 +66,9 @@ final class TrackingContext implements AutoCloseable {
         TrackingConfiguration configuration = new TrackingConfiguration();
         PluginHelper.getBeanPostProcessor(context).postProcessBeforeInitialization(configuration, "tracking");
         configuration.configure(context);
+        RetryPolicies retries = new RetryPolicies();
+        PluginHelper.getBeanPostProcessor(context).postProcessBeforeInitialization(retries, "retries");
+        retries.configure(context);
         customize.accept(registry);
         context.addRoutes(new TrackingRoute());
         context.start();
