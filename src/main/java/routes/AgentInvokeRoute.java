@@ -7,12 +7,13 @@ import gateway.agent.PermanentAgentException;
 import gateway.agent.RetryableAgentException;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
-import gateway.sqs.MessageGroups;
 import gateway.intake.SessionFields;
+import gateway.sqs.MessageGroups;
 import gateway.sqs.ReleaseOnShutdown;
 import gateway.sqs.SessionTurns;
 import gateway.sqs.SqsBatchConstants;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.RecordLookup;
+import gateway.tracking.RecordWriter;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.component.aws2.bedrock.agentruntime.BedrockAgentRuntimeConstants;
 
@@ -70,7 +71,7 @@ public class AgentInvokeRoute extends WorkQueueRoute {
                 .log(LoggingLevel.WARN, "Agent still failing on the last receive SQS allows, the caller is told: ${exception.message}")
                 .bean("deliveryMessageWriter", "failed")
                 .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
-                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-gave-up")
+                .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-gave-up")
                 .to(ENQUEUE_DELIVERIES).id("enqueue-gave-up")
                 .to(DEAD_LETTER_REQUEST).id("end-gave-up-request")
             .end()
@@ -80,7 +81,7 @@ public class AgentInvokeRoute extends WorkQueueRoute {
             .onException(RetryableAgentException.class)
                 .redeliveryPolicyRef("agentRetryPolicy")
                 .handled(false)
-                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentRetrying")).to(TrackingRoute.RECORD_CHANGE).id("record-agent-retrying")
+                .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentRetrying")).to(TrackingRoute.RECORD_CHANGE).id("record-agent-retrying")
                 .log(LoggingLevel.WARN, "Agent call failed after retries, left on the queue: ${exception.message}")
             .end()
 
@@ -100,7 +101,7 @@ public class AgentInvokeRoute extends WorkQueueRoute {
                 .bean("deliveryMessageWriter", "failed")
                 .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                 // status "failed" with the failure message and its targets, in the record before the request is deleted
-                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-failed")
+                .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-failed")
                 .to(ENQUEUE_DELIVERIES).id("enqueue-failure")
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
@@ -132,13 +133,13 @@ public class AgentInvokeRoute extends WorkQueueRoute {
             // answered, but maybe not every target's delivery enqueued: those the record shows no start of
             .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "notStarted"))
             .choice().id("already-answered")
-                .when(and(exchangeProperty(TrackingRecords.STORED_STATUS).isNotNull(), simple("${exchangeProperty."
+                .when(and(exchangeProperty(RecordLookup.STORED_STATUS).isNotNull(), simple("${exchangeProperty."
                         + FlowProperties.DELIVERY_TARGETS + ".isEmpty()}")))
                     // the delivery stage has the result for every target already: only the request is left to delete
                     .log("Already answered and handed to delivery: request deleted, the agent is not called again")
                     .to(DELETE_REQUEST).id("delete-delivered-request")
                     .stop()
-                .when(exchangeProperty(TrackingRecords.STORED_DELIVERY).isNotNull())
+                .when(exchangeProperty(RecordLookup.STORED_DELIVERY).isNotNull())
                     // enqueue the stored result for those targets (same webhook-ids)
                     .log("Already answered: the stored result is enqueued again, the agent is not called again")
                     .bean("deliveryMessageWriter", "stored")
@@ -149,7 +150,7 @@ public class AgentInvokeRoute extends WorkQueueRoute {
             .log("Asking the agent")
             .bean("promptBuilder", "build")
             // status "processing" (attempt = this receive), with the prompt: waits for the record's next changes
-            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "processing")).to(TrackingRoute.RECORD_CHANGE).id("record-processing")
+            .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "processing")).to(TrackingRoute.RECORD_CHANGE).id("record-processing")
             .choice()
                 // AGENT_MODE=knowledge-base: answer from a knowledge base with Camel's own endpoint
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))
@@ -176,7 +177,7 @@ public class AgentInvokeRoute extends WorkQueueRoute {
             .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
             // status "answered" with the delivery message and its targets, in the record before anything else: from
             // here on a crash never leads to a second agent call (see "already-answered" above)
-            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-answered")
+            .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-answered")
             // one message per target: each its own webhook-id, retries and DLQ entry
             .to(ENQUEUE_DELIVERIES).id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted

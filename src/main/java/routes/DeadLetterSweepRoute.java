@@ -5,7 +5,8 @@ import gateway.flow.FlowProperties;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.MessageGroups;
 import gateway.tracking.DeliveryEntries;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.RecordLookup;
+import gateway.tracking.RecordWriter;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
@@ -56,14 +57,14 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .bean(MessageGroups.class, "received")
             .bean("requestMessageReader", "read")
             .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-request-record")
-            .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
+            .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + RecordLookup.STORED_LAST_ERROR + "})")
             .choice()
                 // no receive got to a result: the caller was never told
-                .when(exchangeProperty(TrackingRecords.STORED_STATUS).isNull())
+                .when(exchangeProperty(RecordLookup.STORED_STATUS).isNull())
                     .log(LoggingLevel.WARN, "Request moved to the DLQ by SQS without an answer: the caller is told")
                     .bean("deliveryMessageWriter", "failed")
                     .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
-                    .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-moved-request")
+                    .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-moved-request")
                     .to(AgentInvokeRoute.ENQUEUE_DELIVERIES).id("enqueue-moved-failure")
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
@@ -80,12 +81,12 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             // which of the request's deliveries this is (its webhook-id and target)
             .bean(DeliveryTargets.class, "identify")
             .to(TrackingRoute.LOOKUP_RECORD).id("read-moved-delivery-record")
-            .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + TrackingRecords.STORED_LAST_ERROR + "})")
+            .bean("deadLetters", "movedBySqs(*, ${exchangeProperty." + RecordLookup.STORED_LAST_ERROR + "})")
             .choice()
                 // this delivery neither delivered nor dead-lettered by the gateway: the record gets its end (and the export)
                 .when(method(DeliveryEntries.class, "open"))
                     .log(LoggingLevel.WARN, "Delivery moved to the DLQ by SQS: dead-lettered")
-                    .bean("trackingRecords", "outcome(*, 'dead_lettered')")
+                    .bean("deliveryStageRecords", "outcome(*, 'dead_lettered')")
                     .to(WebhookDeliverRoute.DELIVERY_ENDED).id("record-moved-delivery")
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))

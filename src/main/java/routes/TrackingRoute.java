@@ -1,22 +1,23 @@
 package routes;
 
-import static org.apache.camel.builder.PredicateBuilder.and;
-
 import java.util.concurrent.RejectedExecutionException;
 
 import gateway.flow.FlowProperties;
 import gateway.tracking.RecordChanges;
+import gateway.tracking.RecordLookup;
 import gateway.tracking.RecordStoreUnavailable;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.RecordWriter;
 import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.ShutdownRoute;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.util.concurrent.SynchronousExecutorService;
 
+import static org.apache.camel.builder.PredicateBuilder.and;
+
 /**
  * The tracking records and the conversation export: every S3 call the tracking makes, in the order it makes
- * them. The stages' record steps set their change ({@link TrackingRecords#CHANGE}) and call one of
+ * them. The stages' record steps set their change ({@link RecordWriter#CHANGE}) and call one of
  * {@link #RECORD_CHANGE} (waits for the record's next changes), {@link #RECORD_NOW} (the agent's result: written
  * before the route goes on) or {@link #RECORD_END} (the delivery's end: written at once by a record writer, then
  * exported). The changes to one record that meet in the record-change step share one PUT: in the normal flow
@@ -36,9 +37,9 @@ public class TrackingRoute extends RouteBuilder {
     public static final String RECORD_NOW = "direct:record-now";
     /** The delivery's end: written at once on a record writer, with whatever waits, then exported. */
     public static final String RECORD_END = "direct:record-end";
-    /** Sets {@link TrackingRecords#STORED_RECORD} (or {@link TrackingRecords#STORE_UNAVAILABLE}); the body is untouched. */
+    /** Sets {@link RecordLookup#STORED_RECORD} (or {@link RecordLookup#STORE_UNAVAILABLE}); the body is untouched. */
     public static final String READ_RECORD = "direct:read-record";
-    /** The never-pay-twice check before the agent is asked (see {@link TrackingRecords#lookup}). */
+    /** The never-pay-twice check before the agent is asked (see {@link RecordLookup#lookup}). */
     public static final String LOOKUP_RECORD = "direct:lookup-record";
 
     static final String WRITE_RECORD = "direct:write-record";
@@ -58,25 +59,25 @@ public class TrackingRoute extends RouteBuilder {
             .onException(RecordStoreUnavailable.class)
                 .redeliveryPolicyRef("recordStoreRetryPolicy")
                 .continued(true)
-                .setProperty(TrackingRecords.STORE_UNAVAILABLE, constant(true))
+                .setProperty(RecordLookup.STORE_UNAVAILABLE, constant(true))
                 .log(LoggingLevel.WARN, String.format(gaveUp, "read"))
                 .removeProperty(Exchange.EXCEPTION_CAUGHT)
             .end()
-            .removeProperty(TrackingRecords.STORE_UNAVAILABLE)
-            .setProperty(TrackingRecords.STORED_RECORD,
+            .removeProperty(RecordLookup.STORE_UNAVAILABLE)
+            .setProperty(RecordLookup.STORED_RECORD,
                     method("recordStore", "current(${exchangeProperty." + FlowProperties.TRACKING_ID + "})")).id("get-record");
 
         // never pay twice: an earlier receive may have stored the agent's result (not read on a first receive)
         from(LOOKUP_RECORD)
             .routeId("tracking-lookup").shutdownRoute(ShutdownRoute.Defer)
-            .filter(method("trackingRecords", "earlierReceive"))
+            .filter(method("recordLookup", "earlierReceive"))
                 .to(READ_RECORD).id("read-stored-record")
                 // an operator's redrive from the DLQ since: status "processing" again, in the record at once
-                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "redrive"))
-                .filter(exchangeProperty(TrackingRecords.CHANGE).isNotNull())
+                .setProperty(RecordWriter.CHANGE, method("recordLookup", "redrive"))
+                .filter(exchangeProperty(RecordWriter.CHANGE).isNotNull())
                     .to(RECORD_NOW).id("record-redrive")
                 .end()
-                .bean("trackingRecords", "lookup")
+                .bean("recordLookup", "lookup")
             .end();
 
         // --- writes ---
@@ -90,7 +91,7 @@ public class TrackingRoute extends RouteBuilder {
                 .continued(true)
                 .log(LoggingLevel.WARN, String.format(gaveUp, "write"))
             .end()
-            .setProperty(TrackingRecords.WRITTEN_RECORD, method("trackingRecords", "write")).id("put-record");
+            .setProperty(RecordWriter.WRITTEN_RECORD, method("recordWriter", "write")).id("put-record");
 
         // the record writers (RECORD_WRITER_THREADS, RECORD_WRITER_QUEUE waiting): off the routes' path. When they
         // are saturated the write is dropped (WARN, counted), never a message nor the route's thread held
@@ -105,7 +106,7 @@ public class TrackingRoute extends RouteBuilder {
             .to(WRITE_RECORD).id("write-record-later")
             // a delivery has ended and with it the request (every delivery of its result has): the conversation
             // export, from the record just written (or, when that write was given up, from the record as stored)
-            .filter(method("trackingRecords", "exportDue"))
+            .filter(method("recordWriter", "exportDue"))
                 .to(EXPORT).id("export-conversation")
             .end();
 
@@ -113,7 +114,7 @@ public class TrackingRoute extends RouteBuilder {
         // to be written now completes its record's group at once (RecordChanges); on a stop, what waits is written
         from(RECORD_CHANGE)
             .routeId("tracking-changes").shutdownRoute(ShutdownRoute.Defer)
-            .filter(and(exchangeProperty(TrackingRecords.CHANGE).isNotNull(), exchangeProperty(FlowProperties.TRACKING_ID).isNotNull()))
+            .filter(and(exchangeProperty(RecordWriter.CHANGE).isNotNull(), exchangeProperty(FlowProperties.TRACKING_ID).isNotNull()))
             .aggregate(exchangeProperty(FlowProperties.TRACKING_ID), new RecordChanges()).id("coalesce-record-changes")
                 // TRACKING_WRITE_DELAY_MS after the record's latest change (looked at every 50 ms); 0: at once
                 .completionTimeout("{{gateway.tracking.write-delay-ms}}").completionTimeoutCheckerInterval(50)
@@ -126,7 +127,7 @@ public class TrackingRoute extends RouteBuilder {
                 .completeAllOnStop()
                 .choice()
                     // the agent's result: in this thread, before the route goes on (never pay twice)
-                    .when(exchangeProperty(TrackingRecords.WRITE).isEqualTo(TrackingRecords.NOW))
+                    .when(exchangeProperty(RecordWriter.WRITE).isEqualTo(RecordWriter.NOW))
                         .to(WRITE_RECORD).id("write-record-now")
                     // the delay is over, the delivery has ended, or the app stops: to a record writer
                     .otherwise()
@@ -134,17 +135,22 @@ public class TrackingRoute extends RouteBuilder {
                 .end()
             .end()
             .end()
-            .removeProperty(TrackingRecords.CHANGE)
-            .removeProperty(TrackingRecords.WRITE);
+            // a change written now: its stage reads the record as written back (a result whose question was cancelled
+            // meanwhile is not delivered)
+            .filter(exchangeProperty(RecordWriter.WRITE).isEqualTo(RecordWriter.NOW))
+                .setProperty(RecordWriter.WRITTEN_RECORD, method("recordWriter", "writtenOf"))
+            .end()
+            .removeProperty(RecordWriter.CHANGE)
+            .removeProperty(RecordWriter.WRITE);
 
         from(RECORD_NOW)
             .routeId("tracking-now").shutdownRoute(ShutdownRoute.Defer)
-            .setProperty(TrackingRecords.WRITE, constant(TrackingRecords.NOW))
+            .setProperty(RecordWriter.WRITE, constant(RecordWriter.NOW))
             .to(RECORD_CHANGE);
 
         from(RECORD_END)
             .routeId("tracking-end").shutdownRoute(ShutdownRoute.Defer)
-            .setProperty(TrackingRecords.WRITE, constant(TrackingRecords.END))
+            .setProperty(RecordWriter.WRITE, constant(RecordWriter.END))
             .to(RECORD_CHANGE);
 
         // --- the conversation export: three PUTs under conversation-history/year=/month=/day=/<tracking_id>/ ---
@@ -158,18 +164,18 @@ public class TrackingRoute extends RouteBuilder {
             .end()
             .filter(simple("{{gateway.export.enabled}}"))
                 // the delivery's end could not be written: the record as stored
-                .filter(exchangeProperty(TrackingRecords.WRITTEN_RECORD).isNull())
+                .filter(exchangeProperty(RecordWriter.WRITTEN_RECORD).isNull())
                     .to(READ_RECORD).id("read-exported-record")
-                    .setProperty(TrackingRecords.WRITTEN_RECORD, method("trackingRecords", "storedRecord"))
+                    .setProperty(RecordWriter.WRITTEN_RECORD, method("recordWriter", "storedRecord"))
                 .end()
-                .filter(exchangeProperty(TrackingRecords.WRITTEN_RECORD).isNotNull())
-                    .setProperty(TrackingRecords.EXPORT_KEY, method("conversationExport", exportKey("conversation.json")))
+                .filter(exchangeProperty(RecordWriter.WRITTEN_RECORD).isNotNull())
+                    .setProperty(RecordWriter.EXPORT_KEY, method("conversationExport", exportKey("conversation.json")))
                     .setBody(method("conversationExport", "conversationJson"))
                     .bean("recordStore", "putObject").id("put-conversation")
-                    .setProperty(TrackingRecords.EXPORT_KEY, method("conversationExport", exportKey("metadata.json")))
+                    .setProperty(RecordWriter.EXPORT_KEY, method("conversationExport", exportKey("metadata.json")))
                     .setBody(method("conversationExport", "metadataJson"))
                     .bean("recordStore", "putObject").id("put-metadata")
-                    .setProperty(TrackingRecords.EXPORT_KEY, method("conversationExport", exportKey("summary.json")))
+                    .setProperty(RecordWriter.EXPORT_KEY, method("conversationExport", exportKey("summary.json")))
                     .setBody(method("conversationExport", "summaryJson"))
                     .bean("recordStore", "putObject").id("put-summary")
                 .end()
@@ -177,6 +183,6 @@ public class TrackingRoute extends RouteBuilder {
     }
 
     private static String exportKey(String file) {
-        return "key(${exchangeProperty." + TrackingRecords.WRITTEN_RECORD + "}, '" + file + "')";
+        return "key(${exchangeProperty." + RecordWriter.WRITTEN_RECORD + "}, '" + file + "')";
     }
 }

@@ -1,10 +1,10 @@
 package routes;
 
-import gateway.s3.StoreUnavailable;
 import gateway.cancel.Cancellations;
 import gateway.flow.FlowProperties;
 import gateway.intake.IntakeRejection;
-import gateway.tracking.TrackingRecords;
+import gateway.s3.StoreUnavailable;
+import gateway.tracking.RecordWriter;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -54,7 +54,7 @@ public class WebhookCancelRoute extends RouteBuilder {
                 .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                 // status "cancelled" in the record before anything else, read back: the agent stage may have finished
                 // in between (409), or the write been given up (503)
-                .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "cancelled")).to(TrackingRoute.RECORD_NOW).id("record-cancelled")
+                .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "cancelled")).to(TrackingRoute.RECORD_NOW).id("record-cancelled")
                 .to(TrackingRoute.READ_RECORD).id("read-cancelled-record")
                 .bean("cancellations", "confirm")
             .end()

@@ -1,18 +1,18 @@
 package routes;
 
-import static org.apache.camel.builder.PredicateBuilder.and;
-import static org.apache.camel.builder.PredicateBuilder.not;
-
 import java.io.IOException;
 
-import gateway.flow.FlowProperties;
 import gateway.delivery.UndeliverableTarget;
+import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
 import gateway.net.BlockedAddressException;
 import gateway.sqs.ReleaseOnShutdown;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.RecordWriter;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.http.base.HttpOperationFailedException;
+
+import static org.apache.camel.builder.PredicateBuilder.and;
+import static org.apache.camel.builder.PredicateBuilder.not;
 
 /**
  * Deliveries queue → the receiver of each message's target (one message per target: see
@@ -68,7 +68,7 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
                         .bean("deliverySchedule", "nextAttempt")
                         .to(DEFER_DELIVERY).id("defer-delivery")
                         // the record notes the failed attempt and the wait
-                        .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "deliveryDeferred")).to(TrackingRoute.RECORD_CHANGE).id("record-deferred")
+                        .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "deliveryDeferred")).to(TrackingRoute.RECORD_CHANGE).id("record-deferred")
                         .log(LoggingLevel.WARN, "Delivery failed (${exchangeProperty." + FlowProperties.FAILURE
                                 + "}); next attempt in ${exchangeProperty." + FlowProperties.NEXT_ATTEMPT_IN + "}")
                     .otherwise()
@@ -100,14 +100,14 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
             // the message's target (WEBHOOK_URL, a caller's endpoint, a callback URL) with its headers and secrets now
             .bean("outboundWebhook", "prepare")
             // status "delivering" (attempt n): waits for the record's next changes
-            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "delivering")).to(TrackingRoute.RECORD_CHANGE).id("record-delivering")
+            .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "delivering")).to(TrackingRoute.RECORD_CHANGE).id("record-delivering")
             // to the receiver's URL, which prepare put in the CamelHttpUri header exactly as it was checked (an endpoint
             // URI would be normalised, decoding its path); no redirects followed, any status but 2xx is a failure
             .to(RECEIVER).id("post-webhook")
             .bean("attemptReport", "succeeded")
             .log("Delivered ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "} to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
                     + ".label()} (HTTP ${header.CamelHttpResponseCode})")
-            .bean("trackingRecords", "outcome(*, 'delivered')")
+            .bean("deliveryStageRecords", "outcome(*, 'delivered')")
             .to(DELETE_DELIVERY).id("delete-delivery")
             .to(DELIVERY_ENDED).id("record-delivered");
 
@@ -118,7 +118,7 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
         from(DEAD_LETTER_DELIVERY)
             .routeId("dead-letter-delivery")
             .filter(exchangeProperty(FlowProperties.RECEIVED_MESSAGE).isNotNull())
-                .bean("trackingRecords", "outcome(*, 'dead_lettered')")
+                .bean("deliveryStageRecords", "outcome(*, 'dead_lettered')")
                 .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .end()
             .bean("deadLetters", "annotate")
@@ -132,7 +132,7 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
         // written by a record writer, then the conversation export built from it (TrackingRoute). Nothing waits here.
         from(DELIVERY_ENDED)
             .routeId("delivery-ended")
-            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "deliveryEnded"))
+            .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "deliveryEnded"))
             .to(TrackingRoute.RECORD_END).id("write-outcome");
     }
 }

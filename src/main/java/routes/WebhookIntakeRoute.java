@@ -10,8 +10,8 @@ import gateway.intake.RequestQueueMessage;
 import gateway.intake.TrackingIds;
 import gateway.json.Timestamps;
 import gateway.sqs.SqsBatchConstants;
+import gateway.tracking.RecordWriter;
 import org.apache.camel.Exchange;
-import gateway.tracking.TrackingRecords;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -103,7 +103,7 @@ public class WebhookIntakeRoute extends RouteBuilder {
             // one SendMessageBatch carries the requests that arrive together; each 202 waits for its own entry
             .to("sqs-batch:{{gateway.queue.requests}}").id("enqueue-request")
             // its tracking record (status "queued"): the change waits for the record's next ones, the 202 does not wait
-            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "queued")).to(TrackingRoute.RECORD_CHANGE).id("record-queued")
+            .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "queued")).to(TrackingRoute.RECORD_CHANGE).id("record-queued")
             .log("Queued ${exchangeProperty.tracking_id} from ${exchangeProperty.source_system} for caller ${exchangeProperty.caller}")
             // 9. the key now points at a queued request
             .bean("idempotencyKeys", "remember")

@@ -1,9 +1,9 @@
 package routes;
 
-import gateway.s3.StoreUnavailable;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
-import gateway.tracking.TrackingRecords;
+import gateway.s3.StoreUnavailable;
+import gateway.tracking.RecordWriter;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -46,7 +46,7 @@ public class WebhookResendRoute extends RouteBuilder {
             // 4. its stored result and targets -> 409 while it is still being answered
             .bean("resends", "prepare")
             // the record shows the resend (every delivery pending again) before the messages are queued
-            .setProperty(TrackingRecords.CHANGE, method("trackingRecords", "resent")).to(TrackingRoute.RECORD_NOW).id("record-resend")
+            .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "resent")).to(TrackingRoute.RECORD_NOW).id("record-resend")
             .to(AgentInvokeRoute.ENQUEUE_DELIVERIES).id("enqueue-resend")
             .log("Resend of ${exchangeProperty.tracking_id} queued")
             .bean("intakeResponses", "resent");

@@ -17,7 +17,7 @@ import gateway.json.Timestamps;
 import gateway.render.MarkdownPlainText;
 import gateway.sqs.DeadLetters;
 import gateway.sqs.MovedBySqs;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.RecordLookup;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -87,7 +87,7 @@ public class DeliveryMessageWriter {
      * A delivery message an earlier receive of this request already produced (kept in its tracking record):
      * the same message again, with its attributes, so it can be re-enqueued without asking the agent.
      */
-    public String stored(@ExchangeProperty(TrackingRecords.STORED_DELIVERY) String stored, Exchange exchange) {
+    public String stored(@ExchangeProperty(RecordLookup.STORED_DELIVERY) String stored, Exchange exchange) {
         setAttributes(exchange);
         return stored;
     }

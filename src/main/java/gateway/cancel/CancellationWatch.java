@@ -7,12 +7,15 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.InFlightCalls;
 import gateway.delivery.DeliveryMessage;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.metrics.FlowMetrics;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.RecordLookup;
+import gateway.tracking.RecordWriter;
+import gateway.tracking.TrackingRecord;
 import gateway.tracking.TrackingStatus;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
@@ -95,7 +98,7 @@ public class CancellationWatch {
     }
 
     /** Whether the question is cancelled: the record as read says so, or this replica knows (read once before the first poll). */
-    public boolean cancelled(@ExchangeProperty(TrackingRecords.STORED_STATUS) String storedStatus,
+    public boolean cancelled(@ExchangeProperty(RecordLookup.STORED_STATUS) String storedStatus,
             @ExchangeProperty(FlowProperties.TRACKING_ID) String trackingId) {
         if (TrackingStatus.CANCELLED.wireName().equals(storedStatus)) {
             return true;
@@ -132,11 +135,12 @@ public class CancellationWatch {
     /**
      * For the enqueue step: whether the result in the body must not be delivered, because it is the agent stage's result
      * (not the cancellation itself) of a question cancelled meanwhile: the record said so when the result was written
-     * ({@link TrackingRecords#RECORD_CANCELLED}), or this replica knows.
+     * (the record as written with the result, {@link RecordWriter#WRITTEN_RECORD}, is "cancelled"), or this replica knows.
      */
-    public boolean resultDropped(@Body String result, @ExchangeProperty(TrackingRecords.RECORD_CANCELLED) Boolean recordCancelled,
+    public boolean resultDropped(@Body String result, @ExchangeProperty(RecordWriter.WRITTEN_RECORD) ObjectNode written,
             @ExchangeProperty(FlowProperties.TRACKING_ID) String trackingId) {
-        boolean questionCancelled = Boolean.TRUE.equals(recordCancelled) || (trackingId != null && cancelled.containsKey(trackingId));
+        boolean recordCancelled = written != null && TrackingRecord.status(written) == TrackingStatus.CANCELLED;
+        boolean questionCancelled = recordCancelled || (trackingId != null && cancelled.containsKey(trackingId));
         // (the body is read only then: nearly every result goes on at once)
         return questionCancelled && !DeliveryMessage.STATUS_CANCELLED.equals(status(result));
     }

@@ -11,10 +11,10 @@ import gateway.intake.IntakeRejection;
 import gateway.intake.RequestQueueMessage;
 import gateway.json.Json;
 import gateway.json.Timestamps;
+import gateway.tracking.RecordLookup;
 import gateway.tracking.RecordStoreUnavailable;
 import gateway.tracking.S3RecordStore;
 import gateway.tracking.TrackingRecord;
-import gateway.tracking.TrackingRecords;
 import gateway.tracking.TrackingStatus;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -83,8 +83,8 @@ public class Cancellations {
      * 409; else (the write was given up, or the store cannot be read) {@link RecordStoreUnavailable}, 503: the caller may
      * ask again.
      */
-    public void confirm(@ExchangeProperty(TrackingRecords.STORED_RECORD) S3RecordStore.Stored stored,
-            @ExchangeProperty(TrackingRecords.STORE_UNAVAILABLE) Boolean unavailable) {
+    public void confirm(@ExchangeProperty(RecordLookup.STORED_RECORD) S3RecordStore.Stored stored,
+            @ExchangeProperty(RecordLookup.STORE_UNAVAILABLE) Boolean unavailable) {
         if (Boolean.TRUE.equals(unavailable) || stored == null) {
             throw new RecordStoreUnavailable("record store: cannot read the cancelled record back", null);
         }

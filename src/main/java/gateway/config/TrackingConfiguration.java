@@ -7,19 +7,24 @@ import java.util.concurrent.TimeUnit;
 import gateway.metrics.FlowMetrics;
 import gateway.s3.S3Bucket;
 import gateway.security.RequestAuthenticator;
+import gateway.tracking.AgentStageRecords;
 import gateway.tracking.ConversationExport;
 import gateway.tracking.DeliveryAttempts;
+import gateway.tracking.DeliveryStageRecords;
 import gateway.tracking.RecordDeliveryRetry;
+import gateway.tracking.RecordLookup;
 import gateway.tracking.RecordVersions;
+import gateway.tracking.RecordWriter;
 import gateway.tracking.S3RecordStore;
 import gateway.tracking.StatusLookup;
-import gateway.tracking.TrackingRecords;
+import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.ThreadPoolProfileBuilder;
+import org.apache.camel.processor.errorhandler.RedeliveryPolicy;
 import org.apache.camel.spi.ThreadPoolProfile;
 import org.apache.camel.util.concurrent.ThreadPoolRejectedPolicy;
 import org.slf4j.Logger;
@@ -50,8 +55,6 @@ public class TrackingConfiguration implements CamelConfiguration {
     private boolean includeAnswer;
     @PropertyInject("gateway.export.enabled")
     private boolean exportEnabled;
-    @PropertyInject("gateway.delivery.retry.max")
-    private int deliveryRetryMax;
 
     /**
      * The record writers: a bounded Camel thread pool; a task its queue cannot hold is refused (Abort), and the
@@ -71,14 +74,33 @@ public class TrackingConfiguration implements CamelConfiguration {
         return new S3RecordStore(bucket, new RecordVersions(cacheSize, cacheMaxMb * 1024L * 1024L), metrics);
     }
 
-    @BindToRegistry(value = "trackingRecords", lazy = true)
-    public TrackingRecords trackingRecords(S3RecordStore store) {
-        return new TrackingRecords(store, Clock.systemUTC(), new DeliveryAttempts(deliveryRetryMax));
+    /** The write of a record's changes, and what the routes read from the record as written. */
+    @BindToRegistry(value = "recordWriter", lazy = true)
+    public RecordWriter recordWriter(S3RecordStore store) {
+        return new RecordWriter(store);
+    }
+
+    /** Never pay twice: what an earlier receive left in the record. */
+    @BindToRegistry(value = "recordLookup", lazy = true)
+    public RecordLookup recordLookup() {
+        return new RecordLookup(Clock.systemUTC());
+    }
+
+    /** The question's changes: queued, processing, retrying, finished, cancelled. */
+    @BindToRegistry(value = "agentStageRecords", lazy = true)
+    public AgentStageRecords agentStageRecords() {
+        return new AgentStageRecords(Clock.systemUTC());
+    }
+
+    /** Its deliveries' changes: each attempt, retry, wait and end, and a resend. */
+    @BindToRegistry(value = "deliveryStageRecords", lazy = true)
+    public DeliveryStageRecords deliveryStageRecords(@BeanInject("deliveryRetryPolicy") RedeliveryPolicy deliveryRetryPolicy) {
+        return new DeliveryStageRecords(Clock.systemUTC(), new DeliveryAttempts(deliveryRetryPolicy.getMaximumRedeliveries()));
     }
 
     /** The delivery error handler's onRedelivery step: each retried attempt in the record (routes.WebhookDeliverRoute). */
     @BindToRegistry(value = "recordDeliveryRetry", lazy = true)
-    public RecordDeliveryRetry recordDeliveryRetry(CamelContext context, TrackingRecords records) throws Exception {
+    public RecordDeliveryRetry recordDeliveryRetry(CamelContext context, DeliveryStageRecords records) throws Exception {
         ProducerTemplate changes = context.createProducerTemplate();
         context.addService(changes, true, true);
         return new RecordDeliveryRetry(changes, "direct:record-change", records); // routes.TrackingRoute.RECORD_CHANGE

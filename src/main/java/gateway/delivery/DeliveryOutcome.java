@@ -59,12 +59,52 @@ public enum DeliveryOutcome {
         return message.replaceAll("(?i)\\b([a-z][a-z0-9+.-]*://[^\\s/?#\"'<>\\[\\]]+)[^\\s\"'<>\\[\\]]*", "$1");
     }
 
+    /** The error code of a delivery the SSRF guard refused. */
+    public static final String BLOCKED_ADDRESS = BlockedAddressException.REASON;
+
+    /**
+     * What went wrong with a failed attempt, for the tracking record and the caller: the receiver's status (code
+     * {@code HTTP_<status>}), the SSRF guard's refusal ({@value #BLOCKED_ADDRESS}), or the class of the network error;
+     * never a URL or an address.
+     */
+    public record Failure(Integer httpStatus, String code, String detail) {
+    }
+
+    /**
+     * The {@link Failure} of an attempt that threw {@code cause} (null when only the status is known: {@code httpStatus}
+     * as the stage noted it).
+     */
+    public static Failure failure(Throwable cause, Integer httpStatus) {
+        if (cause instanceof HttpOperationFailedException http) {
+            return new Failure(http.getStatusCode(), "HTTP_" + http.getStatusCode(), "the receiver answered HTTP " + http.getStatusCode());
+        }
+        if (cause == null && httpStatus != null) {
+            return new Failure(httpStatus, "HTTP_" + httpStatus, "the receiver answered HTTP " + httpStatus);
+        }
+        if (blocked(cause)) {
+            return new Failure(null, BLOCKED_ADDRESS, "the receiver's address is not allowed (" + BLOCKED_ADDRESS + ")");
+        }
+        String name = cause == null ? "unknown" : cause.getClass().getSimpleName();
+        return new Failure(null, name, "the receiver could not be reached (" + name + ")");
+    }
+
+    /** The SSRF guard's refusal, itself or as the cause of another exception (Camel may wrap it). */
+    static boolean blocked(Throwable cause) {
+        Throwable t = cause;
+        for (int depth = 0; t != null && depth < 10; depth++, t = t.getCause()) {
+            if (t instanceof BlockedAddressException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A failed attempt: by the receiver's status; without one, retryable when the receiver could not be reached. */
     public static DeliveryOutcome classify(Throwable failure) {
         if (failure instanceof HttpOperationFailedException failed) {
             return classify(failed.getStatusCode());
         }
-        if (failure instanceof BlockedAddressException) {
+        if (blocked(failure)) {
             return PERMANENT;
         }
         return failure instanceof IOException ? RETRYABLE : PERMANENT;

@@ -12,7 +12,7 @@ import gateway.callers.CallerWebhook;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.tracking.DeliveryEntries;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.RecordLookup;
 import gateway.tracking.TrackingStatus;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -79,14 +79,14 @@ public class DeliveryTargets {
 
     /**
      * On a later receive of a request whose result is already stored (a crash before its request was deleted): the
-     * targets whose delivery never started, from the record's deliveries ({@link TrackingRecords#STORED_DELIVERIES});
+     * targets whose delivery never started, from the record's deliveries ({@link gateway.tracking.RecordLookup#STORED_DELIVERIES});
      * the others have their messages already. A record written before deliveries went per target has no entries:
      * then the result goes to its targets as chosen now unless the delivery stage had it already. Empty when no
      * result is stored.
      */
-    public List<DeliveryTarget> notStarted(@ExchangeProperty(TrackingRecords.STORED_DELIVERY) String stored,
-            @ExchangeProperty(TrackingRecords.STORED_DELIVERIES) JsonNode deliveries,
-            @ExchangeProperty(TrackingRecords.STORED_STATUS) String status, @ExchangeProperty(FlowProperties.CALLER) String caller) {
+    public List<DeliveryTarget> notStarted(@ExchangeProperty(RecordLookup.STORED_DELIVERY) String stored,
+            @ExchangeProperty(RecordLookup.STORED_DELIVERIES) JsonNode deliveries,
+            @ExchangeProperty(RecordLookup.STORED_STATUS) String status, @ExchangeProperty(FlowProperties.CALLER) String caller) {
         if (stored == null) {
             return List.of();
         }

@@ -10,7 +10,7 @@ import gateway.flow.QueueAttributes;
 import gateway.intake.IntakeRejection;
 import gateway.intake.RequestQueueMessage;
 import gateway.json.Json;
-import gateway.tracking.TrackingRecords;
+import gateway.tracking.TrackingRecord;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Header;
@@ -42,11 +42,11 @@ public class Resends {
      */
     public String prepare(@Body ObjectNode record, Exchange exchange) {
         JsonNode result = record.get("delivery_message");
-        if (!TrackingRecords.agentDone(record) || result == null || !result.isObject()) {
+        if (!TrackingRecord.agentDone(record) || result == null || !result.isObject()) {
             throw new IntakeRejection(409, "The question is still being answered: there is nothing to resend yet");
         }
         String message = Json.write(result);
-        List<DeliveryTarget> stored = TrackingRecords.targets(record);
+        List<DeliveryTarget> stored = TrackingRecord.targets(record);
         // a record written before deliveries went per target: the targets are chosen as they would be now
         List<DeliveryTarget> chosen = record.has("deliveries") ? stored
                 : targets.select(message, record.path("caller").asText(null));

@@ -40,15 +40,15 @@ public class ConversationExport {
         return bucket.key(folder(record) + file);
     }
 
-    public String conversationJson(@ExchangeProperty(TrackingRecords.WRITTEN_RECORD) ObjectNode record) {
+    public String conversationJson(@ExchangeProperty(RecordWriter.WRITTEN_RECORD) ObjectNode record) {
         return Json.write(conversation(record));
     }
 
-    public String metadataJson(@ExchangeProperty(TrackingRecords.WRITTEN_RECORD) ObjectNode record) {
+    public String metadataJson(@ExchangeProperty(RecordWriter.WRITTEN_RECORD) ObjectNode record) {
         return Json.write(metadata(record));
     }
 
-    public String summaryJson(@ExchangeProperty(TrackingRecords.WRITTEN_RECORD) ObjectNode record) {
+    public String summaryJson(@ExchangeProperty(RecordWriter.WRITTEN_RECORD) ObjectNode record) {
         return Json.write(summary(record));
     }
 

@@ -329,9 +329,9 @@ public final class DeliveryEntries {
      * Whether the delivery of this webhook id has not ended, by the record's deliveries as read; a record without an
      * entry for it (written before deliveries went per target) answers by its overall status ({@code storedStatus}).
      */
-    public static boolean open(@ExchangeProperty(TrackingRecords.STORED_DELIVERIES) JsonNode deliveries,
+    public static boolean open(@ExchangeProperty(RecordLookup.STORED_DELIVERIES) JsonNode deliveries,
             @ExchangeProperty(FlowProperties.WEBHOOK_ID) String webhookId,
-            @ExchangeProperty(TrackingRecords.STORED_STATUS) String storedStatus) {
+            @ExchangeProperty(RecordLookup.STORED_STATUS) String storedStatus) {
         JsonNode entry = deliveries == null || webhookId == null ? null : deliveries.get(webhookId);
         if (entry != null && entry.isObject()) {
             return !status(entry).ended();

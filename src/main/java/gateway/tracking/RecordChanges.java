@@ -27,10 +27,10 @@ public class RecordChanges implements AggregationStrategy {
         }
         @SuppressWarnings("unchecked")
         List<StageEvent> events = group.getMessage().getBody(List.class);
-        events.add(change.getProperty(TrackingRecords.CHANGE, StageEvent.class));
-        String write = change.getProperty(TrackingRecords.WRITE, String.class);
+        events.add(change.getProperty(RecordWriter.CHANGE, StageEvent.class));
+        String write = change.getProperty(RecordWriter.WRITE, String.class);
         if (write != null) {
-            group.setProperty(TrackingRecords.WRITE, write);
+            group.setProperty(RecordWriter.WRITE, write);
             group.setProperty(ExchangePropertyKey.AGGREGATION_COMPLETE_CURRENT_GROUP, true);
         }
         return group;

@@ -16,13 +16,13 @@ public class RecordDeliveryRetry implements Processor {
 
     private final ProducerTemplate changes;
     private final String recordChange;
-    private final TrackingRecords records;
+    private final DeliveryStageRecords records;
 
     /**
      * @param changes      sends the change
      * @param recordChange the record-change step's endpoint ({@code routes.TrackingRoute#RECORD_CHANGE})
      */
-    public RecordDeliveryRetry(ProducerTemplate changes, String recordChange, TrackingRecords records) {
+    public RecordDeliveryRetry(ProducerTemplate changes, String recordChange, DeliveryStageRecords records) {
         this.changes = changes;
         this.recordChange = recordChange;
         this.records = records;
@@ -33,7 +33,7 @@ public class RecordDeliveryRetry implements Processor {
         StageEvent retry = records.deliveryRetry(exchange);
         changes.send(recordChange, change -> {
             change.setProperty(FlowProperties.TRACKING_ID, exchange.getProperty(FlowProperties.TRACKING_ID));
-            change.setProperty(TrackingRecords.CHANGE, retry);
+            change.setProperty(RecordWriter.CHANGE, retry);
         });
         AttemptReport.restart(exchange);
     }

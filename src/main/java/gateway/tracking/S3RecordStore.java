@@ -12,9 +12,9 @@ import gateway.agent.AgentSessions;
 import gateway.intake.TrackingIds;
 import gateway.json.Json;
 import gateway.metrics.FlowMetrics;
+import gateway.s3.S3Bucket;
 import org.apache.camel.Body;
 import org.apache.camel.ExchangeProperty;
-import gateway.s3.S3Bucket;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -208,7 +208,7 @@ public class S3RecordStore {
      * Writes one object of the conversation export at {@code key} (the full key, prefix included); a failure
      * counts as an {@code export} error.
      */
-    public void putObject(@ExchangeProperty(TrackingRecords.EXPORT_KEY) String key, @Body String json) {
+    public void putObject(@ExchangeProperty(RecordWriter.EXPORT_KEY) String key, @Body String json) {
         counted("export", () -> {
             try {
                 return s3.putObject(r -> r.bucket(bucket.name()).key(key).contentType("application/json"),

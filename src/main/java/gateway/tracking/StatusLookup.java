@@ -4,9 +4,9 @@ import java.util.Map;
 import java.util.Objects;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.flow.FlowProperties;
 import gateway.intake.IntakeRejection;
 import gateway.intake.TrackingIds;
-import gateway.flow.FlowProperties;
 import gateway.security.RequestAuthenticator;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -49,8 +49,8 @@ public class StatusLookup {
      * The status view of the record as read ({@link TrackingRecords#STORED_RECORD}); 404 when there is none, or
      * it belongs to another caller; {@link RecordStoreUnavailable} when the store could not be read.
      */
-    public ObjectNode find(@ExchangeProperty(TrackingRecords.STORED_RECORD) S3RecordStore.Stored stored,
-            @ExchangeProperty(TrackingRecords.STORE_UNAVAILABLE) Boolean unavailable,
+    public ObjectNode find(@ExchangeProperty(RecordLookup.STORED_RECORD) S3RecordStore.Stored stored,
+            @ExchangeProperty(RecordLookup.STORE_UNAVAILABLE) Boolean unavailable,
             @ExchangeProperty(FlowProperties.CALLER) String caller) {
         return StatusView.of(owned(stored, unavailable, caller), includeAnswer);
     }
@@ -59,8 +59,8 @@ public class StatusLookup {
      * The record as read, when it is the caller's ({@code POST /webhook/{tracking_id}/resend} too); 404 when there is
      * none, or it belongs to another caller; {@link RecordStoreUnavailable} when the store could not be read.
      */
-    public ObjectNode owned(@ExchangeProperty(TrackingRecords.STORED_RECORD) S3RecordStore.Stored stored,
-            @ExchangeProperty(TrackingRecords.STORE_UNAVAILABLE) Boolean unavailable,
+    public ObjectNode owned(@ExchangeProperty(RecordLookup.STORED_RECORD) S3RecordStore.Stored stored,
+            @ExchangeProperty(RecordLookup.STORE_UNAVAILABLE) Boolean unavailable,
             @ExchangeProperty(FlowProperties.CALLER) String caller) {
         if (Boolean.TRUE.equals(unavailable)) {
             throw new RecordStoreUnavailable("record store: cannot read the record", null);

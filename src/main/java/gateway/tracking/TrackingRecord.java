@@ -7,6 +7,7 @@ import java.util.List;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.delivery.DeliveryTarget;
 import gateway.json.Json;
 
 /**
@@ -138,5 +139,40 @@ public final class TrackingRecord {
         if (value != null && !record.hasNonNull(field)) {
             record.put(field, value);
         }
+    }
+
+    // --- what the routes read from a record ---
+
+    /**
+     * The targets of the record's deliveries, in the order they were chosen (those the record can name: see
+     * {@link DeliveryEntries#targets}); empty for a record without deliveries.
+     */
+    public static List<DeliveryTarget> targets(ObjectNode record) {
+        return DeliveryEntries.targets(DeliveryEntries.of(record));
+    }
+
+    /** True once the agent stage has finished: its result (the delivery message) is in the record. */
+    public static boolean agentDone(ObjectNode record) {
+        TrackingStatus status = status(record);
+        return status != null && status.agentDone() && record.path("delivery_message").isObject();
+    }
+
+    /**
+     * True when the request is over: the record's status has ended and so has every one of its deliveries
+     * (one target's end while another is still being delivered is not the request's end).
+     */
+    public static boolean requestOver(ObjectNode record) {
+        TrackingStatus status = record == null ? null : status(record);
+        return status != null && status.ended() && DeliveryEntries.allEnded(record);
+    }
+
+    /** The request's own fields, from the request as the intake parsed it (never replacing what is there). */
+    static void describeRequest(ObjectNode record, JsonNode request) {
+        if (request == null || !request.isObject()) {
+            return;
+        }
+        putIfAbsent(record, "request", request);
+        putIfAbsent(record, "source_system", request.path("source_system").asText(null));
+        putIfAbsent(record, "source_process", request.path("source_process").asText(null));
     }
 }

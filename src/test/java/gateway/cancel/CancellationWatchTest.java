@@ -68,9 +68,12 @@ class CancellationWatchTest {
         // the agent stage's result is dropped, the cancellation webhook never
         String answer = "{\"status\":\"answered\"}";
         assertThat(watch.resultDropped(answer, null, "id-queued")).isTrue();
-        assertThat(watch.resultDropped(answer, true, "unknown-here")).isTrue();
-        assertThat(watch.resultDropped(answer, false, "unknown-here")).isFalse();
-        assertThat(watch.resultDropped("{\"status\":\"cancelled\"}", true, "id-queued")).isFalse();
+        // the record as written with the result says "cancelled" (another replica's cancel), or does not
+        com.fasterxml.jackson.databind.node.ObjectNode cancelledRecord = gateway.json.Json.object().put("status", "cancelled");
+        com.fasterxml.jackson.databind.node.ObjectNode answeredRecord = gateway.json.Json.object().put("status", "answered");
+        assertThat(watch.resultDropped(answer, cancelledRecord, "unknown-here")).isTrue();
+        assertThat(watch.resultDropped(answer, answeredRecord, "unknown-here")).isFalse();
+        assertThat(watch.resultDropped("{\"status\":\"cancelled\"}", cancelledRecord, "id-queued")).isFalse();
 
         // dropped by the agent stage: counted, its marker deleted
         watch.dropped("queued", "id-queued");

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * One result, several deliveries: the stages' real changes ({@link TrackingRecords}) applied through
+ * One result, several deliveries: the stages' real changes ({@link StageRecords}) applied through
  * {@link TrackingRecord#apply}, in the orders concurrent and late writes can bring them, and what the record and
  * each delivery entry say after each.
  */
@@ -43,7 +43,7 @@ class DeliveryEntriesTest {
             "https://hooks.zapier.example/catch/1?key=k3y", "msg_zap");
 
     final StepClock clock = new StepClock(Instant.parse("2025-01-01T00:00:00Z"));
-    final TrackingRecords records = new TrackingRecords(null, clock, new DeliveryAttempts(3));
+    final StageRecords records = new StageRecords(null, clock, new DeliveryAttempts(3));
     ObjectNode record;
 
     // --- fan-out: the record's status from its deliveries ---
@@ -65,8 +65,8 @@ class DeliveryEntriesTest {
         assertThat(entry(ZAP).get("status").asText()).isEqualTo("delivering");
         assertThat(record.get("status").asText()).as("one receiver's success is not the request's").isEqualTo("delivering");
         assertThat(record.has("finished_at")).isFalse();
-        assertThat(TrackingRecords.requestOver(record)).isFalse();
-        assertThat(records.exportDue(TrackingRecords.END, record)).isFalse();
+        assertThat(TrackingRecord.requestOver(record)).isFalse();
+        assertThat(records.exportDue(RecordWriter.END, record)).isFalse();
 
         Exchange last = failed(delivery(ZAP), http(503));
         apply(ended(last, "dead_lettered"));
@@ -75,10 +75,10 @@ class DeliveryEntriesTest {
         assertThat(record.get("finished_at").asText()).isEqualTo(entry(ZAP).get("status_at").asText());
         assertThat(record.get("last_http_status").asInt()).isEqualTo(503);
         assertThat(record.get("last_error").get("code").asText()).isEqualTo("HTTP_503");
-        assertThat(TrackingRecords.requestOver(record)).isTrue();
-        assertThat(records.exportDue(TrackingRecords.END, record)).isTrue();
+        assertThat(TrackingRecord.requestOver(record)).isTrue();
+        assertThat(records.exportDue(RecordWriter.END, record)).isTrue();
         assertThat(records.exportDue(null, record)).as("only a delivery's end exports").isFalse();
-        assertThat(records.exportDue(TrackingRecords.END, null)).as("a given-up write: the export reads the record").isTrue();
+        assertThat(records.exportDue(RecordWriter.END, null)).as("a given-up write: the export reads the record").isTrue();
         // the history names the target of each delivery step (its label, never its URL)
         assertThat(record.get("history").findValuesAsText("detail"))
                 .contains("crm/answers: HTTP 200", "crm/callback: the receiver answered HTTP 503: dead-lettered")
@@ -93,7 +93,7 @@ class DeliveryEntriesTest {
 
         assertThat(record.get("status").asText()).isEqualTo("dead_lettered");
         assertThat(record.has("finished_at")).as("the other delivery has not ended").isFalse();
-        assertThat(TrackingRecords.requestOver(record)).isFalse();
+        assertThat(TrackingRecord.requestOver(record)).isFalse();
     }
 
     @Test
@@ -108,7 +108,7 @@ class DeliveryEntriesTest {
         assertThat(record.get("status").asText()).isEqualTo("delivered");
         assertThat(record.get("finished_at").asText()).isEqualTo(entry(ZAP).get("status_at").asText());
         assertThat(record.get("delivery_attempts").asInt()).isEqualTo(1);
-        assertThat(TrackingRecords.requestOver(record)).isTrue();
+        assertThat(TrackingRecord.requestOver(record)).isTrue();
     }
 
     @Test
@@ -209,11 +209,13 @@ class DeliveryEntriesTest {
     }
 
     @Test
-    void anAddressTheGuardRefusedIsErrorBlockedAddress() {
+    void anAddressTheGuardRefusedIsErrorBlockedAddress() throws Exception {
         answeredFor(CRM);
         Exchange refused = delivery(CRM);
-        refused.setProperty(Exchange.EXCEPTION_CAUGHT,
-                new IOException("connect failed", new IOException("blocked_address: 10.0.0.7 is private")));
+        // the guard's refusal as the cause of the client's exception (known by its class, not by a message prefix)
+        refused.setProperty(Exchange.EXCEPTION_CAUGHT, new IOException("connect failed",
+                new gateway.net.BlockedAddressException("hooks.example", java.net.InetAddress.getByAddress(new byte[] {10, 0, 0, 7}),
+                        "private (10.0.0.0/8)")));
         apply(ended(refused, "dead_lettered"));
 
         JsonNode attempt = attempts(CRM).get(0);
@@ -238,7 +240,7 @@ class DeliveryEntriesTest {
         assertThat(entry(ZAP).get("status").asText()).isEqualTo("dead_lettered");
         assertThat(attempts(ZAP)).hasSize(1);
         assertThat(record.get("status").asText()).isEqualTo("dead_lettered");
-        assertThat(TrackingRecords.requestOver(record)).isTrue();
+        assertThat(TrackingRecord.requestOver(record)).isTrue();
     }
 
     // --- resend ---
@@ -265,7 +267,7 @@ class DeliveryEntriesTest {
         assertThat(attempts(CRM)).hasSize(1);
         assertThat(attempts(ZAP)).hasSize(2);
         assertThat(entries(record, "delivering")).last().satisfies(h -> assertThat(h.get("detail").asText()).isEqualTo("resend requested"));
-        assertThat(TrackingRecords.targets(record)).containsExactly(CRM, ZAP);
+        assertThat(TrackingRecord.targets(record)).containsExactly(CRM, ZAP);
         assertThat(DeliveryEntries.notStarted(record.get("deliveries"))).containsExactly(CRM, ZAP);
 
         apply(lateEnd); // the first round's end, written late: it moves nothing
@@ -285,10 +287,10 @@ class DeliveryEntriesTest {
     @Test
     void noResendBeforeTheAgentStageHasFinished() {
         record = TrackingRecord.apply(null, ID, records.queued(Timestamps.format(clock.instant()), "crm", null));
-        assertThat(TrackingRecords.agentDone(record)).isFalse();
+        assertThat(TrackingRecord.agentDone(record)).isFalse();
         assertThat(records.resent(new S3RecordStore.Stored(record, "etag"), new DefaultExchange(CONTEXT))).isNull();
         answeredFor(CRM);
-        assertThat(TrackingRecords.agentDone(record)).isTrue();
+        assertThat(TrackingRecord.agentDone(record)).isTrue();
     }
 
     // --- no target ---
@@ -306,9 +308,9 @@ class DeliveryEntriesTest {
         assertThat(record.get("history").findValuesAsText("status")).containsExactly("queued", "answered", "delivered");
         assertThat(entries(record, "delivered").get(0).get("detail").asText()).isEqualTo("no endpoint subscribes to query.answered");
         assertThat(record.has("deliveries")).isFalse();
-        assertThat(TrackingRecords.requestOver(record)).isTrue();
-        assertThat(TrackingRecords.agentDone(record)).isTrue();
-        assertThat(TrackingRecords.targets(record)).isEmpty();
+        assertThat(TrackingRecord.requestOver(record)).isTrue();
+        assertThat(TrackingRecord.agentDone(record)).isTrue();
+        assertThat(TrackingRecord.targets(record)).isEmpty();
 
         ObjectNode failed = TrackingRecord.apply(null, ID, records.agentFinished(
                 Json.write(Json.object().put("status", "failed").put("tracking_id", ID)
@@ -339,8 +341,8 @@ class DeliveryEntriesTest {
         assertThat(record.get("last_http_status").asInt()).isEqualTo(200);
         assertThat(record.get("history").findValuesAsText("detail"))
                 .containsExactly("the agent answered", "delivering", "retrying after the receiver answered HTTP 503", "HTTP 200");
-        assertThat(TrackingRecords.requestOver(record)).isTrue();
-        assertThat(TrackingRecords.targets(record)).isEmpty();
+        assertThat(TrackingRecord.requestOver(record)).isTrue();
+        assertThat(TrackingRecord.targets(record)).isEmpty();
 
         // and a late "delivering" after its end undoes nothing, as before
         apply(records.delivering(new DefaultExchange(CONTEXT)));
@@ -359,7 +361,7 @@ class DeliveryEntriesTest {
         assertThat(entry.get("status").asText()).isEqualTo("delivered");
         assertThat(entry.get("target").isNull()).isTrue();
         assertThat(record.get("status").asText()).isEqualTo("delivered");
-        assertThat(TrackingRecords.targets(record)).as("it cannot be named as a target").isEmpty();
+        assertThat(TrackingRecord.targets(record)).as("it cannot be named as a target").isEmpty();
     }
 
     // --- the never-pay-twice lookup ---
@@ -371,17 +373,17 @@ class DeliveryEntriesTest {
         Exchange exchange = new DefaultExchange(CONTEXT);
         records.lookup(new S3RecordStore.Stored(record, "etag"), exchange);
 
-        ObjectNode stored = exchange.getProperty(TrackingRecords.STORED_DELIVERIES, ObjectNode.class);
+        ObjectNode stored = exchange.getProperty(RecordLookup.STORED_DELIVERIES, ObjectNode.class);
         assertThat(stored).isSameAs(record.get("deliveries"));
         assertThat(DeliveryEntries.targets(stored)).containsExactly(CRM, ZAP);
         assertThat(DeliveryEntries.notStarted(stored)).containsExactly(ZAP);
-        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("delivering");
+        assertThat(exchange.getProperty(RecordLookup.STORED_STATUS)).isEqualTo("delivering");
 
         Exchange legacy = new DefaultExchange(CONTEXT);
         records.lookup(new S3RecordStore.Stored(TrackingRecord.apply(null, ID, records.agentFinished(
                 Json.write(Json.object().put("status", "answered")), legacy)), "etag"), legacy);
-        assertThat(legacy.getProperty(TrackingRecords.STORED_DELIVERIES)).isNull();
-        assertThat(legacy.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
+        assertThat(legacy.getProperty(RecordLookup.STORED_DELIVERIES)).isNull();
+        assertThat(legacy.getProperty(RecordLookup.STORED_STATUS)).isEqualTo("answered");
     }
 
     @Test

@@ -79,11 +79,11 @@ class PendingRecordWritesTest {
     }
 
     /** Instead of writing to S3: keeps the statuses of each write, per record. */
-    static final class WrittenRecords extends TrackingRecords {
+    static final class WrittenRecords extends RecordWriter {
         final Map<String, List<List<TrackingStatus>>> written = new ConcurrentHashMap<>();
 
         WrittenRecords() {
-            super(null, java.time.Clock.systemUTC(), new DeliveryAttempts(3));
+            super(null);
         }
 
         @Override
@@ -110,8 +110,8 @@ class PendingRecordWritesTest {
                         registry.unbind("recordWriters");
                         registry.bind("recordWriters", ExecutorService.class, pool);
                     }
-                    registry.unbind("trackingRecords");
-                    registry.bind("trackingRecords", TrackingRecords.class, records);
+                    registry.unbind("recordWriter");
+                    registry.bind("recordWriter", RecordWriter.class, records);
                 });
         return tracking;
     }
@@ -204,8 +204,8 @@ class PendingRecordWritesTest {
         tracking = TrackingContext.start(S3Client.builder().region(software.amazon.awssdk.regions.Region.US_EAST_1).build(),
                 "unused", Map.of("gateway.tracking.writer-threads", "1", "gateway.tracking.writer-queue", "1"),
                 registry -> {
-                    registry.unbind("trackingRecords");
-                    registry.bind("trackingRecords", TrackingRecords.class, blocking);
+                    registry.unbind("recordWriter");
+                    registry.bind("recordWriter", RecordWriter.class, blocking);
                 });
         tracking.send(TrackingRoute.RECORD_CHANGE, "busy", event(TrackingStatus.QUEUED));
         assertThat(busy.await(30, TimeUnit.SECONDS)).isTrue();
@@ -220,13 +220,13 @@ class PendingRecordWritesTest {
     }
 
     /** The first write holds its writer until released. */
-    static final class BlockingRecords extends TrackingRecords {
+    static final class BlockingRecords extends RecordWriter {
         final Map<String, List<TrackingStatus>> written = new ConcurrentHashMap<>();
         private final CountDownLatch busy;
         private final CountDownLatch release;
 
         BlockingRecords(CountDownLatch busy, CountDownLatch release) {
-            super(null, java.time.Clock.systemUTC(), new DeliveryAttempts(3));
+            super(null);
             this.busy = busy;
             this.release = release;
         }

@@ -88,7 +88,7 @@ final class TrackingContext implements AutoCloseable {
     void send(String endpoint, String trackingId, StageEvent change) {
         Exchange done = producer.send(endpoint, exchange -> {
             exchange.setProperty(FlowProperties.TRACKING_ID, trackingId);
-            exchange.setProperty(TrackingRecords.CHANGE, change);
+            exchange.setProperty(RecordWriter.CHANGE, change);
         });
         if (done.getException() != null) {
             throw new AssertionError(done.getException());
@@ -104,8 +104,12 @@ final class TrackingContext implements AutoCloseable {
         return done;
     }
 
-    TrackingRecords records() {
-        return context.getRegistry().lookupByNameAndType("trackingRecords", TrackingRecords.class);
+    StageRecords records() {
+        Registry registry = context.getRegistry();
+        return new StageRecords(registry.lookupByNameAndType("agentStageRecords", AgentStageRecords.class),
+                registry.lookupByNameAndType("deliveryStageRecords", DeliveryStageRecords.class),
+                registry.lookupByNameAndType("recordLookup", RecordLookup.class),
+                registry.lookupByNameAndType("recordWriter", RecordWriter.class));
     }
 
     /** The record-change step's aggregator. */

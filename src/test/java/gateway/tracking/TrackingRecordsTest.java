@@ -1,6 +1,5 @@
 package gateway.tracking;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -23,11 +22,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultExchange;
-import routes.TrackingRoute;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import routes.TrackingRoute;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,7 +45,7 @@ class TrackingRecordsTest {
     static final S3CallLog log = new S3CallLog();
     static S3RecordStore store;
     static TrackingContext tracking;
-    static TrackingRecords records;
+    static StageRecords records;
     static CamelContext context;
 
     @BeforeAll
@@ -75,7 +74,7 @@ class TrackingRecordsTest {
         Exchange exchange = exchange(id, Instant.now());
         exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
 
-        exchange.setProperty(TrackingRecords.CHANGE, records.queued(Timestamps.format(Instant.now()), "alice",
+        exchange.setProperty(RecordWriter.CHANGE, records.queued(Timestamps.format(Instant.now()), "alice",
                 exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
         tracking.send(TrackingRoute.RECORD_CHANGE, exchange);
 
@@ -96,7 +95,7 @@ class TrackingRecordsTest {
         tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).isEmpty();
-        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isNull();
+        assertThat(exchange.getProperty(RecordLookup.STORED_STATUS)).isNull();
     }
 
     @Test
@@ -108,8 +107,8 @@ class TrackingRecordsTest {
         tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).containsExactly("GetObject");
-        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
-        assertThat(exchange.getProperty(TrackingRecords.STORED_DELIVERY, String.class)).contains("\"status\":\"answered\"");
+        assertThat(exchange.getProperty(RecordLookup.STORED_STATUS)).isEqualTo("answered");
+        assertThat(exchange.getProperty(RecordLookup.STORED_DELIVERY, String.class)).contains("\"status\":\"answered\"");
     }
 
     @Test
@@ -121,7 +120,7 @@ class TrackingRecordsTest {
         tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).containsExactly("GetObject");
-        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
+        assertThat(exchange.getProperty(RecordLookup.STORED_STATUS)).isEqualTo("answered");
     }
 
     @Test
@@ -132,7 +131,7 @@ class TrackingRecordsTest {
         tracking.send(TrackingRoute.LOOKUP_RECORD, exchange);
 
         assertThat(log.calls()).containsExactly("GetObject");
-        assertThat(exchange.getProperty(TrackingRecords.STORED_STATUS)).isEqualTo("answered");
+        assertThat(exchange.getProperty(RecordLookup.STORED_STATUS)).isEqualTo("answered");
     }
 
     @Test
@@ -141,33 +140,33 @@ class TrackingRecordsTest {
         // a delay far longer than the test: only the in-line write and the delivery's end write
         try (TrackingContext coalescing = TrackingContext.start(embedded.client(), BUCKET,
                 Map.of("gateway.tracking.write-delay-ms", "60000"), registry -> {
-                    TrackingRecords capturing = new CapturingRecords(store(registry), written);
-                    registry.unbind("trackingRecords"); // the configuration's own, bound lazily
-                    registry.bind("trackingRecords", TrackingRecords.class, capturing);
+                    RecordWriter capturing = new CapturingRecords(store(registry), written);
+                    registry.unbind("recordWriter"); // the configuration's own, bound lazily
+                    registry.bind("recordWriter", RecordWriter.class, capturing);
                 })) {
-            TrackingRecords stages = coalescing.records();
+            StageRecords stages = coalescing.records();
             String id = UUID.randomUUID().toString();
             Exchange exchange = exchange(id, Instant.now());
             exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
-            exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
+            exchange.setProperty(RecordWriter.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
                     null, exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
             coalescing.send(TrackingRoute.RECORD_CHANGE, exchange);
             exchange.getMessage().setBody("the prompt");
-            exchange.setProperty(TrackingRecords.CHANGE, stages.processing("the prompt", exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.processing("the prompt", exchange));
             coalescing.send(TrackingRoute.RECORD_CHANGE, exchange);
             assertThat(log.calls()).isEmpty();
 
             String answer = Json.write(Json.object().put("status", "answered").put("tracking_id", id));
             exchange.getMessage().setBody(answer);
-            exchange.setProperty(TrackingRecords.CHANGE, stages.agentFinished(answer, exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.agentFinished(answer, exchange));
             coalescing.send(TrackingRoute.RECORD_NOW, exchange);
             assertThat(log.calls()).as("queued + processing + answered, written before the route goes on").containsExactly("PutObject");
 
             log.clear();
-            exchange.setProperty(TrackingRecords.CHANGE, stages.delivering(exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.delivering(exchange));
             coalescing.send(TrackingRoute.RECORD_CHANGE, exchange);
             stages.outcome(exchange, "delivered");
-            exchange.setProperty(TrackingRecords.CHANGE, stages.deliveryEnded(exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.deliveryEnded(exchange));
             coalescing.send(TrackingRoute.RECORD_END, exchange);
             await().atMost(Duration.ofSeconds(30)).until(() -> written.size() == 2);
             assertThat(log.calls()).as("delivering + delivered").containsExactly("PutObject");
@@ -188,23 +187,23 @@ class TrackingRecordsTest {
         // the normal flow with the export on: two record PUTs (the changes of the moment share one) and the export's three
         try (TrackingContext flow = TrackingContext.start(embedded.client(), BUCKET,
                 Map.of("gateway.tracking.write-delay-ms", "60000", "gateway.export.enabled", "true"))) {
-            TrackingRecords stages = flow.records();
+            StageRecords stages = flow.records();
             String id = UUID.randomUUID().toString();
             Exchange exchange = received(id, Instant.now(), 1, Instant.now());
             exchange.setProperty(FlowProperties.REQUEST, Json.object().put("query", "q").put("source_system", "crm"));
-            exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
+            exchange.setProperty(RecordWriter.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
                     null, exchange.getProperty(FlowProperties.REQUEST, JsonNode.class)));
             flow.send(TrackingRoute.RECORD_CHANGE, exchange);
             flow.send(TrackingRoute.LOOKUP_RECORD, exchange);
-            exchange.setProperty(TrackingRecords.CHANGE, stages.processing("the prompt", exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.processing("the prompt", exchange));
             flow.send(TrackingRoute.RECORD_CHANGE, exchange);
             String answer = Json.write(Json.object().put("status", "answered").put("tracking_id", id).put("response", "r"));
-            exchange.setProperty(TrackingRecords.CHANGE, stages.agentFinished(answer, exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.agentFinished(answer, exchange));
             flow.send(TrackingRoute.RECORD_NOW, exchange);
-            exchange.setProperty(TrackingRecords.CHANGE, stages.delivering(exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.delivering(exchange));
             flow.send(TrackingRoute.RECORD_CHANGE, exchange);
             stages.outcome(exchange, "delivered");
-            exchange.setProperty(TrackingRecords.CHANGE, stages.deliveryEnded(exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.deliveryEnded(exchange));
             flow.send(TrackingRoute.RECORD_END, exchange);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> log.calls().size() >= 5
@@ -221,15 +220,15 @@ class TrackingRecordsTest {
     void oneTargetsEndWritesTheRecordAndTheLastOneExportsTheConversation() throws Exception {
         try (TrackingContext flow = TrackingContext.start(embedded.client(), BUCKET,
                 Map.of("gateway.tracking.write-delay-ms", "60000", "gateway.export.enabled", "true"))) {
-            TrackingRecords stages = flow.records();
+            StageRecords stages = flow.records();
             String id = UUID.randomUUID().toString();
             Exchange exchange = received(id, Instant.now(), 1, Instant.now());
-            exchange.setProperty(TrackingRecords.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
+            exchange.setProperty(RecordWriter.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
                     null, null));
             flow.send(TrackingRoute.RECORD_CHANGE, exchange);
             exchange.setProperty(FlowProperties.DELIVERY_TARGETS, List.of(DeliveryEntriesTest.CRM, DeliveryEntriesTest.ZAP));
             String answer = Json.write(Json.object().put("status", "answered").put("tracking_id", id).put("response", "r"));
-            exchange.setProperty(TrackingRecords.CHANGE, stages.agentFinished(answer, exchange));
+            exchange.setProperty(RecordWriter.CHANGE, stages.agentFinished(answer, exchange));
             flow.send(TrackingRoute.RECORD_NOW, exchange);
 
             deliver(flow, id, DeliveryEntriesTest.CRM);
@@ -258,24 +257,24 @@ class TrackingRecordsTest {
 
     /** One target's delivery, delivered at the first attempt: "delivering" (waits), then its end (written at once). */
     static void deliver(TrackingContext flow, String id, gateway.delivery.DeliveryTarget target) {
-        TrackingRecords stages = flow.records();
+        StageRecords stages = flow.records();
         Exchange exchange = exchange(id, Instant.now());
         exchange.setProperty(FlowProperties.WEBHOOK_ID, target.webhookId());
         exchange.setProperty(FlowProperties.DELIVERY_TARGET, target);
-        exchange.setProperty(TrackingRecords.CHANGE, stages.delivering(exchange));
+        exchange.setProperty(RecordWriter.CHANGE, stages.delivering(exchange));
         flow.send(TrackingRoute.RECORD_CHANGE, exchange);
         exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         stages.outcome(exchange, "delivered");
-        exchange.setProperty(TrackingRecords.CHANGE, stages.deliveryEnded(exchange));
+        exchange.setProperty(RecordWriter.CHANGE, stages.deliveryEnded(exchange));
         flow.send(TrackingRoute.RECORD_END, exchange);
     }
 
     /** Keeps each record {@link #write} returns. */
-    static final class CapturingRecords extends TrackingRecords {
+    static final class CapturingRecords extends RecordWriter {
         private final List<ObjectNode> written;
 
         CapturingRecords(S3RecordStore store, List<ObjectNode> written) {
-            super(store, Clock.systemUTC(), new DeliveryAttempts(3));
+            super(store);
             this.written = written;
         }
 
