@@ -1,8 +1,5 @@
 package ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -36,12 +33,13 @@ import gateway.local.AgentEmulator;
 import gateway.local.EmbeddedSqsServer;
 import gateway.local.LocalReceiver;
 import gateway.local.QueueProvisioner;
-import gateway.testing.ChildGatewayEnv;
 import gateway.testing.ChildGatewayEnv.ProdDependencies;
+import gateway.testing.ChildGatewayEnv;
 import gateway.testing.EmbeddedS3;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.IndependentVerifier;
 import gateway.testing.LocalAws;
+import gateway.testing.ProbedAgentEmulator;
 import gateway.testing.ReceiverAndApp;
 import gateway.testing.ScriptedReceiver;
 import org.junit.jupiter.api.Assumptions;
@@ -52,6 +50,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import software.amazon.awssdk.services.sqs.SqsClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The container image, built with Podman from the files git tracks, and started as Kubernetes starts it: the image's
@@ -120,7 +121,7 @@ class ImageIT {
         String image = built(PROD_TAG);
         EmbeddedSqsServer sqs = new EmbeddedSqsServer(0);
         sqs.start();
-        AgentEmulator agent = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(0)).start();
+        ProbedAgentEmulator agent = new ProbedAgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(0)).start();
         try (EmbeddedS3 s3 = EmbeddedS3.start("image-it");
              SqsClient sqsClient = LocalAws.sqs(sqs.endpoint());
              ScriptedReceiver receiver = ScriptedReceiver.startOnRandomPort(ReceiverAndApp.SECRET)) {

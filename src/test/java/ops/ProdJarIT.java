@@ -1,7 +1,5 @@
 package ops;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -26,15 +24,18 @@ import gateway.local.EmbeddedSqsServer;
 import gateway.local.LocalReceiver;
 import gateway.local.QueueProvisioner;
 import gateway.testing.ApiContract;
-import gateway.testing.ChildGatewayEnv;
 import gateway.testing.ChildGatewayEnv.ProdDependencies;
+import gateway.testing.ChildGatewayEnv;
 import gateway.testing.EmbeddedS3;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LocalAws;
+import gateway.testing.ProbedAgentEmulator;
 import gateway.testing.ReceiverAndApp;
 import gateway.testing.ScriptedReceiver;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.sqs.SqsClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code target/ai-webhook-gateway-prod.jar}, what the image runs: at most 60 MiB, no class of the local stand-ins
@@ -87,7 +88,7 @@ class ProdJarIT {
         Files.createDirectories(OUT);
         EmbeddedSqsServer sqs = new EmbeddedSqsServer(0);
         sqs.start();
-        AgentEmulator agent = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(0)).start();
+        ProbedAgentEmulator agent = new ProbedAgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(0)).start();
         try (EmbeddedS3 s3 = EmbeddedS3.start("prod-jar-it");
              SqsClient sqsClient = LocalAws.sqs(sqs.endpoint());
              ScriptedReceiver receiver = ScriptedReceiver.startOnRandomPort(ReceiverAndApp.SECRET)) {

@@ -1,13 +1,12 @@
 package routes;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import gateway.local.AgentEmulator;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ProbedAgentEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 class AgentInvokeRouteTest {
 
     static GatewayTestApp app;
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
     static String requests;
     static String deliveries;
 
@@ -34,7 +33,7 @@ class AgentInvokeRouteTest {
                 // two receives allow a one-step schedule (a longer one is refused at start)
                 "gateway.delivery.schedule", "1s",
                 "gateway.delivery.stage-enabled", "false"));
-        emulator = app.bean("agentEmulator", AgentEmulator.class);
+        emulator = app.agent();
         requests = app.property("gateway.queue.requests");
         deliveries = app.property("gateway.queue.deliveries");
     }

@@ -14,7 +14,6 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
-import gateway.local.AgentEmulator;
 import gateway.local.LocalReceiver;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ScriptedReceiver;
@@ -280,7 +279,7 @@ class CallersDeliveryTest {
         assertThat(again).extracting(LocalReceiver.Delivery::webhookId).containsExactlyElementsOf(firstIds);
         assertThat(again).extracting(LocalReceiver.Delivery::trackingId).containsOnly(id);
         assertThat(again.get(0).payload().path("ai_response").path("response").asText()).isNotBlank();
-        assertThat(app.bean("agentEmulator", AgentEmulator.class).callsForSession(id)).as("the agent is not asked again").isEqualTo(1);
+        assertThat(app.agent().callsForSession(id)).as("the agent is not asked again").isEqualTo(1);
         ObjectNode status = awaitStatus(id, CRM_KEY, "delivered");
         assertThat(entry(status, "crm/answers").path("attempts")).hasSize(2);
 

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentSessions;
 import gateway.json.Json;
-import gateway.local.AgentEmulator;
 import gateway.local.LocalReceiver;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ProbedAgentEmulator;
 import gateway.testing.ReceiverAndApp;
 import gateway.testing.ScriptedReceiver;
 import org.junit.jupiter.api.AfterAll;
@@ -40,14 +40,14 @@ class ConversationsTest {
     static ReceiverAndApp flow;
     static ScriptedReceiver receiver;
     static GatewayTestApp app;
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
 
     @BeforeAll
     static void start() throws Exception {
         flow = ReceiverAndApp.start(Map.of("gateway.api-keys.secret", "alice:" + ALICE_KEY + ",bob:" + BOB_KEY));
         receiver = flow.receiver();
         app = flow.app();
-        emulator = app.bean("agentEmulator", AgentEmulator.class);
+        emulator = app.agent();
     }
 
     @AfterAll

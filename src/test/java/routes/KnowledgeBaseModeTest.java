@@ -7,12 +7,12 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentSessions;
-import gateway.tracking.S3RecordStore;
-import gateway.local.AgentEmulator;
-import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ProbedAgentEmulator;
 import gateway.testing.ReceiverAndApp;
+import gateway.testing.ScriptedReceiver;
+import gateway.tracking.S3RecordStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -53,7 +53,7 @@ class KnowledgeBaseModeTest {
         assertThat(payload.get("type").asText()).isEqualTo("query.answered");
         assertThat(payload.get("ai_response").get("response").asText()).isNotBlank();
         assertThat(payload.get("ai_response").get("response_plain").asText()).isNotBlank();
-        assertThat(app.bean("agentEmulator", AgentEmulator.class).totalCalls()).isGreaterThanOrEqualTo(2);
+        assertThat(app.agent().totalCalls()).isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -79,7 +79,7 @@ class KnowledgeBaseModeTest {
         JsonNode kept = app.bean("recordStore", S3RecordStore.class).readSession(agentSession).orElseThrow().record();
         String bedrockSession = kept.get("knowledge_base_session_id").asText();
         assertThat(bedrockSession).isNotBlank().isNotEqualTo(agentSession).isNotEqualTo("kb-conversation-1");
-        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
+        ProbedAgentEmulator emulator = app.agent();
         assertThat(emulator.turnsForSession(bedrockSession)).isEqualTo(2);
         assertThat(emulator.callsForSession(agentSession)).isZero();
         // a question without session_id is a conversation of one: nothing kept for it
@@ -97,7 +97,7 @@ class KnowledgeBaseModeTest {
         JsonNode answer = postAndAwaitWebhook(request("Still there?").put("session_id", "kb-conversation-old"), 1);
 
         assertThat(answer.at("/ai_response/response").asText()).endsWith("Session turn: 1\n");
-        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
+        ProbedAgentEmulator emulator = app.agent();
         assertThat(emulator.callsForSession("expired-bedrock-session")).isZero();
         JsonNode kept = store.readSession(agentSession).orElseThrow().record();
         assertThat(kept.get("knowledge_base_session_id").asText()).isNotEqualTo("expired-bedrock-session");

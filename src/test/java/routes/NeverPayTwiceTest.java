@@ -10,9 +10,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
-import gateway.local.AgentEmulator;
 import gateway.sqs.FirstReceive;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ProbedAgentEmulator;
 import gateway.testing.ReceiverAndApp;
 import gateway.testing.ScriptedReceiver;
 import org.apache.camel.builder.AdviceWith;
@@ -40,7 +40,7 @@ class NeverPayTwiceTest {
     static ReceiverAndApp flow;
     static ScriptedReceiver receiver;
     static GatewayTestApp app;
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
     static String requests;
 
     @BeforeAll
@@ -48,7 +48,7 @@ class NeverPayTwiceTest {
         flow = ReceiverAndApp.start(Map.of());
         receiver = flow.receiver();
         app = flow.app();
-        emulator = app.bean("agentEmulator", AgentEmulator.class);
+        emulator = app.agent();
         requests = app.property("gateway.queue.requests");
         AdviceWith.adviceWith(app.context(), "agent-invoke", route -> {
             route.weaveById("read-record").before().process(exchange -> FIRST_RECEIVES

@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Map;
 
 import gateway.json.Json;
-import gateway.local.AgentEmulator;
-import gateway.local.AgentEmulator.CallEvent;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ProbedAgentEmulator.CallEvent;
+import gateway.testing.ProbedAgentEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,12 +24,12 @@ import static org.awaitility.Awaitility.await;
 class SessionOrderTest {
 
     static GatewayTestApp app;
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
 
     @BeforeAll
     static void start() throws Exception {
         app = GatewayTestApp.start(Map.of());
-        emulator = app.bean("agentEmulator", AgentEmulator.class);
+        emulator = app.agent();
     }
 
     @AfterAll

@@ -3,11 +3,11 @@ package routes;
 import java.time.Duration;
 import java.util.Map;
 
-import gateway.local.AgentEmulator;
 import gateway.json.Json;
 import gateway.local.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.LocalAws;
+import gateway.testing.ProbedAgentEmulator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +66,7 @@ class ShutdownTest {
                 "gateway.sqs.endpoint", sqsServer.endpoint().toString(),
                 "gateway.sqs.consumer-visibility-seconds", "20",
                 "camel.main.shutdownTimeout", graceSeconds));
-        AgentEmulator emulator = app.bean("agentEmulator", AgentEmulator.class);
+        ProbedAgentEmulator emulator = app.agent();
         post(app, "[emulator:latency=" + agentLatencyMs + "] one");
         post(app, "[emulator:latency=" + agentLatencyMs + "] two");
         await().atMost(Duration.ofSeconds(30)).until(() -> emulator.inFlight() == 2);

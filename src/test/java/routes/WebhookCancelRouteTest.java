@@ -11,12 +11,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.cancel.CancellationWatch;
 import gateway.json.Json;
-import gateway.local.AgentEmulator;
 import gateway.local.EmbeddedSqsServer;
 import gateway.local.LocalReceiver;
 import gateway.s3.S3Bucket;
 import gateway.testing.EmbeddedS3;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ProbedAgentEmulator;
 import gateway.testing.ReceiverAndApp;
 import gateway.testing.ScriptedReceiver;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +44,7 @@ class WebhookCancelRouteTest {
     static ReceiverAndApp flow;
     static ScriptedReceiver receiver;
     static GatewayTestApp app;
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
     static String requests;
     static String deliveries;
 
@@ -54,7 +54,7 @@ class WebhookCancelRouteTest {
                 "gateway.cancel.poll-ms", "200"));
         receiver = flow.receiver();
         app = flow.app();
-        emulator = app.bean("agentEmulator", AgentEmulator.class);
+        emulator = app.agent();
         requests = app.property("gateway.queue.requests");
         deliveries = app.property("gateway.queue.deliveries");
     }
@@ -233,7 +233,7 @@ class WebhookCancelRouteTest {
                 assertThat(before.depth(before.property("gateway.queue.requests"))).isEqualTo(1);
             }
             try (GatewayTestApp after = GatewayTestApp.start(shared)) {
-                AgentEmulator agent = after.bean("agentEmulator", AgentEmulator.class);
+                ProbedAgentEmulator agent = after.agent();
                 String queue = after.property("gateway.queue.requests");
                 await().atMost(Duration.ofSeconds(30)).until(() -> after.depth(queue) == 0);
                 assertThat(agent.callsForSession(id)).as("never asked after the restart").isZero();

@@ -2,8 +2,6 @@ package gateway.local;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -12,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -89,12 +86,9 @@ public class AgentEmulator implements AutoCloseable {
     private final boolean ownsVertx;
     private HttpServer server;
 
-    private final AtomicInteger totalCalls = new AtomicInteger();
+    // the emulator's own state: a directive such as throttle=2 counts the calls of a session, an answer its turns
     private final Map<String, AtomicInteger> callsPerSession = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> turnsPerSession = new ConcurrentHashMap<>();
-    private final AtomicInteger inFlight = new AtomicInteger();
-    private final AtomicInteger peakInFlight = new AtomicInteger();
-    private final CallLog callLog = new CallLog();
 
     public AgentEmulator() {
         this(Settings.defaults());
@@ -160,33 +154,6 @@ public class AgentEmulator implements AutoCloseable {
         return settings;
     }
 
-    /** Requests seen (InvokeAgent and RetrieveAndGenerate), including failed ones. */
-    public int totalCalls() {
-        return totalCalls.get();
-    }
-
-    /** Requests seen for one session id. */
-    public int callsForSession(String sessionId) {
-        AtomicInteger n = callsPerSession.get(sessionId);
-        return n == null ? 0 : n.get();
-    }
-
-    public int inFlight() {
-        return inFlight.get();
-    }
-
-    public int peakInFlight() {
-        return peakInFlight.get();
-    }
-
-    /**
-     * The latest InvokeAgent calls' starts and ends (their request read, their response over), oldest first: the
-     * order in which the agent saw them.
-     */
-    public List<CallEvent> callLog() {
-        return callLog.events();
-    }
-
     /**
      * Questions of one session answered so far: what its next answer's {@code Session turn} line counts from. A
      * call refused before answering (throttled, invalid...) or whose stream broke is no turn: its retry is the
@@ -197,24 +164,46 @@ public class AgentEmulator implements AutoCloseable {
         return n == null ? 0 : n.get();
     }
 
-    /** Forgets all counts (between tests sharing one emulator). */
+    // --- what happens, for a subclass that watches (the tests' gateway.testing.ProbedAgentEmulator): nothing here ---
+
+    /** A request arrived (any operation); {@link #requestEnded} follows once, when its response is over or gone. */
+    protected void requestStarted() {
+    }
+
+    /** The request that {@link #requestStarted} announced is over (answered, failed, or its client gone). */
+    protected void requestEnded() {
+    }
+
+    /** A call (InvokeAgent or RetrieveAndGenerate) was read: its session (or its text, without one) and question. */
+    protected void called(String session, String inputText) {
+    }
+
+    /** An InvokeAgent call's request was read: its session and question ({@link #invokeAgentEnded} follows once). */
+    protected void invokeAgentStarted(String sessionId, String inputText) {
+    }
+
+    /** The InvokeAgent call that {@link #invokeAgentStarted} announced is over: its response ended or its client went away. */
+    protected void invokeAgentEnded(String sessionId, String inputText) {
+    }
+
+    /** An InvokeAgent call with a latency whose client went away before its answer was finished. */
+    protected void aborted(String sessionId) {
+    }
+
+    /** Forgets the sessions' calls and turns (between tests sharing one emulator). */
     public void resetCounters() {
-        totalCalls.set(0);
         callsPerSession.clear();
-        callLog.clear();
         turnsPerSession.clear();
-        peakInFlight.set(inFlight.get());
     }
 
     private void handle(HttpServerRequest req) {
-        int now = inFlight.incrementAndGet();
-        peakInFlight.accumulateAndGet(now, Math::max);
+        requestStarted();
         AtomicBoolean done = new AtomicBoolean();
-        AtomicReference<Runnable> logEnd = new AtomicReference<>(() -> { });
+        AtomicReference<Runnable> callEnd = new AtomicReference<>(() -> { });
         Runnable leave = () -> {
             if (done.compareAndSet(false, true)) {
-                inFlight.decrementAndGet();
-                logEnd.get().run();
+                requestEnded();
+                callEnd.get().run();
             }
         };
         req.response().endHandler(v -> leave.run());
@@ -227,8 +216,11 @@ public class AgentEmulator implements AutoCloseable {
             String aliasId = decode(agent.group(2));
             String sessionId = decode(agent.group(3));
             req.body().onSuccess(body -> {
-                logEnd.set(callLog.started(sessionId, body));
-                invokeAgent(req, agentId, aliasId, sessionId, body);
+                JsonObject json = parse(body);
+                String inputText = json == null ? null : json.getString("inputText");
+                invokeAgentStarted(sessionId, inputText);
+                callEnd.set(() -> invokeAgentEnded(sessionId, inputText));
+                invokeAgent(req, agentId, aliasId, sessionId, json, inputText);
             }).onFailure(e -> leave.run());
         } else if (req.method() == HttpMethod.POST && "/retrieveAndGenerate".equals(req.path())) {
             req.body().onSuccess(body -> retrieveAndGenerate(req, body)).onFailure(e -> leave.run());
@@ -237,11 +229,10 @@ public class AgentEmulator implements AutoCloseable {
         }
     }
 
-    private void invokeAgent(HttpServerRequest req, String agentId, String aliasId, String sessionId, Buffer body) {
-        JsonObject json = parse(body);
-        String inputText = json == null ? null : json.getString("inputText");
+    private void invokeAgent(HttpServerRequest req, String agentId, String aliasId, String sessionId, JsonObject json,
+            String inputText) {
         boolean enableTrace = json != null && Boolean.TRUE.equals(json.getBoolean("enableTrace"));
-        int call = count(sessionId);
+        int call = count(sessionId, inputText);
         HttpServerResponse resp = req.response();
         if (inputText == null) {
             error(resp, 400, "ValidationException", "inputText is required");
@@ -298,23 +289,6 @@ public class AgentEmulator implements AutoCloseable {
 
     // --- aborted calls: the client went away before the answer was finished ---
 
-    private final AtomicInteger abortedCalls = new AtomicInteger();
-    private final Map<String, AtomicInteger> abortedPerSession = new ConcurrentHashMap<>();
-
-    /**
-     * InvokeAgent calls with a latency whose client went away (closed the stream: an abort, a timeout) before the answer
-     * was finished; a {@code drop} directive's own broken connection counts too.
-     */
-    public int abortedCalls() {
-        return abortedCalls.get();
-    }
-
-    /** {@link #abortedCalls()} of one session id. */
-    public int abortedCallsForSession(String sessionId) {
-        AtomicInteger n = abortedPerSession.get(sessionId);
-        return n == null ? 0 : n.get();
-    }
-
     /**
      * While a slow answer is being prepared, looks every {@link #ABORT_CHECK_MS} whether the client is gone (the
      * response closed before it ended) and counts that call aborted at once, not only when its answer would be due.
@@ -329,8 +303,7 @@ public class AgentEmulator implements AutoCloseable {
                 vertx.cancelTimer(timer);
             } else if (resp.closed()) {
                 vertx.cancelTimer(timer);
-                abortedCalls.incrementAndGet();
-                abortedPerSession.computeIfAbsent(String.valueOf(sessionId), k -> new AtomicInteger()).incrementAndGet();
+                aborted(sessionId);
                 LOG.debug("Agent emulator: session {} aborted by its client before the answer", sessionId);
             }
         });
@@ -343,7 +316,7 @@ public class AgentEmulator implements AutoCloseable {
         JsonObject input = json == null ? null : json.getJsonObject("input");
         String text = input == null ? null : input.getString("text");
         String sessionId = json == null ? null : json.getString("sessionId");
-        int call = count(sessionId != null ? sessionId : "text:" + text);
+        int call = count(sessionId != null ? sessionId : "text:" + text, text);
         HttpServerResponse resp = req.response();
         if (text == null) {
             error(resp, 400, "ValidationException", "input.text is required");
@@ -430,8 +403,8 @@ public class AgentEmulator implements AutoCloseable {
         return out;
     }
 
-    private int count(String key) {
-        totalCalls.incrementAndGet();
+    private int count(String key, String inputText) {
+        called(key, inputText);
         return callsPerSession.computeIfAbsent(String.valueOf(key), k -> new AtomicInteger()).incrementAndGet();
     }
 
@@ -440,41 +413,6 @@ public class AgentEmulator implements AutoCloseable {
             action.run();
         } else {
             vertx.setTimer(millis, id -> action.run());
-        }
-    }
-
-    /** One start or end of an InvokeAgent call: its place in the log's order, its session and question. */
-    public record CallEvent(long order, String sessionId, String inputText, boolean start) {
-    }
-
-    /** The last {@link #MAX} call events; numbered by one counter, so their order is the order they happened in. */
-    private static final class CallLog {
-
-        static final int MAX = 1000;
-        private final AtomicLong order = new AtomicLong();
-        private final Deque<CallEvent> events = new ArrayDeque<>();
-
-        /** Logs the call's start; the returned action logs its end. */
-        Runnable started(String sessionId, Buffer body) {
-            JsonObject json = parse(body);
-            String inputText = json == null ? null : json.getString("inputText");
-            add(sessionId, inputText, true);
-            return () -> add(sessionId, inputText, false);
-        }
-
-        private synchronized void add(String sessionId, String inputText, boolean start) {
-            events.addLast(new CallEvent(order.incrementAndGet(), sessionId, inputText, start));
-            if (events.size() > MAX) {
-                events.removeFirst();
-            }
-        }
-
-        synchronized List<CallEvent> events() {
-            return List.copyOf(events);
-        }
-
-        synchronized void clear() {
-            events.clear();
         }
     }
 

@@ -1,6 +1,5 @@
 package gateway.config;
 
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 
@@ -16,9 +15,6 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.throttling.ThrottlingInflightRoutePolicy;
 import org.apache.camel.util.TimeUtils;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.bedrockagentruntime.BedrockAgentRuntimeClient;
@@ -31,16 +27,10 @@ public class AgentConfiguration implements CamelConfiguration {
 
     @PropertyInject("gateway.agent.max-in-flight")
     private int maxInFlight;
-    @PropertyInject("gateway.aws.region")
-    private String region;
-    @PropertyInject(value = "gateway.agent.endpoint", defaultValue = "")
-    private String endpoint;
     @PropertyInject("gateway.agent.anonymous-credentials")
     private boolean anonymousCredentials;
     @PropertyInject("gateway.agent.timeout")
     private String timeout;
-    @PropertyInject("gateway.sqs.max-message-bytes")
-    private long maxMessageBytes;
     @PropertyInject(value = "gateway.agent.knowledge-base-session-lifetime", defaultValue = "23h")
     private String knowledgeBaseSessionLifetime;
 
@@ -50,16 +40,14 @@ public class AgentConfiguration implements CamelConfiguration {
      * as for the agent: the route decides.
      */
     @BindToRegistry(value = "knowledgeBaseClient", destroyMethod = "close")
-    public BedrockAgentRuntimeClient knowledgeBaseClient() {
+    public BedrockAgentRuntimeClient knowledgeBaseClient(AwsSettings aws) {
         var builder = BedrockAgentRuntimeClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(anonymousCredentials
-                        ? StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"))
-                        : DefaultCredentialsProvider.builder().build())
+                .region(Region.of(aws.region()))
+                .credentialsProvider(AwsSettings.credentials(anonymousCredentials, aws.agentEndpoint()))
                 .overrideConfiguration(c -> c.retryStrategy(AwsRetryStrategy.doNotRetry())
                         .apiCallTimeout(Duration.ofMillis(TimeUtils.toMilliSeconds(timeout)))); // as the bedrock-agent endpoint reads it
-        if (!endpoint.isBlank()) {
-            builder.endpointOverride(URI.create(endpoint.trim()));
+        if (AwsSettings.override(aws.agentEndpoint()) != null) {
+            builder.endpointOverride(AwsSettings.override(aws.agentEndpoint()));
         }
         return builder.build();
     }
@@ -81,9 +69,9 @@ public class AgentConfiguration implements CamelConfiguration {
         return new RequestMessageReader();
     }
 
-    @BindToRegistry("deliveryMessageWriter")
-    public DeliveryMessageWriter deliveryMessageWriter() {
-        return new DeliveryMessageWriter(new MarkdownPlainText(), Clock.systemUTC(), maxMessageBytes);
+    @BindToRegistry(value = "deliveryMessageWriter", lazy = true)
+    public DeliveryMessageWriter deliveryMessageWriter(AwsSettings aws) {
+        return new DeliveryMessageWriter(new MarkdownPlainText(), Clock.systemUTC(), aws.sqsMaxMessageBytes());
     }
 
     @BindToRegistry("deadLetters")

@@ -9,10 +9,10 @@ import gateway.callers.Callers;
 import gateway.delivery.AttemptReport;
 import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryFanOut;
-import gateway.delivery.DeliveryTargetResolver;
-import gateway.delivery.DeliveryTargets;
 import gateway.delivery.DeliveryPayload;
 import gateway.delivery.DeliverySchedule;
+import gateway.delivery.DeliveryTargetResolver;
+import gateway.delivery.DeliveryTargets;
 import gateway.delivery.OutboundWebhook;
 import gateway.delivery.Resends;
 import gateway.delivery.RetrySchedule;
@@ -22,7 +22,6 @@ import gateway.net.AddressGuard;
 import gateway.net.BlockedAddressException;
 import gateway.net.GuardedHttpComponent;
 import gateway.render.MarkdownPlainText;
-import gateway.security.SecretSetting;
 import gateway.sqs.QueueLimits;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -41,18 +40,6 @@ public class DeliveryConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryConfiguration.class);
 
-    @PropertyInject(value = "gateway.webhook.url", defaultValue = "")
-    private String webhookUrl;
-    @PropertyInject(value = "gateway.webhook.signing.secret", defaultValue = "")
-    private String signingSecret;
-    @PropertyInject(value = "gateway.webhook.signing.file", defaultValue = "")
-    private String signingSecretFile;
-    @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
-    private String inboundSecret;
-    @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
-    private String inboundSecretFile;
-    @PropertyInject(value = "gateway.inbound-signing.caller", defaultValue = "signed")
-    private String inboundCallerName;
     @PropertyInject("gateway.webhook.source")
     private String source;
     @PropertyInject("gateway.webhook.timeout")
@@ -86,20 +73,20 @@ public class DeliveryConfiguration implements CamelConfiguration {
 
     /** The delivery's payload, signed (unless no secret is set for its target: a WARN says so), for the route's POST. */
     @BindToRegistry(value = "outboundWebhook", lazy = true)
-    public OutboundWebhook outboundWebhook(CallerDirectory callers) {
-        String secret = SecretSetting.resolve("WEBHOOK_SIGNING_SECRET", signingSecret, signingSecretFile);
+    public OutboundWebhook outboundWebhook(CallerDirectory callers, WebhookSettings webhook) {
+        String secret = webhook.signingSecrets();
         WebhookSigner signer = secret.isBlank() ? null : new WebhookSigner(secret);
-        if (signer == null && !webhookUrl.isBlank()) {
+        if (signer == null && !webhook.url().isBlank()) {
             LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries to WEBHOOK_URL are NOT signed");
         }
-        return new OutboundWebhook(new DeliveryTargetResolver(callers, webhookUrl, signer), source,
+        return new OutboundWebhook(new DeliveryTargetResolver(callers, webhook.url(), signer), source,
                 new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()), Clock.systemUTC());
     }
 
     /** Who receives a result: the request's callback_url, the caller's endpoints, or WEBHOOK_URL. */
     @BindToRegistry(value = "deliveryTargets", lazy = true)
-    public DeliveryTargets deliveryTargets(CallerDirectory callers) {
-        return new DeliveryTargets(callers, webhookUrl, inboundCaller());
+    public DeliveryTargets deliveryTargets(CallerDirectory callers, WebhookSettings webhook, AuthSettings auth) {
+        return new DeliveryTargets(callers, webhook.url(), auth.inboundCaller());
     }
 
     @BindToRegistry(value = "deliveryFanOut", lazy = true)
@@ -150,7 +137,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
      * so at start, with the setting that allows it, rather than only in the first dead letter. A name that cannot be
      * resolved now is left to the connection (DNS may come up later).
      */
-    private void warnIfGuarded(AddressGuard guard) {
+    private void warnIfGuarded(AddressGuard guard, String webhookUrl) {
         if (webhookUrl.isBlank()) {
             return;
         }
@@ -164,23 +151,19 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
     }
 
-    /** The caller name of signed inbound requests (which deliver to WEBHOOK_URL), or null when there are none. */
-    private String inboundCaller() {
-        boolean signed = !inboundSecret.isBlank() || !inboundSecretFile.isBlank();
-        return signed ? inboundCallerName.strip() : null;
-    }
-
     @Override
     public void configure(CamelContext context) throws Exception {
         // WEBHOOK_URL is where the callers of GATEWAY_API_KEYS, signed requests and an open gateway get their answers;
         // only when every caller comes from CALLERS_FILE may it stay unset
         Callers callers = context.getRegistry().findSingleByType(CallerDirectory.class).current();
-        boolean defaultTargetUsed = !callers.settingsCallerNames().isEmpty() || inboundCaller() != null || !callers.hasKeys();
+        String webhookUrl = context.getRegistry().findSingleByType(WebhookSettings.class).url();
+        String inboundCaller = context.getRegistry().findSingleByType(AuthSettings.class).inboundCaller();
+        boolean defaultTargetUsed = !callers.settingsCallerNames().isEmpty() || inboundCaller != null || !callers.hasKeys();
         if (webhookUrl.isBlank() && defaultTargetUsed) {
             throw new IllegalStateException("WEBHOOK_URL is not set: the gateway has nowhere to deliver answers"
                     + " (only a gateway whose callers all come from CALLERS_FILE may leave it unset)");
         }
-        warnIfGuarded(context.getRegistry().lookupByNameAndType("addressGuard", AddressGuard.class));
+        warnIfGuarded(context.getRegistry().lookupByNameAndType("addressGuard", AddressGuard.class), webhookUrl);
         requireReceivesFor(RetrySchedule.parse(schedule),
                 context.getRegistry().findSingleByType(QueueLimits.class).maxReceives("deliveries"));
 

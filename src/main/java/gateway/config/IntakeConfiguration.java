@@ -3,19 +3,19 @@ package gateway.config;
 import java.time.Clock;
 import java.time.Duration;
 
+import gateway.callers.CallerDirectory;
 import gateway.http.CorsPolicy;
 import gateway.idempotency.IdempotencyKeys;
 import gateway.idempotency.S3IdempotencyStore;
+import gateway.intake.CallbackUrls;
 import gateway.intake.IntakeResponses;
 import gateway.intake.JsonLimits;
 import gateway.intake.JsonRequestBody;
 import gateway.intake.RequestQueueMessage;
 import gateway.intake.SessionFields;
 import gateway.intake.WebhookRequestValidator;
-import gateway.s3.S3Bucket;
-import gateway.callers.CallerDirectory;
-import gateway.intake.CallbackUrls;
 import gateway.net.AddressGuard;
+import gateway.s3.S3Bucket;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -31,33 +31,20 @@ public class IntakeConfiguration implements CamelConfiguration {
     private String allowedOrigins;
     @PropertyInject("gateway.http.max-body-bytes")
     private long maxBodyBytes;
-    @PropertyInject("gateway.sqs.max-message-bytes")
-    private long maxMessageBytes;
     @PropertyInject("gateway.json.max-depth")
     private int maxJsonDepth;
     @PropertyInject("gateway.json.max-fields")
     private int maxJsonFields;
     @PropertyInject("gateway.json.max-query-chars")
     private int maxQueryChars;
-    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
-    private boolean prodChecks;
-    @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
-    private boolean allowInsecureUrls;
     @PropertyInject("gateway.session.attributes-max-keys")
     private int sessionAttributesMaxKeys;
     @PropertyInject("gateway.session.attributes-max-bytes")
     private int sessionAttributesMaxBytes;
-    @PropertyInject(value = "gateway.agent.mode", defaultValue = "agent")
-    private String agentMode;
     @PropertyInject("gateway.idempotency.ttl-hours")
     private long ttlHours;
     @PropertyInject("gateway.idempotency.pending-timeout-seconds")
     private long pendingTimeoutSeconds;
-
-    @BindToRegistry("clock")
-    public Clock clock() {
-        return Clock.systemUTC();
-    }
 
     @BindToRegistry("jsonRequestBody")
     public JsonRequestBody jsonRequestBody() {
@@ -75,14 +62,14 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     /** session_id, session_attributes, prompt_session_attributes; attributes refused in knowledge-base mode. */
-    @BindToRegistry("sessionFields")
-    public SessionFields sessionFields() {
-        return new SessionFields(sessionAttributesMaxKeys, sessionAttributesMaxBytes, "knowledge-base".equals(agentMode));
+    @BindToRegistry(value = "sessionFields", lazy = true)
+    public SessionFields sessionFields(AgentSettings agent) {
+        return new SessionFields(sessionAttributesMaxKeys, sessionAttributesMaxBytes, agent.knowledgeBase());
     }
 
-    @BindToRegistry("requestQueueMessage")
-    public RequestQueueMessage requestQueueMessage() {
-        return new RequestQueueMessage(maxMessageBytes);
+    @BindToRegistry(value = "requestQueueMessage", lazy = true)
+    public RequestQueueMessage requestQueueMessage(AwsSettings aws) {
+        return new RequestQueueMessage(aws.sqsMaxMessageBytes());
     }
 
     @BindToRegistry("intakeResponses")
@@ -95,8 +82,8 @@ public class IntakeConfiguration implements CamelConfiguration {
      * https only in prod (unless ALLOW_INSECURE_WEBHOOK_URL=true).
      */
     @BindToRegistry(value = "callbackUrls", lazy = true)
-    public CallbackUrls callbackUrls(CallerDirectory callers, AddressGuard guard) {
-        return new CallbackUrls(callers, guard, !prodChecks || allowInsecureUrls);
+    public CallbackUrls callbackUrls(CallerDirectory callers, AddressGuard guard, ProfileSettings profile) {
+        return new CallbackUrls(callers, guard, profile.httpAllowed());
     }
 
     /** The Idempotency-Key steps of the intake, over the S3 store shared by all replicas. */

@@ -3,8 +3,8 @@ package gateway.config;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Locale;
+import java.util.Map;
 
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
@@ -18,45 +18,10 @@ import org.apache.camel.PropertyInject;
  */
 public class ProdStartupChecks implements CamelConfiguration {
 
-    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
-    private boolean enabled;
-    @PropertyInject(value = "gateway.api-keys.secret", defaultValue = "")
-    private String apiKeys;
-    @PropertyInject(value = "gateway.api-keys.file", defaultValue = "")
-    private String apiKeysFile;
-    @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
-    private String inboundSecret;
-    @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
-    private String inboundSecretFile;
-    @PropertyInject(value = "gateway.security.auth-disabled", defaultValue = "false")
-    private boolean authDisabled;
-    @PropertyInject(value = "gateway.callers.file", defaultValue = "")
-    private String callersFile;
-    @PropertyInject(value = "gateway.webhook.url", defaultValue = "")
-    private String webhookUrl;
-    @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
-    private boolean allowInsecureWebhookUrl;
-
-    @PropertyInject(value = "gateway.agent.mode", defaultValue = "agent")
-    private String agentMode;
-    @PropertyInject(value = "gateway.agent.id", defaultValue = "")
-    private String agentId;
-    @PropertyInject(value = "gateway.agent.alias-id", defaultValue = "")
-    private String agentAliasId;
-    @PropertyInject(value = "gateway.agent.allow-draft-alias", defaultValue = "false")
-    private boolean allowDraftAlias;
-    @PropertyInject(value = "gateway.agent.knowledge-base-id", defaultValue = "")
-    private String knowledgeBaseId;
-    @PropertyInject(value = "gateway.agent.model-id", defaultValue = "")
-    private String modelId;
     @PropertyInject(value = "gateway.queue.requests", defaultValue = "")
     private String requestsQueue;
     @PropertyInject(value = "gateway.queue.deliveries", defaultValue = "")
     private String deliveriesQueue;
-    @PropertyInject(value = "gateway.webhook.signing.secret", defaultValue = "")
-    private String signingSecret;
-    @PropertyInject(value = "gateway.webhook.signing.file", defaultValue = "")
-    private String signingSecretFile;
 
     /** The draft alias every agent has; the original ran production on it. */
     public static final String DRAFT_ALIAS = "TSTALIASID";
@@ -117,19 +82,22 @@ public class ProdStartupChecks implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        if (!enabled) {
+        ProfileSettings profile = context.getRegistry().findSingleByType(ProfileSettings.class);
+        if (!profile.prodChecks()) {
             return;
         }
-        boolean settingsCallers = !(apiKeys.isBlank() && apiKeysFile.isBlank() && inboundSecret.isBlank() && inboundSecretFile.isBlank());
-        boolean authConfigured = settingsCallers || !callersFile.isBlank();
-        List<String> problems = new ArrayList<>(problems(new Settings(authConfigured, authDisabled, webhookUrl,
-                allowInsecureWebhookUrl)));
+        AuthSettings auth = context.getRegistry().findSingleByType(AuthSettings.class);
+        WebhookSettings webhook = context.getRegistry().findSingleByType(WebhookSettings.class);
+        AgentSettings agent = context.getRegistry().findSingleByType(AgentSettings.class);
+        boolean authConfigured = auth.settingsCallers() || !auth.callersFile().isBlank();
+        List<String> problems = new ArrayList<>(problems(new Settings(authConfigured, auth.authDisabled(), webhook.url(),
+                profile.allowInsecureUrls())));
         problems.addAll(missingSettings(Map.of(
-                "REQUESTS_QUEUE", requestsQueue, "DELIVERIES_QUEUE", deliveriesQueue, "WEBHOOK_URL", webhookUrl,
-                "WEBHOOK_SIGNING_SECRET", signingSecret.isBlank() ? signingSecretFile : "set",
-                "BEDROCK_AGENT_ID", agentId, "BEDROCK_AGENT_ALIAS_ID", agentAliasId,
-                "KNOWLEDGE_BASE_ID", knowledgeBaseId, "MODEL_ID", modelId), agentMode.strip(), allowDraftAlias,
-                settingsCallers || authDisabled || callersFile.isBlank()));
+                "REQUESTS_QUEUE", requestsQueue, "DELIVERIES_QUEUE", deliveriesQueue, "WEBHOOK_URL", webhook.url(),
+                "WEBHOOK_SIGNING_SECRET", webhook.signingSecret().isBlank() ? webhook.signingSecretFile() : "set",
+                "BEDROCK_AGENT_ID", agent.agentId(), "BEDROCK_AGENT_ALIAS_ID", agent.aliasId(),
+                "KNOWLEDGE_BASE_ID", agent.knowledgeBaseId(), "MODEL_ID", agent.modelId()), agent.mode().strip(),
+                agent.allowDraftAlias(), auth.settingsCallers() || auth.authDisabled() || auth.callersFile().isBlank()));
         if (!problems.isEmpty()) {
             throw new IllegalStateException("Refusing to start (prod profile): " + String.join("; ", problems));
         }

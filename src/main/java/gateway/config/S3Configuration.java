@@ -10,11 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -34,12 +30,6 @@ public class S3Configuration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(S3Configuration.class);
 
-    @PropertyInject("gateway.aws.region")
-    private String region;
-    @PropertyInject(value = "gateway.s3.endpoint", defaultValue = "")
-    private String endpoint;
-    @PropertyInject(value = "gateway.aws.local-credentials", defaultValue = "false")
-    private boolean localCredentials;
     @PropertyInject("gateway.s3.bucket")
     private String bucket;
     @PropertyInject(value = "gateway.s3.prefix", defaultValue = "")
@@ -51,16 +41,13 @@ public class S3Configuration implements CamelConfiguration {
 
     /** The client of the idempotency keys, the tracking records and the conversation export. */
     @BindToRegistry(value = CLIENT_BEAN, lazy = true)
-    public S3Client s3Client(CamelContext context) throws Exception {
-        URI override = endpoint.isBlank() ? null : URI.create(endpoint.trim());
-        AwsCredentialsProvider credentials = localCredentials ? localCredentials() : DefaultCredentialsProvider.builder().build();
-        if (override != null && !localCredentials) {
-            credentials = AwsCredentialsProviderChain.of(credentials, localCredentials());
-        }
+    public S3Client s3Client(CamelContext context, AwsSettings aws) throws Exception {
+        URI override = AwsSettings.override(aws.s3Endpoint());
+        AwsCredentialsProvider credentials = aws.credentials(aws.s3Endpoint());
         LOG.info("S3: bucket={} prefix='{}' endpoint={} conditionalWrites={}",
                 bucket, prefix, override == null ? "(AWS)" : override, conditionalWrites);
         S3ClientBuilder builder = S3Client.builder()
-                .region(Region.of(region))
+                .region(Region.of(aws.region()))
                 .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder().socketTimeout(Duration.ofSeconds(10)))
                 .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(callTimeoutMs)));
@@ -85,9 +72,5 @@ public class S3Configuration implements CamelConfiguration {
     @Override
     public void configure(CamelContext context) {
         // the beans above are made when first needed
-    }
-
-    private static AwsCredentialsProvider localCredentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
 }

@@ -2,8 +2,6 @@ package gateway.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import com.github.benmanes.caffeine.cache.Ticker;
 import gateway.callers.Caller;
@@ -39,27 +37,6 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
-    @PropertyInject(value = "gateway.api-keys.secret", defaultValue = "")
-    private String apiKeys;
-    @PropertyInject(value = "gateway.api-keys.file", defaultValue = "")
-    private String apiKeysFile;
-    @PropertyInject(value = "gateway.callers.file", defaultValue = "")
-    private String callersFile;
-    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
-    private boolean prodChecks;
-    @PropertyInject(value = "gateway.webhook.allow-insecure-url", defaultValue = "false")
-    private boolean allowInsecureUrls;
-    @PropertyInject(value = "gateway.inbound-signing.secret", defaultValue = "")
-    private String inboundSecret;
-    @PropertyInject(value = "gateway.inbound-signing.file", defaultValue = "")
-    private String inboundSecretFile;
-    @PropertyInject(value = "gateway.inbound-signing.caller", defaultValue = "signed")
-    private String inboundCaller;
-    @PropertyInject(value = "gateway.security.auth-disabled", defaultValue = "false")
-    private boolean authDisabled;
-    // true only in the local profile: with no key setting at all it runs open (the README's first curl)
-    @PropertyInject(value = "gateway.security.open-without-keys", defaultValue = "false")
-    private boolean openWithoutKeys;
     @PropertyInject(value = "gateway.admin.token", defaultValue = "")
     private String adminToken;
     @PropertyInject(value = "gateway.admin.token-file", defaultValue = "")
@@ -99,14 +76,14 @@ public class SecurityConfiguration implements CamelConfiguration {
      * one line; read again by the callers-reload route).
      */
     @BindToRegistry(value = "callers", lazy = true)
-    public synchronized CallerDirectory callers(FlowMetrics metrics) {
+    public synchronized CallerDirectory callers(FlowMetrics metrics, AuthSettings auth, ProfileSettings profile) {
         if (directory == null) {
-            ApiKeys keys = ApiKeys.parse(SecretSetting.resolve("GATEWAY_API_KEYS", apiKeys, apiKeysFile));
-            String inbound = inboundSigningSecret().isEmpty() ? null : inboundCaller.strip();
-            Path file = callersFile.isBlank() ? null : Path.of(callersFile.strip());
+            ApiKeys keys = ApiKeys.parse(SecretSetting.resolve("GATEWAY_API_KEYS", auth.apiKeys(), auth.apiKeysFile()));
+            String inbound = auth.inboundSigningSecret().isEmpty() ? null : auth.inboundCallerName().strip();
+            Path file = auth.callersFile().isBlank() ? null : Path.of(auth.callersFile().strip());
             // with keys the only credential, a new version of the file must keep one in force (a reload never opens)
-            boolean keysRequired = policy().enforced() && inbound == null;
-            CallerDirectory loaded = new CallerDirectory(file, new CallersFile.Rules(!prodChecks || allowInsecureUrls, keys, inbound),
+            boolean keysRequired = policy(auth).enforced() && inbound == null;
+            CallerDirectory loaded = new CallerDirectory(file, new CallersFile.Rules(profile.httpAllowed(), keys, inbound),
                     keysRequired, metrics.registry());
             loaded.load();
             directory = loaded;
@@ -115,17 +92,17 @@ public class SecurityConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "requestAuthenticator", lazy = true)
-    public synchronized RequestAuthenticator requestAuthenticator(CallerDirectory callers, S3Bucket bucket) {
+    public synchronized RequestAuthenticator requestAuthenticator(CallerDirectory callers, S3Bucket bucket, AuthSettings auth) {
         if (authenticator == null) {
-            String secret = inboundSigningSecret();
+            String secret = auth.inboundSigningSecret();
             // the webhook-ids of signed requests are claimed where every replica sees them: a replay is refused by all
-            InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, inboundCaller.strip(),
+            InboundSignatures signatures = secret.isEmpty() ? null : new InboundSignatures(secret, auth.inboundCallerName().strip(),
                     new ReplayClaims(new S3IdempotencyStore(bucket, REPLAY_CLAIMS), InboundSignatures.replayWindow(), Clock.systemUTC()));
             Callers now = callers.current();
             int keys = now.settingsKeys().size() + now.fileCallers().stream().mapToInt(Caller::apiKeyCount).sum();
             // decided once, here: no reload of the keys can change it (an enforced gateway with nothing to check does not start)
-            policy().requireCredentials(keys, signatures != null);
-            authenticator = new RequestAuthenticator(callers, signatures, policy().enforced());
+            policy(auth).requireCredentials(keys, signatures != null);
+            authenticator = new RequestAuthenticator(callers, signatures, policy(auth).enforced());
             LOG.info("Authentication: {} API key(s) for callers {}; inbound signatures {}", keys, now.names(),
                     signatures == null ? "off" : "on (caller '" + signatures.callerName() + "')");
         }
@@ -133,21 +110,11 @@ public class SecurityConfiguration implements CamelConfiguration {
     }
 
     /** Whether requests must authenticate: decided from the settings, once ({@link AuthenticationPolicy}). */
-    private synchronized AuthenticationPolicy policy() {
+    private synchronized AuthenticationPolicy policy(AuthSettings auth) {
         if (policy == null) {
-            Map<String, String> settings = new LinkedHashMap<>();
-            settings.put("GATEWAY_API_KEYS", apiKeys);
-            settings.put("GATEWAY_API_KEYS_FILE", apiKeysFile);
-            settings.put("CALLERS_FILE", callersFile);
-            settings.put("INBOUND_SIGNING_SECRET", inboundSecret);
-            settings.put("INBOUND_SIGNING_SECRET_FILE", inboundSecretFile);
-            policy = AuthenticationPolicy.decide(settings, authDisabled, openWithoutKeys);
+            policy = AuthenticationPolicy.decide(auth.keySettings(), auth.authDisabled(), auth.openWithoutKeys());
         }
         return policy;
-    }
-
-    private String inboundSigningSecret() {
-        return SecretSetting.resolve("INBOUND_SIGNING_SECRET", inboundSecret, inboundSecretFile);
     }
 
     @BindToRegistry(value = "rateLimiter", lazy = true)
@@ -173,10 +140,10 @@ public class SecurityConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "adminAuthenticator", lazy = true)
-    public synchronized AdminAuthenticator adminAuthenticator() {
+    public synchronized AdminAuthenticator adminAuthenticator(ProfileSettings profile) {
         if (admin == null) {
             String token = SecretSetting.resolve("ADMIN_TOKEN", adminToken, adminTokenFile);
-            if (prodChecks && !token.isEmpty() && token.length() < MIN_ADMIN_TOKEN_CHARS) {
+            if (profile.prodChecks() && !token.isEmpty() && token.length() < MIN_ADMIN_TOKEN_CHARS) {
                 throw new IllegalStateException("ADMIN_TOKEN is shorter than " + MIN_ADMIN_TOKEN_CHARS
                         + " characters: use a long random token (e.g. openssl rand -base64 32)");
             }
@@ -187,16 +154,18 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
+        AuthSettings auth = context.getRegistry().findSingleByType(AuthSettings.class);
         context.getRegistry().findSingleByType(RequestAuthenticator.class); // made now: a start without credentials fails here
-        if (!policy().enforced()) {
-            LOG.warn("Authentication is OFF ({}): anyone who can reach POST /webhook can start agent runs", policy().why());
-        } else if (authDisabled) {
+        if (!policy(auth).enforced()) {
+            LOG.warn("Authentication is OFF ({}): anyone who can reach POST /webhook can start agent runs", policy(auth).why());
+        } else if (auth.authDisabled()) {
             LOG.warn("AUTH_DISABLED=true is ignored: {} {} set, so authentication is enforced",
-                    String.join(", ", policy().settingsGiven()), policy().settingsGiven().size() == 1 ? "is" : "are");
+                    String.join(", ", policy(auth).settingsGiven()), policy(auth).settingsGiven().size() == 1 ? "is" : "are");
         }
-        if (!adminAuthenticator().tokenConfigured()) {
+        AdminAuthenticator admin = context.getRegistry().findSingleByType(AdminAuthenticator.class);
+        if (!admin.tokenConfigured()) {
             if (adminOpenWithoutToken) {
-                LOG.warn("Admin operations are OPEN: ADMIN_TOKEN is not set (dev profile)");
+                LOG.warn("Admin operations are OPEN: ADMIN_TOKEN is not set (local profile)");
             } else {
                 LOG.info("Admin operations are disabled: ADMIN_TOKEN is not set");
             }

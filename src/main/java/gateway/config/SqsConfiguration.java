@@ -18,11 +18,6 @@ import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
-import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -37,12 +32,6 @@ public class SqsConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SqsConfiguration.class);
 
-    @PropertyInject("gateway.aws.region")
-    private String region;
-    @PropertyInject(value = "gateway.sqs.endpoint", defaultValue = "")
-    private String endpoint;
-    @PropertyInject(value = "gateway.aws.local-credentials", defaultValue = "false")
-    private boolean localCredentials;
     @PropertyInject("gateway.sqs.call-timeout-ms")
     private long callTimeoutMs;
     @PropertyInject("gateway.sqs.max-connections")
@@ -51,20 +40,19 @@ public class SqsConfiguration implements CamelConfiguration {
     private String requestsQueue;
     @PropertyInject("gateway.queue.deliveries")
     private String deliveriesQueue;
-    @PropertyInject(value = "gateway.startup.prod-checks", defaultValue = "false")
-    private boolean dlqRequired;
 
 
-    private SqsClient sqsClient(URI override, AwsCredentialsProvider credentials) {
+    private SqsClient newSqsClient(AwsSettings aws) {
         SqsClientBuilder builder = SqsClient.builder()
-                .region(Region.of(region))
-                .credentialsProvider(credentials)
+                .region(Region.of(aws.region()))
+                .credentialsProvider(aws.credentials(aws.sqsEndpoint()))
                 .httpClientBuilder(ApacheHttpClient.builder()
                         .maxConnections(maxConnections)
                         .socketTimeout(Duration.ofSeconds(30)))
                 .overrideConfiguration(c -> c.apiCallTimeout(Duration.ofMillis(callTimeoutMs))
                         // a long poll (ReceiveMessage with WaitTimeSeconds) gets its wait on top of that
                         .addExecutionInterceptor(new LongPollCallTimeout(Duration.ofMillis(callTimeoutMs))));
+        URI override = AwsSettings.override(aws.sqsEndpoint());
         if (override != null) {
             builder.endpointOverride(override);
         }
@@ -76,11 +64,11 @@ public class SqsConfiguration implements CamelConfiguration {
 
     /** The client every {@code aws2-sqs} endpoint autowires and the gateway's SQS steps use. */
     @BindToRegistry(value = "sqsClient", lazy = true)
-    public synchronized SqsClient sqsClient() {
+    public synchronized SqsClient sqsClient(AwsSettings aws) {
         if (client == null) {
-            LOG.info("SQS: endpoint={}", endpoint.isBlank() ? "(AWS)" : endpoint);
+            LOG.info("SQS: endpoint={}", aws.sqsEndpoint().isBlank() ? "(AWS)" : aws.sqsEndpoint());
             // long polls on a pool of their own, ended as soon as the context starts to stop (LongPolls)
-            client = LongPolls.separate(sqsClient(override(), credentials()), sqsClient(override(), credentials()));
+            client = LongPolls.separate(newSqsClient(aws), newSqsClient(aws));
         }
         return client;
     }
@@ -90,8 +78,8 @@ public class SqsConfiguration implements CamelConfiguration {
      * profile a standard requests queue.
      */
     @BindToRegistry(value = "queueLimits", lazy = true)
-    public QueueLimits queueLimits(SqsClient sqs) {
-        return QueueLimits.read(sqs, dlqRequired,
+    public QueueLimits queueLimits(SqsClient sqs, ProfileSettings profile) {
+        return QueueLimits.read(sqs, profile.prodChecks(),
                 new QueueLimits.WorkQueue("REQUESTS_QUEUE", "requests", requestsQueue, true),
                 new QueueLimits.WorkQueue("DELIVERIES_QUEUE", "deliveries", deliveriesQueue, false));
     }
@@ -112,7 +100,7 @@ public class SqsConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) throws Exception {
-        SqsClient sqs = sqsClient();
+        SqsClient sqs = sqsClient(context.getRegistry().findSingleByType(AwsSettings.class));
         CloseOnStop.register(context, sqs);
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
@@ -130,22 +118,5 @@ public class SqsConfiguration implements CamelConfiguration {
             }
         });
         HealthCheckRegistry.get(context).register(new SqsReadinessCheck(sqs, requestsQueue));
-    }
-
-    private URI override() {
-        return endpoint.isBlank() ? null : URI.create(endpoint.trim());
-    }
-
-    /** The AWS chain, or local/local for stand-ins; with an endpoint override, the chain falls back to local/local. */
-    private AwsCredentialsProvider credentials() {
-        if (localCredentials) {
-            return localCredentials();
-        }
-        AwsCredentialsProvider chain = DefaultCredentialsProvider.builder().build();
-        return endpoint.isBlank() ? chain : AwsCredentialsProviderChain.of(chain, localCredentials());
-    }
-
-    private static AwsCredentialsProvider localCredentials() {
-        return StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
     }
 }

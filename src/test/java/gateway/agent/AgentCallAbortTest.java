@@ -5,7 +5,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import gateway.flow.FlowProperties;
-import gateway.local.AgentEmulator;
+import gateway.testing.ProbedAgentEmulator;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
@@ -25,13 +25,13 @@ import static org.awaitility.Awaitility.await;
  */
 class AgentCallAbortTest {
 
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
     static CamelContext context;
     static ProducerTemplate template;
 
     @BeforeAll
     static void start() throws Exception {
-        emulator = new AgentEmulator().start();
+        emulator = new ProbedAgentEmulator().start();
         context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {
             @Override

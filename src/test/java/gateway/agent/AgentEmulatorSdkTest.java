@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 
 import gateway.local.AgentEmulator;
 import gateway.local.EmulatorAnswers;
+import gateway.testing.ProbedAgentEmulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,14 +34,14 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 /** The real SDK async client, without Camel, against the emulator: the wire protocol is right. */
 class AgentEmulatorSdkTest {
 
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
     static BedrockAgentRuntimeAsyncClient client;
     /** The plain Netty client, without {@link TruncatedStreamGuard}. */
     static BedrockAgentRuntimeAsyncClient guardless;
 
     @BeforeAll
     static void start() {
-        emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withChunkSize(40)).start();
+        emulator = new ProbedAgentEmulator(AgentEmulator.Settings.defaults().withChunkSize(40)).start();
         client = BedrockAgentRuntimeAsyncClient.builder()
                 .endpointOverride(URI.create(emulator.baseUrl()))
                 .region(Region.US_EAST_1)

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import gateway.local.AgentEmulator;
 import gateway.local.EmulatorAnswers;
+import gateway.testing.ProbedAgentEmulator;
 import org.apache.camel.AsyncProcessor;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
@@ -30,13 +31,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The component in a plain Camel context, with the real SDK client, against the emulator. */
 class BedrockAgentComponentTest {
 
-    static AgentEmulator emulator;
+    static ProbedAgentEmulator emulator;
     static CamelContext context;
     static ProducerTemplate template;
 
     @BeforeAll
     static void start() throws Exception {
-        emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withChunkSize(32)).start();
+        emulator = new ProbedAgentEmulator(AgentEmulator.Settings.defaults().withChunkSize(32)).start();
         String agent = "bedrock-agent:AGENT1?aliasId=ALIAS1&anonymousCredentials=true&endpointOverride=" + emulator.baseUrl();
         context = new DefaultCamelContext();
         context.addRoutes(new RouteBuilder() {

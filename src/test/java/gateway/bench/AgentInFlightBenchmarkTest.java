@@ -26,13 +26,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import gateway.local.AgentEmulator;
-import gateway.testing.ScriptedReceiver;
 import gateway.delivery.WebhookSigner;
 import gateway.json.Json;
+import gateway.local.AgentEmulator;
 import gateway.local.EmbeddedSqsServer;
 import gateway.testing.ChildGatewayEnv;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.ProbedAgentEmulator;
+import gateway.testing.ScriptedReceiver;
 import io.vertx.core.Vertx;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
@@ -126,7 +127,7 @@ class AgentInFlightBenchmarkTest {
         Vertx vertx = Vertx.vertx();
         EmbeddedSqsServer sqs = new EmbeddedSqsServer(0);
         sqs.start();
-        AgentEmulator emulator = new AgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(latencyMs), vertx)
+        ProbedAgentEmulator emulator = new ProbedAgentEmulator(AgentEmulator.Settings.defaults().withLatencyMillis(latencyMs), vertx)
                 .start(0);
         // (a benchmark measures speed: the contract of its deliveries is the test suite's)
         ScriptedReceiver receiver = new ScriptedReceiver(vertx, 0, secret, questions + 100).withoutContractCheck().start();
@@ -270,7 +271,7 @@ class AgentInFlightBenchmarkTest {
         return samples.stream().mapToDouble(field).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
     }
 
-    private static Sample sample(GatewayProcess app, AgentEmulator emulator, ScriptedReceiver receiver, long t0) {
+    private static Sample sample(GatewayProcess app, ProbedAgentEmulator emulator, ScriptedReceiver receiver, long t0) {
         int inFlight = emulator.inFlight();
         String metrics = app.metrics();
         GatewayProcess.Rss rss = app.rss();

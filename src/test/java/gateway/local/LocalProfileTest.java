@@ -1,14 +1,15 @@
 package gateway.local;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.InputStream;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Map;
 import java.util.Properties;
 
 import gateway.testing.GatewayTestApp;
 import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The local profile is the production application with the stand-ins first: the same configuration classes
@@ -26,7 +27,7 @@ class LocalProfileTest {
 
     @Test
     void pointsEachSettingAtItsStandInAndShowsTheReceiverOnTheManagementPort() throws Exception {
-        try (GatewayTestApp app = GatewayTestApp.start()) {
+        try (GatewayTestApp app = GatewayTestApp.start(Map.of("gateway.agent.endpoint", ""))) { // the profile's own emulator
             LocalStackConfiguration.LocalStack stack = app.bean("localStack", LocalStackConfiguration.LocalStack.class);
             assertThat(app.property("gateway.agent.endpoint")).isEqualTo(stack.agentEmulator().baseUrl());
             assertThat(app.property("gateway.webhook.url")).isEqualTo(stack.receiver().url());

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 public final class GatewayTestApp implements AutoCloseable {
 
     private final Main main;
+    private final ProbedAgentEmulator agent;
     private final int httpPort;
     private final int managementPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -58,8 +59,32 @@ public final class GatewayTestApp implements AutoCloseable {
         // the dead-letter sweep takes DLQ entries out of sight for a moment: only the tests of it turn it on
         all.put("gateway.dlq.sweep-enabled", "false");
         all.putAll(overrides);
+        // the local profile's agent: the tests' probed emulator (what calls it saw, in which order), unless the test
+        // names an agent endpoint itself (an empty one: the local profile's own emulator, as LocalProfileTest checks)
+        if (profile == null && !overrides.containsKey("gateway.agent.endpoint")) {
+            long latency = Long.parseLong(all.get("gateway.local.agent-latency-ms"));
+            agent = new ProbedAgentEmulator(gateway.local.AgentEmulator.Settings.defaults().withLatencyMillis(latency)).start();
+            all.put("gateway.agent.endpoint", agent.baseUrl());
+        } else {
+            agent = null;
+        }
         all.forEach(main::addOverrideProperty);
-        main.start();
+        try {
+            main.start();
+        } catch (Exception | Error e) {
+            if (agent != null) {
+                agent.stop();
+            }
+            throw e;
+        }
+    }
+
+    /** The agent the app asks (the tests' probed emulator); {@link IllegalStateException} when the test named its own. */
+    public ProbedAgentEmulator agent() {
+        if (agent == null) {
+            throw new IllegalStateException("this app asks an agent the test named (gateway.agent.endpoint)");
+        }
+        return agent;
     }
 
     public static GatewayTestApp start() throws Exception {
@@ -220,7 +245,13 @@ public final class GatewayTestApp implements AutoCloseable {
 
     @Override
     public void close() {
-        main.stop();
+        try {
+            main.stop();
+        } finally {
+            if (agent != null) {
+                agent.stop();
+            }
+        }
     }
 
     /** Ports this JVM has handed out: the OS may offer a just-closed port again, which two servers can't share. */
