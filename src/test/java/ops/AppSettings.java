@@ -19,8 +19,11 @@ import java.util.stream.Stream;
  */
 public final class AppSettings {
 
-    /** Variables the JVM or Camel Main read directly, not through a placeholder. */
-    static final Set<String> FIXED_NAMES = Set.of("CAMEL_MAIN_PROFILE", "JAVA_TOOL_OPTIONS", "JAVA_OPTS");
+    /**
+     * Variables the JVM or Camel Main read directly, not through a placeholder. (JAVA_OPTS is not one: the image's
+     * entrypoint is exec-form java, and no start script reads it.)
+     */
+    static final Set<String> FIXED_NAMES = Set.of("CAMEL_MAIN_PROFILE", "JAVA_TOOL_OPTIONS");
 
     private static final Pattern PROPERTY_ENV = Pattern.compile("\\{\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}}");
     private static final Pattern LOG4J_ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");
@@ -53,7 +56,12 @@ public final class AppSettings {
 
     /** The default application.properties gives NAME, if it reads NAME with a default. */
     static Optional<String> defaultOf(String name) {
-        Matcher m = PROPERTY_ENV.matcher(withoutComments(read(RESOURCES.resolve("application.properties"))));
+        return defaultIn(RESOURCES.resolve("application.properties"), name);
+    }
+
+    /** The default the given properties file gives NAME, if it reads NAME with a default. */
+    static Optional<String> defaultIn(Path file, String name) {
+        Matcher m = PROPERTY_ENV.matcher(withoutComments(read(file)));
         while (m.find()) {
             if (m.group(1).equals(name) && m.group(2) != null) {
                 return Optional.of(m.group(2).trim());

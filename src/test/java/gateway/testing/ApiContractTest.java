@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The OpenAPI documents hold what the tests need of them: every example is valid against its schema and is one of the
- * README's; every object schema says whether it takes other fields (so a field added without the document fails a
- * test); a webhook per event type the gateway sends; and the checker ({@link ApiContract}) refuses what it must.
+ * The OpenAPI documents hold what the tests need of them: every example is valid against its schema and is shown in
+ * docs/api.md (the guide to them); every object schema says whether it takes other fields (so a field added without
+ * the document fails a test); a webhook per event type the gateway sends; and the checker ({@link ApiContract}) refuses what it must.
  */
 class ApiContractTest {
 
@@ -67,21 +67,21 @@ class ApiContractTest {
     }
 
     @Test
-    void everyExampleIsTheReadmes() throws Exception {
-        String readme = Files.readString(Path.of("README.md"));
+    void everyExampleIsShownInTheApiGuide() throws Exception {
+        String guide = Files.readString(Path.of("docs/api.md"));
         List<JsonNode> shown = new ArrayList<>();
-        Matcher blocks = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL).matcher(readme);
+        Matcher blocks = Pattern.compile("```json\\n(.*?)```", Pattern.DOTALL).matcher(guide);
         while (blocks.find()) {
             parse(blocks.group(1), shown);
         }
-        Matcher curls = Pattern.compile("-d '(\\{.*?})'", Pattern.DOTALL).matcher(readme);
+        Matcher curls = Pattern.compile("-d '(\\{.*?})'", Pattern.DOTALL).matcher(guide);
         while (curls.find()) {
             parse(curls.group(1), shown);
         }
         for (ApiContract contract : List.of(ApiContract.gateway(), ApiContract.admin())) {
             for (Iterator<Map.Entry<String, JsonNode>> it = contract.document().path("components").path("examples").fields(); it.hasNext();) {
                 Map.Entry<String, JsonNode> example = it.next();
-                assertThat(shown).as("the README shows example " + example.getKey()).contains(example.getValue().get("value"));
+                assertThat(shown).as("docs/api.md shows example " + example.getKey()).contains(example.getValue().get("value"));
             }
         }
     }
