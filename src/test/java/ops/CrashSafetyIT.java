@@ -55,10 +55,11 @@ import static org.assertj.core.api.Assertions.fail;
 class CrashSafetyIT {
 
     static final int N = 20;
-    /** the emulated agent's answer time after SIGKILL; after SIGTERM longer than Camel dev's 10 s timeout */
+    /** the emulated agent's answer time: long enough that calls are in flight at the signal */
     static final int AGENT_LATENCY_MS = 6000;
-    static final int SLOW_AGENT_LATENCY_MS = 12000;
-    static final int GRACE_SECONDS = 30;
+    /** after SIGTERM: the grace period (SHUTDOWN_TIMEOUT_SECONDS) outlasts the agent's calls in flight */
+    static final int SLOW_AGENT_LATENCY_MS = 6000;
+    static final int GRACE_SECONDS = 20;
     static final Path JAR = Path.of("target", "ai-webhook-gateway.jar");
     static final Path OUT = Path.of("target", "crash-it");
     static final String[] QUEUES = {"webhook-requests.fifo", "webhook-deliveries"};
@@ -144,7 +145,7 @@ class CrashSafetyIT {
         if (exit != 0) {
             fail("exit code " + exit + " after SIGTERM (expected a clean exit)\n" + first.tail());
         }
-        // the grace period (SHUTDOWN_TIMEOUT_SECONDS=30) outlasts the agent (12 s): every in-flight call was
+        // the grace period (SHUTDOWN_TIMEOUT_SECONDS=20) outlasts the agent (6 s): every in-flight call was
         // answered and its request deleted; none was handed back to run the agent again, and nothing that
         // had finished was "released" again
         assertThat(depth("webhook-requests.fifo")).as("requests left after a graceful stop\n%s", first.tail()).isZero();

@@ -266,8 +266,15 @@ public final class GatewayTestApp implements AutoCloseable {
     public static int freePort() throws IOException {
         java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
         int below = EPHEMERAL_LOW;
+        // surefire runs test classes in several JVMs at once: each picks in a slice of its own, so two never pick the
+        // same port in the moment between the check below and the server's bind
+        int forks = Math.max(1, Integer.getInteger("test.forks", 1));
+        int fork = Math.min(forks, Math.max(1, Integer.getInteger("test.fork", 1)));
+        int slice = (below - below / 2) / forks;
+        int from = below / 2 + (fork - 1) * slice;
+        int to = fork == forks ? below : from + slice;
         for (int tries = 0; tries < 1000; tries++) {
-            int port = random.nextInt(below / 2, below);
+            int port = random.nextInt(from, to);
             if (HANDED_OUT.contains(port)) {
                 continue;
             }
@@ -289,7 +296,8 @@ public final class GatewayTestApp implements AutoCloseable {
 
     private static int ephemeralLow() {
         try {
-            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            // read line by line: procfs reports a size of 0, and Files.readString then reads the first byte only ("3")
+            String range = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0);
             return Math.max(2048, Integer.parseInt(range.strip().split("\\s+")[0]));
         } catch (IOException | RuntimeException e) {
             return 32768;
