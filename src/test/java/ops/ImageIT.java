@@ -70,7 +70,8 @@ import static org.assertj.core.api.Assertions.fail;
  * are not ({@code .ci/run} installs nothing for it: the image build takes minutes). {@code -Dimage.it.skip=true} skips it
  * on a machine that has them; {@code -Dit.test=ImageIT} runs it alone. It builds with {@code ../shared/tools/oci} where that exists (this project's
  * machines: no registry, stand-in base images made from Debian's packages; {@code -Doci=PATH} to point elsewhere) and
- * with {@code podman build} otherwise (the Dockerfile's base images, from a registry). Containers run with
+ * with {@code podman build} otherwise, when the Dockerfile's base images are in Podman's store; it is skipped with one
+ * line where neither is there. Containers run with
  * {@code buildah run --isolation chroot --network host}: on the host's network, so every port is a free one.
  * {@code -Dimage.build-args="--build-arg RUNTIME=jlink ..."} adds build arguments (the jlink runtime). Logs, the build
  * context and the sizes are in {@code target/image-it/}.
@@ -105,7 +106,11 @@ class ImageIT {
     static void podmanPresentAndAsked() throws IOException {
         String skipped = !onPath("podman") || !onPath("buildah")
                 ? "ImageIT skipped: podman and buildah are not both installed, so the image is not built nor checked"
-                : Boolean.getBoolean("image.it.skip") ? "ImageIT skipped: -Dimage.it.skip=true" : null;
+                : Boolean.getBoolean("image.it.skip") ? "ImageIT skipped: -Dimage.it.skip=true"
+                : oci().isEmpty() && !defaultBasesPresent()
+                ? "ImageIT skipped: no oci tool (../shared/tools/oci, -Doci=PATH) and the Dockerfile's base images "
+                        + defaultBases() + " are not in Podman's store (no registry to pull them from)"
+                : null;
         if (skipped != null) {
             System.out.println(skipped); // the execution image-it prints it on the console
         }
@@ -351,10 +356,40 @@ class ImageIT {
         return context;
     }
 
+    /**
+     * The oci tool: {@code -Doci} or {@code OCI} where set, else {@code ../shared/tools/oci} beside the project, else
+     * {@code /work/shared/tools/oci} (a clone elsewhere on this project's machines, as CI's).
+     */
     private static Optional<Path> oci() {
         String configured = System.getProperty("oci", System.getenv().getOrDefault("OCI", ""));
-        Path path = configured.isBlank() ? AppSettings.ROOT.resolveSibling("shared").resolve("tools/oci") : Path.of(configured);
-        return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+        if (!configured.isBlank()) {
+            return Optional.of(Path.of(configured)).filter(Files::isRegularFile);
+        }
+        return Stream.of(AppSettings.ROOT.resolveSibling("shared").resolve("tools/oci"), Path.of("/work/shared/tools/oci"))
+                .filter(Files::isRegularFile).findFirst();
+    }
+
+    /** The Dockerfile's default base images (its {@code ARG MAVEN_IMAGE=} and {@code ARG RUNTIME_IMAGE=} lines). */
+    private static List<String> defaultBases() throws IOException {
+        return Files.readAllLines(AppSettings.ROOT.resolve("Dockerfile")).stream()
+                .filter(line -> line.startsWith("ARG MAVEN_IMAGE=") || line.startsWith("ARG RUNTIME_IMAGE="))
+                .map(line -> line.substring(line.indexOf('=') + 1).strip()).toList();
+    }
+
+    private static boolean defaultBasesPresent() throws IOException {
+        for (String image : defaultBases()) {
+            try {
+                Process exists = new ProcessBuilder("podman", "image", "exists", image)
+                        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                if (!exists.waitFor(1, TimeUnit.MINUTES) || exists.exitValue() != 0) {
+                    return false;
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     private static List<String> extraBuildArgs() {
