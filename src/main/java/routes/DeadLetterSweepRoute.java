@@ -89,6 +89,8 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                     .bean("deliveryStageRecords", "outcome(*, 'dead_lettered')")
                     .to(WebhookDeliverRoute.DELIVERY_ENDED).id("record-moved-delivery")
             .end()
+            // a copy for a recover (POST /endpoints/{name}/recover), as for the gateway's own dead letters
+            .bean("parkedDeliveries", "keepUndelivered").id("keep-moved-undelivered")
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .bean("deadLetters", "annotate")
             .to("aws2-sqs:{{gateway.queue.deliveries-dlq}}").id("dead-letter-moved-delivery")

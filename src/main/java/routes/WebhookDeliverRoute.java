@@ -3,6 +3,7 @@ package routes;
 import java.io.IOException;
 
 import gateway.delivery.UndeliverableTarget;
+import gateway.endpoints.EndpointPaused;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
 import gateway.net.BlockedAddressException;
@@ -33,6 +34,10 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
     static final String DEAD_LETTER_DELIVERY = "direct:dead-letter-delivery";
     // one http endpoint for every receiver (http or https): the URL is the message's CamelHttpUri header
     static final String RECEIVER = "http:webhook-receiver?throwExceptionOnFailure=true&followRedirects=false";
+    /** One HTTP attempt, redelivered as a whole: the endpoint's health asked first, told after. */
+    static final String ATTEMPT = "direct:attempt-delivery";
+    /** The delivery waits in its endpoint's lane (the endpoint is paused), then leaves the queue. */
+    static final String PARK_DELIVERY = "direct:park-delivery";
 
     @Override
     public void configure() {
@@ -41,6 +46,13 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
             .autoStartup("{{gateway.delivery.stage-enabled}}")
             // on shutdown, deliveries still unfinished after the grace period are released at once
             .routePolicy(new ReleaseOnShutdown(DEFER_DELIVERY))
+
+            // the endpoint is paused, or releasing what it parked (before this attempt or after a failed one): the delivery
+            // is parked in its endpoint's lane, in the order its answer was made, for the release
+            .onException(EndpointPaused.class)
+                .handled(true)
+                .to(PARK_DELIVERY).id("end-parked")
+            .end()
 
             // a message that can never be delivered: to the deliveries DLQ at once, with the reason
             .onException(MalformedMessageException.class)
@@ -61,6 +73,9 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
                 .onRedeliveryRef("recordDeliveryRetry")
                 .handled(true)
                 .choice()
+                    // the failures have paused the endpoint: parked, not deferred nor dead-lettered for the outage
+                    .when(method("endpointGate", "holds"))
+                        .to(PARK_DELIVERY).id("park-failed-delivery")
                     // a next step of the schedule, unless this is the last receive SQS allows (then the gateway
                     // dead-letters it itself, with the reason, rather than SQS's redrive policy in silence)
                     .when(and(method("deliverySchedule", "hasNextAttempt"), not(method("queueLimits", "isLastReceive(*, 'deliveries')"))))
@@ -79,12 +94,18 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
             .end()
 
             // any other status (4xx, 3xx): the receiver refuses it; to the DLQ at once with the status
+            // (410 Gone has paused the endpoint: the delivery is parked)
             .onException(HttpOperationFailedException.class)
                 .onExceptionOccurredRef("deliveryFailures")
                 .handled(true)
                 .setProperty(FlowProperties.HTTP_STATUS, simple("${exception.statusCode}"))
-                .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
-                .to(DEAD_LETTER_DELIVERY).id("end-refused")
+                .choice()
+                    .when(method("endpointGate", "holds"))
+                        .to(PARK_DELIVERY).id("park-gone-delivery")
+                    .otherwise()
+                        .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
+                        .to(DEAD_LETTER_DELIVERY).id("end-refused")
+                .end()
             .end()
 
             // the SSRF guard refused the address the connection went to (blocked_address), or the target is gone from
@@ -101,15 +122,46 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
             .bean("outboundWebhook", "prepare")
             // status "delivering" (attempt n): waits for the record's next changes
             .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "delivering")).to(TrackingRoute.RECORD_CHANGE).id("record-delivering")
-            // to the receiver's URL, which prepare put in the CamelHttpUri header exactly as it was checked (an endpoint
-            // URI would be normalised, decoding its path); no redirects followed, any status but 2xx is a failure
-            .to(RECEIVER).id("post-webhook")
+            // one attempt (the endpoint's health first: a paused one parks it); a redelivery makes the whole attempt again
+            .to(ATTEMPT).id("attempt-webhook")
             .bean("attemptReport", "succeeded")
             .log("Delivered ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "} to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
                     + ".label()} (HTTP ${header.CamelHttpResponseCode})")
             .bean("deliveryStageRecords", "outcome(*, 'delivered')")
             .to(DELETE_DELIVERY).id("delete-delivery")
             .to(DELIVERY_ENDED).id("record-delivered");
+
+        // one HTTP attempt, redelivered as a whole by the caller's error handler (none of its own): the endpoint's health
+        // (EndpointPaused when it holds its deliveries; not for a parked delivery released or probed), the receiver's
+        // max_per_second on this replica, the POST, and what the attempt says of the endpoint
+        from(ATTEMPT)
+            .routeId("attempt-delivery")
+            .errorHandler(noErrorHandler())
+            .bean("endpointGate", "admit")
+            .filter(exchangeProperty(FlowProperties.MAX_PER_SECOND).isNotNull())
+                .throttle(exchangeProperty(FlowProperties.MAX_PER_SECOND)).totalRequestsMode().timePeriodMillis(1000)
+                    .correlationExpression(simple("${exchangeProperty." + FlowProperties.DELIVERY_TARGET + ".label()}"))
+                .end()
+            .end()
+            .doTry()
+                // to the receiver's URL, which prepare put in the CamelHttpUri header exactly as it was checked (an
+                // endpoint URI would be normalised, decoding its path); no redirects followed, any status but 2xx fails
+                .to(RECEIVER).id("post-webhook")
+            .doCatch(HttpOperationFailedException.class, IOException.class)
+                .bean("endpointGate", "failed")
+                .bean("endpointGate", "rethrow")
+            .end()
+            .bean("endpointGate", "succeeded");
+
+        // parked: the message in its endpoint's lane, the record told ("parked"), then deleted from the queue. A store
+        // that cannot be written leaves the message on the queue (SQS hands it out again), never lost
+        from(PARK_DELIVERY)
+            .routeId("park-delivery")
+            .bean("parkedDeliveries", "park").id("put-parked")
+            .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "parked")).to(TrackingRoute.RECORD_CHANGE).id("record-parked")
+            .log("Parked ${exchangeProperty." + FlowProperties.WEBHOOK_ID + "}: ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
+                    + ".label()} is paused")
+            .to(DELETE_DELIVERY).id("delete-parked-delivery");
 
         // the deliveries queue's one dead-letter ending, in one order: the record's outcome (dead-lettered), the entry
         // with its reason to the DLQ (the delivery message as received: a redrive delivers it again, not the payload),
@@ -121,12 +173,20 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
                 .bean("deliveryStageRecords", "outcome(*, 'dead_lettered')")
                 .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))
             .end()
+            // a copy for a recover (POST /endpoints/{name}/recover), kept by endpoint in the order of the answers
+            .bean("parkedDeliveries", "keepUndelivered").id("keep-undelivered")
             .bean("deadLetters", "annotate")
             .to(DELIVERIES_DLQ).id("dead-letter-delivery-entry")
             .filter(exchangeProperty(FlowProperties.RECEIVED_MESSAGE).isNotNull())
                 .to(DELIVERY_ENDED).id("record-dead-lettered")
             .end()
-            .to(DELETE_DELIVERY).id("delete-dead-delivery");
+            .choice()
+                // a parked delivery (released, probed, kept too long): it leaves its lane
+                .when(exchangeProperty(FlowProperties.PARKED_KEY).isNotNull())
+                    .bean("parkedDeliveries", "remove").id("remove-dead-parked")
+                .otherwise()
+                    .to(DELETE_DELIVERY).id("delete-dead-delivery")
+            .end();
 
         // the delivery has ended (delivered or dead-lettered): the record's final status, with what waits for it, is
         // written by a record writer, then the conversation export built from it (TrackingRoute). Nothing waits here.

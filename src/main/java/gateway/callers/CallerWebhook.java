@@ -17,12 +17,23 @@ import gateway.delivery.WebhookSigner;
  * secrets are never shown.
  *
  * @param ownSigningSecrets how many secrets the endpoint has of its own (0: it signs with the caller's)
+ * @param maxPerSecond      deliveries per second it takes at most ({@code max_per_second}); null: no limit
  */
 public record CallerWebhook(String name, URI url, Set<String> events, Map<String, String> headers, WebhookSigner signer,
-        int ownSigningSecrets) {
+        int ownSigningSecrets, Integer maxPerSecond) {
 
-    /** The event types of deliveries (see gateway.delivery.DeliveryPayload). */
+    /** The event types of answers (see gateway.delivery.DeliveryPayload): what an endpoint without {@code events} takes. */
     public static final Set<String> EVENT_TYPES = Set.of("query.answered", "query.failed", "query.cancelled");
+    /** The event types of an endpoint's health (gateway.endpoints.EndpointEvents): only for endpoints that list them. */
+    public static final Set<String> ENDPOINT_EVENT_TYPES = Set.of("endpoint.paused", "endpoint.resumed");
+    /** Every event type an endpoint may list in {@code events}. */
+    public static final Set<String> KNOWN_EVENT_TYPES = Set.of("query.answered", "query.failed", "query.cancelled",
+            "endpoint.paused", "endpoint.resumed");
+
+    public CallerWebhook(String name, URI url, Set<String> events, Map<String, String> headers, WebhookSigner signer,
+            int ownSigningSecrets) {
+        this(name, url, events, headers, signer, ownSigningSecrets, null);
+    }
 
     public CallerWebhook {
         events = Set.copyOf(events);
@@ -42,6 +53,7 @@ public record CallerWebhook(String name, URI url, Set<String> events, Map<String
     @Override
     public String toString() {
         return "CallerWebhook[name=" + name + ", url=" + shownUrl() + ", events=" + events.stream().sorted().toList()
-                + ", headers=" + headers.keySet() + ", ownSigningSecrets=" + ownSigningSecrets + "]";
+                + ", headers=" + headers.keySet() + ", ownSigningSecrets=" + ownSigningSecrets
+                + (maxPerSecond == null ? "" : ", maxPerSecond=" + maxPerSecond) + "]";
     }
 }

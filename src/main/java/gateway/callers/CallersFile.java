@@ -53,7 +53,7 @@ public final class CallersFile {
 
     private static final Set<String> TOP_FIELDS = Set.of("callers");
     private static final List<String> CALLER_FIELDS = List.of("name", "api_keys", "signing_secrets", "webhooks", "callback_urls");
-    private static final List<String> WEBHOOK_FIELDS = List.of("name", "url", "events", "headers", "signing_secrets");
+    private static final List<String> WEBHOOK_FIELDS = List.of("name", "url", "events", "headers", "signing_secrets", "max_per_second");
     private static final Pattern WEBHOOK_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     /** The endpoint labels of the other kinds of targets (gateway.delivery.DeliveryTarget): not an endpoint's name. */
     private static final Set<String> RESERVED_WEBHOOK_NAMES = Set.of("callback", "default");
@@ -365,7 +365,19 @@ public final class CallersFile {
                 signer = new WebhookSigner(String.join(" ", secrets));
                 ownSecrets = secrets.size();
             }
-            return new CallerWebhook(name, url, events, headers, signer, ownSecrets);
+            Integer maxPerSecond = maxPerSecond(field + ".max_per_second", node.get("max_per_second"));
+            return new CallerWebhook(name, url, events, headers, signer, ownSecrets, maxPerSecond);
+        }
+
+        /** Deliveries per second the endpoint takes at most (1 to 10,000); null when not set. */
+        private Integer maxPerSecond(String field, JsonNode node) {
+            if (node == null || node.isNull()) {
+                return null;
+            }
+            if (!node.canConvertToInt() || !node.isIntegralNumber() || node.intValue() < 1 || node.intValue() > 10_000) {
+                throw fail(field + ": must be a whole number from 1 to 10000 (deliveries per second)");
+            }
+            return node.intValue();
         }
 
         private URI url(String field, JsonNode node) {
@@ -404,13 +416,13 @@ public final class CallersFile {
                 return CallerWebhook.EVENT_TYPES;
             }
             if (!node.isArray() || node.isEmpty()) {
-                throw fail(field + ": must be a non-empty list of " + eventTypes() + " (leave it out for every event)");
+                throw fail(field + ": must be a non-empty list of " + eventTypes() + " (leave it out for every query.* event)");
             }
             Set<String> events = new LinkedHashSet<>();
             for (int i = 0; i < node.size(); i++) {
                 String item = field + "[" + (i + 1) + "]";
                 String event = string(item, node.get(i));
-                if (!CallerWebhook.EVENT_TYPES.contains(event)) {
+                if (!CallerWebhook.KNOWN_EVENT_TYPES.contains(event)) {
                     throw fail(item + ": " + (SHOWABLE_FIELD.matcher(event).matches() ? "'" + event + "' " : "")
                             + "is not an event type (" + eventTypes() + ")");
                 }
@@ -495,7 +507,7 @@ public final class CallersFile {
         }
 
         private static String eventTypes() {
-            return String.join(", ", CallerWebhook.EVENT_TYPES.stream().sorted().toList());
+            return String.join(", ", CallerWebhook.KNOWN_EVENT_TYPES.stream().sorted().toList());
         }
     }
 }

@@ -56,6 +56,8 @@ public class DeliveryConfiguration implements CamelConfiguration {
     private boolean allowPrivateTargets;
     @PropertyInject(value = "gateway.webhook.allowed-cidrs", defaultValue = "")
     private String allowedCidrs;
+    @PropertyInject(value = "gateway.delivery.replicas", defaultValue = "1")
+    private int replicas;
 
     /**
      * Each step of {@code DELIVERY_SCHEDULE} is one more receive of the deliveries queue, after the first: a schedule
@@ -79,7 +81,7 @@ public class DeliveryConfiguration implements CamelConfiguration {
         if (signer == null && !webhook.url().isBlank()) {
             LOG.warn("No WEBHOOK_SIGNING_SECRET: deliveries to WEBHOOK_URL are NOT signed");
         }
-        return new OutboundWebhook(new DeliveryTargetResolver(callers, webhook.url(), signer), source,
+        return new OutboundWebhook(new DeliveryTargetResolver(callers, webhook.url(), signer, replicas), source,
                 new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()), Clock.systemUTC());
     }
 

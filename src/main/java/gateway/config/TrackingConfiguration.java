@@ -4,8 +4,12 @@ import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import gateway.delivery.DeliveryTarget;
+import gateway.endpoints.EndpointHealthStore;
+import gateway.endpoints.EndpointRef;
 import gateway.metrics.FlowMetrics;
 import gateway.s3.S3Bucket;
+import gateway.s3.StoreUnavailable;
 import gateway.security.RequestAuthenticator;
 import gateway.tracking.AgentStageRecords;
 import gateway.tracking.ConversationExport;
@@ -107,8 +111,14 @@ public class TrackingConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "statusLookup", lazy = true)
-    public StatusLookup statusLookup(RequestAuthenticator authenticator) {
-        return new StatusLookup(authenticator, includeAnswer);
+    public StatusLookup statusLookup(RequestAuthenticator authenticator, EndpointHealthStore endpoints) {
+        return new StatusLookup(authenticator, includeAnswer, ref -> {
+            try {
+                return endpoints.current(EndpointRef.of(DeliveryTarget.fromJson(ref))).state().wireName();
+            } catch (IllegalArgumentException | StoreUnavailable e) {
+                return null; // shown as unknown: the delivery itself still says parked
+            }
+        });
     }
 
     @BindToRegistry(value = "conversationExport", lazy = true)

@@ -47,6 +47,11 @@ public class DeliveryFailures implements Processor {
         return DeliveryOutcome.classify(failure) == DeliveryOutcome.RETRYABLE;
     }
 
+    /** Whether a failed attempt says its endpoint is not taking deliveries: retryable, or 410 Gone. */
+    public boolean isRetryableOrGone(@ExchangeException Exception failure) {
+        return isRetryable(failure) || (failure instanceof HttpOperationFailedException http && http.getStatusCode() == 410);
+    }
+
     /** Notes the status of the failed attempt and, where the receiver sent {@code Retry-After}, the next delay. */
     @Override
     public void process(Exchange exchange) {

@@ -17,8 +17,11 @@ import gateway.callers.CallerWebhook;
  */
 public class DeliveryTargetResolver {
 
-    /** A target ready to POST to: the URL (with its query), the extra headers, the signer (null: unsigned). */
-    public record Resolved(String url, Map<String, String> headers, WebhookSigner signer) {
+    /**
+     * A target ready to POST to: the URL (with its query), the extra headers, the signer (null: unsigned), and this
+     * replica's share of its {@code max_per_second} (null: no limit).
+     */
+    public record Resolved(String url, Map<String, String> headers, WebhookSigner signer, Integer maxPerSecond) {
 
         @Override
         public String toString() {
@@ -30,11 +33,18 @@ public class DeliveryTargetResolver {
     private final CallerDirectory callers;
     private final String defaultUrl;
     private final WebhookSigner defaultSigner;
+    private final int replicas;
 
-    public DeliveryTargetResolver(CallerDirectory callers, String defaultUrl, WebhookSigner defaultSigner) {
+    /** @param replicas how many replicas share each endpoint's {@code max_per_second} ({@code GATEWAY_REPLICAS}) */
+    public DeliveryTargetResolver(CallerDirectory callers, String defaultUrl, WebhookSigner defaultSigner, int replicas) {
         this.callers = callers;
         this.defaultUrl = defaultUrl == null ? "" : defaultUrl.trim();
         this.defaultSigner = defaultSigner;
+        this.replicas = Math.max(1, replicas);
+    }
+
+    public DeliveryTargetResolver(CallerDirectory callers, String defaultUrl, WebhookSigner defaultSigner) {
+        this(callers, defaultUrl, defaultSigner, 1);
     }
 
     public Resolved resolve(DeliveryTarget target) {
@@ -43,12 +53,14 @@ public class DeliveryTargetResolver {
                 if (defaultUrl.isEmpty()) {
                     throw new UndeliverableTarget(UndeliverableTarget.NO_DEFAULT_URL, "WEBHOOK_URL is not set");
                 }
-                return new Resolved(defaultUrl, Map.of(), defaultSigner);
+                return new Resolved(defaultUrl, Map.of(), defaultSigner, null);
             case ENDPOINT: {
                 Caller caller = caller(target);
                 CallerWebhook webhook = caller.webhook(target.endpoint()).orElseThrow(() -> new UndeliverableTarget(
                         UndeliverableTarget.ENDPOINT_REMOVED, "caller '" + target.caller() + "' has no webhook '" + target.endpoint() + "' any more"));
-                return new Resolved(webhook.url().toString(), webhook.headers(), webhook.signer());
+                // each replica allows its share, rounded down but at least one a second
+                Integer share = webhook.maxPerSecond() == null ? null : Math.max(1, webhook.maxPerSecond() / replicas);
+                return new Resolved(webhook.url().toString(), webhook.headers(), webhook.signer(), share);
             }
             default: {
                 Caller caller = caller(target);
@@ -57,7 +69,7 @@ public class DeliveryTargetResolver {
                     throw new UndeliverableTarget(UndeliverableTarget.CALLBACK_NOT_ALLOWED,
                             "caller '" + target.caller() + "' no longer allows this callback_url");
                 }
-                return new Resolved(target.url(), Map.of(), caller.signer());
+                return new Resolved(target.url(), Map.of(), caller.signer(), null);
             }
         }
     }

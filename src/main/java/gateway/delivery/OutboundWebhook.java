@@ -4,8 +4,10 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
+import gateway.json.Json;
 import gateway.sqs.DeadLetters;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
@@ -45,25 +47,40 @@ public class OutboundWebhook {
 
     /** Returns the payload to POST and sets the request headers; the SQS headers are kept for the delete. */
     public String prepare(@Body String deliveryMessage, Exchange exchange) {
-        DeliveryMessage delivery;
+        JsonNode json = Json.parseOrNull(deliveryMessage);
+        // kept for a DLQ entry: the delivery message, not the payload, is what a redrive must deliver again
+        exchange.setProperty(FlowProperties.RECEIVED_MESSAGE, deliveryMessage);
+        Instant now = clock.instant();
+        DeliveryTarget target;
+        String trackingId = null;
+        String body;
         try {
-            delivery = DeliveryMessage.parse(deliveryMessage);
+            if (EventMessage.is(json)) {
+                EventMessage event = EventMessage.parse(json);
+                target = event.target();
+                body = event.payload();
+            } else {
+                DeliveryMessage delivery = DeliveryMessage.parse(deliveryMessage);
+                target = delivery.targetOrDefault();
+                trackingId = delivery.trackingId();
+                body = payload.build(delivery, now);
+            }
         } catch (IllegalArgumentException e) {
             throw new MalformedMessageException(e.getMessage());
         }
-        // kept for a DLQ entry: the delivery message, not the payload, is what a redrive must deliver again
-        exchange.setProperty(FlowProperties.RECEIVED_MESSAGE, deliveryMessage);
-        DeliveryTarget target = delivery.targetOrDefault();
-        exchange.setProperty(FlowProperties.TRACKING_ID, delivery.trackingId());
         exchange.setProperty(FlowProperties.WEBHOOK_ID, target.webhookId());
         exchange.setProperty(FlowProperties.DELIVERY_TARGET, target);
-        MDC.put(FlowProperties.TRACKING_ID, delivery.trackingId());
+        if (trackingId != null) {
+            exchange.setProperty(FlowProperties.TRACKING_ID, trackingId);
+            MDC.put(FlowProperties.TRACKING_ID, trackingId);
+        }
         // UndeliverableTarget when the target can no longer be used (removed endpoint, callback no longer allowed)
         DeliveryTargetResolver.Resolved resolved = targets.resolve(target);
         String url = resolved.url();
+        if (resolved.maxPerSecond() != null) {
+            exchange.setProperty(FlowProperties.MAX_PER_SECOND, resolved.maxPerSecond());
+        }
 
-        Instant now = clock.instant();
-        String body = payload.build(delivery, now);
         // nothing of the SQS message goes out as an HTTP header; the receipt handle stays for the delete
         exchange.setProperty(DeadLetters.RECEIVE_COUNT, DeadLetters.receiveCount(exchange));
         Message message = exchange.getMessage();
@@ -74,7 +91,9 @@ public class OutboundWebhook {
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(HEADER_SOURCE, source);
-        message.setHeader(HEADER_TRACKING_ID, delivery.trackingId());
+        if (trackingId != null) {
+            message.setHeader(HEADER_TRACKING_ID, trackingId);
+        }
         WebhookSigner signer = resolved.signer();
         if (signer != null) {
             Map<String, String> signing = signer.headers(target.webhookId(), now.getEpochSecond(), body);

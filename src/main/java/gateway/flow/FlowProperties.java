@@ -50,6 +50,16 @@ public final class FlowProperties {
      */
     public static final String AGENT_SESSION_ID = "agent_session_id";
 
+    /**
+     * The key of the parked delivery being released or probed ({@code gateway.endpoints.DeliveryLane}): the delivery
+     * goes to its paused endpoint on purpose, and its parked copy is removed once it has ended.
+     */
+    public static final String PARKED_KEY = "parked_key";
+    /** Set when a parked delivery sent again was refused by its receiver and dead-lettered (a probe that resumes nothing). */
+    public static final String REFUSED = "parked_delivery_refused";
+    /** The deliveries per second the delivery's endpoint takes on this replica ({@code max_per_second}); absent: no limit. */
+    public static final String MAX_PER_SECOND = "max_per_second";
+
     private FlowProperties() {
     }
 }

@@ -3,6 +3,7 @@ package gateway.json;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -25,6 +26,15 @@ public final class Json {
 
     public static ObjectNode object() {
         return MAPPER.createObjectNode();
+    }
+
+    /** The JSON of {@code text}; null when it is null or not JSON (the caller's own parse says why). */
+    public static JsonNode parseOrNull(String text) {
+        try {
+            return text == null ? null : MAPPER.readTree(text);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     public static String write(Object value) {

@@ -37,6 +37,7 @@ public final class DeliveryEntries {
     static final String FIELD = "deliveries";
     static final String TARGET_REF = "target_ref";
     static final String RESENT_AT = "resent_at";
+    static final String PARKED_SINCE = "parked_since";
     static final int MAX_ATTEMPTS = 50;
     /** The receiver's response body is cut to this many characters (the delivery stage already cuts it to 1 KB). */
     static final int MAX_EXCERPT = 1024;
@@ -131,6 +132,9 @@ public final class DeliveryEntries {
         }
         DeliveryStatus now = status(entry);
         if (status.rank() > now.rank() || (status.rank() == now.rank() && at.compareTo(entry.path("status_at").asText("")) >= 0)) {
+            if (status != DeliveryStatus.PARKED) {
+                entry.remove(PARKED_SINCE);
+            }
             entry.put("status", status.wireName());
             entry.put("status_at", at);
             if (nextAttemptAt == null) {
@@ -138,6 +142,16 @@ public final class DeliveryEntries {
             } else {
                 entry.put("next_attempt_at", nextAttemptAt);
             }
+        }
+    }
+
+    /**
+     * A parked delivery's {@code parked_since}: when it was first parked in this round (kept while it stays parked, gone
+     * once it moves on).
+     */
+    static void parkedSince(ObjectNode entry, String at) {
+        if (DeliveryStatus.PARKED.wireName().equals(entry.path("status").asText()) && !entry.hasNonNull(PARKED_SINCE)) {
+            entry.put(PARKED_SINCE, at);
         }
     }
 
@@ -204,6 +218,25 @@ public final class DeliveryEntries {
                 entry.put(RESENT_AT, at);
             }
         }
+    }
+
+    /** The status of the delivery {@code webhookId} in the record; null when the record has no such delivery. */
+    public static DeliveryStatus statusOf(ObjectNode record, String webhookId) {
+        ObjectNode deliveries = of(record);
+        JsonNode entry = deliveries == null ? null : deliveries.get(webhookId);
+        return entry == null || !entry.isObject() ? null : status(entry);
+    }
+
+    /**
+     * A recover: the delivery goes again, from its endpoint's lane (parked since {@code at}); as for a resend, a status
+     * older than that is a late write of the earlier round.
+     */
+    static void recover(ObjectNode entry, String at) {
+        entry.put("status", DeliveryStatus.PARKED.wireName());
+        entry.put("status_at", at);
+        entry.putNull("next_attempt_at");
+        entry.put(RESENT_AT, at);
+        entry.put(PARKED_SINCE, at);
     }
 
     /** True once any delivery has started: from then on the record's status follows its deliveries. */

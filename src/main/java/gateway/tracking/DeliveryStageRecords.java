@@ -86,6 +86,58 @@ public class DeliveryStageRecords {
         });
     }
 
+    /**
+     * The delivery is parked: its endpoint is paused. The record stays "delivering"; the delivery is "parked", since
+     * {@code parked_since} (kept while it stays parked).
+     */
+    public StageEvent parked(Exchange exchange) {
+        int attempt = attempts.number(exchange);
+        String at = now();
+        Delivery delivery = Delivery.of(exchange);
+        return new StageEvent(TrackingStatus.DELIVERING, at, attempt, delivery.detail("parked: its endpoint is paused"), r -> {
+            ObjectNode entry = delivery.entry(r, at);
+            if (entry != null) {
+                DeliveryEntries.advance(entry, DeliveryStatus.PARKED, at, null);
+                DeliveryEntries.parkedSince(entry, at);
+            }
+        });
+    }
+
+    /**
+     * A recover ({@code POST /endpoints/{name}/recover}) put this delivery in its endpoint's lane to be sent again: the
+     * record and the delivery go back to "delivering" / "parked", whatever they were (a dead letter's end included).
+     */
+    public StageEvent recovered(Exchange exchange) {
+        String at = now();
+        Delivery delivery = Delivery.of(exchange);
+        return StageEvent.restart(TrackingStatus.DELIVERING, at, null, delivery.detail("recovered: to be sent again"), r -> {
+            ObjectNode entry = delivery.entry(r, at);
+            if (entry != null) {
+                DeliveryEntries.recover(entry, at);
+            }
+            r.remove("finished_at");
+        });
+    }
+
+    /** A parked delivery sent as a probe or in a release failed: in the attempt log, and it stays parked. */
+    public StageEvent parkedAttemptFailed(Exchange exchange) {
+        int attempt = attempts.number(exchange);
+        Instant instant = clock.instant();
+        String at = Timestamps.format(instant);
+        Failure failure = Failure.of(exchange);
+        Delivery delivery = Delivery.of(exchange);
+        ObjectNode logged = failure.attempt(at, exchange);
+        return new StageEvent(TrackingStatus.DELIVERING, at, attempt, delivery.detail(failure.detail() + "; still parked"), r -> {
+            failure.applyTo(r);
+            ObjectNode entry = delivery.entry(r, at);
+            if (entry != null) {
+                DeliveryEntries.addAttempt(entry, logged.deepCopy());
+                DeliveryEntries.advance(entry, DeliveryStatus.PARKED, at, null);
+                DeliveryEntries.parkedSince(entry, at);
+            }
+        });
+    }
+
     private static String nextAttemptAt(Instant now, String wait) {
         if (wait == null) {
             return null;

@@ -10,6 +10,8 @@ import java.util.Locale;
 public enum DeliveryStatus {
     PENDING(0),
     DELIVERING(1),
+    /** Waiting in its endpoint's lane while the endpoint is paused (the same rank as delivering: the later wins). */
+    PARKED(1),
     DELIVERED(2),
     DEAD_LETTERED(2);
 

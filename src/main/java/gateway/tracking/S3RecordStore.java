@@ -106,7 +106,23 @@ public class S3RecordStore {
 
     /** {@link #update} for an agent session's record: the same read-modify-write, conditional where S3 allows. */
     public ObjectNode updateSession(String agentSessionId, UnaryOperator<ObjectNode> change) {
-        return counted("write", () -> writeKey(checkedSessionKey(agentSessionId), change, false));
+        return counted("write", () -> writeKey(checkedSessionKey(agentSessionId), change, false, false));
+    }
+
+    /**
+     * Another JSON object of the gateway's own at {@code path} (under {@code S3_PREFIX}; an endpoint's health), as S3
+     * holds it now (always a GET); empty when there is none.
+     */
+    public Optional<Stored> readObject(String path) {
+        return counted("read", () -> readKey(bucket.key(path)));
+    }
+
+    /**
+     * {@link #update} for such an object: the same read-modify-write, conditional where S3 allows. When {@code change}
+     * returns null nothing is written (the object as read is returned; null when there is none).
+     */
+    public ObjectNode updateObject(String path, UnaryOperator<ObjectNode> change) {
+        return counted("write", () -> writeKey(bucket.key(path), change, false, true));
     }
 
     private String checkedSessionKey(String agentSessionId) {
@@ -166,10 +182,11 @@ public class S3RecordStore {
     }
 
     private ObjectNode write(String trackingId, UnaryOperator<ObjectNode> change, boolean probablyAbsent) {
-        return counted("write", () -> writeKey(key(trackingId), change, probablyAbsent));
+        return counted("write", () -> writeKey(key(trackingId), change, probablyAbsent, false));
     }
 
-    private ObjectNode writeKey(String key, UnaryOperator<ObjectNode> change, boolean probablyAbsent) {
+    /** @param nullUnchanged a null from {@code change} means: nothing to write */
+    private ObjectNode writeKey(String key, UnaryOperator<ObjectNode> change, boolean probablyAbsent, boolean nullUnchanged) {
         if (!bucket.conditionalWrites()) {
             ReentrantLock lock = lock(key);
             lock.lock();
@@ -179,6 +196,9 @@ public class S3RecordStore {
                     current = fetch(key);
                 }
                 ObjectNode next = change.apply(current.map(Stored::record).orElse(null));
+                if (next == null && nullUnchanged) {
+                    return current.map(Stored::record).orElse(null);
+                }
                 put(key, next, null, false); // LAST WRITER WINS across processes: see the class comment
                 return next;
             } finally {
@@ -193,6 +213,9 @@ public class S3RecordStore {
             }
             String etag = current.map(Stored::etag).orElse(null);
             ObjectNode next = change.apply(current.map(Stored::record).orElse(null));
+            if (next == null && nullUnchanged) {
+                return current.map(Stored::record).orElse(null);
+            }
             if (put(key, next, etag, true)) {
                 return next;
             }

@@ -24,10 +24,13 @@ public class StatusLookup {
 
     private final RequestAuthenticator authenticator;
     private final boolean includeAnswer;
+    private final StatusView.EndpointStates endpointStates;
 
-    public StatusLookup(RequestAuthenticator authenticator, boolean includeAnswer) {
+    /** @param endpointStates the state of a parked delivery's endpoint, shown beside it */
+    public StatusLookup(RequestAuthenticator authenticator, boolean includeAnswer, StatusView.EndpointStates endpointStates) {
         this.authenticator = authenticator;
         this.includeAnswer = includeAnswer;
+        this.endpointStates = endpointStates;
     }
 
     /** 405 for anything but GET (DELETE, the cancel, has its own route). */
@@ -52,7 +55,7 @@ public class StatusLookup {
     public ObjectNode find(@ExchangeProperty(RecordLookup.STORED_RECORD) S3RecordStore.Stored stored,
             @ExchangeProperty(RecordLookup.STORE_UNAVAILABLE) Boolean unavailable,
             @ExchangeProperty(FlowProperties.CALLER) String caller) {
-        return StatusView.of(owned(stored, unavailable, caller), includeAnswer);
+        return StatusView.of(owned(stored, unavailable, caller), includeAnswer, endpointStates);
     }
 
     /**

@@ -18,13 +18,26 @@ public final class StatusView {
             "answered_at", "cancelled_at", "finished_at", "updated_at", "agent_attempts", "delivery_attempts", "last_http_status",
             "last_error", "session_id", "agent_duration_ms", "source_system", "source_process");
 
-    static final List<String> DELIVERY_FIELDS = List.of("url", "webhook_id", "target", "status", "next_attempt_at");
+    static final List<String> DELIVERY_FIELDS = List.of("url", "webhook_id", "target", "status", "next_attempt_at", "parked_since");
+
+    /** The state of a delivery's endpoint ({@code paused}, ...), from its target reference; null when unknown. */
+    @FunctionalInterface
+    public interface EndpointStates {
+        String of(JsonNode targetRef);
+
+        EndpointStates NONE = ref -> null;
+    }
     static final List<String> ATTEMPT_FIELDS = List.of("at", "http_status", "duration_ms", "error", "response_excerpt");
 
     private StatusView() {
     }
 
     public static ObjectNode of(ObjectNode record, boolean includeAnswer) {
+        return of(record, includeAnswer, EndpointStates.NONE);
+    }
+
+    /** The view, a parked delivery with its endpoint's state ({@code endpoint_state}) as {@code states} says it now. */
+    public static ObjectNode of(ObjectNode record, boolean includeAnswer, EndpointStates states) {
         ObjectNode view = Json.object();
         view.put("success", true);
         for (String field : FIELDS) {
@@ -39,7 +52,16 @@ public final class StatusView {
             answer.set("response", delivery.path("response").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response"));
             answer.set("response_plain", delivery.path("response_plain").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response_plain"));
         }
-        view.set("deliveries", deliveries(record));
+        ArrayNode deliveries = deliveries(record);
+        ObjectNode entries = DeliveryEntries.of(record);
+        for (JsonNode shown : deliveries) {
+            if (DeliveryStatus.PARKED.wireName().equals(shown.path("status").asText()) && entries != null) {
+                JsonNode entry = entries.get(shown.path("webhook_id").asText());
+                String state = entry == null ? null : states.of(entry.get(DeliveryEntries.TARGET_REF));
+                ((ObjectNode) shown).put("endpoint_state", state);
+            }
+        }
+        view.set("deliveries", deliveries);
         view.set("history", record.path("history").isArray() ? record.get("history") : Json.MAPPER.createArrayNode());
         return view;
     }
