@@ -57,8 +57,9 @@ public class EndpointConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "endpointHealthStore", lazy = true)
-    public EndpointHealthStore endpointHealthStore(@BeanInject("recordStore") S3RecordStore store, S3Bucket bucket) {
-        return new EndpointHealthStore(store, bucket, Duration.ofSeconds(healthCacheSeconds), Clock.systemUTC());
+    public EndpointHealthStore endpointHealthStore(@BeanInject("recordStore") S3RecordStore store, S3Bucket bucket,
+            EndpointGauges gauges) {
+        return new EndpointHealthStore(store, bucket, Duration.ofSeconds(healthCacheSeconds), Clock.systemUTC(), gauges::state);
     }
 
     @BindToRegistry(value = "endpointGauges", lazy = true)
@@ -67,8 +68,8 @@ public class EndpointConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "endpointNotices", lazy = true)
-    public EndpointNotices endpointNotices(CamelContext context, CallerDirectory callers, EndpointGauges gauges) {
-        return new EndpointNotices(new EndpointEvents(callers), gauges, context.createProducerTemplate(), Clock.systemUTC());
+    public EndpointNotices endpointNotices(CamelContext context, CallerDirectory callers) {
+        return new EndpointNotices(new EndpointEvents(callers), context.createProducerTemplate(), Clock.systemUTC());
     }
 
     @BindToRegistry(value = "endpointGate", lazy = true)

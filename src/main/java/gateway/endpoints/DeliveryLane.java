@@ -17,7 +17,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Delivery messages kept per endpoint in S3, in the order their answers were made: {@code <S3_PREFIX><folder><endpoint
- * key>/<answered at, ms, 13 digits>_<webhook-id>.json}. S3 lists keys in that order, so the oldest come first and a
+ * key>/<answered at, µs since the epoch, 16 digits>_<webhook-id>.json} (the precision of {@code answered_at}). S3 lists keys in that order, so the oldest come first and a
  * message put twice (a crash, a recover run twice) is one entry. Two lanes: {@code parked/} (deliveries held while their
  * endpoint is paused, released in order) and {@code undelivered/} (a copy of each dead-lettered delivery, what a
  * recover sends again). A message is the delivery message as the deliveries queue carried it.
@@ -43,13 +43,17 @@ public class DeliveryLane {
 
     /** The order key of a delivery: its answer's time, then its webhook-id (unique per delivery). */
     public static String orderKey(Instant answeredAt, String webhookId) {
-        long millis = answeredAt == null ? 0 : Math.max(0, answeredAt.toEpochMilli());
-        return String.format("%013d_%s.json", millis, webhookId.replaceAll("[^A-Za-z0-9_.-]", "-"));
+        return String.format("%s_%s.json", micros(answeredAt), webhookId.replaceAll("[^A-Za-z0-9_.-]", "-"));
     }
 
     /** The order key that sorts before every delivery answered at or after {@code since}. */
     public static String startOf(Instant since) {
-        return String.format("%013d", Math.max(0, since.toEpochMilli()));
+        return micros(since);
+    }
+
+    private static String micros(Instant at) {
+        long micros = at == null ? 0 : Math.max(0, at.getEpochSecond() * 1_000_000L + at.getNano() / 1_000);
+        return String.format("%016d", micros);
     }
 
     /** Stores (or replaces) the message of one delivery. */

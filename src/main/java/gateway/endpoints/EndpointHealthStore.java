@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -42,12 +43,15 @@ public class EndpointHealthStore {
     private final Duration cacheFor;
     private final Clock clock;
     private final Map<EndpointRef, Cached> cache = new ConcurrentHashMap<>();
+    private final Consumer<EndpointHealth> seen;
 
-    public EndpointHealthStore(S3RecordStore store, S3Bucket bucket, Duration cacheFor, Clock clock) {
+    /** @param seen told of every health this replica reads or writes (the gauges) */
+    public EndpointHealthStore(S3RecordStore store, S3Bucket bucket, Duration cacheFor, Clock clock, Consumer<EndpointHealth> seen) {
         this.store = store;
         this.bucket = bucket;
         this.cacheFor = cacheFor;
         this.clock = clock;
+        this.seen = seen;
     }
 
     /** The endpoint's health as this replica last saw it, read again when older than the cache time. */
@@ -67,6 +71,7 @@ public class EndpointHealthStore {
                 .map(stored -> EndpointHealth.fromJson(endpoint, stored.record()))
                 .orElseGet(() -> EndpointHealth.healthy(endpoint));
         cache.put(endpoint, new Cached(health, now));
+        seen.accept(health);
         return health;
     }
 
@@ -90,6 +95,7 @@ public class EndpointHealthStore {
             return after[0].toJson();
         });
         cache.put(endpoint, new Cached(after[0], now));
+        seen.accept(after[0]);
         return new Change(before[0], after[0]);
     }
 

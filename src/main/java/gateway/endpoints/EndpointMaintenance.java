@@ -99,6 +99,7 @@ public class EndpointMaintenance {
             probeSucceeded(endpoint);
             return null;
         }
+        gauges.probed(endpoint);
         return oldest.get(0);
     }
 

@@ -12,8 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Who is told when an endpoint's state changes: one WARN line (one per change, from the replica whose write made it),
- * the gauge, and the {@code endpoint.paused} / {@code endpoint.resumed} event to the caller's other endpoints that take
+ * Who is told when an endpoint's state changes: one WARN line (one per change, from the replica whose write made it) and the {@code endpoint.paused} / {@code endpoint.resumed} event to the caller's other endpoints that take
  * it (queued by the route {@value #EVENT_ROUTE}).
  */
 public class EndpointNotices {
@@ -22,21 +21,18 @@ public class EndpointNotices {
     private static final Logger LOG = LoggerFactory.getLogger(EndpointNotices.class);
 
     private final EndpointEvents events;
-    private final EndpointGauges gauges;
     private final ProducerTemplate routes;
     private final Clock clock;
 
-    public EndpointNotices(EndpointEvents events, EndpointGauges gauges, ProducerTemplate routes, Clock clock) {
+    public EndpointNotices(EndpointEvents events, ProducerTemplate routes, Clock clock) {
         this.events = events;
-        this.gauges = gauges;
         this.routes = routes;
         this.clock = clock;
     }
 
-    /** A change as written: the gauge always; the log line and the event when the state changed. */
+    /** A change as written (the store has shown it on the gauge): the log line and the event when the state changed. */
     public void changed(EndpointHealthStore.Change change) {
         EndpointHealth after = change.after();
-        gauges.state(after);
         if (!change.stateChanged()) {
             return;
         }

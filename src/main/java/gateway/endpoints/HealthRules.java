@@ -83,9 +83,13 @@ public final class HealthRules {
         };
     }
 
-    /** Whether a success must be written: it changes the state, or the stored {@code last_success_at} is old. */
+    /**
+     * Whether a success must be written: it changes the state or the failure count (failing, paused), or the stored
+     * {@code last_success_at} is old. The deliveries a resuming endpoint releases do not write it each.
+     */
     public boolean successChanges(EndpointHealth health, Instant now) {
-        return health.state() != EndpointState.HEALTHY || health.consecutiveFailures() > 0 || health.lastSuccessAt() == null
+        return health.state() == EndpointState.FAILING || health.state() == EndpointState.PAUSED
+                || health.consecutiveFailures() > 0 || health.lastSuccessAt() == null
                 || health.lastSuccessAt().plus(SUCCESS_REFRESH).isBefore(now);
     }
 

@@ -1,0 +1,139 @@
+package routes;
+
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import gateway.endpoints.EndpointControl;
+import gateway.endpoints.EndpointHealth;
+import gateway.endpoints.EndpointHealthStore;
+import gateway.endpoints.EndpointRef;
+import gateway.endpoints.EndpointState;
+import gateway.json.Json;
+import gateway.local.LocalReceiver;
+import gateway.testing.GatewayTestApp;
+import gateway.testing.ScriptedReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two replicas sharing their queues and their store: a pause decided on one is honoured by the other. The first replica
+ * pauses a dead endpoint; the deliveries the second replica takes afterwards are parked without one attempt at the
+ * receiver (it reads the shared health); resumed, every answer arrives, the parked ones from either replica in order.
+ */
+class EndpointPauseAcrossReplicasTest {
+
+    static final String KEY = "acme-key-0001-aaaaaaaaaaaa";
+    static final String SECRET = CallersDeliveryTest.secret(9);
+    static final EndpointRef CRM = new EndpointRef("acme", "crm");
+
+    static ScriptedReceiver receiver;
+    static GatewayTestApp first;
+    static GatewayTestApp second;
+    static Path callersFile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        receiver = ScriptedReceiver.startOnRandomPort(SECRET);
+        callersFile = Files.createTempFile("callers", ".yaml");
+        Files.writeString(callersFile, """
+                callers:
+                  - name: acme
+                    api_keys: ["%s"]
+                    signing_secrets: ["%s"]
+                    webhooks:
+                      - name: crm
+                        url: %scrm
+                """.formatted(KEY, SECRET, receiver.url()));
+        Map<String, String> health = Map.of("gateway.endpoints.pause-failures", "2", "gateway.endpoints.pause-after", "0s",
+                // no probe during the test: it is resumed by hand
+                "gateway.endpoints.probe-min", "1h", "gateway.endpoints.probe-max", "1h",
+                "gateway.endpoints.check-seconds", "1", "gateway.endpoints.health-cache-seconds", "1",
+                "gateway.callers.file", callersFile.toString());
+        first = GatewayTestApp.start(with(health, Map.of()));
+        // the second replica: the first one's SQS and S3; its delivery stage starts once the first has paused the endpoint
+        second = GatewayTestApp.start(with(health, Map.of("gateway.sqs.endpoint", first.property("gateway.sqs.endpoint"),
+                "gateway.s3.endpoint", first.property("gateway.s3.endpoint"), "gateway.s3.conditional-writes", "false",
+                "gateway.agent.stage-enabled", "false", "gateway.delivery.stage-enabled", "false")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (GatewayTestApp app : new GatewayTestApp[] {second, first}) {
+            if (app != null) {
+                app.close();
+            }
+        }
+        receiver.close();
+        Files.deleteIfExists(callersFile);
+    }
+
+    @Test
+    void aPauseDecidedOnOneReplicaIsHonouredByTheOther() throws Exception {
+        receiver.respondByDefault(LocalReceiver.Response.status(503));
+        List<String> ids = new ArrayList<>();
+        ids.add(post());
+        await().atMost(Duration.ofSeconds(60)).until(() -> state(first) == EndpointState.PAUSED);
+        await().atMost(Duration.ofSeconds(60)).until(() -> parked(ids.get(0)));
+        long attempts = receiver.receivedCount();
+
+        // the first replica stops delivering; the second, which never saw a failure, takes the next deliveries
+        first.context().getRouteController().stopRoute("webhook-deliver");
+        second.context().getRouteController().startRoute("webhook-deliver");
+        for (int i = 0; i < 5; i++) {
+            ids.add(post());
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> ids.stream().allMatch(EndpointPauseAcrossReplicasTest::parked));
+        assertThat(receiver.receivedCount()).as("the second replica parked them without an attempt").isEqualTo(attempts);
+        EndpointHealth seenBySecond = second.bean("endpointHealthStore", EndpointHealthStore.class).current(CRM);
+        assertThat(seenBySecond.state()).isEqualTo(EndpointState.PAUSED);
+
+        // resumed (on the second replica, by hand): the first one's timer releases all six, in order
+        receiver.respondByDefault(LocalReceiver.Response.status(200));
+        second.bean("endpointControl", EndpointControl.class).resume(CRM, EndpointHealth.BY_OPERATOR);
+        for (String id : ids) {
+            TrackingRouteTestSupport.awaitStatus(first, id, "delivered");
+        }
+        List<String> arrived = receiver.deliveries().stream().filter(d -> d.respondedStatus() == 200)
+                .map(LocalReceiver.Delivery::trackingId).distinct().toList();
+        assertThat(arrived).containsExactlyElementsOf(ids);
+        assertThat(receiver.deliveries()).allMatch(d -> Boolean.TRUE.equals(d.signatureValid()));
+        assertThat(first.drain(first.dlq("deliveries"))).isEmpty();
+    }
+
+    static String post() throws Exception {
+        return CallersDeliveryTest.accepted(first.send(HttpRequest.newBuilder(first.url("/webhook"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question("Across replicas")))).build()));
+    }
+
+    static boolean parked(String id) {
+        try {
+            var response = first.send(HttpRequest.newBuilder(first.url("/webhook/" + id)).header("Authorization", "Bearer " + KEY)
+                    .GET().build());
+            return response.statusCode() == 200 && CallersDeliveryTest.entry(
+                    (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(response.body()), "acme/crm")
+                    .path("status").asText().equals("parked");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static EndpointState state(GatewayTestApp app) {
+        return app.bean("endpointHealthStore", EndpointHealthStore.class).fresh(CRM).state();
+    }
+
+    static Map<String, String> with(Map<String, String> base, Map<String, String> more) {
+        Map<String, String> all = new java.util.HashMap<>(base);
+        all.putAll(more);
+        return all;
+    }
+}
