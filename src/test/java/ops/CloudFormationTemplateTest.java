@@ -86,6 +86,64 @@ class CloudFormationTemplateTest {
         assertThat(days.get("${S3Prefix}idempotency/") * 24).isGreaterThan(Integer.parseInt(AppSettings.requiredDefault("IDEMPOTENCY_TTL_HOURS")));
     }
 
+    /**
+     * Endpoint health (docs/endpoints.md) keeps the health records in endpoints/, parked deliveries in parked/ and the
+     * copies of dead-lettered deliveries in undelivered/: the role reads and writes all three, lists them (the lanes,
+     * a recover, the control API), and deletes in parked/ only (a released delivery leaves its lane).
+     */
+    @Test
+    void endpointHealthPrefixesAreReadWrittenAndListedAndOnlyParkedDeliveriesDeleted() {
+        Map<String, List<String>> resourcesByAction = new java.util.HashMap<>();
+        for (JsonNode statement : roleStatements()) {
+            for (String action : strings(statement.path("Action"))) {
+                List<String> arns = resourcesByAction.computeIfAbsent(action, a -> new ArrayList<>());
+                list(statement.path("Resource")).forEach(r -> arns.add(r.path("Fn::Sub").asText(r.asText())));
+            }
+        }
+        for (String folder : List.of("endpoints/", "parked/", "undelivered/")) {
+            String object = "${GatewayBucket.Arn}/${S3Prefix}" + folder + "crm%2Fanswers/0001764929736123_msg_x.json";
+            for (String action : List.of("s3:GetObject", "s3:PutObject")) {
+                assertThat(resourcesByAction.get(action)).as(action + " on " + folder)
+                        .anySatisfy(arn -> assertThat(matches(arn, object)).isTrue());
+            }
+            assertThat(listablePrefixes()).as("s3:ListBucket for " + folder)
+                    .anySatisfy(prefix -> assertThat(matches(prefix, "${S3Prefix}" + folder)).isTrue());
+            boolean deletable = resourcesByAction.get("s3:DeleteObject").stream().anyMatch(arn -> matches(arn, object));
+            assertThat(deletable).as("s3:DeleteObject in " + folder).isEqualTo(folder.equals("parked/"));
+        }
+        for (JsonNode statement : roleStatements()) {
+            if (strings(statement.path("Action")).contains("s3:ListBucket")) {
+                assertThat(strings(statement.path("Action"))).as("s3:ListBucket is granted alone").containsExactly("s3:ListBucket");
+                assertThat(statement.path("Condition").path("StringLike").path("s3:prefix").isArray())
+                        .as("every s3:ListBucket grant has an s3:prefix condition").isTrue();
+            }
+        }
+    }
+
+    /**
+     * The copies of dead-lettered deliveries expire after 30 days (the recover window docs/endpoints.md states); parked
+     * deliveries and the endpoints' health never expire by a rule: the gateway removes a parked delivery itself once it
+     * is delivered or dead-lettered, so none may vanish silently. No rule covers the whole bucket either.
+     */
+    @Test
+    void undeliveredCopiesExpireAfterThirtyDaysAndNoRuleTouchesParkedDeliveries() throws IOException {
+        JsonNode rules = template.path("Resources").path("GatewayBucket").path("Properties").path("LifecycleConfiguration").path("Rules");
+        Map<String, Integer> days = new java.util.TreeMap<>();
+        for (JsonNode rule : rules) {
+            assertThat(rule.has("Filter") || rule.has("TagFilters")).as("rule %s is by Prefix only", rule.path("Id")).isFalse();
+            String prefix = rule.path("Prefix").path("Fn::Sub").asText("");
+            assertThat(prefix).as("rule %s has a prefix under ${S3Prefix}", rule.path("Id")).matches("\\$\\{S3Prefix}[a-z-]+/");
+            days.put(prefix, rule.path("ExpirationInDays").asInt());
+        }
+        assertThat(days).containsEntry("${S3Prefix}undelivered/", 30);
+        for (String kept : List.of("${S3Prefix}parked/", "${S3Prefix}endpoints/")) {
+            assertThat(days.keySet()).as("no lifecycle rule reaches " + kept)
+                    .noneMatch(prefix -> kept.startsWith(prefix) || prefix.startsWith(kept));
+        }
+        assertThat(AppSettings.read(AppSettings.ROOT.resolve("docs/endpoints.md")))
+                .as("docs/endpoints.md states the recover window").contains("30 days");
+    }
+
     @Test
     void eachWorkQueueRedrivesToItsOwnDeadLetterQueue() {
         JsonNode resources = template.path("Resources");
@@ -182,24 +240,22 @@ class CloudFormationTemplateTest {
                         "RequestsQueue", "RequestsDeadLetterQueue", "DeliveriesQueue", "DeliveriesDeadLetterQueue");
             }
             if (action.equals("s3:ListBucket")) {
-                // the cancellation markers only: the bucket, with a prefix condition (checked below)
+                // the bucket, with a prefix condition (checked below)
                 assertThat(byAction.get(action)).as(action).allSatisfy(r ->
                         assertThat(getAttTarget(r, "Arn")).isEqualTo("GatewayBucket"));
             } else if (action.equals("s3:DeleteObject")) {
-                assertThat(byAction.get(action)).as(action).allSatisfy(r ->
-                        assertThat(r.path("Fn::Sub").asText()).isEqualTo("${GatewayBucket.Arn}/${S3Prefix}cancellations/*"));
+                // the cancellation markers and the parked deliveries only
+                Set<String> deletable = new TreeSet<>();
+                byAction.get(action).forEach(r -> deletable.add(r.path("Fn::Sub").asText()));
+                assertThat(deletable).as(action).containsExactlyInAnyOrder(
+                        "${GatewayBucket.Arn}/${S3Prefix}cancellations/*", "${GatewayBucket.Arn}/${S3Prefix}parked/*");
             } else if (action.startsWith("s3:")) {
                 assertThat(byAction.get(action)).as(action).allSatisfy(r ->
                         assertThat(r.path("Fn::Sub").asText()).isEqualTo("${GatewayBucket.Arn}/${S3Prefix}*"));
             }
         }
-        for (JsonNode statement : roleStatements()) {
-            if (strings(statement.path("Action")).contains("s3:ListBucket")) {
-                assertThat(strings(statement.path("Action"))).containsExactly("s3:ListBucket");
-                assertThat(statement.path("Condition").path("StringLike").path("s3:prefix").get(0).path("Fn::Sub").asText())
-                        .isEqualTo("${S3Prefix}cancellations/*");
-            }
-        }
+        assertThat(listablePrefixes()).as("s3:ListBucket only for these prefixes").containsExactlyInAnyOrder(
+                "${S3Prefix}cancellations/*", "${S3Prefix}endpoints/*", "${S3Prefix}parked/*", "${S3Prefix}undelivered/*");
         assertThat(byAction.get("bedrock:InvokeAgent")).singleElement().satisfies(r ->
                 assertThat(r.path("Fn::Sub").asText()).endsWith(":agent-alias/${AgentId}/${AgentAliasId}"));
         assertThat(byAction.get("bedrock:Retrieve")).singleElement().satisfies(r ->
@@ -321,6 +377,27 @@ class CloudFormationTemplateTest {
     }
 
     // =============================================================================== helpers
+
+    /** The s3:prefix values of every s3:ListBucket grant. */
+    private static Set<String> listablePrefixes() {
+        Set<String> prefixes = new TreeSet<>();
+        for (JsonNode statement : roleStatements()) {
+            if (strings(statement.path("Action")).contains("s3:ListBucket")) {
+                list(statement.path("Condition").path("StringLike").path("s3:prefix"))
+                        .forEach(p -> prefixes.add(p.path("Fn::Sub").asText(p.asText())));
+            }
+        }
+        return prefixes;
+    }
+
+    /** Whether an IAM pattern ({@code *} any characters, {@code ?} one) matches {@code value}, as StringLike does. */
+    private static boolean matches(String pattern, String value) {
+        StringBuilder regex = new StringBuilder();
+        for (char c : pattern.toCharArray()) {
+            regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+        }
+        return value.matches(regex.toString());
+    }
 
     private static JsonNode policyStatementsNode() {
         JsonNode policies = template.path("Resources").path("GatewayRole").path("Properties").path("Policies");

@@ -302,6 +302,30 @@ class KustomizeManifestsTest {
                         .isEqualTo(selector.getValue().asText()));
     }
 
+    /**
+     * {@code GATEWAY_REPLICAS} shares a webhook's {@code max_per_second} between the replicas (each allows its share):
+     * it must be the most replicas that can run, the Deployment's {@code replicas} where it has one (local), KEDA's
+     * {@code maxReplicaCount} where KEDA owns the count (prod), so that the sum never passes the limit.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"prod", "local"})
+    void gatewayReplicasIsTheMostReplicasThatRun(String overlay) {
+        Rendered r = render(overlay);
+        JsonNode spec = r.gatewayDeployment().path("spec");
+        List<JsonNode> scaledObjects = r.all("ScaledObject").stream()
+                .filter(s -> s.path("spec").path("scaleTargetRef").path("name").asText().equals(GATEWAY)).toList();
+        int most;
+        if (scaledObjects.isEmpty()) {
+            assertThat(spec.has("replicas")).as("without KEDA the Deployment sets its replicas").isTrue();
+            most = spec.path("replicas").asInt();
+        } else {
+            assertThat(spec.has("replicas")).as("KEDA owns the count: no replicas in the Deployment").isFalse();
+            most = scaledObjects.get(0).path("spec").path("maxReplicaCount").asInt();
+        }
+        assertThat(r.effectiveInt("GATEWAY_REPLICAS"))
+                .as("GATEWAY_REPLICAS in overlay '%s' vs the most replicas that run", overlay).isEqualTo(most);
+    }
+
     // =============================================================================== rendering
 
     private static Rendered render(String overlay) {
