@@ -1,7 +1,5 @@
 package routes;
 
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,11 +12,9 @@ import java.util.Map;
 import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.endpoints.EndpointHealthStore;
 import gateway.endpoints.EndpointRef;
 import gateway.endpoints.EndpointState;
-import gateway.json.Json;
 import gateway.local.LocalReceiver;
 import gateway.metrics.FlowMetrics;
 import gateway.testing.GatewayTestApp;
@@ -58,23 +54,17 @@ class EndpointHealthTest {
         crm = ScriptedReceiver.startOnRandomPort(SECRET);
         ops = ScriptedReceiver.startOnRandomPort(SECRET);
         gone = ScriptedReceiver.startOnRandomPort(SECRET);
-        callersFile = Files.createTempFile("callers", ".yaml");
-        Files.writeString(callersFile, """
-                callers:
-                  - name: acme
-                    api_keys: ["%s"]
-                    signing_secrets: ["%s"]
-                    webhooks:
-                      - name: crm
-                        url: %scrm
-                        events: [query.answered]
-                      - name: ops
-                        url: %sops
-                        events: [query.answered, endpoint.paused, endpoint.resumed]
-                      - name: gone
-                        url: %sgone
-                        events: [query.failed]
-                """.formatted(KEY, SECRET, crm.url(), ops.url(), gone.url()));
+        callersFile = EndpointTestSupport.callersFile(KEY, SECRET, """
+                - name: crm
+                  url: %scrm
+                  events: [query.answered]
+                - name: ops
+                  url: %sops
+                  events: [query.answered, endpoint.paused, endpoint.resumed]
+                - name: gone
+                  url: %sgone
+                  events: [query.failed]
+                """.formatted(crm.url(), ops.url(), gone.url()));
         Map<String, String> settings = new HashMap<>(Map.of(
                 "gateway.callers.file", callersFile.toString(),
                 "gateway.delivery.consumers", Integer.toString(CONSUMERS),
@@ -113,7 +103,7 @@ class EndpointHealthTest {
         crm.respondByDefault(LocalReceiver.Response.status(503));
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            ids.add(CallersDeliveryTest.accepted(post("Question " + i)));
+            ids.add((post("Question " + i)));
         }
 
         // the other endpoint gets every answer while the dead one is paused and its answers parked
@@ -177,7 +167,7 @@ class EndpointHealthTest {
     @Test
     void goneAnswersPauseTheEndpointAtOnce() throws Exception {
         gone.respondByDefault(LocalReceiver.Response.status(410));
-        String id = CallersDeliveryTest.accepted(post("[emulator:validation] a failure for the gone endpoint"));
+        String id = (post("[emulator:validation] a failure for the gone endpoint"));
         await().atMost(Duration.ofSeconds(30)).until(() -> "parked".equals(entry(id, "acme/gone").path("status").asText()));
         assertThat(gone.receivedCount() - probes("gone")).as("one attempt, then paused (and its probes)").isEqualTo(1);
         assertThat(health(new EndpointRef("acme", "gone"))).isEqualTo(EndpointState.PAUSED);
@@ -191,10 +181,8 @@ class EndpointHealthTest {
 
     // --- helpers ---
 
-    static HttpResponse<String> post(String query) throws Exception {
-        return app.send(HttpRequest.newBuilder(app.url("/webhook")).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question(query)))).build());
+    static String post(String query) throws Exception {
+        return EndpointTestSupport.post(app, KEY, query);
     }
 
     static JsonNode crmEntry(String id) {
@@ -202,14 +190,7 @@ class EndpointHealthTest {
     }
 
     static JsonNode entry(String id, String target) {
-        try {
-            HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id))
-                    .header("Authorization", "Bearer " + KEY).GET().build());
-            ObjectNode status = response.statusCode() == 200 ? (ObjectNode) Json.MAPPER.readTree(response.body()) : Json.object();
-            return CallersDeliveryTest.entry(status, target);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return EndpointTestSupport.delivery(app, KEY, id, target);
     }
 
     static EndpointState health(EndpointRef endpoint) {

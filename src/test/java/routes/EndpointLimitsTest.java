@@ -1,6 +1,5 @@
 package routes;
 
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,7 +10,6 @@ import gateway.endpoints.DeliveryLane;
 import gateway.endpoints.EndpointControl;
 import gateway.endpoints.EndpointHealth;
 import gateway.endpoints.EndpointRef;
-import gateway.json.Json;
 import gateway.local.LocalReceiver;
 import gateway.sqs.DeadLetters;
 import gateway.testing.GatewayTestApp;
@@ -44,20 +42,14 @@ class EndpointLimitsTest {
     static void start() throws Exception {
         slow = ScriptedReceiver.startOnRandomPort(SECRET);
         held = ScriptedReceiver.startOnRandomPort(SECRET);
-        callersFile = Files.createTempFile("callers", ".yaml");
-        Files.writeString(callersFile, """
-                callers:
-                  - name: acme
-                    api_keys: ["%s"]
-                    signing_secrets: ["%s"]
-                    webhooks:
-                      - name: slow
-                        url: %sslow
-                        max_per_second: %d
-                      - name: held
-                        url: %sheld
-                        events: [query.failed]
-                """.formatted(KEY, SECRET, slow.url(), MAX_PER_SECOND, held.url()));
+        callersFile = EndpointTestSupport.callersFile(KEY, SECRET, """
+                - name: slow
+                  url: %sslow
+                  max_per_second: %d
+                - name: held
+                  url: %sheld
+                  events: [query.failed]
+                """.formatted(slow.url(), MAX_PER_SECOND, held.url()));
         app = GatewayTestApp.start(Map.of("gateway.callers.file", callersFile.toString(),
                 "gateway.endpoints.parked-retention", "2s", "gateway.endpoints.check-seconds", "1",
                 "gateway.endpoints.health-cache-seconds", "1", "gateway.delivery.consumers", "4"));
@@ -106,15 +98,10 @@ class EndpointLimitsTest {
     }
 
     static String post(String query) throws Exception {
-        return CallersDeliveryTest.accepted(app.send(HttpRequest.newBuilder(app.url("/webhook"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question(query)))).build()));
+        return EndpointTestSupport.post(app, KEY, query);
     }
 
-    static String status(String id) throws Exception {
-        var response = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id)).header("Authorization", "Bearer " + KEY)
-                .GET().build());
-        return CallersDeliveryTest.entry((com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(response.body()),
-                "acme/held").path("status").asText();
+    static String status(String id) {
+        return EndpointTestSupport.delivery(app, KEY, id, "acme/held").path("status").asText();
     }
 }

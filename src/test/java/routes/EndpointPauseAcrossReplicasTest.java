@@ -1,6 +1,5 @@
 package routes;
 
-import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import gateway.endpoints.EndpointHealth;
 import gateway.endpoints.EndpointHealthStore;
 import gateway.endpoints.EndpointRef;
 import gateway.endpoints.EndpointState;
-import gateway.json.Json;
 import gateway.local.LocalReceiver;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ScriptedReceiver;
@@ -43,16 +41,10 @@ class EndpointPauseAcrossReplicasTest {
     @BeforeAll
     static void start() throws Exception {
         receiver = ScriptedReceiver.startOnRandomPort(SECRET);
-        callersFile = Files.createTempFile("callers", ".yaml");
-        Files.writeString(callersFile, """
-                callers:
-                  - name: acme
-                    api_keys: ["%s"]
-                    signing_secrets: ["%s"]
-                    webhooks:
-                      - name: crm
-                        url: %scrm
-                """.formatted(KEY, SECRET, receiver.url()));
+        callersFile = EndpointTestSupport.callersFile(KEY, SECRET, """
+                - name: crm
+                  url: %scrm
+                """.formatted(receiver.url()));
         Map<String, String> health = Map.of("gateway.endpoints.pause-failures", "2", "gateway.endpoints.pause-after", "0s",
                 // no probe during the test: it is resumed by hand
                 "gateway.endpoints.probe-min", "1h", "gateway.endpoints.probe-max", "1h",
@@ -110,21 +102,11 @@ class EndpointPauseAcrossReplicasTest {
     }
 
     static String post() throws Exception {
-        return CallersDeliveryTest.accepted(first.send(HttpRequest.newBuilder(first.url("/webhook"))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question("Across replicas")))).build()));
+        return EndpointTestSupport.post(first, KEY, "Across replicas");
     }
 
     static boolean parked(String id) {
-        try {
-            var response = first.send(HttpRequest.newBuilder(first.url("/webhook/" + id)).header("Authorization", "Bearer " + KEY)
-                    .GET().build());
-            return response.statusCode() == 200 && CallersDeliveryTest.entry(
-                    (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(response.body()), "acme/crm")
-                    .path("status").asText().equals("parked");
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return "parked".equals(EndpointTestSupport.delivery(first, KEY, id, "acme/crm").path("status").asText());
     }
 
     static EndpointState state(GatewayTestApp app) {
