@@ -6,6 +6,7 @@ import gateway.delivery.UndeliverableTarget;
 import gateway.endpoints.EndpointNotices;
 import gateway.endpoints.ReleaseStopped;
 import gateway.flow.FlowProperties;
+import gateway.flow.MalformedMessageException;
 import gateway.net.BlockedAddressException;
 import gateway.s3.StoreUnavailable;
 import gateway.tracking.RecordWriter;
@@ -64,6 +65,11 @@ public class EndpointHealthRoute extends RouteBuilder {
                 .handled(true)
                 .log(LoggingLevel.WARN, "Endpoint ${exchangeProperty." + ENDPOINT + "}: the store is unavailable: ${exception.message}")
             .end()
+            // anything else ends this endpoint's turn only, said once a pass; the next pass tries again
+            .onException(Exception.class)
+                .handled(true)
+                .log(LoggingLevel.ERROR, "Endpoint ${exchangeProperty." + ENDPOINT + "}: its turn failed: ${exception}")
+            .end()
             .setProperty(ENDPOINT, body())
             .bean("endpointMaintenance", "count")
             // 1. parked too long: dead-lettered
@@ -112,8 +118,10 @@ public class EndpointHealthRoute extends RouteBuilder {
                     .process("deliveryFailures")
                     .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "parkedAttemptFailed")).to(TrackingRoute.RECORD_CHANGE).id("record-release-failed")
                     .throwException(ReleaseStopped.class, "${exchangeProperty." + FlowProperties.FAILURE + "}")
-                // refused (another 4xx, 3xx), blocked, gone from CALLERS_FILE: that one is dead-lettered, the rest go on
-                .doCatch(HttpOperationFailedException.class, BlockedAddressException.class, UndeliverableTarget.class)
+                // refused (another 4xx, 3xx), blocked, gone from CALLERS_FILE, unreadable: that one is dead-lettered, the
+                // rest go on
+                .doCatch(HttpOperationFailedException.class, BlockedAddressException.class, UndeliverableTarget.class,
+                        MalformedMessageException.class)
                     .process("deliveryFailures")
                     .setProperty(FlowProperties.REFUSED, constant(true))
                     .log(LoggingLevel.ERROR, "Parked delivery to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET
