@@ -1,5 +1,7 @@
 package routes;
 
+import java.util.List;
+
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
 import gateway.s3.StoreUnavailable;
@@ -32,26 +34,22 @@ public class EndpointApiRoute extends RouteBuilder {
             .setBody(method("callerEndpoints", "list")).id("list-endpoints")
             .bean("intakeResponses", "found");
 
-        endpointApi("/endpoints/{name}/pause", "endpoint-pause")
-            .bean("callerEndpoints", "requirePost")
-            // 1. who is calling -> 401; its rate limit -> 429
-            .bean("requestAuthenticator", "authenticate")
-            .bean("rateLimiter", "acquire")
-            // 2. its endpoint of that name -> 404; paused, the endpoint as it is now
-            .setBody(method("callerEndpoints", "pause")).id("pause-endpoint")
-            .log("Caller ${exchangeProperty.caller}: ${header.CamelHttpPath}, done")
-            .bean("intakeResponses", "found");
-
-        endpointApi("/endpoints/{name}/resume", "endpoint-resume")
-            .bean("callerEndpoints", "requirePost")
-            .bean("requestAuthenticator", "authenticate")
-            .bean("rateLimiter", "acquire")
-            .setBody(method("callerEndpoints", "resume")).id("resume-endpoint")
-            .log("Caller ${exchangeProperty.caller}: ${header.CamelHttpPath}, done")
-            .bean("intakeResponses", "found");
+        // pause: nothing is sent to it, its deliveries are parked; resume: they go, in order, then new ones
+        for (String action : List.of("pause", "resume")) {
+            endpointApi("/endpoints/{name}/" + action, "endpoint-" + action)
+                .bean("callerEndpoints", "requirePost")
+                // 1. who is calling -> 401; its rate limit -> 429
+                .bean("requestAuthenticator", "authenticate")
+                .bean("rateLimiter", "acquire")
+                // 2. its endpoint of that name -> 404; changed, the endpoint as it is now
+                .setBody(method("callerEndpoints", action)).id(action + "-endpoint")
+                .log("Caller ${exchangeProperty.caller}: ${header.CamelHttpPath}, done")
+                .bean("intakeResponses", "found");
+        }
 
         endpointApi("/endpoints/{name}/recover", "endpoint-recover")
             .bean("callerEndpoints", "requirePost")
+            // 1. who is calling -> 401; its rate limit -> 429
             .bean("requestAuthenticator", "authenticate")
             .bean("rateLimiter", "acquire")
             // 2. the body: media type 415, size 413, a JSON object 400; its since 400

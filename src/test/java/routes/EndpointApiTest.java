@@ -204,11 +204,7 @@ class EndpointApiTest {
     @Test
     void recoverSendsADeadLetteredDeliveryAgainOnceWithItsOwnWebhookId() throws Exception {
         Instant before = Instant.now().minusSeconds(1);
-        answers.respondByDefault(LocalReceiver.Response.status(400));
-        String id = CallersDeliveryTest.accepted(ask(CRM_KEY, "Refused at first, recovered later"));
-        awaitDelivery(CRM_KEY, id, "crm/answers", "dead_lettered");
-        answers.clear();
-        answers.respondByDefault(LocalReceiver.Response.status(200));
+        String id = deadLettered(answers, CRM_KEY, "crm/answers");
         Instant after = Instant.now();
 
         // since after the answer was made: nothing to recover
@@ -277,11 +273,7 @@ class EndpointApiTest {
 
         // WEBHOOK_URL refused a delivery: the operator recovers it
         Instant before = Instant.now().minusSeconds(1);
-        legacy.respondByDefault(LocalReceiver.Response.status(400));
-        String id = CallersDeliveryTest.accepted(ask(LEGACY_KEY, "The operator's endpoint refused this one"));
-        awaitDelivery(LEGACY_KEY, id, "default", "dead_lettered");
-        legacy.clear();
-        legacy.respondByDefault(LocalReceiver.Response.status(200));
+        String id = deadLettered(legacy, LEGACY_KEY, "default");
         JsonNode recovered = admin("/admin/endpoints/default/default/recover", since(before));
         assertThat(recovered.path("recovered").asInt()).isEqualTo(1);
         LocalReceiver.Delivery again = awaitAnswer(legacy, id);
@@ -370,6 +362,19 @@ class EndpointApiTest {
         List<JsonNode> endpoints = new ArrayList<>();
         list.path("endpoints").forEach(endpoints::add);
         return endpoints;
+    }
+
+    /**
+     * A question of {@code key}'s whose delivery to {@code target} the receiver refused (400: dead-lettered at once, a copy
+     * kept for a recover); the receiver then takes deliveries again, and has none yet.
+     */
+    static String deadLettered(ScriptedReceiver receiver, String key, String target) throws Exception {
+        receiver.respondByDefault(LocalReceiver.Response.status(400));
+        String id = CallersDeliveryTest.accepted(ask(key, "Refused at first, recovered later"));
+        awaitDelivery(key, id, target, "dead_lettered");
+        receiver.clear();
+        receiver.respondByDefault(LocalReceiver.Response.status(200));
+        return id;
     }
 
     /** The status view (as its caller, {@code key}, sees it) once the delivery to {@code target} has that status. */
