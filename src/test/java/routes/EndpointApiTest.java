@@ -48,6 +48,7 @@ class EndpointApiTest {
     static ScriptedReceiver audit;
     static ScriptedReceiver zap;
     static ScriptedReceiver legacy;
+    static ScriptedReceiver callback;
     static GatewayTestApp app;
     static Path callersFile;
 
@@ -57,6 +58,7 @@ class EndpointApiTest {
         audit = ScriptedReceiver.startOnRandomPort(null);
         zap = ScriptedReceiver.startOnRandomPort(null);
         legacy = ScriptedReceiver.startOnRandomPort(null);
+        callback = ScriptedReceiver.startOnRandomPort(null);
         callersFile = Files.createTempFile("callers", ".yaml");
         Files.writeString(callersFile, """
                 callers:
@@ -70,13 +72,14 @@ class EndpointApiTest {
                       - name: audit
                         url: %scrm/audit
                         events: [query.answered, endpoint.paused, endpoint.resumed]
+                    callback_urls: ["http://127.0.0.1:%d/cb/*"]
                   - name: zap
                     api_keys: ["%s"]
                     signing_secrets: ["%s"]
                     webhooks:
                       - name: hooks
                         url: %szap
-                """.formatted(CRM_KEY, CRM_SECRET, answers.url(), audit.url(), ZAP_KEY, ZAP_SECRET, zap.url()));
+                """.formatted(CRM_KEY, CRM_SECRET, answers.url(), audit.url(), callback.port(), ZAP_KEY, ZAP_SECRET, zap.url()));
         app = GatewayTestApp.start(Map.of(
                 "gateway.callers.file", callersFile.toString(),
                 "gateway.api-keys.secret", "legacy:" + LEGACY_KEY,
@@ -94,7 +97,7 @@ class EndpointApiTest {
         if (app != null) {
             app.close();
         }
-        for (LocalReceiver receiver : List.of(answers, audit, zap, legacy)) {
+        for (LocalReceiver receiver : List.of(answers, audit, zap, legacy, callback)) {
             receiver.close();
         }
         Files.deleteIfExists(callersFile);
@@ -102,7 +105,7 @@ class EndpointApiTest {
 
     @BeforeEach
     void clean() {
-        for (ScriptedReceiver receiver : List.of(answers, audit, zap, legacy)) {
+        for (ScriptedReceiver receiver : List.of(answers, audit, zap, legacy, callback)) {
             receiver.clear();
             receiver.respondByDefault(LocalReceiver.Response.status(200));
         }
@@ -124,7 +127,9 @@ class EndpointApiTest {
     @Test
     void aCallerListsItsOwnEndpointsOnly() throws Exception {
         JsonNode crm = ok(app.send(get("/endpoints", CRM_KEY)));
-        assertThat(crm.path("endpoints")).extracting(e -> e.path("name").asText()).containsExactly("answers", "audit");
+        // its webhooks in the file's order (then any callback URLs it has delivered to: another test's)
+        assertThat(crm.path("endpoints")).extracting(e -> e.path("name").asText()).startsWith("answers", "audit")
+                .filteredOn(n -> !n.startsWith("callback:")).hasSize(2);
         assertThat(crm.path("endpoints")).allMatch(e -> e.path("caller").asText().equals("crm")
                 && e.path("state").asText().equals("healthy") && e.path("parked_deliveries").asLong() == 0);
         assertThat(crm.path("endpoints").get(0).path("url").asText()).isEqualTo(answers.url() + "crm/answers");
@@ -139,6 +144,30 @@ class EndpointApiTest {
                 .header("Authorization", "Bearer " + CRM_KEY).DELETE().build());
         assertThat(deleted.statusCode()).isEqualTo(405);
         assertThat(deleted.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
+    void aCallersCallbackUrlsAreAnEndpointByTheirSchemeHostAndPort() throws Exception {
+        String url = "http://127.0.0.1:" + callback.port() + "/cb/request-1";
+        String name = "callback:http:127.0.0.1:" + callback.port();
+        String id = CallersDeliveryTest.accepted(app.send(HttpRequest.newBuilder(app.url("/webhook"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + CRM_KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question("To my callback")
+                        .put("callback_url", url)))).build()));
+        awaitAnswer(callback, id);
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250)).until(() ->
+                ok(app.send(get("/endpoints", CRM_KEY))).path("endpoints").size() == 3);
+        JsonNode listed = ok(app.send(get("/endpoints", CRM_KEY))).path("endpoints").get(2);
+        assertThat(listed.path("name").asText()).isEqualTo(name);
+        assertThat(listed.path("url").isNull()).as("many URLs: the name says where").isTrue();
+        assertThat(listed.path("last_success_at").isTextual()).isTrue();
+
+        assertThat(app.send(post("/endpoints/" + name + "/pause", ZAP_KEY, null)).statusCode()).isEqualTo(404);
+        JsonNode paused = ok(app.send(post("/endpoints/" + name + "/pause", CRM_KEY, null))).path("endpoint");
+        assertThat(paused.path("name").asText()).isEqualTo(name);
+        assertThat(paused.path("state").asText()).isEqualTo("paused");
+        JsonNode resumed = ok(app.send(post("/endpoints/" + name.replace(":", "%3A") + "/resume", CRM_KEY, null)));
+        assertThat(resumed.path("endpoint").path("state").asText()).isIn("resuming", "healthy");
     }
 
     @Test
@@ -251,6 +280,7 @@ class EndpointApiTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build()).statusCode()).isEqualTo(401);
         List<JsonNode> all = adminList();
         assertThat(all).extracting(e -> e.path("caller").asText() + "/" + e.path("name").asText())
+                .filteredOn(n -> !n.contains("/callback:"))
                 .containsExactly("default/default", "crm/answers", "crm/audit", "zap/hooks");
         assertThat(all.get(0).path("url").asText()).isEqualTo(legacy.url() + "legacy");
 
