@@ -3,8 +3,6 @@ package routes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,23 +42,23 @@ class EndpointApiTest {
     static final String ZAP_SECRET = CallersDeliveryTest.secret(3);
     static final Duration DEADLINE = Duration.ofSeconds(30);
 
+    static CallersTestbed bed;
     static ScriptedReceiver answers;
     static ScriptedReceiver audit;
     static ScriptedReceiver zap;
     static ScriptedReceiver legacy;
     static ScriptedReceiver callback;
     static GatewayTestApp app;
-    static Path callersFile;
 
     @BeforeAll
     static void start() throws Exception {
-        answers = ScriptedReceiver.startOnRandomPort(null);
-        audit = ScriptedReceiver.startOnRandomPort(null);
-        zap = ScriptedReceiver.startOnRandomPort(null);
-        legacy = ScriptedReceiver.startOnRandomPort(null);
-        callback = ScriptedReceiver.startOnRandomPort(null);
-        callersFile = Files.createTempFile("callers", ".yaml");
-        Files.writeString(callersFile, """
+        bed = CallersTestbed.withReceivers("answers", "audit", "zap", "legacy", "callback");
+        answers = bed.receiver("answers");
+        audit = bed.receiver("audit");
+        zap = bed.receiver("zap");
+        legacy = bed.receiver("legacy");
+        callback = bed.receiver("callback");
+        app = bed.start("""
                 callers:
                   - name: crm
                     api_keys: ["%s"]
@@ -79,37 +77,27 @@ class EndpointApiTest {
                     webhooks:
                       - name: hooks
                         url: %szap
-                """.formatted(CRM_KEY, CRM_SECRET, answers.url(), audit.url(), callback.port(), ZAP_KEY, ZAP_SECRET, zap.url()));
-        app = GatewayTestApp.start(Map.of(
-                "gateway.callers.file", callersFile.toString(),
-                "gateway.api-keys.secret", "legacy:" + LEGACY_KEY,
-                "gateway.webhook.url", legacy.url() + "legacy",
-                "gateway.admin.token", ADMIN_TOKEN,
-                "gateway.admin.rate-limit.per-minute", "6000",
-                "gateway.admin.rate-limit.burst", "1000",
-                "gateway.endpoints.check-seconds", "1",
-                "gateway.endpoints.health-cache-seconds", "1",
-                "gateway.delivery.schedule", "1s"));
+                """.formatted(CRM_KEY, CRM_SECRET, answers.url(), audit.url(), callback.port(), ZAP_KEY, ZAP_SECRET, zap.url()),
+                Map.of("gateway.api-keys.secret", "legacy:" + LEGACY_KEY,
+                        "gateway.webhook.url", legacy.url() + "legacy",
+                        "gateway.admin.token", ADMIN_TOKEN,
+                        "gateway.admin.rate-limit.per-minute", "6000",
+                        "gateway.admin.rate-limit.burst", "1000",
+                        "gateway.endpoints.check-seconds", "1",
+                        "gateway.endpoints.health-cache-seconds", "1",
+                        "gateway.delivery.schedule", "1s")).app();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (app != null) {
-            app.close();
+        if (bed != null) {
+            bed.close();
         }
-        for (LocalReceiver receiver : List.of(answers, audit, zap, legacy, callback)) {
-            receiver.close();
-        }
-        Files.deleteIfExists(callersFile);
     }
 
     @BeforeEach
     void clean() {
-        for (ScriptedReceiver receiver : List.of(answers, audit, zap, legacy, callback)) {
-            receiver.clear();
-            receiver.respondByDefault(LocalReceiver.Response.status(200));
-        }
-        app.drain(app.dlq("deliveries"));
+        bed.reset();
     }
 
     /** Every endpoint healthy again, with nothing parked, for the next test. */
@@ -314,7 +302,7 @@ class EndpointApiTest {
     @Test
     void whenTheStoreIsDownEveryEndpointCallAnswers503AndNothingElse() throws Exception {
         try (GatewayTestApp down = GatewayTestApp.start(Map.of(
-                "gateway.callers.file", callersFile.toString(),
+                "gateway.callers.file", bed.callersFile().toString(),
                 "gateway.api-keys.secret", "legacy:" + LEGACY_KEY,
                 "gateway.webhook.url", legacy.url() + "legacy",
                 "gateway.admin.token", ADMIN_TOKEN,
