@@ -3,8 +3,6 @@ package routes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
@@ -45,25 +43,24 @@ class CallersDeliveryTest {
     static final String ZAP_NEXT_SECRET = secret(4);
     static final String LEGACY_SECRET = secret(5);
 
+    static CallersTestbed bed;
     static ScriptedReceiver answers;
     static ScriptedReceiver audit;
     static ScriptedReceiver zap;
     static ScriptedReceiver callback;
     static ScriptedReceiver legacy;
     static GatewayTestApp app;
-    static Path callersFile;
     static String deliveries;
 
     @BeforeAll
     static void start() throws Exception {
-        // no receiver checks a signature itself: each test checks it with the secret that receiver should see
-        answers = ScriptedReceiver.startOnRandomPort(null);
-        audit = ScriptedReceiver.startOnRandomPort(null);
-        zap = ScriptedReceiver.startOnRandomPort(null);
-        callback = ScriptedReceiver.startOnRandomPort(null);
-        legacy = ScriptedReceiver.startOnRandomPort(null);
-        callersFile = Files.createTempFile("callers", ".yaml");
-        Files.writeString(callersFile, """
+        bed = CallersTestbed.withReceivers("answers", "audit", "zap", "callback", "legacy");
+        answers = bed.receiver("answers");
+        audit = bed.receiver("audit");
+        zap = bed.receiver("zap");
+        callback = bed.receiver("callback");
+        legacy = bed.receiver("legacy");
+        app = bed.start("""
                 callers:
                   - name: crm
                     api_keys: ["%s", "%s"]
@@ -82,37 +79,26 @@ class CallersDeliveryTest {
                     signing_secrets: ["%s", "%s"]
                     webhooks:
                       - url: %szap
-                """.formatted(CRM_KEY, CRM_NEXT_KEY, CRM_SECRET, answers.url(), audit.url(), AUDIT_SECRET, callback.port(),
-                ZAP_KEY, ZAP_SECRET, ZAP_NEXT_SECRET, zap.url()));
-        app = GatewayTestApp.start(Map.of(
-                "gateway.callers.file", callersFile.toString(),
-                "gateway.api-keys.secret", "legacy:" + LEGACY_KEY,
-                "gateway.webhook.url", legacy.url(),
-                "gateway.webhook.signing.secret", LEGACY_SECRET,
-                "gateway.admin.token", "admin-token-for-tests-0001",
-                "gateway.delivery.schedule", "1s"));
+                """.formatted(CRM_KEY, CRM_NEXT_KEY, CRM_SECRET, answers.url(), audit.url(),
+                AUDIT_SECRET, callback.port(), ZAP_KEY, ZAP_SECRET, ZAP_NEXT_SECRET, zap.url()),
+                Map.of("gateway.api-keys.secret", "legacy:" + LEGACY_KEY,
+                        "gateway.webhook.url", legacy.url(),
+                        "gateway.webhook.signing.secret", LEGACY_SECRET,
+                        "gateway.admin.token", "admin-token-for-tests-0001",
+                        "gateway.delivery.schedule", "1s")).app();
         deliveries = app.property("gateway.queue.deliveries");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (app != null) {
-            app.close();
+        if (bed != null) {
+            bed.close();
         }
-        for (LocalReceiver receiver : List.of(answers, audit, zap, callback, legacy)) {
-            receiver.close();
-        }
-        Files.deleteIfExists(callersFile);
     }
 
     @BeforeEach
     void clean() {
-        for (ScriptedReceiver receiver : List.of(answers, audit, zap, callback, legacy)) {
-            receiver.start();
-            receiver.clear();
-            receiver.respondByDefault(LocalReceiver.Response.status(200));
-        }
-        app.drain(app.dlq("deliveries"));
+        bed.reset();
     }
 
     @Test

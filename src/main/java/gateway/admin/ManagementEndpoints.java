@@ -6,12 +6,15 @@ import java.util.function.Supplier;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.contract.OpenApiDocument;
 import gateway.flow.FlowProperties;
+import gateway.intake.IntakeRejection;
 import gateway.json.Json;
+import gateway.s3.StoreUnavailable;
 import gateway.security.AdminAuthenticator;
 import gateway.security.RateLimiter;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import org.apache.camel.Exchange;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.RuntimeCamelException;
@@ -25,15 +28,20 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back;</li>
  *   <li>{@code GET /admin/callers}: the callers in force and their endpoints (counts and names, never a key, a secret
  *       or a header value);</li>
+ *   <li>{@code GET /admin/endpoints}: every endpoint with its health and parked deliveries;
+ *       {@code POST /admin/endpoints/{caller}/{name}/pause|resume|recover} for any of them ({@link EndpointAdmin});</li>
  *   <li>{@code GET /openapi.json}: this port's OpenAPI document ({@code admin-api.yaml}), without a token.</li>
  * </ul>
- * Each calls its route ({@code routes.DeadLetterAdminRoute}). Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>}
- * and are throttled per client IP ({@code ADMIN_RATE_LIMIT_PER_MINUTE}: 429 with {@code Retry-After}).
+ * The dead-letter calls call their routes ({@code routes.DeadLetterAdminRoute}); each operator action is one WARN
+ * line. Admin calls need {@code Authorization: Bearer <ADMIN_TOKEN>} and are throttled per client IP
+ * ({@code ADMIN_RATE_LIMIT_PER_MINUTE}: 429 with {@code Retry-After}).
  */
 public final class ManagementEndpoints {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementEndpoints.class);
     private static final int MAX_LIST = 500;
+    /** A recover's body is {@code {"since":"<time>"}}: anything much larger is refused (413) before it is read. */
+    private static final int RECOVER_BODY_LIMIT = 16 * 1024;
 
     private final DeadLetterAdmin admin;
     private final ProducerTemplate routes;
@@ -41,21 +49,24 @@ public final class ManagementEndpoints {
     private final Supplier<ObjectNode> callers;
     private final OpenApiDocument document;
     private final RateLimiter throttle;
+    private final EndpointAdmin endpoints;
 
     /**
      * @param routes  calls the dead-letter routes ({@code routes.DeadLetterAdminRoute})
      * @param callers the operators' view of the callers in force
      * @param document this port's OpenAPI document
      * @param throttle  admin calls per client IP ({@code ADMIN_RATE_LIMIT_PER_MINUTE}), refused ones included
+     * @param endpoints the endpoints' health, for operators
      */
     public ManagementEndpoints(DeadLetterAdmin admin, ProducerTemplate routes, AdminAuthenticator authenticator,
-            Supplier<ObjectNode> callers, OpenApiDocument document, RateLimiter throttle) {
+            Supplier<ObjectNode> callers, OpenApiDocument document, RateLimiter throttle, EndpointAdmin endpoints) {
         this.admin = admin;
         this.routes = routes;
         this.authenticator = authenticator;
         this.callers = callers;
         this.document = document;
         this.throttle = throttle;
+        this.endpoints = endpoints;
     }
 
     public void mount(Router router) {
@@ -75,6 +86,42 @@ public final class ManagementEndpoints {
                     ctx.pathParam("queue"));
             return result;
         }));
+        router.route(HttpMethod.GET, "/admin/endpoints").blockingHandler(ctx -> endpointCall(ctx, endpoints::list));
+        router.route(HttpMethod.POST, "/admin/endpoints/:caller/:name/pause").blockingHandler(ctx -> endpointCall(ctx, () -> {
+            ObjectNode result = endpoints.pause(ctx.pathParam("caller"), ctx.pathParam("name"));
+            LOG.warn("Operator paused endpoint {}/{}", ctx.pathParam("caller"), ctx.pathParam("name"));
+            return result;
+        }));
+        router.route(HttpMethod.POST, "/admin/endpoints/:caller/:name/resume").blockingHandler(ctx -> endpointCall(ctx, () -> {
+            ObjectNode result = endpoints.resume(ctx.pathParam("caller"), ctx.pathParam("name"));
+            LOG.warn("Operator resumed endpoint {}/{}", ctx.pathParam("caller"), ctx.pathParam("name"));
+            return result;
+        }));
+        router.route(HttpMethod.POST, "/admin/endpoints/:caller/:name/recover")
+                .handler(BodyHandler.create(false).setBodyLimit(RECOVER_BODY_LIMIT))
+                .blockingHandler(ctx -> endpointCall(ctx, () -> {
+                    byte[] body = ctx.body().buffer() == null ? null : ctx.body().buffer().getBytes();
+                    ObjectNode result = endpoints.recover(ctx.pathParam("caller"), ctx.pathParam("name"),
+                            ctx.request().getHeader("Content-Type"), body);
+                    LOG.warn("Operator recovered {} delivery(ies) of endpoint {}/{} since {}", result.get("recovered"),
+                            ctx.pathParam("caller"), ctx.pathParam("name"), result.path("since").asText());
+                    return result;
+                }));
+    }
+
+    /** An endpoint call: 200 with its answer; a refusal's status (404 unknown, 400 a bad since); 503 when the store is down. */
+    private void endpointCall(RoutingContext ctx, Supplier<ObjectNode> call) {
+        if (!authorized(ctx)) {
+            return;
+        }
+        try {
+            json(ctx, 200, call.get());
+        } catch (IntakeRejection e) {
+            json(ctx, e.status(), error(e.getMessage()));
+        } catch (StoreUnavailable e) {
+            LOG.error("Admin endpoint operation failed: {}", e.getMessage());
+            json(ctx, 503, error("endpoint store unavailable"));
+        }
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.UUID;
 
 import gateway.callers.CallerDirectory;
 import gateway.delivery.RetrySchedule;
+import gateway.endpoints.CallerEndpoints;
 import gateway.endpoints.DeliveryLane;
 import gateway.endpoints.EndpointControl;
 import gateway.endpoints.EndpointEvents;
@@ -104,6 +105,12 @@ public class EndpointConfiguration implements CamelConfiguration {
             @BeanInject("undeliveredLane") DeliveryLane undelivered, EndpointHealthStore health, HealthRules rules,
             EndpointNotices notices) {
         return new EndpointRecovery(parked, undelivered, health, rules, notices, Clock.systemUTC());
+    }
+
+    /** The caller's side of it on the business port (routes.EndpointApiRoute). */
+    @BindToRegistry(value = "callerEndpoints", lazy = true)
+    public CallerEndpoints callerEndpoints(CallerDirectory callers, EndpointControl control, EndpointRecovery recovery) {
+        return new CallerEndpoints(callers, control, recovery);
     }
 
     /**

@@ -4,9 +4,13 @@ import java.util.List;
 import java.util.Map;
 
 import gateway.admin.DeadLetterAdmin;
+import gateway.admin.EndpointAdmin;
 import gateway.admin.ManagementEndpoints;
 import gateway.contract.OpenApiDocument;
 import gateway.callers.CallerDirectory;
+import gateway.endpoints.EndpointControl;
+import gateway.endpoints.EndpointRecovery;
+import gateway.intake.JsonRequestBody;
 import gateway.agent.BedrockAgentComponent;
 import gateway.metrics.FlowMetrics;
 import gateway.metrics.FlowMetricsNotifier;
@@ -31,7 +35,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * What operators use on the management port besides Camel's health checks: the gateway's metrics on
  * {@code /observe/metrics} beside Camel's and the JVM's (one Prometheus registry, the one Camel's metrics service
  * serves: the flow's counters and timers, the agent calls in flight, the sampled depth of every queue and DLQ), and
- * the dead-letter admin endpoints {@code /admin/dlq/...}, which call the dead-letter routes.
+ * the admin endpoints {@code /admin/dlq/...}, which call the dead-letter routes, and {@code /admin/endpoints/...}.
  */
 public class OperationsConfiguration implements CamelConfiguration {
 
@@ -89,7 +93,7 @@ public class OperationsConfiguration implements CamelConfiguration {
                 List.of(requestsQueue, requestsDeadLetterQueue, deliveriesQueue, deliveriesDeadLetterQueue),
                 sampleSeconds), true, true);
 
-        ProducerTemplate routes = context.createProducerTemplate(); // the admin endpoints call the dead-letter routes
+        ProducerTemplate routes = context.createProducerTemplate(); // the admin endpoints call the dead-letter and recover routes
         context.addService(routes, true, true);
         context.addStartupListener(new StartupListener() {
             @Override
@@ -97,10 +101,15 @@ public class OperationsConfiguration implements CamelConfiguration {
                 ManagementHttpServer server = ctx.hasService(ManagementHttpServer.class);
                 if (server != null && server.getRouter() != null) {
                     CallerDirectory callers = ctx.getRegistry().findSingleByType(CallerDirectory.class);
+                    // a recover calls the route the caller's recover calls (routes.EndpointHealthRoute.RECOVER)
+                    EndpointAdmin endpoints = new EndpointAdmin(ctx.getRegistry().findSingleByType(EndpointControl.class),
+                            ctx.getRegistry().findSingleByType(EndpointRecovery.class),
+                            ctx.getRegistry().findSingleByType(JsonRequestBody.class), routes, "direct:recover-endpoint");
                     new ManagementEndpoints(ctx.getRegistry().findSingleByType(DeadLetterAdmin.class), routes,
                             ctx.getRegistry().findSingleByType(AdminAuthenticator.class), callers::describe,
                             OpenApiDocument.of(OpenApiDocument.ADMIN),
-                            ctx.getRegistry().lookupByNameAndType("adminRateLimiter", RateLimiter.class)).mount(server.getRouter());
+                            ctx.getRegistry().lookupByNameAndType("adminRateLimiter", RateLimiter.class), endpoints)
+                            .mount(server.getRouter());
                 }
             }
         });

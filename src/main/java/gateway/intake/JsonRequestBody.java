@@ -15,8 +15,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 
 /**
- * Reads the body of {@code POST /webhook} as a JSON object: the media type must be JSON (415), the
- * body no larger than {@code MAX_BODY_BYTES} (413), valid UTF-8 and a JSON object (400
+ * Reads the body of {@code POST /webhook} (and of the other JSON requests) as a JSON object: the media type must
+ * be JSON (415), the body no larger than {@code MAX_BODY_BYTES} (413), valid UTF-8 and a JSON object (400
  * {@value #INVALID_JSON}). The caller never sees parser text.
  */
 public class JsonRequestBody {
@@ -38,6 +38,12 @@ public class JsonRequestBody {
             throw tooLarge();
         }
         byte[] bytes = in.getBody(byte[].class);
+        return parse(bytes == null ? new byte[0] : bytes);
+    }
+
+    /** The same checks of a body read off another server (the management port's): 415, 413, 400. */
+    public ObjectNode readBytes(String contentType, byte[] bytes) {
+        checkMediaType(contentType);
         return parse(bytes == null ? new byte[0] : bytes);
     }
 

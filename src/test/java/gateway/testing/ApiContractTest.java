@@ -13,6 +13,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.DeliveryMessage;
+import gateway.endpoints.EndpointEvents;
 import gateway.json.Json;
 import org.junit.jupiter.api.Test;
 
@@ -63,7 +64,7 @@ class ApiContractTest {
         List<String> types = new ArrayList<>();
         ApiContract.gateway().document().path("webhooks").fieldNames().forEachRemaining(types::add);
         assertThat(types).containsExactlyInAnyOrder(DeliveryMessage.EVENT_ANSWERED, DeliveryMessage.EVENT_FAILED,
-                DeliveryMessage.EVENT_CANCELLED);
+                DeliveryMessage.EVENT_CANCELLED, EndpointEvents.PAUSED, EndpointEvents.RESUMED);
     }
 
     @Test
