@@ -2,6 +2,7 @@ package routes;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -44,6 +45,18 @@ class CallerEdgesTest {
                 .POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(refused.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
+    }
+
+    @Test
+    void theTrackingIdIsTheOneInThePathNeverAHeaderOrQueryOfThatName() throws Exception {
+        String other = UUID.randomUUID().toString();
+        HttpResponse<String> byQuery = app.send(keyed(HttpRequest.newBuilder(app.url("/webhook/not-a-uuid?tracking_id=" + other)).GET()));
+        HttpResponse<String> byHeader = app.send(keyed(HttpRequest.newBuilder(app.url("/webhook/not-a-uuid"))
+                .header("tracking_id", other).GET()));
+        for (HttpResponse<String> response : List.of(byQuery, byHeader)) {
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
+            assertThat(Json.MAPPER.readTree(response.body()).path("error").asText()).isEqualTo("Invalid tracking id: expected a UUID");
+        }
     }
 
     @Test

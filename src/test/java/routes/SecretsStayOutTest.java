@@ -55,7 +55,8 @@ class SecretsStayOutTest {
         callbacks = ScriptedReceiver.startOnRandomPort(null).withoutContractCheck();
         failures = ScriptedReceiver.startOnRandomPort(null).withoutContractCheck();
         busy.respondByDefault(LocalReceiver.Response.status(503));
-        gone.respondByDefault(LocalReceiver.Response.status(410));
+        // refused (a 410 would pause the endpoint and park the delivery: docs/endpoints.md)
+        gone.respondByDefault(LocalReceiver.Response.status(400));
         int closed = GatewayTestApp.freePort();
         file = Files.createTempFile("callers", ".yaml");
         Files.writeString(file, """
@@ -142,7 +143,7 @@ class SecretsStayOutTest {
         assertThat(everything).as("AWS's text").doesNotContain(AgentEmulator.EMULATED_ACCOUNT).doesNotContain("assumed-role");
         assertThat(everything).as("an API key").doesNotContain(KEY).doesNotContain(ADMIN);
         // what the operator needs is there: which endpoint, what happened, AWS's request id for CloudTrail
-        assertThat(logs.text()).contains("leaky/busy").contains("the receiver answered HTTP 503").contains("Receiver refused the delivery (HTTP 410)")
+        assertThat(logs.text()).contains("leaky/busy").contains("the receiver answered HTTP 503").contains("Receiver refused the delivery (HTTP 400)")
                 .contains("InvokeAgent failed: AccessDeniedException (HTTP 403");
     }
 

@@ -112,6 +112,9 @@ public class EndpointControl {
 
     private List<EndpointRef> endpointsOf(String caller) {
         Set<EndpointRef> endpoints = new LinkedHashSet<>();
+        if (caller == null) {
+            return List.of(); // WEBHOOK_URL is listed by listAll only
+        }
         callers.current().fileCaller(caller).ifPresent(c -> c.webhooks()
                 .forEach(w -> endpoints.add(new EndpointRef(caller, w.name()))));
         for (EndpointRef stored : health.stored(caller)) {

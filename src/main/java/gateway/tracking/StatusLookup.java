@@ -21,6 +21,7 @@ import org.slf4j.MDC;
 public class StatusLookup {
 
     static final String ALLOWED_METHODS = "GET, DELETE";
+    private static final String PATH_PREFIX = "/webhook/";
 
     private final RequestAuthenticator authenticator;
     private final boolean includeAnswer;
@@ -40,9 +41,15 @@ public class StatusLookup {
         }
     }
 
-    /** The path's tracking id, checked: sets the property {@code tracking_id}; 400 when it is not a UUID. */
-    public void readTrackingId(@Header(FlowProperties.TRACKING_ID) String pathId, Exchange exchange) {
-        String id = TrackingIds.parse(pathId)
+    /**
+     * The path's tracking id ({@code /webhook/<id>[/...]}), checked: sets the property {@code tracking_id}; 400 when it is
+     * not a UUID. Read from the request's path itself: a header or query parameter called {@code tracking_id} cannot
+     * stand in for it (Camel puts the path parameter among the request's own headers and parameters).
+     */
+    public void readTrackingId(@Header(Exchange.HTTP_PATH) String path, Exchange exchange) {
+        String rest = path != null && path.startsWith(PATH_PREFIX) ? path.substring(PATH_PREFIX.length()) : "";
+        int slash = rest.indexOf('/');
+        String id = TrackingIds.parse(slash < 0 ? rest : rest.substring(0, slash))
                 .orElseThrow(() -> IntakeRejection.badRequest("Invalid tracking id: expected a UUID"));
         exchange.setProperty(FlowProperties.TRACKING_ID, id);
         MDC.put(FlowProperties.TRACKING_ID, id);

@@ -260,9 +260,9 @@ class CallersFileTest {
         fails(crm(keysAndSecrets() + "webhooks: https://crm.example.com/hooks\n"), PROD)
                 .hasMessage("CALLERS_FILE: caller 'crm': webhooks: must be a list of endpoints");
         fails(crm(keysAndSecrets() + "webhooks:\n  - https://crm.example.com/hooks\n"), PROD)
-                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: must be a map of name, url, events, headers, signing_secrets");
+                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: must be a map of name, url, events, headers, signing_secrets, max_per_second");
         fails(crm(keysAndSecrets() + "webhooks:\n  - url: https://crm.example.com/hooks\n    event: [query.failed]\n"), PROD)
-                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: unknown field 'event' (known: name, url, events, headers, signing_secrets)");
+                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: unknown field 'event' (known: name, url, events, headers, signing_secrets, max_per_second)");
     }
 
     @Test
@@ -300,14 +300,28 @@ class CallersFileTest {
     }
 
     @Test
+    void maxPerSecondIsAWholeNumberFromOneToTenThousand() {
+        assertThat(CallersFile.parse(webhook("url: https://crm.example.com/x\n  max_per_second: 5"), PROD).get(0)
+                .webhooks().get(1).maxPerSecond()).isEqualTo(5);
+        assertThat(CallersFile.parse(webhook("url: https://crm.example.com/x"), PROD).get(0).webhooks().get(1).maxPerSecond()).isNull();
+        for (String bad : new String[] {"0", "10001", "2.5", "fast", "-1"}) {
+            fails(webhook("url: https://crm.example.com/x\n  max_per_second: " + bad), PROD).hasMessage(
+                    "CALLERS_FILE: caller 'crm': webhooks[2].max_per_second: must be a whole number from 1 to 10000 (deliveries per second)");
+        }
+    }
+
+    @Test
     void webhookEvents() {
         fails(webhook("url: https://crm.example.com/x\n  events: []"), PROD).hasMessage(
-                "CALLERS_FILE: caller 'crm': webhooks[2].events: must be a non-empty list of query.answered, query.cancelled, query.failed (leave it out for every event)");
+                "CALLERS_FILE: caller 'crm': webhooks[2].events: must be a non-empty list of endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed (leave it out for every query.* event)");
         fails(webhook("url: https://crm.example.com/x\n  events: query.failed"), PROD).message().contains("webhooks[2].events: must be a non-empty list");
         fails(webhook("url: https://crm.example.com/x\n  events: [query.failed, query.answerd]"), PROD).hasMessage(
-                "CALLERS_FILE: caller 'crm': webhooks[2].events[2]: 'query.answerd' is not an event type (query.answered, query.cancelled, query.failed)");
+                "CALLERS_FILE: caller 'crm': webhooks[2].events[2]: 'query.answerd' is not an event type (endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed)");
         assertThat(CallersFile.parse(webhook("url: https://crm.example.com/x\n  events: [query.cancelled]"), PROD).get(0)
                 .webhooks().get(1).events()).containsExactly("query.cancelled");
+        assertThat(CallersFile.parse(webhook("url: https://crm.example.com/x"), PROD).get(0).webhooks().get(1).events())
+                .as("without events: the answers' events, not the endpoint's health").containsExactlyInAnyOrder(
+                        "query.answered", "query.failed", "query.cancelled");
         Caller crm = CallersFile.parse(webhook("url: https://crm.example.com/x\n  events: [query.failed, query.failed]"), PROD).get(0);
         assertThat(crm.webhooks().get(1).events()).containsExactly("query.failed");
         assertThat(crm.webhooks().get(1).accepts("query.answered")).isFalse();

@@ -63,7 +63,7 @@ class StatusViewTest {
         assertThat(deliveries).hasSize(2);
         JsonNode crm = deliveries.get(0);
         assertThat(crm.properties()).extracting(Map.Entry::getKey)
-                .containsExactly("url", "webhook_id", "target", "status", "next_attempt_at", "attempts");
+                .containsExactly("url", "webhook_id", "target", "status", "next_attempt_at", "parked_since", "attempts");
         assertThat(crm.get("url").asText()).isEqualTo("https://crm.example.com/hooks/answers");
         assertThat(crm.get("webhook_id").asText()).isEqualTo("msg_crm");
         assertThat(crm.get("target").asText()).isEqualTo("crm/answers");
