@@ -72,6 +72,8 @@ public class AgentInvokeRoute extends WorkQueueRoute {
                 .bean("deliveryMessageWriter", "failed")
                 .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                 .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-gave-up")
+                // the question's final event in its log, after the last of its progress (docs/events.md)
+                .bean("questionEvents", "finished")
                 .to(ENQUEUE_DELIVERIES).id("enqueue-gave-up")
                 .to(DEAD_LETTER_REQUEST).id("end-gave-up-request")
             .end()
@@ -91,6 +93,7 @@ public class AgentInvokeRoute extends WorkQueueRoute {
                 .handled(true)
                 .log("Cancelled by its caller while the agent answered: call aborted, request deleted")
                 .bean("cancellationWatch", "dropped('agent', ${exchangeProperty." + FlowProperties.TRACKING_ID + "})")
+                .bean("questionEvents", "stopped")
                 .to(DELETE_REQUEST).id("delete-aborted-request")
             .end()
 
@@ -102,6 +105,8 @@ public class AgentInvokeRoute extends WorkQueueRoute {
                 .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                 // status "failed" with the failure message and its targets, in the record before the request is deleted
                 .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-failed")
+                // the question's final event in its log, after the last of its progress (docs/events.md)
+                .bean("questionEvents", "finished")
                 .to(ENQUEUE_DELIVERIES).id("enqueue-failure")
                 .to(DELETE_REQUEST).id("delete-failed-request")
             .end()
@@ -151,6 +156,9 @@ public class AgentInvokeRoute extends WorkQueueRoute {
             .bean("promptBuilder", "build")
             // status "processing" (attempt = this receive), with the prompt: waits for the record's next changes
             .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "processing")).to(TrackingRoute.RECORD_CHANGE).id("record-processing")
+            // query.started (this attempt) in the question's log and to the endpoints that take it; the call's progress
+            // (each step the agent reports, the answer as written when asked) goes the same way while it runs
+            .bean("questionEvents", "started")
             .choice()
                 // AGENT_MODE=knowledge-base: answer from a knowledge base with Camel's own endpoint
                 .when(simple("'{{gateway.agent.mode}}' == 'knowledge-base'"))
@@ -179,6 +187,8 @@ public class AgentInvokeRoute extends WorkQueueRoute {
             // here on a crash never leads to a second agent call (see "already-answered" above)
             .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-answered")
             // one message per target: each its own webhook-id, retries and DLQ entry
+            // the question's final event in its log, after the last of its progress (docs/events.md)
+            .bean("questionEvents", "finished")
             .to(ENQUEUE_DELIVERIES).id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");

@@ -65,6 +65,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
                     .bean("deliveryMessageWriter", "failed")
                     .setProperty(FlowProperties.DELIVERY_TARGETS, method("deliveryTargets", "select"))
                     .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-moved-request")
+                    .bean("questionEvents", "finished")
                     .to(AgentInvokeRoute.ENQUEUE_DELIVERIES).id("enqueue-moved-failure")
             .end()
             .setBody(exchangeProperty(FlowProperties.RECEIVED_MESSAGE))

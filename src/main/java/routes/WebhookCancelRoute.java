@@ -63,6 +63,8 @@ public class WebhookCancelRoute extends RouteBuilder {
             .bean("cancellationMarkers", "put").id("put-cancel-marker")
             .bean("cancellationWatch", "cancelledHere")
             .filter(exchangeProperty(Cancellations.REPEATED).isNotEqualTo(true))
+                // query.cancelled ends the question's event log (its streams end with it)
+                .bean("questionEvents", "cancelled")
                 .to(AgentInvokeRoute.ENQUEUE_DELIVERIES).id("enqueue-cancelled")
                 .log("Question ${exchangeProperty.tracking_id} cancelled by its caller")
             .end()

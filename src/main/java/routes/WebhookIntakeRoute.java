@@ -76,6 +76,8 @@ public class WebhookIntakeRoute extends RouteBuilder {
             .bean("sessionFields", "check")
             // 6. callback_url, if given: one of the caller's callback_urls, https, resolving to allowed addresses 400
             .bean("callbackUrls", "check")
+            // 6b. events (for the callback_url), stream_answer 400
+            .bean("eventChoices", "check")
             .setProperty(FlowProperties.SOURCE_SYSTEM, method(RequestQueueMessage.class, "sourceSystemAttribute"))
             .setProperty(FlowProperties.QUEUED_AT, method(Timestamps.class, "nowUtc"))
             // 7. Idempotency-Key: claim it, or answer a repeat with the first tracking id (409 for another body)

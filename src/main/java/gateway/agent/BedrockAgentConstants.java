@@ -22,6 +22,12 @@ public final class BedrockAgentConstants {
             javaType = "java.util.List<String>")
     public static final String TRACE_SUMMARY = "CamelBedrockAgentTraceSummary";
 
+    /** Exchange property: the {@link AgentProgress} of the call (absent: {@link AgentProgress#NONE}). */
+    public static final String PROGRESS = "CamelBedrockAgentProgress";
+    @Metadata(label = "producer", description = "In: ask InvokeAgent to stream the final answer as it is written.",
+            javaType = "Boolean")
+    public static final String STREAM_ANSWER = "CamelBedrockAgentStreamAnswer";
+
     private BedrockAgentConstants() {
     }
 }

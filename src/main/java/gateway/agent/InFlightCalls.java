@@ -54,6 +54,11 @@ public final class InFlightCalls {
         return n;
     }
 
+    /** Whether any call is in flight here. */
+    public boolean any() {
+        return !calls.isEmpty();
+    }
+
     /** Whether a call of {@code trackingId} is in flight here. */
     public boolean inFlight(String trackingId) {
         return trackingId != null && calls.containsKey(trackingId);

@@ -26,9 +26,9 @@ public record CallerWebhook(String name, URI url, Set<String> events, Map<String
     public static final Set<String> EVENT_TYPES = Set.of("query.answered", "query.failed", "query.cancelled");
     /** The event types of an endpoint's health (gateway.endpoints.EndpointEvents): only for endpoints that list them. */
     public static final Set<String> ENDPOINT_EVENT_TYPES = Set.of("endpoint.paused", "endpoint.resumed");
-    /** Every event type an endpoint may list in {@code events}. */
+    /** Every event type an endpoint may list in {@code events} (a question's start and progress: gateway.events). */
     public static final Set<String> KNOWN_EVENT_TYPES = Set.of("query.answered", "query.failed", "query.cancelled",
-            "endpoint.paused", "endpoint.resumed");
+            "query.started", "query.progress", "endpoint.paused", "endpoint.resumed");
 
     public CallerWebhook(String name, URI url, Set<String> events, Map<String, String> headers, WebhookSigner signer,
             int ownSigningSecrets) {

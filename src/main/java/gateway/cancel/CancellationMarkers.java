@@ -5,21 +5,24 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import gateway.flow.FlowProperties;
+import gateway.events.SharedWatch;
 import gateway.s3.S3Bucket;
 import org.apache.camel.ExchangeProperty;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
- * The cancellation markers: one small object per cancelled question, {@code <S3_PREFIX>cancellations/<tracking_id>},
+ * The cancellation markers: one small object per cancelled question, {@code <S3_PREFIX>watch/cancelled/<tracking_id>},
  * written by {@code DELETE /webhook/{tracking_id}} after the record, so that every replica learns of a cancellation
- * with one LIST of the prefix per poll ({@link CancellationWatch}) instead of a GET of the record on every first
- * receive. A marker is deleted when the agent stage has dropped its question's request. SDK errors are thrown as they
+ * from the LIST of {@code watch/} it makes anyway while it has agent calls or streams in flight
+ * ({@code gateway.events.SharedWatch}), instead of a GET of the record on every first receive. A marker is deleted when the agent stage has dropped its question's request. SDK errors are thrown as they
  * are (the callers decide what they mean).
  */
 public class CancellationMarkers {
 
-    static final String FOLDER = "cancellations/";
+    static final String FOLDER = "watch/cancelled/";
+    /** The markers' folder below {@code watch/}, as the shared listing names its entries. */
+    static final String WATCHED = "cancelled/";
     /** Markers listed per poll at most (a page of S3's LIST is 1000): cancellations are rare and their markers short-lived. */
     static final int MAX_LISTED = 10_000;
 
@@ -53,6 +56,17 @@ public class CancellationMarkers {
                 break;
             }
         }
+        return markers;
+    }
+
+    /** The markers among what the shared watch listed (paths below {@code watch/}): tracking id to when written. */
+    public static Map<String, Instant> in(Map<String, SharedWatch.Entry> listed) {
+        Map<String, Instant> markers = new LinkedHashMap<>();
+        listed.forEach((path, entry) -> {
+            if (path.startsWith(WATCHED) && path.indexOf('/', WATCHED.length()) < 0 && path.length() > WATCHED.length()) {
+                markers.put(path.substring(WATCHED.length()), entry.written());
+            }
+        });
         return markers;
     }
 

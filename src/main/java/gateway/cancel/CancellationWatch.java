@@ -67,13 +67,18 @@ public class CancellationWatch {
         try {
             listed = markers.list();
         } catch (SdkException e) {
-            if (!failing) {
-                failing = true;
-                LOG.warn("Cancellation markers cannot be listed (cancellations made on other replicas are seen once they can): {}",
-                        e.getMessage());
-            }
+            failed(e);
             return;
         }
+        update(listed);
+    }
+
+    /**
+     * The markers as the shared look-up listed them ({@link CancellationMarkers#in}): the cancelled questions known here
+     * brought up to date, their calls in flight here aborted, markers older than {@code CANCEL_MARKER_MAX_AGE_HOURS}
+     * deleted (their request has long left the queue).
+     */
+    public synchronized void update(Map<String, Instant> listed) {
         if (failing) {
             failing = false;
             LOG.info("Cancellation markers can be listed again");
@@ -97,6 +102,28 @@ public class CancellationWatch {
         }
     }
 
+    /** The markers could not be listed: one WARN per outage, what is known stays known. */
+    public synchronized void failed(SdkException e) {
+        if (!failing) {
+            failing = true;
+            LOG.warn("Cancellation markers cannot be listed (cancellations made on other replicas are seen once they can): {}",
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Nothing here can be affected (no agent call in flight), so the markers are not watched: what is known may grow
+     * old, and the next question's check lists them first ({@link #cancelled}).
+     */
+    public void stale() {
+        loaded = false;
+    }
+
+    /** Whether an agent call is in flight here (the markers matter only then, and before the next call). */
+    public boolean callsInFlight() {
+        return calls.get().any();
+    }
+
     /** Whether the question is cancelled: the record as read says so, or this replica knows (read once before the first poll). */
     public boolean cancelled(@ExchangeProperty(RecordLookup.STORED_STATUS) String storedStatus,
             @ExchangeProperty(FlowProperties.TRACKING_ID) String trackingId) {
@@ -104,8 +131,8 @@ public class CancellationWatch {
             return true;
         }
         if (!loaded) {
+            // not watched while nothing was in flight here (or never): listed now, once
             poll();
-            // once: while the store cannot be listed the timer keeps trying, the agent stage does not wait for it
             loaded = true;
         }
         return trackingId != null && cancelled.containsKey(trackingId);

@@ -8,6 +8,7 @@ import gateway.http.CorsPolicy;
 import gateway.idempotency.IdempotencyKeys;
 import gateway.idempotency.S3IdempotencyStore;
 import gateway.intake.CallbackUrls;
+import gateway.intake.EventChoices;
 import gateway.intake.IntakeResponses;
 import gateway.intake.JsonLimits;
 import gateway.intake.JsonRequestBody;
@@ -73,8 +74,20 @@ public class IntakeConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry("intakeResponses")
-    public IntakeResponses intakeResponses() {
-        return new IntakeResponses(new CorsPolicy(allowedOrigins), Clock.systemUTC());
+    public IntakeResponses intakeResponses(CorsPolicy cors) {
+        return new IntakeResponses(cors, Clock.systemUTC());
+    }
+
+    /** CORS_ALLOWED_ORIGINS: the answers of the public port, event streams included. */
+    @BindToRegistry("corsPolicy")
+    public CorsPolicy corsPolicy() {
+        return new CorsPolicy(allowedOrigins);
+    }
+
+    /** A request's events (for its callback_url) and stream_answer. */
+    @BindToRegistry("eventChoices")
+    public EventChoices eventChoices() {
+        return new EventChoices();
     }
 
     /**

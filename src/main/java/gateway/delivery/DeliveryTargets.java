@@ -57,6 +57,12 @@ public class DeliveryTargets {
         String event = DeliveryMessage.eventType(root.path("status").asText());
         JsonNode callback = root.path("webhook_request").path("callback_url");
         if (callback.isTextual() && !callback.textValue().isBlank()) {
+            // the request's events, when it chose them, filter its callback's as an endpoint's do
+            JsonNode chosen = root.path("webhook_request").path("events");
+            if (chosen.isArray() && java.util.stream.StreamSupport.stream(chosen.spliterator(), false)
+                    .noneMatch(e -> event.equals(e.asText()))) {
+                return List.of();
+            }
             return List.of(new DeliveryTarget(DeliveryTarget.Kind.CALLBACK, caller, null, callback.textValue(),
                     baseId + "_" + DeliveryTarget.CALLBACK));
         }

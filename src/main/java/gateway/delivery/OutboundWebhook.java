@@ -53,11 +53,13 @@ public class OutboundWebhook {
         Instant now = clock.instant();
         DeliveryTarget target;
         String trackingId = null;
+        String eventOf = null;
         String body;
         try {
             if (EventMessage.is(json)) {
                 EventMessage event = EventMessage.parse(json);
                 target = event.target();
+                eventOf = event.trackingId();
                 body = event.payload();
             } else {
                 DeliveryMessage delivery = DeliveryMessage.parse(deliveryMessage);
@@ -91,8 +93,9 @@ public class OutboundWebhook {
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader(HEADER_SOURCE, source);
-        if (trackingId != null) {
-            message.setHeader(HEADER_TRACKING_ID, trackingId);
+        if (trackingId != null || eventOf != null) {
+            // a question's event names its question too, without a tracking record of its own delivery
+            message.setHeader(HEADER_TRACKING_ID, trackingId != null ? trackingId : eventOf);
         }
         WebhookSigner signer = resolved.signer();
         if (signer != null) {

@@ -41,6 +41,13 @@ public class StatusLookup {
         }
     }
 
+    /** 405 for anything but GET (the event stream: {@code GET /webhook/{tracking_id}/events}). */
+    public void requireGetOnly(@Header(Exchange.HTTP_METHOD) String method) {
+        if (!"GET".equals(method)) {
+            throw new IntakeRejection(405, "Method not allowed: use GET", Map.of("Allow", "GET"));
+        }
+    }
+
     /**
      * The path's tracking id ({@code /webhook/<id>[/...]}), checked: sets the property {@code tracking_id}; 400 when it is
      * not a UUID. Read from the request's path itself: a header or query parameter called {@code tracking_id} cannot
