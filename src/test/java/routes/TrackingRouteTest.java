@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.testing.ScriptedReceiver;
 import gateway.json.Json;
+import gateway.s3.S3Bucket;
 import gateway.testing.GatewayTestApp;
 import gateway.testing.ReceiverAndApp;
 import gateway.tracking.ConversationExport;
@@ -22,14 +23,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Tracking on the real app: the record follows each request through every status (happy path, a failed
- * agent call, a retried delivery, a dead-lettered one), the status endpoint answers its caller only, and
- * the conversation export is written when the delivery ends.
+ * agent call, a retried delivery, a dead-lettered one), the status endpoint answers its caller only and says how the
+ * question ended (outcome; a record written before outcome reads the same way), and the conversation export is
+ * written when the delivery ends.
  */
 class TrackingRouteTest {
 
@@ -108,6 +111,8 @@ class TrackingRouteTest {
         }
         assertThat(record.get("queued_at").asText()).isLessThanOrEqualTo(record.get("answered_at").asText());
         assertThat(record.get("answered_at").asText()).isLessThanOrEqualTo(record.get("finished_at").asText());
+        assertThat(record.get("outcome").asText()).isEqualTo("answered");
+        assertThat(record.has("failed_at")).isFalse();
 
         // the status endpoint: the record without request, prompt, caller or answer
         HttpResponse<String> status = get(id, ALICE);
@@ -117,6 +122,9 @@ class TrackingRouteTest {
         assertThat(view.get("success").asBoolean()).isTrue();
         assertThat(view.get("tracking_id").asText()).isEqualTo(id);
         assertThat(view.get("status").asText()).isEqualTo("delivered");
+        assertThat(view.get("outcome").asText()).isEqualTo("answered");
+        assertThat(view.get("answered_at").asText()).isEqualTo(record.get("answered_at").asText());
+        assertThat(view.has("failed_at")).isFalse();
         assertThat(view.get("delivery_attempts").asInt()).isEqualTo(1);
         assertThat(view.get("history")).hasSize(5);
         assertThat(view.has("last_error")).isTrue();
@@ -132,6 +140,7 @@ class TrackingRouteTest {
         assertThat(conversation.get("request").get("query").asText()).isEqualTo(query);
         assertThat(conversation.get("request").get("source_system").asText()).isEqualTo("crm");
         assertThat(conversation.get("prompt").asText()).contains(query).contains("USER REQUEST");
+        assertThat(conversation.get("outcome").asText()).isEqualTo("answered");
         assertThat(conversation.get("answer").get("status").asText()).isEqualTo("answered");
         assertThat(conversation.get("answer").get("response").asText()).contains("**Negotiation**");
         assertThat(conversation.get("answer").get("response_plain").asText()).contains("deal_stage");
@@ -153,10 +162,12 @@ class TrackingRouteTest {
         assertThat(metadata.get("response").asText().length()).isEqualTo(300);
         assertThat(metadata.get("response_length").asInt()).isGreaterThan(300);
         assertThat(metadata.get("delivery_outcome").asText()).isEqualTo("delivered");
+        assertThat(metadata.get("outcome").asText()).isEqualTo("answered");
 
         JsonNode summary = awaitObject(folder + "summary.json");
         assertThat(summary.get("tracking_id").asText()).isEqualTo(id);
         assertThat(summary.get("answer_status").asText()).isEqualTo("answered");
+        assertThat(summary.get("outcome").asText()).isEqualTo("answered");
         assertThat(summary.get("delivery_outcome").asText()).isEqualTo("delivered");
         assertThat(summary.get("delivery_attempts").asInt()).isEqualTo(1);
         assertThat(summary.has("query")).isFalse();
@@ -168,12 +179,51 @@ class TrackingRouteTest {
         ObjectNode record = awaitStatus(id, "delivered");
         assertThat(statuses(record)).containsExactly("queued", "processing", "failed", "delivering", "delivered");
         assertThat(record.get("last_error").get("code").asText()).isEqualTo("ValidationException");
+        assertThat(record.get("outcome").asText()).isEqualTo("failed");
+        assertThat(record.hasNonNull("failed_at")).isTrue();
+        assertThat(record.has("answered_at")).as("the agent answered nothing").isFalse();
+        // the query.failed webhook was delivered: the status says so, the outcome that the question failed
         JsonNode view = Json.MAPPER.readTree(get(id, ALICE).body());
+        assertThat(view.get("status").asText()).isEqualTo("delivered");
+        assertThat(view.get("outcome").asText()).isEqualTo("failed");
+        assertThat(view.get("failed_at").asText()).isEqualTo(record.get("failed_at").asText());
+        assertThat(view.has("answered_at")).isFalse();
         assertThat(view.get("last_error").get("code").asText()).isEqualTo("ValidationException");
         JsonNode conversation = awaitObject(ConversationExport.folder(record) + "conversation.json");
+        assertThat(conversation.get("outcome").asText()).isEqualTo("failed");
         assertThat(conversation.get("answer").get("status").asText()).isEqualTo("failed");
         assertThat(conversation.get("answer").get("error").get("code").asText()).isEqualTo("ValidationException");
         assertThat(conversation.get("delivery").get("outcome").asText()).isEqualTo("delivered");
+        assertThat(conversation.get("timings").get("failed_at").asText()).isEqualTo(record.get("failed_at").asText());
+        assertThat(conversation.get("timings").get("answered_at").isNull()).isTrue();
+        assertThat(awaitObject(ConversationExport.folder(record) + "summary.json").get("outcome").asText()).isEqualTo("failed");
+    }
+
+    @Test
+    void aRecordWrittenBeforeTheOutcomeReadsSensibly() throws Exception {
+        // as the gateway wrote a refused question before outcome: its failure's time in answered_at
+        String failed = UUID.randomUUID().toString();
+        putRecord(failed, oldRecord(failed, "delivered", "failed", "2025-08-14T09:18:34.020000+00:00"));
+        HttpResponse<String> response = get(failed, ALICE);
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode view = Json.MAPPER.readTree(response.body());
+        assertThat(view.get("status").asText()).isEqualTo("delivered");
+        assertThat(view.get("outcome").asText()).isEqualTo("failed");
+        assertThat(view.get("failed_at").asText()).isEqualTo("2025-08-14T09:18:34.020000+00:00");
+        assertThat(view.has("answered_at")).isFalse();
+
+        String answered = UUID.randomUUID().toString();
+        putRecord(answered, oldRecord(answered, "delivered", "answered", "2025-08-14T09:20:00.000000+00:00"));
+        JsonNode answeredView = Json.MAPPER.readTree(get(answered, ALICE).body());
+        assertThat(answeredView.get("outcome").asText()).isEqualTo("answered");
+        assertThat(answeredView.get("answered_at").asText()).isEqualTo("2025-08-14T09:20:00.000000+00:00");
+        assertThat(answeredView.has("failed_at")).isFalse();
+
+        String open = UUID.randomUUID().toString();
+        putRecord(open, oldRecord(open, "processing", null, null));
+        JsonNode openView = Json.MAPPER.readTree(get(open, ALICE).body());
+        assertThat(openView.has("outcome")).isTrue();
+        assertThat(openView.get("outcome").isNull()).isTrue();
     }
 
     @Test
@@ -279,6 +329,35 @@ class TrackingRouteTest {
             }
         });
         return out;
+    }
+
+    /** A record as the gateway wrote it before {@code outcome}: the agent stage's time in {@code answered_at} whatever its result. */
+    static ObjectNode oldRecord(String id, String status, String result, String at) {
+        ObjectNode record = Json.object().put("tracking_id", id).put("status", status).put("status_at", "2025-08-14T09:18:34.190000+00:00")
+                .put("created_at", "2025-08-14T09:18:33.360478+00:00").put("updated_at", "2025-08-14T09:18:34.190000+00:00")
+                .put("caller", "alice").put("source_system", "crm").put("source_process", "quarterly_review")
+                .put("queued_at", "2025-08-14T09:18:33.360478+00:00").put("processing_started_at", "2025-08-14T09:18:33.612000+00:00")
+                .put("agent_attempts", 1);
+        if (result != null) {
+            record.put("answered_at", at).put("finished_at", "2025-08-14T09:18:34.190000+00:00").put("delivery_attempts", 1)
+                    .put("last_http_status", 200);
+            ObjectNode message = record.putObject("delivery_message").put("message_type", "webhook_delivery").put("tracking_id", id)
+                    .put("webhook_id", "msg_" + id).put("status", result).put("answered_at", at);
+            if ("failed".equals(result)) {
+                ObjectNode error = Json.object().put("code", "ValidationException").put("message", "the agent refused the question as invalid");
+                message.set("error", error);
+                record.set("last_error", error.deepCopy());
+            }
+        }
+        record.putArray("history").addObject().put("status", "queued").put("at", "2025-08-14T09:18:33.360478+00:00")
+                .putNull("attempt").putNull("detail");
+        return record;
+    }
+
+    static void putRecord(String id, ObjectNode record) {
+        S3Bucket bucket = app.bean("s3Bucket", S3Bucket.class);
+        bucket.client().putObject(r -> r.bucket(bucket.name()).key(bucket.key("records/" + id + ".json")),
+                RequestBody.fromString(Json.write(record)));
     }
 
     static String trackingId(HttpResponse<String> response) throws Exception {

@@ -80,6 +80,11 @@ class WebhookCancelRouteTest {
         app.stopRoute("agent-invoke");
         String id = accepted(post("Which deals close this quarter?", ALICE));
         awaitRecord(id);
+        // open: no outcome yet
+        JsonNode open = Json.MAPPER.readTree(get(id, ALICE).body());
+        assertThat(open.path("status").asText()).isEqualTo("queued");
+        assertThat(open.has("outcome")).isTrue();
+        assertThat(open.get("outcome").isNull()).isTrue();
 
         HttpResponse<String> cancel = delete(id, ALICE);
         assertThat(cancel.statusCode()).isEqualTo(202);
@@ -109,7 +114,10 @@ class WebhookCancelRouteTest {
         assertThat(record.path("status").asText()).isEqualTo("cancelled");
         JsonNode view = Json.MAPPER.readTree(get(id, ALICE).body());
         assertThat(view.path("status").asText()).isEqualTo("cancelled");
+        assertThat(view.path("outcome").asText()).isEqualTo("cancelled");
         assertThat(view.path("cancelled_at").isTextual()).isTrue();
+        assertThat(view.has("answered_at")).isFalse();
+        assertThat(view.has("failed_at")).isFalse();
         assertThat(view.path("deliveries")).hasSize(1);
         assertThat(view.path("deliveries").get(0).path("status").asText()).isEqualTo("delivered");
         await().atMost(Duration.ofSeconds(30)).until(() -> cancellations("queued") >= before + 1);

@@ -81,8 +81,9 @@ public class AgentStageRecords {
     /**
      * The agent stage's result (answered, or failed for good); the body is the delivery message, which the
      * record keeps so that a later receive of the same request re-enqueues it instead of asking again. Written
-     * in line ({@link #NOW}), before the message is enqueued and the request deleted. Null for a body that is
-     * no delivery message.
+     * in line ({@link #NOW}), before the message is enqueued and the request deleted. The record's {@code outcome}
+     * ({@link QuestionOutcome}) says how the question ended: {@code answered} with {@code answered_at}, or {@code failed}
+     * with {@code failed_at}. Null for a body that is no delivery message.
      *
      * <p>The targets chosen for the result ({@link FlowProperties#DELIVERY_TARGETS}) each get a "pending"
      * delivery entry. When none was chosen (no endpoint subscribes to the event type) the request is over at
@@ -121,7 +122,8 @@ public class AgentStageRecords {
                         r.put("finished_at", at);
                     }
                     r.set("delivery_message", delivery);
-                    r.put("answered_at", at);
+                    // how the question ended, with its time: answered_at for an answer, failed_at for a failure
+                    QuestionOutcome.ended(r, answered, at);
                     TrackingRecord.putIfAbsent(r, "session_id", delivery.path("session_id").asText(null));
                     if (delivery.hasNonNull("agent_duration_ms")) {
                         r.put("agent_duration_ms", delivery.get("agent_duration_ms").asLong());
@@ -165,6 +167,7 @@ public class AgentStageRecords {
                         r.put("finished_at", at);
                     }
                     r.set("delivery_message", cancellation);
+                    r.put(QuestionOutcome.FIELD, QuestionOutcome.CANCELLED);
                     r.put("cancelled_at", at);
                 });
     }

@@ -16,9 +16,11 @@ import org.apache.camel.ExchangeProperty;
  * included), in the original system's three formats under a date-partitioned prefix that analytics tools
  * (Athena, Glue crawlers) read as partitions:
  * <pre>&lt;S3_PREFIX&gt;conversation-history/year=YYYY/month=MM/day=DD/&lt;tracking_id&gt;/
- *     conversation.json   request, prompt, answer, session id, timings, delivery outcome, history
+ *     conversation.json   request, prompt, outcome, answer, session id, timings, delivery outcome, history
  *     metadata.json       the same without the texts: query cut to 200 characters, answer to 300
  *     summary.json        one line of figures</pre>
+ * {@code outcome} is how the question ended ({@link QuestionOutcome}: answered, failed, cancelled), the delivery's
+ * outcome ({@code delivery.outcome}, {@code delivery_outcome}) where its deliveries ended (the record's status).
  * The date is the day the request was queued (UTC). This class builds the three objects and their keys;
  * the route ({@code routes.TrackingRoute}, {@code export-conversation}) PUTs them, retries and gives up
  * (logged and counted); the delivery is not affected.
@@ -72,6 +74,7 @@ public class ConversationExport {
         out.set("request", record.has("request") ? record.get("request") : delivery.path("webhook_request").isObject()
                 ? delivery.get("webhook_request") : Json.MAPPER.nullNode());
         out.put("prompt", text(record, "prompt"));
+        out.put("outcome", QuestionOutcome.of(record));
         ObjectNode answer = out.putObject("answer");
         answer.put("status", text(delivery, "status"));
         answer.put("response", text(delivery, "response"));
@@ -100,6 +103,7 @@ public class ConversationExport {
         out.put("query_length", query == null ? 0 : query.length());
         out.put("response", cut(response, ANSWER_CHARS));
         out.put("response_length", response == null ? 0 : response.length());
+        out.put("outcome", QuestionOutcome.of(record));
         out.put("answer_status", text(delivery, "status"));
         out.put("delivery_outcome", text(record, "status"));
         out.set("timings", timings(record));
@@ -112,6 +116,7 @@ public class ConversationExport {
         out.put("export_format", "summary");
         out.put("tracking_id", record.path("tracking_id").asText());
         out.put("source_system", text(record, "source_system"));
+        out.put("outcome", QuestionOutcome.of(record));
         out.put("answer_status", text(record.path("delivery_message"), "status"));
         out.put("delivery_outcome", text(record, "status"));
         out.set("agent_attempts", record.path("agent_attempts").isNumber() ? record.get("agent_attempts") : Json.MAPPER.nullNode());
@@ -125,9 +130,13 @@ public class ConversationExport {
 
     private static ObjectNode timings(ObjectNode record) {
         ObjectNode t = Json.object();
-        for (String field : new String[] {"queued_at", "processing_started_at", "answered_at", "finished_at"}) {
-            t.put(field, text(record, field));
-        }
+        t.put("queued_at", text(record, "queued_at"));
+        t.put("processing_started_at", text(record, "processing_started_at"));
+        // the question's end as the status lookup shows it (QuestionOutcome: a failure's time is failed_at, old records too)
+        t.put("answered_at", QuestionOutcome.answeredAt(record));
+        t.put("failed_at", QuestionOutcome.failedAt(record));
+        t.put("cancelled_at", text(record, "cancelled_at"));
+        t.put("finished_at", text(record, "finished_at"));
         t.set("agent_duration_ms", record.path("agent_duration_ms").isNumber() ? record.get("agent_duration_ms") : Json.MAPPER.nullNode());
         putMillis(t, "queue_wait_ms", text(record, "queued_at"), text(record, "processing_started_at"));
         putMillis(t, "total_duration_ms", text(record, "queued_at"), text(record, "finished_at"));

@@ -69,6 +69,7 @@ public class RecordLookup {
                     if (dropFailure) {
                         r.remove("delivery_message");
                         r.remove("finished_at");
+                        QuestionOutcome.reopened(r);
                         // so are its deliveries: the new result is a new message to each target (webhook ids of
                         // its own), whose entries the agent stage makes afresh
                         r.remove(DeliveryEntries.FIELD);

@@ -8,15 +8,16 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
 
 /**
- * What {@code GET /webhook/{tracking_id}} answers: the record's status, timestamps, attempts and last
- * error, every delivery of the result with its attempt log ({@code deliveries}), and its history. Never the request, the prompt or the caller; the answer only when
- * {@code STATUS_INCLUDE_ANSWER} is true.
+ * What {@code GET /webhook/{tracking_id}} answers: the record's status (where the delivery stands), its outcome (how the
+ * question ended, {@link QuestionOutcome}; null while open), timestamps, attempts and last error, every delivery of the
+ * result with its attempt log ({@code deliveries}), and its history. Never the request, the prompt or the caller; the
+ * answer only when {@code STATUS_INCLUDE_ANSWER} is true.
  */
 public final class StatusView {
 
-    static final List<String> FIELDS = List.of("tracking_id", "status", "queued_at", "processing_started_at",
-            "answered_at", "cancelled_at", "finished_at", "updated_at", "agent_attempts", "delivery_attempts", "last_http_status",
-            "last_error", "session_id", "agent_duration_ms", "source_system", "source_process");
+    static final List<String> FIELDS = List.of("tracking_id", "status", "outcome", "queued_at", "processing_started_at",
+            "answered_at", "failed_at", "cancelled_at", "finished_at", "updated_at", "agent_attempts", "delivery_attempts",
+            "last_http_status", "last_error", "session_id", "agent_duration_ms", "source_system", "source_process");
 
     static final List<String> DELIVERY_FIELDS = List.of("url", "webhook_id", "target", "status", "next_attempt_at", "parked_since");
 
@@ -41,8 +42,14 @@ public final class StatusView {
         ObjectNode view = Json.object();
         view.put("success", true);
         for (String field : FIELDS) {
-            JsonNode value = record.get(field);
-            if (field.equals("last_error") || value != null) {
+            JsonNode value = switch (field) {
+                // how the question ended (null while open) and when: read as QuestionOutcome says, old records included
+                case QuestionOutcome.FIELD -> Json.MAPPER.getNodeFactory().textNode(QuestionOutcome.of(record));
+                case "answered_at" -> timestamp(QuestionOutcome.answeredAt(record));
+                case "failed_at" -> timestamp(QuestionOutcome.failedAt(record));
+                default -> record.get(field);
+            };
+            if (field.equals("last_error") || field.equals(QuestionOutcome.FIELD) || value != null) {
                 view.set(field, value == null ? Json.MAPPER.nullNode() : value);
             }
         }
@@ -96,6 +103,10 @@ public final class StatusView {
             }
         }
         return deliveries;
+    }
+
+    private static JsonNode timestamp(String at) {
+        return at == null ? null : Json.MAPPER.getNodeFactory().textNode(at);
     }
 
     private static JsonNode value(JsonNode node, String field) {

@@ -13,14 +13,15 @@ import gateway.json.Json;
 /**
  * The JSON record of one request, and how a {@link StageEvent} changes it:
  * <pre>{"tracking_id","status","status_at","created_at","updated_at","caller","source_system","source_process",
- *  "queued_at","processing_started_at","answered_at","finished_at","agent_attempts","delivery_attempts",
- *  "last_http_status","last_error":{"code","message"},"session_id","agent_duration_ms",
+ *  "outcome","queued_at","processing_started_at","answered_at"|"failed_at"|"cancelled_at","finished_at",
+ *  "agent_attempts","delivery_attempts","last_http_status","last_error":{"code","message"},"session_id","agent_duration_ms",
  *  "request":{...},"prompt","delivery_message":{...},
  *  "deliveries":{"<webhook_id>":{...}},
  *  "history":[{"status","at","attempt","detail"}]}</pre>
  * {@code request}, {@code prompt} and {@code delivery_message} (what the agent stage put on the deliveries
  * queue, answer included) are kept for the export and for never calling the agent twice; the status
- * endpoint leaves them out (see {@link StatusView}).
+ * endpoint leaves them out (see {@link StatusView}). {@code status} says where the delivery stands; {@code outcome}
+ * how the question ended ({@link QuestionOutcome}: answered, failed, cancelled; absent while it is open).
  *
  * <p>Applying an event is order-tolerant: the history stays sorted by time, and the status only moves
  * forward ({@link TrackingStatus}), so a late asynchronous write never undoes a later stage.

@@ -93,6 +93,25 @@ class StatusViewTest {
     }
 
     @Test
+    void theViewsFieldsInTheirOrderOutcomeBesideTheStatus() {
+        ObjectNode record = TrackingRecord.apply(null, ID, new StageEvent(TrackingStatus.FAILED,
+                "2025-01-01T00:00:02.000000+00:00", 1, "the agent could not answer", r -> {
+                    r.put("queued_at", "2025-01-01T00:00:00.000000+00:00");
+                    r.put("processing_started_at", "2025-01-01T00:00:01.000000+00:00");
+                    r.put("outcome", "failed");
+                    r.put("failed_at", "2025-01-01T00:00:02.000000+00:00");
+                    r.put("agent_attempts", 1);
+                    r.put("session_id", ID);
+                    r.put("source_system", "crm");
+                    r.put("source_process", "review");
+                    r.set("delivery_message", Json.object().put("status", "failed"));
+                }));
+        assertThat(StatusView.of(record, false).properties()).extracting(Map.Entry::getKey).containsExactly("success",
+                "tracking_id", "status", "outcome", "queued_at", "processing_started_at", "failed_at", "updated_at",
+                "agent_attempts", "last_error", "session_id", "source_system", "source_process", "deliveries", "history");
+    }
+
+    @Test
     void aRecordWithoutDeliveriesShowsAnEmptyList() {
         ObjectNode record = TrackingRecord.apply(null, ID, new StageEvent(TrackingStatus.DELIVERED,
                 "2025-01-01T00:00:05.000000+00:00", 1, "HTTP 200", null));
