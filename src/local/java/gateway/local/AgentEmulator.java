@@ -189,6 +189,10 @@ public class AgentEmulator implements AutoCloseable {
     protected void invokeAgentEnded(String sessionId, String inputText) {
     }
 
+    /** An InvokeAgent call's answer begins: its chunks spread over time ({@code streamed}: streamFinalResponse) or at once. */
+    protected void answering(String sessionId, boolean streamed) {
+    }
+
     /** An InvokeAgent call with a latency whose client went away before its answer was finished. */
     protected void aborted(String sessionId) {
     }
@@ -264,8 +268,8 @@ public class AgentEmulator implements AutoCloseable {
             }
         }
         long answerAt = d.answerAt();
-        long answerFrom = streamAnswer ? d.stepAt(Math.max(0, d.steps() - 1)) : answerAt;
-        plan.add(new Timed(answerFrom, () -> {
+        plan.add(new Timed(d.answerFrom(streamAnswer), () -> {
+            answering(sessionId, streamAnswer);
             if (enableTrace) {
                 resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, EmulatorTraces.finish(d.steps()))));
             }
@@ -278,8 +282,7 @@ public class AgentEmulator implements AutoCloseable {
             List<Timed> answerPlan = new ArrayList<>();
             for (int i = 0; i < send; i++) {
                 byte[] chunk = chunks.get(i);
-                long at = answerFrom + (answerAt - answerFrom) * (i + 1) / send;
-                answerPlan.add(new Timed(at, () -> resp.write(EventStreamFrames.chunk(chunk))));
+                answerPlan.add(new Timed(d.chunkAt(i, send, streamAnswer), () -> resp.write(EventStreamFrames.chunk(chunk))));
             }
             answerPlan.add(new Timed(answerAt, () -> {
                 if (drop) {

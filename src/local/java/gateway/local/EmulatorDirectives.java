@@ -53,6 +53,20 @@ record EmulatorDirectives(long latencyMillis, int chunkSize, int throttleFirstN,
         return stepsOver() * i / Math.max(1, steps);
     }
 
+    /** When the answer begins: at its time, or, streamed, with the last step (at once without steps). */
+    long answerFrom(boolean streamAnswer) {
+        return streamAnswer ? stepAt(Math.max(0, steps - 1)) : answerAt();
+    }
+
+    /**
+     * When chunk {@code i} (from 0) of {@code count} is due: all at the answer's time, or, streamed, evenly spread from
+     * {@link #answerFrom} to the answer's time, the last one then.
+     */
+    long chunkAt(int i, int count, boolean streamAnswer) {
+        long from = answerFrom(streamAnswer);
+        return from + (answerAt() - from) * (i + 1) / Math.max(1, count);
+    }
+
     static EmulatorDirectives parse(String text, AgentEmulator.Settings s) {
         long latency = s.latencyMillis();
         int chunkSize = s.chunkSize();
