@@ -176,6 +176,7 @@ public class AgentInvokeRoute extends WorkQueueRoute {
                             + "&anonymousCredentials={{gateway.agent.anonymous-credentials}}"
                             + "&timeout={{gateway.agent.timeout}}"
                             + "&enableTrace={{gateway.agent.enable-trace}}"
+                            + "&progressIncludeInputs={{gateway.agent.progress-include-inputs}}"
                             + "&maxAnswerBytes={{gateway.agent.max-answer-bytes}}"
                             + "&maxConcurrency={{gateway.agent.max-in-flight}}").id("invoke-agent")
             .end()

@@ -2,6 +2,7 @@ package gateway.local;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * against it unchanged (endpointOverride = {@link #baseUrl()}):
  * <ul>
  *   <li>InvokeAgent: {@code POST /agents/{agentId}/agentAliases/{aliasId}/sessions/{sessionId}/text},
- *       answered with {@code application/vnd.amazon.eventstream} {@code trace} and {@code chunk} events;</li>
+ *       answered with {@code application/vnd.amazon.eventstream} {@code trace} events (the steps of its work, one of
+ *       each kind in turn: {@link EmulatorTraces}) and {@code chunk} events, streamed over time when the call asks for
+ *       {@code streamingConfigurations.streamFinalResponse};</li>
  *   <li>RetrieveAndGenerate: {@code POST /retrieveAndGenerate}, answered with JSON.</li>
  * </ul>
  * Errors are HTTP statuses with {@code x-amzn-ErrorType}, or exception frames inside the stream.
@@ -186,6 +189,10 @@ public class AgentEmulator implements AutoCloseable {
     protected void invokeAgentEnded(String sessionId, String inputText) {
     }
 
+    /** An InvokeAgent call's answer begins: its chunks spread over time ({@code streamed}: streamFinalResponse) or at once. */
+    protected void answering(String sessionId, boolean streamed) {
+    }
+
     /** An InvokeAgent call with a latency whose client went away before its answer was finished. */
     protected void aborted(String sessionId) {
     }
@@ -248,43 +255,83 @@ public class AgentEmulator implements AutoCloseable {
                 .putHeader("x-amz-bedrock-agent-session-id", sessionId)
                 .putHeader("x-amzn-RequestId", UUID.randomUUID().toString())
                 .setChunked(true);
+        // the steps (trace events) spread over their time, then the answer: all its chunks at once at the answer's
+        // time, or, when the call asked for streamFinalResponse, spread from the last step to the answer's time
+        boolean streamAnswer = streamFinalResponse(json);
+        long start = System.nanoTime();
+        List<Timed> plan = new ArrayList<>();
         if (enableTrace) {
-            resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, new JsonObject()
-                    .put("rationale", new JsonObject().put("traceId", "emulator-trace-1")
-                            .put("text", "The user asks: " + EmulatorAnswers.echo(inputText))))));
-        }
-        watchForAbort(resp, sessionId, d.latencyMillis());
-        later(d.latencyMillis(), () -> {
-            if (resp.closed() || resp.ended()) {
-                return; // the client gave up (timeout)
+            List<JsonObject> steps = EmulatorTraces.steps(d.steps(), inputText);
+            for (int i = 0; i < steps.size(); i++) {
+                JsonObject step = steps.get(i);
+                plan.add(new Timed(d.stepAt(i), () -> resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, step)))));
             }
+        }
+        long answerAt = d.answerAt();
+        plan.add(new Timed(d.answerFrom(streamAnswer), () -> {
+            answering(sessionId, streamAnswer);
             if (enableTrace) {
-                resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, new JsonObject()
-                        .put("observation", new JsonObject().put("traceId", "emulator-trace-2").put("type", "FINISH")))));
+                resp.write(EventStreamFrames.trace(tracePart(agentId, aliasId, sessionId, EmulatorTraces.finish(d.steps()))));
             }
             String answer = EmulatorAnswers.markdown(inputText, d.answerBytes(), nextTurn(sessionId),
                     sessionAttributes(json, "sessionAttributes"), sessionAttributes(json, "promptSessionAttributes"));
             List<byte[]> chunks = EmulatorAnswers.chunks(answer.getBytes(StandardCharsets.UTF_8), d.chunkSize(), d.splitMultiByte());
             boolean streamError = call <= d.streamErrorFirstN();
             boolean drop = call <= d.dropFirstN();
-            int send = streamError || drop ? Math.max(1, chunks.size() / 2) : chunks.size();
-            for (int i = 0; i < send && i < chunks.size(); i++) {
-                resp.write(EventStreamFrames.chunk(chunks.get(i)));
+            int send = Math.min(chunks.size(), streamError || drop ? Math.max(1, chunks.size() / 2) : chunks.size());
+            List<Timed> answerPlan = new ArrayList<>();
+            for (int i = 0; i < send; i++) {
+                byte[] chunk = chunks.get(i);
+                answerPlan.add(new Timed(d.chunkAt(i, send, streamAnswer), () -> resp.write(EventStreamFrames.chunk(chunk))));
             }
-            if (drop) {
-                // a network break: half of the next frame, then the connection is gone
-                Buffer next = EventStreamFrames.chunk(chunks.get(Math.min(send, chunks.size() - 1)));
-                resp.write(next.getBuffer(0, next.length() / 2));
-                req.connection().close();
+            answerPlan.add(new Timed(answerAt, () -> {
+                if (drop) {
+                    // a network break: half of the next frame, then the connection is gone
+                    Buffer next = EventStreamFrames.chunk(chunks.get(Math.min(send, chunks.size() - 1)));
+                    resp.write(next.getBuffer(0, next.length() / 2));
+                    req.connection().close();
+                    return;
+                }
+                if (streamError) {
+                    resp.write(EventStreamFrames.exception(d.streamErrorType(), "Emulated " + d.streamErrorType() + " in the stream"));
+                } else {
+                    answered(sessionId);
+                }
+                resp.end();
+            }));
+            run(resp, start, answerPlan, 0);
+        }));
+        watchForAbort(resp, sessionId, answerAt);
+        run(resp, start, plan, 0);
+    }
+
+    /** Something the emulator does {@code at} milliseconds after a call began. */
+    private record Timed(long at, Runnable action) {
+    }
+
+    /**
+     * Does the plan's actions in their order, each when it is due (milliseconds after {@code start}): what is due at
+     * once, then one Vert.x timer for the next. Stops when the client is gone (a timeout) or the response is over.
+     */
+    private void run(HttpServerResponse resp, long start, List<Timed> plan, int from) {
+        for (int i = from; i < plan.size(); i++) {
+            if (resp.closed() || resp.ended()) {
                 return;
             }
-            if (streamError) {
-                resp.write(EventStreamFrames.exception(d.streamErrorType(), "Emulated " + d.streamErrorType() + " in the stream"));
-            } else {
-                answered(sessionId);
+            long wait = plan.get(i).at() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (wait > 0) {
+                int next = i;
+                vertx.setTimer(wait, id -> run(resp, start, plan, next));
+                return;
             }
-            resp.end();
-        });
+            plan.get(i).action().run();
+        }
+    }
+
+    /** Whether the InvokeAgent request asked for {@code streamingConfigurations.streamFinalResponse}. */
+    static boolean streamFinalResponse(JsonObject request) {
+        JsonObject streaming = request == null ? null : request.getJsonObject("streamingConfigurations");
+        return streaming != null && Boolean.TRUE.equals(streaming.getBoolean("streamFinalResponse"));
     }
 
     // --- aborted calls: the client went away before the answer was finished ---
@@ -416,13 +463,13 @@ public class AgentEmulator implements AutoCloseable {
         }
     }
 
-    private static JsonObject tracePart(String agentId, String aliasId, String sessionId, JsonObject orchestration) {
+    private static JsonObject tracePart(String agentId, String aliasId, String sessionId, JsonObject trace) {
         return new JsonObject()
                 .put("agentId", agentId)
                 .put("agentAliasId", aliasId)
                 .put("sessionId", sessionId)
                 .put("agentVersion", "1")
-                .put("trace", new JsonObject().put("orchestrationTrace", orchestration));
+                .put("trace", trace);
     }
 
     private static void error(HttpServerResponse resp, int status, String type, String message) {

@@ -3,11 +3,14 @@ package gateway.agent;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import org.reactivestreams.Subscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.reactivestreams.Subscription;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.core.async.SdkPublisher;
@@ -27,13 +30,26 @@ import software.amazon.awssdk.services.bedrockagentruntime.model.TracePart;
  * are never counted twice. The bytes are decoded as UTF-8 once, over the whole answer, because a
  * character may be split across chunks. An answer above {@code maxAnswerBytes} aborts the stream
  * and completes {@link #aborted()} with a permanent {@code AnswerTooLarge} error.
+ *
+ * <p>While the call runs it shows what it does to its {@link AgentProgress}: each trace event that shows a step
+ * ({@link AgentSteps}) as {@link AgentProgress#step}, and, when {@code streamAnswer}, the chunks' text as
+ * {@link AgentProgress#answerPart}: decoded as they come, with an incomplete character at a chunk's end carried to the
+ * next part, so the parts concatenate to exactly the answer. The listener is called outside this collector's lock, in
+ * the stream's order; what it throws is logged at DEBUG and never breaks the call. Steps and parts go out as they
+ * arrive and are not taken back: a stream that replaces an earlier one (an SDK retry) may repeat some.
  */
 public class AgentAnswerCollector implements InvokeAgentResponseHandler {
 
+    private static final Logger LOG = LoggerFactory.getLogger(AgentAnswerCollector.class);
     static final int MAX_TRACE_TEXT = 160;
 
     private final long maxAnswerBytes;
     private final int maxTraceEvents;
+    private final AgentProgress progress;
+    private final boolean streamAnswer;
+    private final boolean includeInputs;
+    /** The bytes of an incomplete UTF-8 character at the end of the last chunk, passed on with the next part. */
+    private byte[] partTail = new byte[0];
     private final CompletableFuture<Void> aborted = new CompletableFuture<>();
     private volatile AgentCallException abortError;
 
@@ -44,8 +60,22 @@ public class AgentAnswerCollector implements InvokeAgentResponseHandler {
     private InvokeAgentResponse response;
 
     public AgentAnswerCollector(long maxAnswerBytes, int maxTraceEvents) {
+        this(maxAnswerBytes, maxTraceEvents, AgentProgress.NONE, false, false);
+    }
+
+    /**
+     * @param progress      shown each step and, with {@code streamAnswer}, each part of the answer (null: none)
+     * @param streamAnswer  pass the answer's text on in parts as its chunks arrive
+     * @param includeInputs steps may show the inputs' values (action-group parameters, knowledge-base query):
+     *                      {@code PROGRESS_INCLUDE_INPUTS}
+     */
+    public AgentAnswerCollector(long maxAnswerBytes, int maxTraceEvents, AgentProgress progress, boolean streamAnswer,
+                                boolean includeInputs) {
         this.maxAnswerBytes = maxAnswerBytes;
         this.maxTraceEvents = maxTraceEvents;
+        this.progress = progress == null ? AgentProgress.NONE : progress;
+        this.streamAnswer = streamAnswer && this.progress != AgentProgress.NONE;
+        this.includeInputs = includeInputs;
     }
 
     @Override
@@ -88,7 +118,9 @@ public class AgentAnswerCollector implements InvokeAgentResponseHandler {
 
             @Override
             public void onComplete() {
-                // the SDK completes the call's future
+                // the SDK completes the call's future; an incomplete character left at the very end goes out as it
+                // decodes in the answer (a replacement character)
+                flushAnswerPart(stream);
             }
         });
     }
@@ -135,20 +167,112 @@ public class AgentAnswerCollector implements InvokeAgentResponseHandler {
     }
 
     /** Handles one event; false when the stream must stop. Visible for tests. */
-    synchronized boolean accept(int stream, ResponseStream event) {
-        if (stream != streams || aborted.isDone()) {
-            return false; // an older stream that a newer one replaced, or already aborted
-        }
-        if (event instanceof PayloadPart chunk) {
-            return onChunk(chunk.bytes());
-        }
-        if (event instanceof TracePart trace) {
-            traceCount++;
-            if (traceSummary.size() < maxTraceEvents) {
-                traceSummary.add(summarize(trace));
+    boolean accept(int stream, ResponseStream event) {
+        AgentStep step = null;
+        String part = null;
+        synchronized (this) {
+            if (stream != streams || aborted.isDone()) {
+                return false; // an older stream that a newer one replaced, or already aborted
             }
+            if (event instanceof PayloadPart chunk) {
+                if (!onChunk(chunk.bytes())) {
+                    return false;
+                }
+                part = streamAnswer ? nextPart(chunk.bytes()) : null;
+            } else if (event instanceof TracePart trace) {
+                traceCount++;
+                if (traceSummary.size() < maxTraceEvents) {
+                    traceSummary.add(summarize(trace));
+                }
+                step = progress == AgentProgress.NONE ? null : AgentSteps.of(trace, includeInputs);
+            }
+            // returnControl / files events carry no answer text
         }
-        return true; // returnControl / files events carry no answer text
+        // the listener outside the lock; events of one stream come one at a time, so in their order
+        if (step != null) {
+            show(step);
+        }
+        if (part != null && !part.isEmpty()) {
+            showPart(part);
+        }
+        return true;
+    }
+
+    /** Passes on what is left of the current stream's answer text (see {@link #flushAnswerPart}): the call is over. */
+    void finishAnswer() {
+        int stream;
+        synchronized (this) {
+            stream = streams;
+        }
+        flushAnswerPart(stream);
+    }
+
+    /**
+     * Passes on what is left of the answer's text after the last chunk (an incomplete character, as the answer decodes
+     * it); called when the stream completed. Visible for tests.
+     */
+    void flushAnswerPart(int stream) {
+        String rest;
+        synchronized (this) {
+            if (!streamAnswer || stream != streams || partTail.length == 0) {
+                return;
+            }
+            rest = new String(partTail, StandardCharsets.UTF_8);
+            partTail = new byte[0];
+        }
+        showPart(rest);
+    }
+
+    private void show(AgentStep step) {
+        try {
+            progress.step(step);
+        } catch (Throwable e) {
+            listenerFailed("a step", e);
+        }
+    }
+
+    private void showPart(String part) {
+        try {
+            progress.answerPart(part);
+        } catch (Throwable e) {
+            listenerFailed("an answer part", e);
+        }
+    }
+
+    /** What a listener threw: logged at DEBUG, the call goes on (the JVM's own errors excepted). */
+    private static void listenerFailed(String what, Throwable e) {
+        if (e instanceof VirtualMachineError fatal) {
+            throw fatal;
+        }
+        LOG.debug("Agent progress listener failed on {} (the call goes on): {}", what, e.toString());
+    }
+
+    /**
+     * The text of the chunk with the tail the last one left, up to its last complete UTF-8 character; an incomplete
+     * one at its end is kept for the next part.
+     */
+    private String nextPart(SdkBytes bytes) {
+        byte[] data = bytes == null ? new byte[0] : bytes.asByteArrayUnsafe();
+        byte[] all = new byte[partTail.length + data.length];
+        System.arraycopy(partTail, 0, all, 0, partTail.length);
+        System.arraycopy(data, 0, all, partTail.length, data.length);
+        int cut = completeLength(all);
+        partTail = Arrays.copyOfRange(all, cut, all.length);
+        return new String(all, 0, cut, StandardCharsets.UTF_8);
+    }
+
+    /** How many of the bytes end on a character boundary: all but an incomplete multi-byte character at the end. */
+    static int completeLength(byte[] b) {
+        int n = b.length;
+        for (int i = n - 1; i >= Math.max(0, n - 4); i--) {
+            int lead = b[i] & 0xFF;
+            if ((lead & 0xC0) == 0x80) {
+                continue; // a continuation byte: look further back for its lead
+            }
+            int length = lead >= 0xF8 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            return n - i < length ? i : n;
+        }
+        return n; // no lead byte among the last four: malformed, decoded (replaced) as it is
     }
 
     /** Starts a new stream for tests that feed events without an SDK publisher. */
@@ -173,6 +297,7 @@ public class AgentAnswerCollector implements InvokeAgentResponseHandler {
 
     private void reset() {
         answer.reset();
+        partTail = new byte[0];
         traceSummary.clear();
         traceCount = 0;
     }

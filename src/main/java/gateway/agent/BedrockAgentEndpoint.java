@@ -43,6 +43,10 @@ public class BedrockAgentEndpoint extends DefaultEndpoint {
     private String aliasId;
     @UriParam(defaultValue = "true", description = "Ask the agent for trace events (counted, and summarised in a header).")
     private boolean enableTrace = true;
+    @UriParam(defaultValue = "false", description = "The steps shown to the call's AgentProgress (exchange property "
+            + "CamelBedrockAgentProgress) may show the inputs' values: action-group parameters and request body, "
+            + "knowledge-base query (bounded). Off: they show what was called, never with what.")
+    private boolean progressIncludeInputs;
     @UriParam(description = "The AWS region; default: the SDK's region chain (us-east-1 with an endpointOverride).")
     private String region;
     @UriParam(label = "advanced", description = "Another InvokeAgent endpoint, e.g. http://127.0.0.1:4566 for the emulator or a VPC endpoint.")
@@ -157,6 +161,14 @@ public class BedrockAgentEndpoint extends DefaultEndpoint {
 
     public void setEnableTrace(boolean enableTrace) {
         this.enableTrace = enableTrace;
+    }
+
+    public boolean isProgressIncludeInputs() {
+        return progressIncludeInputs;
+    }
+
+    public void setProgressIncludeInputs(boolean progressIncludeInputs) {
+        this.progressIncludeInputs = progressIncludeInputs;
     }
 
     public String getRegion() {

@@ -17,9 +17,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.services.bedrockagentruntime.model.InvokeAgentRequest;
 import software.amazon.awssdk.services.bedrockagentruntime.model.SessionState;
+import software.amazon.awssdk.services.bedrockagentruntime.model.StreamingConfigurations;
 
 /**
  * Sends the message body as {@code inputText} to the agent and replaces the body with the answer.
+ *
+ * <p>While the agent answers, the call shows what it does to the exchange's {@link AgentProgress} (property
+ * {@code CamelBedrockAgentProgress}): its steps and, with header {@code CamelBedrockAgentStreamAnswer=true} (which asks
+ * InvokeAgent for {@code streamFinalResponse}), the answer in parts. Without that property nothing is shown and the
+ * call is what it was without it.
  *
  * <p>Asynchronous: {@link #process(Exchange, AsyncCallback)} returns as soon as the request is
  * handed to the SDK; when the answer (or the error) is in, the route continues on one of the endpoint's
@@ -69,8 +75,13 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
         if (state != null) {
             builder.sessionState(state);
         }
+        boolean streamAnswer = Boolean.TRUE.equals(in.getHeader(BedrockAgentConstants.STREAM_ANSWER, Boolean.class));
+        if (streamAnswer) {
+            builder.streamingConfigurations(StreamingConfigurations.builder().streamFinalResponse(true).build());
+        }
         InvokeAgentRequest request = builder.build();
-        AgentAnswerCollector collector = new AgentAnswerCollector(endpoint.getMaxAnswerBytes(), endpoint.getMaxTraceEvents());
+        AgentAnswerCollector collector = new AgentAnswerCollector(endpoint.getMaxAnswerBytes(), endpoint.getMaxTraceEvents(),
+                progress(exchange), streamAnswer, endpoint.isProgressIncludeInputs());
         InFlightGauge gauge = endpoint.getComponent().gauge();
         AtomicBoolean finished = new AtomicBoolean();
         long start = System.nanoTime();
@@ -136,6 +147,7 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
                 LOG.debug("InvokeAgent session={} failed after {} ms: {}: {}", sessionId, millis, error.getMessage(), error.detail());
                 exchange.setException(error);
             } else {
+                collector.finishAnswer(); // the last part of a streamed answer, before the route goes on
                 String answer = collector.answer();
                 LOG.debug("InvokeAgent session={} answered in {} ms: {} bytes, {} trace events",
                         sessionId, millis, collector.answerBytes(), collector.traceCount());
@@ -147,6 +159,12 @@ public class BedrockAgentProducer extends DefaultAsyncProducer {
             // the route goes on in the endpoint's completion threads, not in this (SDK I/O) thread
             getEndpoint().complete(() -> callback.done(false));
         }
+    }
+
+    /** Exchange property {@code CamelBedrockAgentProgress}, else {@link AgentProgress#NONE}. */
+    static AgentProgress progress(Exchange exchange) {
+        Object progress = exchange.getProperty(BedrockAgentConstants.PROGRESS);
+        return progress instanceof AgentProgress p ? p : AgentProgress.NONE;
     }
 
     /**

@@ -30,6 +30,7 @@ public class ProbedAgentEmulator extends AgentEmulator {
     private final AtomicInteger peakInFlight = new AtomicInteger();
     private final AtomicInteger abortedCalls = new AtomicInteger();
     private final Map<String, AtomicInteger> abortedPerSession = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> streamedAnswers = new ConcurrentHashMap<>();
     private final AtomicLong order = new AtomicLong();
     private final Deque<CallEvent> events = new ArrayDeque<>();
 
@@ -94,12 +95,21 @@ public class ProbedAgentEmulator extends AgentEmulator {
         return n == null ? 0 : n.get();
     }
 
+    /**
+     * Whether the last answer of a session was streamed (its call asked for streamFinalResponse: its chunks spread over
+     * time) or sent at once; null when none began.
+     */
+    public Boolean answerStreamed(String sessionId) {
+        return streamedAnswers.get(sessionId);
+    }
+
     /** Forgets all counts (between tests sharing one emulator). */
     @Override
     public void resetCounters() {
         super.resetCounters();
         totalCalls.set(0);
         callsPerSession.clear();
+        streamedAnswers.clear();
         synchronized (this) {
             events.clear();
         }
@@ -130,6 +140,11 @@ public class ProbedAgentEmulator extends AgentEmulator {
     @Override
     protected void invokeAgentEnded(String sessionId, String inputText) {
         log(sessionId, inputText, false);
+    }
+
+    @Override
+    protected void answering(String sessionId, boolean streamed) {
+        streamedAnswers.put(sessionId, streamed);
     }
 
     @Override
