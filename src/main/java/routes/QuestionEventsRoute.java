@@ -49,6 +49,7 @@ public class QuestionEventsRoute extends RouteBuilder {
                 .log(LoggingLevel.ERROR, "Store unavailable for an event stream: ${exception.message}")
                 .bean("intakeResponses", "unavailable")
             .end()
+            .bean("questionStreams", "hold")
             .setProperty(gateway.intake.IntakeResponses.ORIGIN, header("Origin"))
             .bean("statusLookup", "requireGetOnly")
             .bean("requestAuthenticator", "authenticate")

@@ -244,18 +244,18 @@ class CloudFormationTemplateTest {
                 assertThat(byAction.get(action)).as(action).allSatisfy(r ->
                         assertThat(getAttTarget(r, "Arn")).isEqualTo("GatewayBucket"));
             } else if (action.equals("s3:DeleteObject")) {
-                // the cancellation markers and the parked deliveries only
+                // the watched prefix (cancellation markers, open event logs) and the parked deliveries only
                 Set<String> deletable = new TreeSet<>();
                 byAction.get(action).forEach(r -> deletable.add(r.path("Fn::Sub").asText()));
                 assertThat(deletable).as(action).containsExactlyInAnyOrder(
-                        "${GatewayBucket.Arn}/${S3Prefix}cancellations/*", "${GatewayBucket.Arn}/${S3Prefix}parked/*");
+                        "${GatewayBucket.Arn}/${S3Prefix}watch/*", "${GatewayBucket.Arn}/${S3Prefix}parked/*");
             } else if (action.startsWith("s3:")) {
                 assertThat(byAction.get(action)).as(action).allSatisfy(r ->
                         assertThat(r.path("Fn::Sub").asText()).isEqualTo("${GatewayBucket.Arn}/${S3Prefix}*"));
             }
         }
         assertThat(listablePrefixes()).as("s3:ListBucket only for these prefixes").containsExactlyInAnyOrder(
-                "${S3Prefix}cancellations/*", "${S3Prefix}endpoints/*", "${S3Prefix}parked/*", "${S3Prefix}undelivered/*");
+                "${S3Prefix}watch/*", "${S3Prefix}endpoints/*", "${S3Prefix}parked/*", "${S3Prefix}undelivered/*");
         assertThat(byAction.get("bedrock:InvokeAgent")).singleElement().satisfies(r ->
                 assertThat(r.path("Fn::Sub").asText()).endsWith(":agent-alias/${AgentId}/${AgentAliasId}"));
         assertThat(byAction.get("bedrock:Retrieve")).singleElement().satisfies(r ->

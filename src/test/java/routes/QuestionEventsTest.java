@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.json.Json;
 import gateway.local.LocalReceiver;
 import gateway.testing.EventStreamClient;
@@ -89,7 +90,7 @@ class QuestionEventsTest {
 
     @Test
     void aStreamOnAnotherReplicaSeesTheQuestionFromStartToEndAndTheWebhooksFollowInOrder() throws Exception {
-        String id = EndpointTestSupport.post(agentSide, KEY, "[emulator:latency=3000] Watch me work");
+        String id = known(EndpointTestSupport.post(agentSide, KEY, "[emulator:latency=3000] Watch me work"));
         try (EventStreamClient stream = EventStreamClient.open(streamSide.url("/webhook/" + id + "/events"), KEY, null)) {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.contentType()).startsWith("text/event-stream");
@@ -109,12 +110,65 @@ class QuestionEventsTest {
         }
 
         // the endpoint that takes them gets the start, then the answer; the one without events the answer only
-        List<LocalReceiver.Delivery> watched = watcher.awaitDeliveries(2, Duration.ofSeconds(30));
+        List<LocalReceiver.Delivery> watched = deliveriesUntilFinal(watcher, id);
         assertThat(watched).extracting(d -> d.payload().path("type").asText()).startsWith("query.started").endsWith("query.answered");
-        assertThat(watched).allMatch(d -> Boolean.TRUE.equals(d.signatureValid()) && id.equals(d.trackingId()));
+        assertThat(watched).allMatch(d -> Boolean.TRUE.equals(d.signatureValid()));
         assertThat(watched.get(0).webhookId()).isEqualTo("evt_" + id + "_1_watcher");
         TrackingRouteTestSupport.awaitStatus(agentSide, id, "delivered");
-        assertThat(plain.deliveries()).extracting(d -> d.payload().path("type").asText()).containsExactly("query.answered");
+        assertThat(deliveriesUntilFinal(plain, id)).extracting(d -> d.payload().path("type").asText()).containsExactly("query.answered");
+    }
+
+    @Test
+    void theAgentsStepsArriveMergedAtMostOncePerIntervalNamingWhatItCalledNeverWithWhat() throws Exception {
+        int steps = 10;
+        String id = known(EndpointTestSupport.post(agentSide, KEY, "[emulator:steps=" + steps + ",over=1500] Show your steps"));
+        List<EventStreamClient.Event> events;
+        try (EventStreamClient stream = EventStreamClient.open(streamSide.url("/webhook/" + id + "/events"), KEY, null)) {
+            events = stream.awaitEnd(Duration.ofSeconds(60));
+        }
+        List<EventStreamClient.Event> progress = events.stream().filter(e -> e.type().equals("query.progress")).toList();
+        // ten steps over 1.5 s, at most one event a second (PROGRESS_MIN_INTERVAL): merged, none lost from the count
+        assertThat(progress.stream().mapToInt(e -> e.data().path("data").path("steps").asInt()).sum()).as("steps counted")
+                .isEqualTo(steps);
+        assertThat(progress).hasSizeLessThan(steps);
+        assertThat(events).extracting(e -> e.data().path("data").path("kind").asText(null)).filteredOn(k -> k != null)
+                .allMatch(k -> List.of("rationale", "action_group", "knowledge_base", "guardrail", "model", "other").contains(k));
+        // the webhooks: the same events, signed, in order; none after the final one; the inputs' values nowhere
+        List<LocalReceiver.Delivery> watched = deliveriesUntilFinal(watcher, id);
+        assertThat(watched).extracting(d -> d.payload().path("type").asText())
+                .containsExactlyElementsOf(events.stream().map(EventStreamClient.Event::type).toList());
+        assertThat(watched).allMatch(d -> Boolean.TRUE.equals(d.signatureValid()));
+        for (String body : watched.stream().map(d -> d.payload().toString()).toList()) {
+            assertThat(body).doesNotContain(gateway.local.EmulatorTraces.ACTION_GROUP_VALUE)
+                    .doesNotContain(gateway.local.EmulatorTraces.KNOWLEDGE_BASE_QUERY);
+        }
+        assertThat(events.toString()).doesNotContain(gateway.local.EmulatorTraces.ACTION_GROUP_VALUE)
+                .doesNotContain(gateway.local.EmulatorTraces.KNOWLEDGE_BASE_QUERY);
+    }
+
+    @Test
+    void anAnswerAskedToBeStreamedArrivesInPartsThatMakeTheAnswerAndOnlyInTheStream() throws Exception {
+        ObjectNode question = CallersDeliveryTest.question("[emulator:steps=2,over=500] Stream it").put("stream_answer", true);
+        String id = known(CallersDeliveryTest.accepted(agentSide.send(HttpRequest.newBuilder(agentSide.url("/webhook"))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(Json.write(question))).build())));
+        List<EventStreamClient.Event> events;
+        try (EventStreamClient stream = EventStreamClient.open(streamSide.url("/webhook/" + id + "/events"), KEY, null)) {
+            events = stream.awaitEnd(Duration.ofSeconds(60));
+        }
+        String streamed = events.stream().filter(e -> e.type().equals("query.answer_part"))
+                .map(e -> e.data().path("data").path("text").asText()).reduce("", String::concat);
+        List<LocalReceiver.Delivery> watched = deliveriesUntilFinal(watcher, id);
+        LocalReceiver.Delivery answer = watched.get(watched.size() - 1);
+        assertThat(streamed).isNotEmpty().isEqualTo(answer.payload().path("ai_response").path("response").asText());
+        assertThat(watched).extracting(d -> d.payload().path("type").asText()).doesNotContain("query.answer_part");
+    }
+
+    /** The webhooks a receiver got for one question, once its final one came (other tests' may be there too). */
+    static List<LocalReceiver.Delivery> deliveriesUntilFinal(ScriptedReceiver receiver, String id) {
+        return await().atMost(Duration.ofSeconds(30)).until(
+                () -> receiver.deliveries().stream().filter(d -> id.equals(d.trackingId())).toList(),
+                list -> list.stream().anyMatch(d -> d.payload().path("type").asText().matches("query\\.(answered|failed|cancelled)")));
     }
 
     @Test
@@ -132,7 +186,7 @@ class QuestionEventsTest {
 
     @Test
     void aCancelledQuestionEndsItsStreamWithQueryCancelled() throws Exception {
-        String id = EndpointTestSupport.post(agentSide, KEY, "[emulator:latency=20000] cancel me");
+        String id = known(EndpointTestSupport.post(agentSide, KEY, "[emulator:latency=20000] cancel me"));
         try (EventStreamClient stream = EventStreamClient.open(streamSide.url("/webhook/" + id + "/events"), KEY, null)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> !stream.events().isEmpty());
             HttpResponse<String> cancel = streamSide.send(HttpRequest.newBuilder(streamSide.url("/webhook/" + id))
@@ -156,6 +210,12 @@ class QuestionEventsTest {
                 .header("Authorization", "Bearer " + KEY).POST(HttpRequest.BodyPublishers.noBody()).build());
         assertThat(post.statusCode()).isEqualTo(405);
         assertThat(post.headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    /** The question, once its record is written (the intake's 202 does not wait for it: a status 404s until then). */
+    static String known(String id) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/webhook/" + id, KEY).statusCode() == 200);
+        return id;
     }
 
     static HttpResponse<String> get(String path, String key) throws Exception {

@@ -107,7 +107,8 @@ public class CancellationWatch {
         if (!failing) {
             failing = true;
             LOG.warn("Cancellation markers cannot be listed (cancellations made on other replicas are seen once they can): {}",
-                    e.getMessage());
+                    e.getClass().getSimpleName());
+            LOG.debug("Cancellation markers: LIST failed", e);
         }
     }
 

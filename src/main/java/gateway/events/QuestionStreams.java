@@ -27,16 +27,26 @@ public class QuestionStreams extends AsyncProcessorSupport {
     private final StreamHub hub;
     private final CorsPolicy cors;
 
+    /** Exchange property: the request's own message (the beans before the stream replace the exchange's message). */
+    static final String HTTP = "gatewayEventStreamHttp";
+
     public QuestionStreams(EventLog log, StreamHub hub, CorsPolicy cors) {
         this.log = log;
         this.hub = hub;
         this.cors = cors;
     }
 
+    /** The route's first step: keeps the platform-http request's message, whose response the stream writes. */
+    public void hold(Exchange exchange) {
+        if (exchange.getMessage() instanceof HttpMessage http) {
+            exchange.setProperty(HTTP, http);
+        }
+    }
+
     @Override
     public boolean process(Exchange exchange, AsyncCallback callback) {
         Message message = exchange.getMessage();
-        if (!(message instanceof HttpMessage http)) {
+        if (!(exchange.getProperty(HTTP) instanceof HttpMessage http)) {
             exchange.setException(new IllegalStateException("an event stream needs the platform-http (Vert.x) server"));
             callback.done(true);
             return true;

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 
 /**
- * Every {@code WATCH_POLL_MS} ({@code routes.QuestionWatchRoute}): one LIST of {@code watch/} ({@link SharedWatch}) when
+ * Every {@code CANCEL_POLL_MS} (route {@code question-watch}): one LIST of {@code watch/} ({@link SharedWatch}) when
  * something here can be affected by what other replicas wrote, shared by the cancellation watch (an agent call in flight
  * here) and the event streams (a stream open here); none otherwise. Idle, a replica makes no call for either.
  */
@@ -46,8 +46,10 @@ public class QuestionWatch {
         } catch (SdkException e) {
             if (!failing) {
                 failing = true;
+                // the SDK's text stays out of the WARN (it may name the bucket and the request): DEBUG only
                 LOG.warn("watch/ cannot be listed (cancellations and events from other replicas are seen once it can): {}",
-                        e.getMessage());
+                        e.getClass().getSimpleName());
+                LOG.debug("watch/ LIST failed", e);
             }
             cancellations.failed(e);
             return;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.DeliveryMessage;
 import gateway.endpoints.EndpointEvents;
+import gateway.events.QuestionEvent;
 import gateway.json.Json;
 import org.junit.jupiter.api.Test;
 
@@ -64,7 +65,8 @@ class ApiContractTest {
         List<String> types = new ArrayList<>();
         ApiContract.gateway().document().path("webhooks").fieldNames().forEachRemaining(types::add);
         assertThat(types).containsExactlyInAnyOrder(DeliveryMessage.EVENT_ANSWERED, DeliveryMessage.EVENT_FAILED,
-                DeliveryMessage.EVENT_CANCELLED, EndpointEvents.PAUSED, EndpointEvents.RESUMED);
+                DeliveryMessage.EVENT_CANCELLED, QuestionEvent.STARTED, QuestionEvent.PROGRESS, EndpointEvents.PAUSED,
+                EndpointEvents.RESUMED);
     }
 
     @Test
