@@ -90,16 +90,20 @@ class QuestionEventsTest {
 
     @Test
     void aStreamOnAnotherReplicaSeesTheQuestionFromStartToEndAndTheWebhooksFollowInOrder() throws Exception {
-        String id = known(EndpointTestSupport.post(agentSide, KEY, "[emulator:latency=3000] Watch me work"));
+        String id = known(EndpointTestSupport.post(agentSide, KEY, "[emulator:steps=5,over=10s] Watch me work"));
+        List<EventStreamClient.Event> events;
         try (EventStreamClient stream = EventStreamClient.open(streamSide.url("/webhook/" + id + "/events"), KEY, null)) {
             assertThat(stream.status()).isEqualTo(200);
             assertThat(stream.contentType()).startsWith("text/event-stream");
-            List<EventStreamClient.Event> events = stream.awaitEnd(Duration.ofSeconds(60));
+            events = stream.awaitEnd(Duration.ofSeconds(60));
             assertThat(events).extracting(EventStreamClient.Event::type).startsWith("query.started").endsWith("query.answered");
             assertThat(events).extracting(EventStreamClient.Event::id).isSorted().doesNotHaveDuplicates();
             assertThat(events.get(0).data().path("tracking_id").asText()).isEqualTo(id);
             assertThat(events.get(0).data().path("data").path("attempt").asInt()).isEqualTo(1);
             assertThat(events.get(events.size() - 1).data().path("data").path("outcome").asText()).isEqualTo("answered");
+            // five steps two seconds apart: each its own progress event unless a slow machine bunched them (then merged)
+            assertThat(events.stream().filter(e -> e.type().equals("query.progress"))
+                    .mapToInt(e -> e.data().path("data").path("steps").asInt()).sum()).isEqualTo(5);
 
             // resumed after the first event: only the later ones, then the end (the question is over)
             try (EventStreamClient resumed = EventStreamClient.open(agentSide.url("/webhook/" + id + "/events"), KEY, 1)) {
@@ -114,6 +118,9 @@ class QuestionEventsTest {
         assertThat(watched).extracting(d -> d.payload().path("type").asText()).startsWith("query.started").endsWith("query.answered");
         assertThat(watched).allMatch(d -> Boolean.TRUE.equals(d.signatureValid()));
         assertThat(watched.get(0).webhookId()).isEqualTo("evt_" + id + "_1_watcher");
+        // the webhooks are the stream's events, in its order (the final one is the answer's delivery)
+        assertThat(watched.subList(0, watched.size() - 1)).extracting(d -> d.payload().path("type").asText())
+                .containsExactlyElementsOf(events.subList(0, events.size() - 1).stream().map(EventStreamClient.Event::type).toList());
         TrackingRouteTestSupport.awaitStatus(agentSide, id, "delivered");
         assertThat(deliveriesUntilFinal(plain, id)).extracting(d -> d.payload().path("type").asText()).containsExactly("query.answered");
     }

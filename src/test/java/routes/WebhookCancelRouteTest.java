@@ -195,7 +195,7 @@ class WebhookCancelRouteTest {
 
         // another replica: it never saw the marker (gone), and the request has been received once already (a crash)
         S3Bucket bucket = app.bean("s3Bucket", S3Bucket.class);
-        bucket.client().deleteObject(r -> r.bucket(bucket.name()).key(bucket.key("cancellations/" + id)));
+        bucket.client().deleteObject(r -> r.bucket(bucket.name()).key(bucket.key("watch/cancelled/" + id)));
         app.bean("cancellationWatch", CancellationWatch.class).forget();
         String url = app.queueUrl(requests);
         List<Message> received = app.sqs().receiveMessage(r -> r.queueUrl(url).waitTimeSeconds(5).maxNumberOfMessages(10)

@@ -171,7 +171,7 @@ public class QuestionEvents {
             EventLog.Log closed = log.close(trackingId, caller, new EventLog.Draft(type, Timestamps.format(clock.instant()), data));
             streams.changed(trackingId, closed);
         } catch (StoreUnavailable e) {
-            LOG.warn("Final event of {} not written ({}): its stream ends when it reads the record's status", trackingId,
+            LOG.warn("Final event of {} not written ({}): its open streams end only when their clients reconnect (the status has the outcome)", trackingId,
                     e.getMessage());
         }
     }

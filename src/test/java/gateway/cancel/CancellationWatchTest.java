@@ -85,7 +85,7 @@ class CancellationWatchTest {
     @Test
     void aMarkerOlderThanTheLimitIsDeletedAndIgnored() {
         CancellationMarkers markers = new CancellationMarkers(bucket);
-        s3.client().putObject(r -> r.bucket("gw-cancel").key("team-a/cancellations/old-one"), RequestBody.fromString("{}"));
+        s3.client().putObject(r -> r.bucket("gw-cancel").key("team-a/watch/cancelled/old-one"), RequestBody.fromString("{}"));
         // a clock two days ahead: the marker is older than the one-day limit
         Clock later = Clock.fixed(Instant.now().plus(Duration.ofDays(2)), ZoneOffset.UTC);
         CancellationWatch watch = new CancellationWatch(markers, InFlightCalls::new, new FlowMetrics(new SimpleMeterRegistry()), later,
