@@ -416,7 +416,8 @@ public final class CallersFile {
                 return CallerWebhook.EVENT_TYPES;
             }
             if (!node.isArray() || node.isEmpty()) {
-                throw fail(field + ": must be a non-empty list of " + eventTypes() + " (leave it out for every query.* event)");
+                throw fail(field + ": must be a non-empty list of " + eventTypes()
+                        + " (leave it out for query.answered, query.failed and query.cancelled)");
             }
             Set<String> events = new LinkedHashSet<>();
             for (int i = 0; i < node.size(); i++) {

@@ -135,6 +135,11 @@ public class EventLog {
         return TrackingIds.parse(watchedPath.substring(prefix.length(), watchedPath.length() - ".json".length())).orElse(null);
     }
 
+    /** The question's log once it is closed; empty while it is open or has no event. */
+    public Optional<Log> closed(String trackingId) {
+        return readClosed(trackingId);
+    }
+
     private Optional<Log> readClosed(String trackingId) {
         String key = bucket.key(closedPath(trackingId));
         try {

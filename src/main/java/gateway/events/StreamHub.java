@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * The event streams open on this replica ({@code GET /webhook/{tracking_id}/events}), by question. No thread is held by
  * a stream: each is a Vert.x response written to when its question's log changes. It changes here (the agent runs on
  * this replica: {@link #changed}, at once) or elsewhere (the shared watch lists {@code watch/events/}: a log whose
- * version moved, or that left the prefix because it closed, is read once, {@link #refresh}, for all of its streams
- * here). A heartbeat comment every {@value #HEARTBEAT_MS} ms keeps proxies from closing a quiet stream. A stream ends
+ * version moved is read once, {@link #refresh}, for all of its streams here; one that is not there, not yet open or
+ * closed, costs one GET of its closed log per look). A heartbeat comment every {@value #HEARTBEAT_MS} ms keeps proxies from closing a quiet stream. A stream ends
  * after its question's final event, when its client goes, when it cannot keep up (the client resumes with
  * {@code Last-Event-ID}), or when the replica stops.
  */
@@ -116,8 +116,11 @@ public class StreamHub {
                 continue;
             }
             try {
-                log.read(id).ifPresent(current -> changed(id, current));
-                if (version != null) {
+                if (version == null) {
+                    // not under watch/ (S3 lists what was written before the LIST): no open log, maybe a closed one
+                    log.closed(id).ifPresent(current -> changed(id, current));
+                } else {
+                    log.read(id).ifPresent(current -> changed(id, current));
                     versions.put(id, version);
                 }
             } catch (RuntimeException e) {
@@ -184,8 +187,8 @@ public class StreamHub {
     static String frame(String trackingId, QuestionEvent event) {
         ObjectNode data = Json.object();
         data.put("type", event.type());
+        data.put("timestamp", event.at());
         data.put("tracking_id", trackingId);
-        data.put("at", event.at());
         data.set("data", event.data());
         return "id: " + event.id() + "\nevent: " + event.type() + "\ndata: " + Json.write(data) + "\n\n";
     }

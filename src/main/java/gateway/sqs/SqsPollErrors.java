@@ -22,7 +22,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * ({@link LongPolls}), a burst of errors that are not errors. Here an outage is one WARN when the first
  * poll of a queue fails and one INFO when a poll of it succeeds again; polls failing while the context
  * stops are DEBUG. The readiness check stays the signal. Errors of the consumer other than a failed poll
- * are logged as Camel logs them.
+ * are logged as Camel logs them. And, while a queue is idle, its consumers take turns: one long poll waits at a time
+ * ({@link IdlePolls}).
  */
 public final class SqsPollErrors implements PollingConsumerPollStrategy, ExceptionHandler {
 
@@ -34,6 +35,7 @@ public final class SqsPollErrors implements PollingConsumerPollStrategy, Excepti
     private final Map<String, String> failing = new ConcurrentHashMap<>();
     private final ThreadLocal<Throwable> pollFailure = new ThreadLocal<>();
     private final Set<String> endedByStop = ConcurrentHashMap.newKeySet();
+    private final IdlePolls idle = new IdlePolls();
 
     public SqsPollErrors(CamelContext context, SqsClient sqs) {
         this.context = context;
@@ -44,12 +46,13 @@ public final class SqsPollErrors implements PollingConsumerPollStrategy, Excepti
     @Override
     public boolean begin(Consumer consumer, Endpoint endpoint) {
         pollFailure.remove(); // a failure Camel did not hand to the exception handler is not kept past its poll
-        return true;
+        return idle.begin(queue(endpoint));
     }
 
     @Override
     public void commit(Consumer consumer, Endpoint endpoint, int polledMessages) {
         String queue = queue(endpoint);
+        idle.ended(queue, polledMessages);
         if (failing.remove(queue) != null) {
             LOG.info("SQS polling of {} works again", queue);
         }
@@ -59,6 +62,7 @@ public final class SqsPollErrors implements PollingConsumerPollStrategy, Excepti
     public boolean rollback(Consumer consumer, Endpoint endpoint, int retryCounter, Exception cause) {
         pollFailure.set(cause);
         String queue = queue(endpoint);
+        idle.ended(queue, -1);
         String reason = cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
         if (stopping()) {
             if (endedByStop.add(queue)) {

@@ -313,7 +313,7 @@ class CallersFileTest {
     @Test
     void webhookEvents() {
         fails(webhook("url: https://crm.example.com/x\n  events: []"), PROD).hasMessage(
-                "CALLERS_FILE: caller 'crm': webhooks[2].events: must be a non-empty list of endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed (leave it out for every query.* event)");
+                "CALLERS_FILE: caller 'crm': webhooks[2].events: must be a non-empty list of endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed, query.progress, query.started (leave it out for query.answered, query.failed and query.cancelled)");
         fails(webhook("url: https://crm.example.com/x\n  events: query.failed"), PROD).message().contains("webhooks[2].events: must be a non-empty list");
         fails(webhook("url: https://crm.example.com/x\n  events: [query.failed, query.answerd]"), PROD).hasMessage(
                 "CALLERS_FILE: caller 'crm': webhooks[2].events[2]: 'query.answerd' is not an event type (endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed)");
