@@ -316,7 +316,7 @@ class CallersFileTest {
                 "CALLERS_FILE: caller 'crm': webhooks[2].events: must be a non-empty list of endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed, query.progress, query.started (leave it out for query.answered, query.failed and query.cancelled)");
         fails(webhook("url: https://crm.example.com/x\n  events: query.failed"), PROD).message().contains("webhooks[2].events: must be a non-empty list");
         fails(webhook("url: https://crm.example.com/x\n  events: [query.failed, query.answerd]"), PROD).hasMessage(
-                "CALLERS_FILE: caller 'crm': webhooks[2].events[2]: 'query.answerd' is not an event type (endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed)");
+                "CALLERS_FILE: caller 'crm': webhooks[2].events[2]: 'query.answerd' is not an event type (endpoint.paused, endpoint.resumed, query.answered, query.cancelled, query.failed, query.progress, query.started)");
         assertThat(CallersFile.parse(webhook("url: https://crm.example.com/x\n  events: [query.cancelled]"), PROD).get(0)
                 .webhooks().get(1).events()).containsExactly("query.cancelled");
         assertThat(CallersFile.parse(webhook("url: https://crm.example.com/x"), PROD).get(0).webhooks().get(1).events())
