@@ -31,7 +31,7 @@ class NoSilenceTest {
                 "gateway.queue.max-receive-count", "2",
                 "gateway.delivery.schedule", "1s",
                 "gateway.agent.retry.max", "0",
-                // the consumer's lease is renewed every half of it: at 1 s a loaded machine let it lapse mid-processing
+                // the consumer's lease is renewed while it works: at 1 s a loaded machine let it lapse mid-processing
                 // (a third receive, moved to the DLQ by SQS itself, beside the gateway's own entry); retries here are
                 // timed by the schedule, not by this
                 "gateway.sqs.consumer-visibility-seconds", "3"));
