@@ -3,9 +3,14 @@ package routes;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 import gateway.endpoints.EndpointControl;
 import gateway.endpoints.EndpointHealth;
@@ -94,11 +99,23 @@ class EndpointPauseAcrossReplicasTest {
         for (String id : ids) {
             TrackingRouteTestSupport.awaitStatus(first, id, "delivered");
         }
-        List<String> arrived = receiver.deliveries().stream().filter(d -> d.respondedStatus() == 200)
-                .map(LocalReceiver.Delivery::trackingId).distinct().toList();
-        assertThat(arrived).containsExactlyElementsOf(ids);
+        // all six, in the order their answers were made (the agent may finish them in another order than they were asked)
+        List<LocalReceiver.Delivery> arrived = receiver.deliveries().stream().filter(d -> d.respondedStatus() == 200)
+                .filter(distinctBy(LocalReceiver.Delivery::trackingId)).toList();
+        assertThat(arrived).extracting(LocalReceiver.Delivery::trackingId).containsExactlyInAnyOrderElementsOf(ids);
+        List<OffsetDateTime> answeredAt = arrived.stream()
+                .map(d -> OffsetDateTime.parse(d.payload().path("ai_response").path("timestamp").asText())).toList();
+        for (int i = 1; i < answeredAt.size(); i++) {
+            assertThat(answeredAt.get(i)).as("delivery %d is not older than the one before", i).isAfterOrEqualTo(answeredAt.get(i - 1));
+        }
         assertThat(receiver.deliveries()).allMatch(d -> Boolean.TRUE.equals(d.signatureValid()));
         assertThat(first.drain(first.dlq("deliveries"))).isEmpty();
+    }
+
+    /** Keeps the first element of each key. */
+    static <T> Predicate<T> distinctBy(Function<T, String> key) {
+        Set<String> seen = new HashSet<>();
+        return t -> seen.add(key.apply(t));
     }
 
     static String post() throws Exception {
