@@ -1,6 +1,8 @@
 package routes;
 
+import gateway.events.QuestionStreams;
 import gateway.events.QuestionWebhooks;
+import gateway.intake.IntakeResponses;
 import gateway.intake.IntakeRejection;
 import gateway.s3.StoreUnavailable;
 import org.apache.camel.LoggingLevel;
@@ -34,9 +36,10 @@ public class QuestionEventsRoute extends RouteBuilder {
                 .log(LoggingLevel.INFO, "Event ${exchangeProperty.webhook_id} not delivered (events are sent once): ${exception.class.simpleName}")
             .end();
 
-        // the question's events for the caller that owns it: the same keys, budget and 404s as its status; then a
-        // text/event-stream of every event after Last-Event-ID, open until the final one
-        from("platform-http:/webhook/{tracking_id}/events")
+        // GET /webhook/{tracking_id}/events is served on the port's router ahead of Camel's routes
+        // (gateway.events.QuestionStreams: an open stream holds no thread); it runs these checks once, with the request
+        // as the message: the same keys, budget and 404s as the question's status, and a Last-Event-ID that is one
+        from(QuestionStreams.CHECKS)
             .routeId("question-events")
             .routeConfigurationId(HttpApiErrors.HTTP_API)
             .onException(IntakeRejection.class)
@@ -47,16 +50,28 @@ public class QuestionEventsRoute extends RouteBuilder {
             .onException(StoreUnavailable.class)
                 .handled(true)
                 .log(LoggingLevel.ERROR, "Store unavailable for an event stream: ${exception.message}")
+                .bean("requestAuthenticator", "releaseReplayGuard")
                 .bean("intakeResponses", "unavailable")
             .end()
-            .bean("questionStreams", "hold")
-            .setProperty(gateway.intake.IntakeResponses.ORIGIN, header("Origin"))
-            .bean("statusLookup", "requireGetOnly")
+            .setProperty(IntakeResponses.ORIGIN, header("Origin"))
             .bean("requestAuthenticator", "authenticate")
             .bean("statusRateLimiter", "acquire")
             .bean("statusLookup", "readTrackingId")
+            .bean("questionStreams", "readLastEventId")
             .to(TrackingRoute.READ_RECORD).id("read-streamed-record")
             .bean("statusLookup", "owned")
-            .process("questionStreams").id("stream-events");
+            .bean("questionStreams", "allow").id("open-stream");
+
+        // any other method of the path: 405 (Allow: GET)
+        from("platform-http:/webhook/{tracking_id}/events")
+            .routeId("question-events-methods")
+            .routeConfigurationId(HttpApiErrors.HTTP_API)
+            .onException(IntakeRejection.class)
+                .handled(true)
+                .bean("intakeResponses", "rejected")
+            .end()
+            .setProperty(IntakeResponses.ORIGIN, header("Origin"))
+            .bean("statusLookup", "requireGetOnly")
+            .throwException(new IllegalStateException("GET of the event stream reached Camel: QuestionStreams is not mounted"));
     }
 }

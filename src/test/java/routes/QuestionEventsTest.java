@@ -205,6 +205,33 @@ class QuestionEventsTest {
     }
 
     @Test
+    void manyOpenStreamsHoldNoThreadTheRestOfThePortStillAnswers() throws Exception {
+        // more streams than platform-http has workers (20): each must open, and the port must still answer the rest
+        int count = 32;
+        String id = known(EndpointTestSupport.post(agentSide, KEY, "[emulator:latency=30000] many watchers"));
+        List<EventStreamClient> streams = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                EventStreamClient stream = EventStreamClient.open(streamSide.url("/webhook/" + id + "/events"), KEY, null);
+                streams.add(stream);
+                assertThat(stream.status()).as("stream %d", i).isEqualTo(200);
+            }
+            assertThat(get("/webhook/" + id, KEY).statusCode()).as("the status while %d streams are open", count).isEqualTo(200);
+            HttpResponse<String> cancel = streamSide.send(HttpRequest.newBuilder(streamSide.url("/webhook/" + id))
+                    .header("Authorization", "Bearer " + KEY).DELETE().build());
+            assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+            for (EventStreamClient stream : streams) {
+                List<EventStreamClient.Event> events = stream.awaitEnd(Duration.ofSeconds(30));
+                assertThat(events.get(events.size() - 1).type()).isEqualTo("query.cancelled");
+            }
+        } finally {
+            for (EventStreamClient stream : streams) {
+                stream.close();
+            }
+        }
+    }
+
+    @Test
     void theStreamIsTheCallersOwnLikeItsStatus() throws Exception {
         String id = EndpointTestSupport.post(agentSide, KEY, "Whose is it?");
         assertThat(get("/webhook/" + id + "/events", null).statusCode()).isEqualTo(401);

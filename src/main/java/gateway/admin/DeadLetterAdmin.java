@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -36,6 +37,8 @@ public class DeadLetterAdmin {
     private final SqsClient sqs;
     private final Map<String, String> queues;
     private final Map<String, String> deadLetterQueues;
+    /** Each DLQ's URL, asked once (the sweep reads both every DLQ_SWEEP_SECONDS). */
+    private final Map<String, String> urls = new ConcurrentHashMap<>();
 
     /**
      * @param queues the work queues by short name, e.g. {@code requests -> webhook-requests.fifo}
@@ -67,7 +70,7 @@ public class DeadLetterAdmin {
      * and its consumer polls on its own instead of taking a bounded batch when asked.
      */
     public List<Message> receive(String name, int max) {
-        String url = sqs.getQueueUrl(r -> r.queueName(deadLetterQueues.get(name))).queueUrl();
+        String url = urls.computeIfAbsent(name, n -> sqs.getQueueUrl(r -> r.queueName(deadLetterQueues.get(n))).queueUrl());
         List<Message> all = new ArrayList<>();
         while (all.size() < max) {
             int batch = Math.min(10, max - all.size());

@@ -23,6 +23,8 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
+import org.apache.camel.StartupListener;
+import org.apache.camel.component.platform.http.main.MainHttpServer;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
 
@@ -50,8 +52,8 @@ public class EventsConfiguration implements CamelConfiguration {
     }
 
     @BindToRegistry(value = "questionStreams", lazy = true)
-    public QuestionStreams questionStreams(EventLog log, StreamHub hub, CorsPolicy cors) {
-        return new QuestionStreams(log, hub, cors);
+    public QuestionStreams questionStreams(CamelContext context, EventLog log, StreamHub hub, CorsPolicy cors) {
+        return new QuestionStreams(context, context.createProducerTemplate(), log, hub, cors);
     }
 
     @BindToRegistry(value = "questionWatch", lazy = true)
@@ -70,11 +72,21 @@ public class EventsConfiguration implements CamelConfiguration {
     }
 
     /**
-     * When the gateway begins to stop, every open stream ends (its client resumes on another replica with Last-Event-ID):
-     * an open stream is an exchange in flight, which the graceful stop would otherwise wait for.
+     * The event streams' GETs are served on the business port's router ({@link QuestionStreams}), mounted once Camel has
+     * started (before the gateway is ready). When the gateway begins to stop, every open stream ends: its client resumes
+     * on another replica with Last-Event-ID.
      */
     @Override
     public void configure(CamelContext context) throws Exception {
+        context.addStartupListener(new StartupListener() {
+            @Override
+            public void onCamelContextStarted(CamelContext started, boolean alreadyStarted) {
+                MainHttpServer server = started.hasService(MainHttpServer.class);
+                if (server != null && server.getRouter() != null) {
+                    started.getRegistry().lookupByNameAndType("questionStreams", QuestionStreams.class).mount(server.getRouter());
+                }
+            }
+        });
         context.getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
             @Override
             public void notify(CamelEvent event) {

@@ -117,6 +117,8 @@ public class SqsConfiguration implements CamelConfiguration {
                 LongPolls.awaitPollsEnded(context, Duration.ofSeconds(1));
             }
         });
-        HealthCheckRegistry.get(context).register(new SqsReadinessCheck(sqs, requestsQueue));
+        // the consumers' polls tell of an outage at once; the check's own call is made at most every 30 s while SQS answers
+        HealthCheckRegistry.get(context).register(new SqsReadinessCheck(sqs, requestsQueue,
+                () -> context.getRegistry().lookupByNameAndType("sqsPollErrors", SqsPollErrors.class).isFailing(requestsQueue)));
     }
 }

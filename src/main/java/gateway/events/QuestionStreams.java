@@ -1,105 +1,174 @@
 package gateway.events;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 import gateway.flow.FlowProperties;
 import gateway.http.CorsPolicy;
-import gateway.intake.IntakeRejection;
+import gateway.http.RequestHeaders;
 import gateway.intake.IntakeResponses;
+import gateway.intake.IntakeRejection;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
-import org.apache.camel.AsyncCallback;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
+import org.apache.camel.ExchangePattern;
 import org.apache.camel.Message;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.platform.http.vertx.HttpMessage;
-import org.apache.camel.support.AsyncProcessorSupport;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.support.DefaultMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /webhook/{tracking_id}/events}, once the route has checked who asks and that the question is theirs: the
- * response becomes a {@code text/event-stream}; every event of the question after {@code Last-Event-ID} (all of them
- * without it) is sent at once, each with its {@code id:}; then, unless the question has ended, the stream stays open in
- * the {@link StreamHub} (the exchange completes, without a thread, when it ends). The response is written here, so
- * Camel's own reply is left with nothing to write.
+ * {@code GET /webhook/{tracking_id}/events}, served on the business port's router ahead of Camel's routes, so that an
+ * open stream holds no thread. (platform-http runs each exchange synchronously on a Vert.x worker, 20 of them for every
+ * route of the port: an exchange that lasted as long as its stream held a worker, and 20 streams stopped the port.)
+ *
+ * <p>The checks are a Camel route ({@link #CHECKS}: the same keys, budget and 404s as the status), run once on a worker
+ * with the request as its message; they leave either the property {@link #ALLOWED} or the error response to send. Then,
+ * on the event loop, the response becomes a {@code text/event-stream}: every event of the question after
+ * {@code Last-Event-ID} (all of them without it), each with its {@code id:}; unless the question has ended the stream
+ * stays in the {@link StreamHub}, written to as events come. Other methods reach the Camel route of the path (405).
  */
-public class QuestionStreams extends AsyncProcessorSupport {
+public class QuestionStreams {
 
+    private static final Logger LOG = LoggerFactory.getLogger(QuestionStreams.class);
+
+    /** The route that decides whether the request may have the stream (routes.QuestionEventsRoute). */
+    public static final String CHECKS = "direct:event-stream-checks";
+    /** Exchange property set by the checks' last step: the stream may open. */
+    public static final String ALLOWED = "gatewayEventStreamAllowed";
+    /** Exchange property: the request's {@code Last-Event-ID} (0 without one). */
+    static final String LAST_SEEN = "gatewayEventStreamLastSeen";
+    static final String PATH = "/webhook/:tracking_id/events";
+
+    private final CamelContext context;
+    private final ProducerTemplate checks;
     private final EventLog log;
     private final StreamHub hub;
     private final CorsPolicy cors;
 
-    /** Exchange property: the request's own message (the beans before the stream replace the exchange's message). */
-    static final String HTTP = "gatewayEventStreamHttp";
-
-    public QuestionStreams(EventLog log, StreamHub hub, CorsPolicy cors) {
+    public QuestionStreams(CamelContext context, ProducerTemplate checks, EventLog log, StreamHub hub, CorsPolicy cors) {
+        this.context = context;
+        this.checks = checks;
         this.log = log;
         this.hub = hub;
         this.cors = cors;
     }
 
-    /** The route's first step: keeps the platform-http request's message, whose response the stream writes. */
-    public void hold(Exchange exchange) {
-        if (exchange.getMessage() instanceof HttpMessage http) {
-            exchange.setProperty(HTTP, http);
-        }
+    /** Serves the stream's GETs on {@code router} before any route Camel added there. */
+    public void mount(Router router) {
+        router.route(HttpMethod.GET, PATH).order(-1).handler(this::handle);
     }
 
-    @Override
-    public boolean process(Exchange exchange, AsyncCallback callback) {
-        Message message = exchange.getMessage();
-        if (!(exchange.getProperty(HTTP) instanceof HttpMessage http)) {
-            exchange.setException(new IllegalStateException("an event stream needs the platform-http (Vert.x) server"));
-            callback.done(true);
-            return true;
+    /**
+     * A check: the request's {@code Last-Event-ID}, the id of the last event the client has (0 when absent); 400 when it
+     * is not a whole number.
+     */
+    public void readLastEventId(Exchange exchange) {
+        String value = RequestHeaders.of(exchange.getMessage(), "Last-Event-ID");
+        int id = 0;
+        if (value != null && !value.isBlank()) {
+            try {
+                id = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (id < 0) {
+                throw IntakeRejection.badRequest("Last-Event-ID must be the id of an event of this stream (a whole number)");
+            }
         }
+        exchange.setProperty(LAST_SEEN, id);
+    }
+
+    /** The checks' last step: the stream may open. */
+    public void allow(Exchange exchange) {
+        exchange.setProperty(ALLOWED, true);
+    }
+
+    void handle(RoutingContext routing) {
+        HttpServerRequest request = routing.request();
+        HttpServerResponse response = routing.response();
+        Exchange exchange = exchange(request, response);
+        // the checks and the first read of the log are blocking calls (S3): on a worker, briefly, never the whole stream
+        routing.vertx().<Optional<EventLog.Log>>executeBlocking(() -> {
+            checks.send(CHECKS, exchange);
+            if (!exchange.getProperty(ALLOWED, false, Boolean.class)) {
+                return null;
+            }
+            return log.read(exchange.getProperty(FlowProperties.TRACKING_ID, String.class));
+        }, false).onComplete(result -> {
+            if (result.failed()) {
+                LOG.error("Event stream failed to open: {}", result.cause().getClass().getName());
+                answer(response, 500, Map.of("Content-Type", "application/json"),
+                        "{\"success\":false,\"error\":\"Internal error\"}");
+            } else if (result.result() == null) {
+                refused(exchange.getMessage(), response);
+            } else {
+                open(routing.vertx(), exchange, response, result.result());
+            }
+        });
+    }
+
+    /** The request as the checks read it: its own HTTP request (credentials are read from it), method, path, headers. */
+    private Exchange exchange(HttpServerRequest request, HttpServerResponse response) {
+        Exchange exchange = new DefaultExchange(context, ExchangePattern.InOut);
+        HttpMessage message = new HttpMessage(exchange, request, response);
+        request.headers().forEach(header -> message.setHeader(header.getKey(), header.getValue()));
+        message.setHeader(Exchange.HTTP_METHOD, request.method().name());
+        message.setHeader(Exchange.HTTP_PATH, request.path());
+        message.setHeader(Exchange.HTTP_URI, request.uri());
+        exchange.setIn(message);
+        return exchange;
+    }
+
+    private void open(Vertx vertx, Exchange exchange, HttpServerResponse response, Optional<EventLog.Log> current) {
         String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
-        int lastSeen;
-        Optional<EventLog.Log> current;
-        try {
-            lastSeen = lastEventId(http.getRequest());
-            current = log.read(trackingId);
-        } catch (RuntimeException e) {
-            exchange.setException(e);
-            callback.done(true);
-            return true;
-        }
-        HttpServerResponse response = http.getResponse();
+        int lastSeen = exchange.getProperty(LAST_SEEN, 0, Integer.class);
         response.setStatusCode(200).setChunked(true)
                 .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                 .putHeader("Cache-Control", "no-cache")
                 .putHeader("X-Accel-Buffering", "no");
-        cors.apply(message, exchange.getProperty(IntakeResponses.ORIGIN, String.class));
-        for (String header : new String[] {"Access-Control-Allow-Origin", "Vary"}) {
-            String value = message.getHeader(header, String.class);
-            if (value != null) {
-                response.putHeader(header, value);
-            }
-        }
+        // CORS as every answer of the port has it (worked out on a message of its own: the request's headers are not copied)
+        Message allowed = new DefaultMessage(context);
+        cors.apply(allowed, exchange.getProperty(IntakeResponses.ORIGIN, String.class));
+        allowed.getHeaders().forEach((name, value) -> response.putHeader(name, String.valueOf(value)));
         // the head at once (a question still queued has nothing to send yet)
         response.write(": events of " + trackingId + "\n\n");
-        StreamHub.Stream stream = new StreamHub.Stream(trackingId, response, lastSeen, () -> callback.done(false));
-        boolean open = current.map(c -> hub.send(stream, c)).orElse(true);
-        if (open) {
+        StreamHub.Stream stream = new StreamHub.Stream(trackingId, response, lastSeen, () -> { });
+        if (current.map(c -> hub.send(stream, c)).orElse(true)) {
             hub.add(stream);
             // a change written between the read and the add: read once more
-            log.read(trackingId).ifPresent(c -> hub.changed(trackingId, c));
+            vertx.<Optional<EventLog.Log>>executeBlocking(() -> log.read(trackingId), false)
+                    .onSuccess(again -> again.ifPresent(c -> hub.changed(trackingId, c)));
         }
-        return false;
     }
 
-    /** {@code Last-Event-ID}: the id of the last event the client has; 0 when absent; 400 when it is not one. */
-    static int lastEventId(HttpServerRequest request) {
-        String value = request.getHeader("Last-Event-ID");
-        if (value == null || value.isBlank()) {
-            return 0;
-        }
-        try {
-            int id = Integer.parseInt(value.strip());
-            if (id < 0) {
-                throw new NumberFormatException();
+    /** The checks' refusal, as they wrote it: its status, headers and JSON body. */
+    private static void refused(Message message, HttpServerResponse response) {
+        Integer status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        Map<String, String> headers = new LinkedHashMap<>();
+        message.getHeaders().forEach((name, value) -> {
+            if (value != null && !name.startsWith("Camel") && !name.startsWith("camel")) {
+                headers.put(name, value.toString());
             }
-            return id;
-        } catch (NumberFormatException e) {
-            throw IntakeRejection.badRequest("Last-Event-ID must be the id of an event of this stream (a whole number)");
+        });
+        answer(response, status == null ? 500 : status, headers, message.getBody(String.class));
+    }
+
+    private static void answer(HttpServerResponse response, int status, Map<String, String> headers, String body) {
+        if (response.ended() || response.closed()) {
+            return;
         }
+        response.setStatusCode(status);
+        headers.forEach(response::putHeader);
+        response.end(body == null ? "" : body);
     }
 }
