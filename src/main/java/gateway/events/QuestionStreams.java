@@ -10,6 +10,7 @@ import gateway.http.RequestHeaders;
 import gateway.intake.IntakeResponses;
 import gateway.intake.IntakeRejection;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -48,12 +49,15 @@ public class QuestionStreams {
     /** Exchange property: the request's {@code Last-Event-ID} (0 without one). */
     static final String LAST_SEEN = "gatewayEventStreamLastSeen";
     static final String PATH = "/webhook/:tracking_id/events";
+    /** Threads that run the streams' checks and first reads (Vert.x's own 20 serve the rest of the port). */
+    static final int WORKERS = 4;
 
     private final CamelContext context;
     private final ProducerTemplate checks;
     private final EventLog log;
     private final StreamHub hub;
     private final CorsPolicy cors;
+    private volatile WorkerExecutor workers;
 
     public QuestionStreams(CamelContext context, ProducerTemplate checks, EventLog log, StreamHub hub, CorsPolicy cors) {
         this.context = context;
@@ -97,24 +101,36 @@ public class QuestionStreams {
         HttpServerRequest request = routing.request();
         HttpServerResponse response = routing.response();
         Exchange exchange = exchange(request, response);
-        // the checks and the first read of the log are blocking calls (S3): on a worker, briefly, never the whole stream
-        routing.vertx().<Optional<EventLog.Log>>executeBlocking(() -> {
+        WorkerExecutor workers = workers(routing.vertx());
+        // the checks are blocking calls (S3): on the streams' own workers, briefly, never for the whole stream and never
+        // on the port's workers (a burst of streams opening does not hold up the rest of the API)
+        workers.<Boolean>executeBlocking(() -> {
             checks.send(CHECKS, exchange);
-            if (!exchange.getProperty(ALLOWED, false, Boolean.class)) {
-                return null;
-            }
-            return log.read(exchange.getProperty(FlowProperties.TRACKING_ID, String.class));
+            return exchange.getProperty(ALLOWED, false, Boolean.class);
         }, false).onComplete(result -> {
             if (result.failed()) {
                 LOG.error("Event stream failed to open: {}", result.cause().getClass().getName());
                 answer(response, 500, Map.of("Content-Type", "application/json"),
                         "{\"success\":false,\"error\":\"Internal error\"}");
-            } else if (result.result() == null) {
+            } else if (!result.result()) {
                 refused(exchange.getMessage(), response);
             } else {
-                open(routing.vertx(), exchange, response, result.result());
+                open(workers, exchange, response);
             }
         });
+    }
+
+    private WorkerExecutor workers(Vertx vertx) {
+        WorkerExecutor current = workers;
+        if (current == null) {
+            synchronized (this) {
+                if (workers == null) {
+                    workers = vertx.createSharedWorkerExecutor("gateway-event-streams", WORKERS);
+                }
+                current = workers;
+            }
+        }
+        return current;
     }
 
     /** The request as the checks read it: its own HTTP request (credentials are read from it), method, path, headers. */
@@ -129,7 +145,7 @@ public class QuestionStreams {
         return exchange;
     }
 
-    private void open(Vertx vertx, Exchange exchange, HttpServerResponse response, Optional<EventLog.Log> current) {
+    private void open(WorkerExecutor workers, Exchange exchange, HttpServerResponse response) {
         String trackingId = exchange.getProperty(FlowProperties.TRACKING_ID, String.class);
         int lastSeen = exchange.getProperty(LAST_SEEN, 0, Integer.class);
         response.setStatusCode(200).setChunked(true)
@@ -142,13 +158,14 @@ public class QuestionStreams {
         allowed.getHeaders().forEach((name, value) -> response.putHeader(name, String.valueOf(value)));
         // the head at once (a question still queued has nothing to send yet)
         response.write(": events of " + trackingId + "\n\n");
+        // in the hub first, then the log read: whatever is written meanwhile reaches the stream one way or the other
+        // (the hub sends each event once, after the last one sent)
         StreamHub.Stream stream = new StreamHub.Stream(trackingId, response, lastSeen, () -> { });
-        if (current.map(c -> hub.send(stream, c)).orElse(true)) {
-            hub.add(stream);
-            // a change written between the read and the add: read once more
-            vertx.<Optional<EventLog.Log>>executeBlocking(() -> log.read(trackingId), false)
-                    .onSuccess(again -> again.ifPresent(c -> hub.changed(trackingId, c)));
-        }
+        hub.add(stream);
+        workers.<Optional<EventLog.Log>>executeBlocking(() -> log.read(trackingId), false)
+                .onSuccess(current -> current.ifPresent(c -> hub.catchUp(stream, c)))
+                .onFailure(e -> LOG.debug("Event log of {} not read at the stream's start: it waits for the next change",
+                        trackingId));
     }
 
     /** The checks' refusal, as they wrote it: its status, headers and JSON body. */

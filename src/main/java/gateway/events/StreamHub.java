@@ -92,6 +92,13 @@ public class StreamHub {
         stream.response.closeHandler(v -> remove(stream));
     }
 
+    /** A stream just added gets what its question's log holds after its last event (ended after a final one). */
+    public void catchUp(Stream stream, EventLog.Log current) {
+        if (!send(stream, current)) {
+            remove(stream);
+        }
+    }
+
     /** The question's log changed (written here, or read after the watch saw it change): its streams here get it. */
     public void changed(String trackingId, EventLog.Log current) {
         Set<Stream> open = streams.get(trackingId);

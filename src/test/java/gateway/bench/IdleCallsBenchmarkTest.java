@@ -27,6 +27,7 @@ import gateway.local.EmbeddedS3Server;
 import gateway.local.EmbeddedSqsServer;
 import gateway.testing.GatewayTestApp;
 import io.vertx.core.Vertx;
+import ops.AppSettings;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -108,17 +109,17 @@ class IdleCallsBenchmarkTest {
         overrides.put("gateway.s3.endpoint", s3Proxy.endpoint().toString());
         // what the local profile sets when it starts S3Proxy itself (it ignores If-None-Match / If-Match)
         overrides.put("gateway.s3.conditional-writes", "false");
-        // the shipped timing (application.properties), including what GatewayTestApp shortens or turns off for tests
-        overrides.put("gateway.sqs.wait-time-seconds", "20");
-        overrides.put("gateway.sqs.consumer-visibility-seconds", "30");
-        overrides.put("gateway.sqs.poll-delay-ms", "500");
-        overrides.put("gateway.agent.consumers", "2");
-        overrides.put("gateway.delivery.consumers", "4");
-        overrides.put("gateway.cancel.poll-ms", "2000");
-        overrides.put("gateway.metrics.queue-sample-seconds", "15");
-        overrides.put("gateway.endpoints.check-seconds", "30");
-        overrides.put("gateway.dlq.sweep-enabled", "true");
-        overrides.put("gateway.dlq.sweep-seconds", "60");
+        // the shipped timing (application.properties' defaults), including what GatewayTestApp shortens or turns off for tests
+        overrides.put("gateway.sqs.wait-time-seconds", AppSettings.requiredDefault("SQS_WAIT_TIME_SECONDS"));
+        overrides.put("gateway.sqs.consumer-visibility-seconds", AppSettings.requiredDefault("SQS_CONSUMER_VISIBILITY_SECONDS"));
+        overrides.put("gateway.sqs.poll-delay-ms", AppSettings.requiredDefault("SQS_POLL_DELAY_MS"));
+        overrides.put("gateway.agent.consumers", AppSettings.requiredDefault("AGENT_CONSUMERS"));
+        overrides.put("gateway.delivery.consumers", AppSettings.requiredDefault("DELIVERY_CONSUMERS"));
+        overrides.put("gateway.cancel.poll-ms", AppSettings.requiredDefault("CANCEL_POLL_MS"));
+        overrides.put("gateway.metrics.queue-sample-seconds", AppSettings.requiredDefault("QUEUE_SAMPLE_SECONDS"));
+        overrides.put("gateway.endpoints.check-seconds", AppSettings.requiredDefault("ENDPOINT_CHECK_SECONDS"));
+        overrides.put("gateway.dlq.sweep-enabled", AppSettings.requiredDefault("DLQ_SWEEP_ENABLED"));
+        overrides.put("gateway.dlq.sweep-seconds", AppSettings.requiredDefault("DLQ_SWEEP_SECONDS"));
         System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.idle.app."))
                 .forEach(k -> overrides.put(k.substring("bench.idle.app.".length()), System.getProperty(k)));
 
