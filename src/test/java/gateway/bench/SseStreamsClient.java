@@ -28,7 +28,7 @@ import java.util.regex.Pattern;
  */
 public final class SseStreamsClient {
 
-    private static final Pattern AT = Pattern.compile("\"at\":\"([^\"]+)\"");
+    private static final Pattern AT = Pattern.compile("\"timestamp\":\"([^\"]+)\"");
 
     /** One stream: its socket, how far its response got, and what it received. */
     static final class Stream {
