@@ -1,6 +1,7 @@
 // Validates Kubernetes objects (multi-document YAML files, e.g. the output of `kubectl kustomize`) against the
 // Kubernetes API schemas, offline: the JSON schemas of the npm package kubernetes-models (the built-in kinds) and of
-// @kubernetes-models/keda (KEDA's CRDs), compiled into validators. Like `kubectl apply` (strict field validation),
+// @kubernetes-models/keda (KEDA's CRDs) and @kubernetes-models/prometheus-operator (ServiceMonitor, PrometheusRule),
+// compiled into validators. Like `kubectl apply` (strict field validation),
 // it also refuses a field the schema does not define: the compiled validator reads every property its schema
 // defines, so a key of an object that it never read is one the schema does not know (objects whose keys it lists
 // are maps, such as labels; objects it reads nothing of are free-form).
@@ -12,7 +13,10 @@ import { readFileSync } from "node:fs";
 import { parseAllDocuments } from "yaml";
 
 /** Where the schemas of an API group live: the built-in groups in kubernetes-models, CRD groups in their package. */
-const CRD_PACKAGES = { "keda.sh": "@kubernetes-models/keda/keda.sh" };
+const CRD_PACKAGES = {
+  "keda.sh": "@kubernetes-models/keda/keda.sh",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator/monitoring.coreos.com",
+};
 
 async function modelOf(apiVersion, kind) {
   const group = apiVersion.includes("/") ? apiVersion.slice(0, apiVersion.indexOf("/")) : "";
