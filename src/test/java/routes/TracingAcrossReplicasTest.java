@@ -1,0 +1,154 @@
+package routes;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import gateway.local.LocalReceiver;
+import gateway.testing.GatewayTestApp;
+import gateway.testing.OtlpTraceReceiver;
+import gateway.testing.OtlpTraceReceiver.ReceivedSpan;
+import gateway.testing.ScriptedReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One question, one trace, across two replicas (docs/tracing.md): the intake on one app, the agent and the delivery on
+ * another sharing its queues and store, both exporting over OTLP/HTTP to a receiver in the test that decodes the protobuf
+ * the SDK's exporter sends. The trace id of the delivered webhook's {@code traceparent} is the one of every span of the
+ * question, from {@code POST /webhook} on the first app to the receiver's answer on the second.
+ */
+class TracingAcrossReplicasTest {
+
+    static final String KEY = "acme-key-0001-aaaaaaaaaaaa";
+    static final String SECRET = CallersDeliveryTest.secret(11);
+
+    static OtlpTraceReceiver traces;
+    static ScriptedReceiver receiver;
+    static GatewayTestApp intake;
+    static GatewayTestApp worker;
+    static Path callersFile;
+
+    @BeforeAll
+    static void start() throws Exception {
+        traces = OtlpTraceReceiver.start();
+        receiver = ScriptedReceiver.startOnRandomPort(SECRET);
+        callersFile = EndpointTestSupport.callersFile(KEY, SECRET, """
+                - name: crm
+                  url: %scrm
+                """.formatted(receiver.url()));
+        Map<String, String> common = Map.of("gateway.callers.file", callersFile.toString(),
+                "otel.exporter.otlp.endpoint", traces.endpoint(),
+                // spans leave each app a tenth of a second after they end, so the test waits little
+                "otel.bsp.schedule.delay", "100");
+        // the first replica takes questions only
+        intake = GatewayTestApp.start(with(common, Map.of("otel.service.name", "gateway-intake",
+                "gateway.agent.stage-enabled", "false", "gateway.delivery.stage-enabled", "false")));
+        // the second: the first one's SQS and S3; it asks the agent and delivers
+        worker = GatewayTestApp.start(with(common, Map.of("otel.service.name", "gateway-worker",
+                "gateway.sqs.endpoint", intake.property("gateway.sqs.endpoint"),
+                "gateway.s3.endpoint", intake.property("gateway.s3.endpoint"), "gateway.s3.conditional-writes", "false")));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (GatewayTestApp app : new GatewayTestApp[] {worker, intake}) {
+            if (app != null) {
+                app.close();
+            }
+        }
+        receiver.close();
+        traces.close();
+        Files.deleteIfExists(callersFile);
+    }
+
+    @Test
+    void aQuestionIsOneTraceFromItsPostToItsWebhookAcrossTwoReplicas() throws Exception {
+        String id = EndpointTestSupport.post(intake, KEY, "Trace me across replicas");
+
+        LocalReceiver.Delivery delivered = receiver.awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+        assertThat(delivered.trackingId()).isEqualTo(id);
+        String traceparent = delivered.header("traceparent");
+        assertThat(traceparent).as("the webhook carries the question's W3C trace context").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
+        String traceId = traceparent.split("-")[1];
+
+        // every stage's spans arrive (each app exports on its own, a span once it ended: a route's after its sends)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(names(traceId, "gateway-worker"))
+                .contains("sqs webhook-requests.fifo", "InvokeAgent", "sqs webhook-deliveries", "attempt-delivery", "POST"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(names(traceId, "gateway-intake"))
+                .contains("POST", "sqs-batch sendMessage webhook-requests.fifo"));
+        // every span is connected: its parent is in the trace (once the parents that end last have arrived too)
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            List<ReceivedSpan> all = inTrace(traceId);
+            Set<String> spanIds = all.stream().map(ReceivedSpan::spanId).collect(Collectors.toSet());
+            assertThat(all).allMatch(s -> s.parentSpanId().isEmpty() || spanIds.contains(s.parentSpanId()));
+        });
+        assertThat(traces.problems()).isEmpty();
+
+        List<ReceivedSpan> trace = inTrace(traceId);
+        // one root: the caller's POST /webhook on the intake replica
+        List<ReceivedSpan> roots = trace.stream().filter(s -> s.parentSpanId().isEmpty()).toList();
+        assertThat(roots).hasSize(1);
+        assertThat(roots.get(0).service()).isEqualTo("gateway-intake");
+        assertThat(roots.get(0).attribute("url.path")).contains("webhook");
+        assertThat(roots.get(0).attribute("gateway.tracking_id")).isEqualTo(id);
+        // the question's spans on either replica all carry this trace id, none another
+        List<ReceivedSpan> elsewhere = traces.spans().stream().filter(s -> id.equals(s.attribute("gateway.tracking_id"))
+                && !s.traceId().equals(traceId)).toList();
+        assertThat(elsewhere).as("spans of the question in another trace").isEmpty();
+
+        // the hops across the queues: the worker's receive of the request is the child of the intake's send
+        ReceivedSpan send = only(trace, "gateway-intake", "sqs-batch sendMessage webhook-requests.fifo");
+        ReceivedSpan receive = only(trace, "gateway-worker", "sqs webhook-requests.fifo");
+        assertThat(receive.parentSpanId()).isEqualTo(send.spanId());
+        ReceivedSpan deliverySend = only(trace, "gateway-worker", "sqs-batch sendMessage webhook-deliveries");
+        ReceivedSpan deliveryReceive = only(trace, "gateway-worker", "sqs webhook-deliveries");
+        assertThat(deliveryReceive.parentSpanId()).isEqualTo(deliverySend.spanId());
+
+        // the agent call and the delivery attempt, with their attributes
+        ReceivedSpan agent = only(trace, "gateway-worker", "InvokeAgent");
+        assertThat(agent.attributes()).containsEntry("gateway.agent.id", worker.property("gateway.agent.id"))
+                .containsEntry("gateway.agent.alias_id", worker.property("gateway.agent.alias-id"))
+                .containsEntry("gateway.agent.attempt", "1").containsEntry("gateway.outcome", "answered")
+                .containsKey("gateway.duration_ms");
+        ReceivedSpan post = only(trace, "gateway-worker", "POST");
+        assertThat(post.attributes()).containsEntry("gateway.delivery.target", "acme/crm")
+                .containsEntry("http.status_code", "200").containsEntry("gateway.delivery.attempt", "1")
+                .containsEntry("gateway.outcome", "delivered").containsKey("gateway.duration_ms");
+        assertThat(post.attribute("http.url")).doesNotContain("?");
+        // the webhook's traceparent is the POST's own span
+        assertThat(traceparent.split("-")[2]).isEqualTo(post.spanId());
+
+        System.out.println("trace " + traceId + ": " + trace.stream().map(s -> s.service() + ":" + s.name()).sorted().toList());
+    }
+
+    static List<ReceivedSpan> inTrace(String traceId) {
+        return traces.spans().stream().filter(s -> s.traceId().equals(traceId)).toList();
+    }
+
+    static List<String> names(String traceId, String service) {
+        return inTrace(traceId).stream().filter(s -> s.service().equals(service)).map(ReceivedSpan::name).toList();
+    }
+
+    static ReceivedSpan only(List<ReceivedSpan> trace, String service, String name) {
+        List<ReceivedSpan> found = trace.stream().filter(s -> s.service().equals(service) && s.name().equals(name)).toList();
+        assertThat(found).as(service + " " + name + " in " + trace.stream().map(s -> s.service() + ":" + s.name()).toList())
+                .hasSize(1);
+        return found.get(0);
+    }
+
+    static Map<String, String> with(Map<String, String> base, Map<String, String> more) {
+        Map<String, String> all = new HashMap<>(base);
+        all.putAll(more);
+        return all;
+    }
+}
