@@ -1,5 +1,6 @@
 package routes;
 
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +17,7 @@ import gateway.testing.OtlpTraceReceiver.ReceivedSpan;
 import gateway.testing.ScriptedReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -69,6 +71,11 @@ class TracingAcrossReplicasTest {
         receiver.close();
         traces.close();
         Files.deleteIfExists(callersFile);
+    }
+
+    @BeforeEach
+    void clear() {
+        receiver.clear();
     }
 
     @Test
@@ -129,6 +136,36 @@ class TracingAcrossReplicasTest {
         assertThat(traceparent.split("-")[2]).isEqualTo(post.spanId());
 
         System.out.println("trace " + traceId + ": " + trace.stream().map(s -> s.service() + ":" + s.name()).sorted().toList());
+    }
+
+    @Test
+    void aDeadLetterRedrivenByAnOperatorGoesOnInItsQuestionsTrace() throws Exception {
+        receiver.respondWith(422);
+        String id = EndpointTestSupport.post(intake, KEY, "Refused once, redriven, then accepted");
+        await().atMost(Duration.ofSeconds(60)).until(() -> intake.depth(intake.dlq("deliveries")) == 1);
+        String traceId = receiver.deliveries().get(0).header("traceparent").split("-")[1];
+
+        // the operator redrives it on the other replica's management port, in a request of the operator's own
+        var redriven = worker.send(HttpRequest.newBuilder(worker.managementUrl("/admin/dlq/deliveries/redrive"))
+                .POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(redriven.statusCode()).as(redriven.body()).isEqualTo(200);
+        List<LocalReceiver.Delivery> got = receiver.awaitDeliveries(2, Duration.ofSeconds(60));
+        assertThat(got.get(1).trackingId()).isEqualTo(id);
+        assertThat(got.get(1).respondedStatus()).isEqualTo(200);
+        assertThat(got.get(1).header("traceparent").split("-")[1]).as("the redriven delivery's trace").isEqualTo(traceId);
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(names(traceId, "gateway-worker"))
+                .contains("redrive deliveries"));
+        ReceivedSpan redrive = only(inTrace(traceId), "gateway-worker", "redrive deliveries");
+        assertThat(redrive.attribute("gateway.tracking_id")).isEqualTo(id);
+        assertThat(redrive.attribute("gateway.redrives")).isEqualTo("1");
+        // the redrive's span is the child of the dead-letter send, in the question's trace
+        ReceivedSpan deadLetter = only(inTrace(traceId), "gateway-worker", "sqs webhook-deliveries-dlq");
+        assertThat(redrive.parentSpanId()).isEqualTo(deadLetter.spanId());
+        // two attempts, each a POST of its own with its status
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inTrace(traceId).stream()
+                .filter(s -> s.name().equals("POST") && s.service().equals("gateway-worker"))
+                .map(s -> s.attribute("http.status_code")).toList()).containsExactlyInAnyOrder("422", "200"));
     }
 
     static List<ReceivedSpan> inTrace(String traceId) {

@@ -4,10 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import gateway.tracing.QuestionTraces;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
@@ -43,6 +45,14 @@ public class TracingConfiguration implements CamelConfiguration {
 
     @PropertyInject(value = "gateway.tracing.exclude-patterns", defaultValue = "timer:*")
     private String excludePatterns;
+
+    /** The spans the gateway makes itself (a redrive's): on the SDK made below, or a no-op when tracing is off. */
+    @BindToRegistry(value = "questionTraces", lazy = true)
+    public QuestionTraces questionTraces(CamelContext context) {
+        Tracer tracer = context.getRegistry().lookupByNameAndType("openTelemetryTracer", Tracer.class);
+        ContextPropagators propagators = context.getRegistry().lookupByNameAndType("openTelemetryPropagators", ContextPropagators.class);
+        return tracer == null || propagators == null ? QuestionTraces.off() : new QuestionTraces(tracer, propagators);
+    }
 
     @Override
     public void configure(CamelContext context) throws Exception {

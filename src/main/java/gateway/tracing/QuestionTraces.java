@@ -1,0 +1,82 @@
+package gateway.tracing;
+
+import java.util.Map;
+
+import gateway.flow.QueueAttributes;
+import gateway.sqs.DeadLetters;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.context.propagation.TextMapGetter;
+import org.apache.camel.Exchange;
+
+/**
+ * The few spans the gateway makes itself, where a question's trace would otherwise break: a dead letter sent back to
+ * its work queue by an operator's redrive continues its question's trace (not the operator's request's). A no-op when
+ * tracing is off ({@link #off()}).
+ */
+public class QuestionTraces {
+
+    private static final TextMapGetter<Map<String, Object>> HEADERS = new TextMapGetter<>() {
+        @Override
+        public Iterable<String> keys(Map<String, Object> carrier) {
+            return carrier.keySet();
+        }
+
+        @Override
+        public String get(Map<String, Object> carrier, String key) {
+            Object value = carrier == null ? null : carrier.get(key);
+            return value instanceof String s ? s : null;
+        }
+    };
+
+    private final Tracer tracer;
+    private final ContextPropagators propagators;
+
+    public QuestionTraces(Tracer tracer, ContextPropagators propagators) {
+        this.tracer = tracer;
+        this.propagators = propagators;
+    }
+
+    public static QuestionTraces off() {
+        return new QuestionTraces(null, null);
+    }
+
+    public boolean on() {
+        return tracer != null;
+    }
+
+    /**
+     * After {@code DeadLetterAdmin.redriven}: the headers hold the dead letter's attributes, among them its question's
+     * {@code traceparent}. A span "redrive &lt;queue&gt;" in that trace (linked to the operator's request) becomes the
+     * parent of the stage that takes the message again, and the send keeps it ({@link GatewaySpans#KEEP_TRACE_CONTEXT}).
+     */
+    public void redriven(Exchange exchange, String queue) {
+        if (tracer == null) {
+            return;
+        }
+        Map<String, Object> headers = exchange.getIn().getHeaders();
+        Context question = propagators.getTextMapPropagator().extract(Context.root(), headers, HEADERS);
+        if (!Span.fromContext(question).getSpanContext().isValid()) {
+            return; // a dead letter from before tracing was on: the redrive's own trace carries it
+        }
+        var builder = tracer.spanBuilder("redrive " + queue).setParent(question);
+        var operator = Span.current().getSpanContext();
+        if (operator.isValid() && !operator.getTraceId().equals(Span.fromContext(question).getSpanContext().getTraceId())) {
+            builder.addLink(operator);
+        }
+        Object trackingId = headers.get(QueueAttributes.TRACKING_ID);
+        if (trackingId instanceof String id) {
+            builder.setAttribute(GatewaySpans.TRACKING_ID_TAG, id);
+        }
+        Object redrives = headers.get(DeadLetters.REDRIVES);
+        if (redrives != null) {
+            builder.setAttribute("gateway.redrives", redrives.toString());
+        }
+        Span span = builder.startSpan();
+        span.end();
+        propagators.getTextMapPropagator().inject(Context.root().with(span), headers, (carrier, key, value) -> carrier.put(key, value));
+        exchange.setProperty(GatewaySpans.KEEP_TRACE_CONTEXT, true);
+    }
+}
