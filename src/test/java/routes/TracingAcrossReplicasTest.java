@@ -117,6 +117,8 @@ class TracingAcrossReplicasTest {
         ReceivedSpan send = only(trace, "gateway-intake", "sqs-batch sendMessage webhook-requests.fifo");
         ReceivedSpan receive = only(trace, "gateway-worker", "sqs webhook-requests.fifo");
         assertThat(receive.parentSpanId()).isEqualTo(send.spanId());
+        // the question's events while the agent works are events on the agent stage's span
+        assertThat(receive.events()).contains("query.started");
         ReceivedSpan deliverySend = only(trace, "gateway-worker", "sqs-batch sendMessage webhook-deliveries");
         ReceivedSpan deliveryReceive = only(trace, "gateway-worker", "sqs webhook-deliveries");
         assertThat(deliveryReceive.parentSpanId()).isEqualTo(deliverySend.spanId());

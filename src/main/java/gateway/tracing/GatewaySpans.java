@@ -1,9 +1,13 @@
 package gateway.tracing;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import gateway.flow.FlowProperties;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
 import org.apache.camel.telemetry.SpanContextPropagationInjector;
+import org.apache.camel.telemetry.SpanStorageManagerExchange;
 import org.slf4j.MDC;
 
 /**
@@ -27,6 +31,7 @@ public final class GatewaySpans {
     public static final String KEEP_TRACE_CONTEXT = "gateway.keep_trace_context";
 
     private static final String MDC_STACK = "gateway.trace_mdc";
+    private static final SpanStorageManagerExchange SPANS = new SpanStorageManagerExchange();
 
     private GatewaySpans() {
     }
@@ -99,6 +104,25 @@ public final class GatewaySpans {
                 to.getIn().removeHeader(TRACESTATE);
             }
         }
+    }
+
+    /** The exchange's open span (Camel's), or null: tracing off, or no span open. */
+    public static Span current(Exchange exchange) {
+        return exchange == null ? null : SPANS.peek(exchange);
+    }
+
+    /**
+     * An event on a span (progress of the agent call, an endpoint paused): its name and attributes. Nothing when the
+     * span is null (tracing off); an event on a span that has ended meanwhile is dropped by the SDK.
+     */
+    public static void event(Span span, String name, Map<String, String> attributes) {
+        if (span == null) {
+            return;
+        }
+        Map<String, String> fields = new HashMap<>(attributes);
+        fields.values().removeIf(java.util.Objects::isNull);
+        fields.put("event", name);
+        span.log(fields);
     }
 
     /** An endpoint URI or URL without its query and user info (a receiver's URL may carry a token in either). */
