@@ -56,7 +56,7 @@ class TracingAcrossReplicasTest {
         intake = GatewayTestApp.start(with(common, Map.of("otel.service.name", "gateway-intake",
                 "gateway.agent.stage-enabled", "false", "gateway.delivery.stage-enabled", "false")));
         // the second: the first one's SQS and S3; it asks the agent and delivers
-        worker = GatewayTestApp.start(with(common, Map.of("otel.service.name", "gateway-worker",
+        worker = GatewayTestApp.start(with(common, Map.of("otel.service.name", "gateway-worker", "gateway.dlq.sweep-seconds", "1",
                 "gateway.sqs.endpoint", intake.property("gateway.sqs.endpoint"),
                 "gateway.s3.endpoint", intake.property("gateway.s3.endpoint"), "gateway.s3.conditional-writes", "false")));
     }
@@ -168,6 +168,38 @@ class TracingAcrossReplicasTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inTrace(traceId).stream()
                 .filter(s -> s.name().equals("POST") && s.service().equals("gateway-worker"))
                 .map(s -> s.attribute("http.status_code")).toList()).containsExactlyInAnyOrder("422", "200"));
+    }
+
+    @Test
+    void aRequestSqsMovedToTheDeadLetterQueueIsAnsweredInItsQuestionsTrace() throws Exception {
+        // the worker takes no request for a while: the test plays SQS's redrive policy (after crashes) by hand
+        worker.context().getRouteController().stopRoute("agent-invoke");
+        try {
+            String id = EndpointTestSupport.post(intake, KEY, "Moved by SQS");
+            String requests = intake.property("gateway.queue.requests");
+            List<software.amazon.awssdk.services.sqs.model.Message> queued = await().atMost(Duration.ofSeconds(30))
+                    .until(() -> intake.drain(requests), m -> !m.isEmpty());
+            var request = queued.get(0);
+            assertThat(request.messageAttributes()).containsKey("traceparent");
+            String traceId = request.messageAttributes().get("traceparent").stringValue().split("-")[1];
+            String dlq = intake.dlq("requests");
+            intake.sqs().sendMessage(r -> r.queueUrl(intake.queueUrl(dlq)).messageBody(request.body())
+                    .messageAttributes(request.messageAttributes())
+                    .messageGroupId(request.attributes().get(
+                            software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName.MESSAGE_GROUP_ID))
+                    .messageDeduplicationId(request.messageId()));
+
+            // the worker's sweep finds it: the caller is told (query.failed), in the question's trace
+            worker.context().getRouteController().startRoute("dead-letter-sweep");
+            LocalReceiver.Delivery failed = receiver.awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+            assertThat(failed.trackingId()).isEqualTo(id);
+            assertThat(failed.header("traceparent").split("-")[1]).isEqualTo(traceId);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(names(traceId, "gateway-worker"))
+                    .contains("request-moved-by-sqs", "POST"));
+        } finally {
+            worker.context().getRouteController().stopRoute("dead-letter-sweep");
+            worker.context().getRouteController().startRoute("agent-invoke");
+        }
     }
 
     static List<ReceivedSpan> inTrace(String traceId) {

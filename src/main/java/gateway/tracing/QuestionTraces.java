@@ -9,7 +9,9 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.context.propagation.TextMapGetter;
+import org.apache.camel.Body;
 import org.apache.camel.Exchange;
+import org.apache.camel.Headers;
 
 /**
  * The few spans the gateway makes itself, where a question's trace would otherwise break: a dead letter sent back to
@@ -45,6 +47,22 @@ public class QuestionTraces {
 
     public boolean on() {
         return tracer != null;
+    }
+
+    /**
+     * A dead letter SQS's redrive policy moved (the sweep's body, the SDK's message): its trace context as headers, so
+     * the sweep's handling of it (its {@code query.failed} webhook, its record) goes on in its question's trace.
+     */
+    public void carriedBy(@Body software.amazon.awssdk.services.sqs.model.Message dead, @Headers Map<String, Object> headers) {
+        if (tracer == null || dead == null) {
+            return;
+        }
+        for (String key : new String[] {GatewaySpans.TRACEPARENT, GatewaySpans.TRACESTATE}) {
+            var value = dead.messageAttributes().get(key);
+            if (value != null && value.stringValue() != null) {
+                headers.put(key, value.stringValue());
+            }
+        }
     }
 
     /**
