@@ -168,6 +168,15 @@ class TracingAcrossReplicasTest {
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inTrace(traceId).stream()
                 .filter(s -> s.name().equals("POST") && s.service().equals("gateway-worker"))
                 .map(s -> s.attribute("http.status_code")).toList()).containsExactlyInAnyOrder("422", "200"));
+        // the refused one is an error, named by its status: Camel's message would hold the receiver's whole URL
+        ReceivedSpan refused = inTrace(traceId).stream().filter(s -> s.name().equals("POST") && "422".equals(s.attribute("http.status_code")))
+                .findFirst().orElseThrow();
+        assertThat(refused.attribute("error")).isEqualTo("true");
+        assertThat(refused.eventMessages()).containsExactly("the receiver answered HTTP 422");
+        assertThat(refused.attribute("gateway.outcome")).isEqualTo("http_422");
+        // the route's log lines are events of its spans
+        assertThat(inTrace(traceId).stream().flatMap(s -> s.eventMessages().stream()))
+                .anyMatch(m -> m.startsWith("Receiver refused the delivery (HTTP 422)"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import gateway.tracing.LogEvents;
 import gateway.tracing.QuestionTraces;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -78,6 +79,8 @@ public class TracingConfiguration implements CamelConfiguration {
         tracer.setTraceProcessors(false);
         // registers its route policy factory, event notifier and log listener now, before the routes are made
         tracer.init(context);
+        // the route's log lines as span events, redacted as the log is (not Camel's listener: it would put them as written)
+        LogEvents.install(context);
         LOG.info("Tracing on: service {}, exported to {}", value(settings, "otel.service.name"),
                 firstSet(settings, "otel.exporter.otlp.traces.endpoint", "otel.exporter.otlp.endpoint"));
     }

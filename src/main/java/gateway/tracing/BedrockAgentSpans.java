@@ -51,7 +51,8 @@ public class BedrockAgentSpans extends AbstractSpanDecorator {
 
     @Override
     public void afterTracingEvent(Span span, Exchange exchange) {
-        super.afterTracingEvent(span, exchange);
+        // not super's: its error event holds the exception's message unredacted (docs/tracing.md)
+        GatewaySpans.failed(span, exchange);
         Long started = exchange.getProperty(STARTED, Long.class);
         if (started != null) {
             span.setTag(WebhookPostSpans.DURATION_MS, Long.toString((System.nanoTime() - started) / 1_000_000));

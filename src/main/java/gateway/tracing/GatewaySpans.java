@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 import gateway.flow.FlowProperties;
+import gateway.logging.Redaction;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
 import org.apache.camel.telemetry.SpanContextPropagationInjector;
@@ -65,6 +66,35 @@ public final class GatewaySpans {
             }
             exchange.getIn().setHeader(key, value);
         };
+    }
+
+    /**
+     * A failed exchange's span: status error and an {@code error} event, as Camel's decorators make it, but with the
+     * exception's message redacted as the log's is, and a receiver's refusal named by its status only (Camel's message
+     * holds the whole URL, whose query may carry a token).
+     */
+    public static void failed(Span span, Exchange exchange) {
+        if (!exchange.isFailed()) {
+            return;
+        }
+        span.setError(true);
+        Exception cause = exchange.getException();
+        if (cause != null) {
+            Map<String, String> event = new HashMap<>();
+            event.put("event", "error");
+            event.put("error.kind", cause.getClass().getSimpleName());
+            event.put("message", describe(cause));
+            span.log(event);
+        }
+    }
+
+    /** What a trace may say of a failure: the log's redaction, and no URL of a receiver. */
+    public static String describe(Throwable cause) {
+        if (cause instanceof org.apache.camel.http.base.HttpOperationFailedException refused) {
+            return "the receiver answered HTTP " + refused.getStatusCode();
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : Redaction.redact(message);
     }
 
     /** When a span ends: the tracking id as an attribute (once known), and the MDC back to the enclosing span's ids. */

@@ -45,7 +45,8 @@ public class SqsBatchSpans extends AbstractSpanDecorator {
 
     @Override
     public void afterTracingEvent(Span span, Exchange exchange) {
-        super.afterTracingEvent(span, exchange);
+        // not super's: its error event holds the exception's message unredacted (docs/tracing.md)
+        GatewaySpans.failed(span, exchange);
         String messageId = exchange.getMessage().getHeader(SqsSpans.MESSAGE_ID_HEADER, String.class);
         if (messageId != null) {
             span.setTag(TagConstants.MESSAGE_ID, messageId);

@@ -27,9 +27,12 @@ import io.opentelemetry.proto.trace.v1.ScopeSpans;
  */
 public final class OtlpTraceReceiver implements AutoCloseable {
 
-    /** A span as received: ids in lower-case hex (parent empty for a root), its attributes as strings. */
+    /**
+     * A span as received: ids in lower-case hex (parent empty for a root), its attributes as strings, its events' names
+     * and the {@code message} attribute of those that have one.
+     */
     public record ReceivedSpan(String service, String traceId, String spanId, String parentSpanId, String name,
-                               Map<String, String> attributes, List<String> events) {
+                               Map<String, String> attributes, List<String> events, List<String> eventMessages) {
 
         public String attribute(String key) {
             return attributes.get(key);
@@ -92,7 +95,9 @@ public final class OtlpTraceReceiver implements AutoCloseable {
                         spans.add(new ReceivedSpan(service, hex(span.getTraceId().toByteArray()),
                                 hex(span.getSpanId().toByteArray()), hex(span.getParentSpanId().toByteArray()), span.getName(),
                                 strings(span.getAttributesList()),
-                                span.getEventsList().stream().map(io.opentelemetry.proto.trace.v1.Span.Event::getName).toList()));
+                                span.getEventsList().stream().map(io.opentelemetry.proto.trace.v1.Span.Event::getName).toList(),
+                                span.getEventsList().stream().map(e -> strings(e.getAttributesList()).get("message"))
+                                        .filter(java.util.Objects::nonNull).toList()));
                     }
                 }
             }
