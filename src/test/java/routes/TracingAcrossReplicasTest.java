@@ -12,6 +12,7 @@ import java.util.stream.Collectors;
 
 import gateway.local.LocalReceiver;
 import gateway.testing.GatewayTestApp;
+import gateway.testing.LogCapture;
 import gateway.testing.OtlpTraceReceiver;
 import gateway.testing.OtlpTraceReceiver.ReceivedSpan;
 import gateway.testing.ScriptedReceiver;
@@ -80,13 +81,25 @@ class TracingAcrossReplicasTest {
 
     @Test
     void aQuestionIsOneTraceFromItsPostToItsWebhookAcrossTwoReplicas() throws Exception {
-        String id = EndpointTestSupport.post(intake, KEY, "Trace me across replicas");
-
-        LocalReceiver.Delivery delivered = receiver.awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+        String id;
+        LocalReceiver.Delivery delivered;
+        List<String> logged;
+        try (LogCapture logs = LogCapture.start()) {
+            id = EndpointTestSupport.post(intake, KEY, "Trace me across replicas");
+            delivered = receiver.awaitDeliveries(1, Duration.ofSeconds(60)).get(0);
+            String deliveredLine = "Delivered msg_" + id;
+            await().atMost(Duration.ofSeconds(30)).until(() -> logs.events().stream().anyMatch(l -> l.contains(deliveredLine)));
+            logged = logs.events();
+        }
         assertThat(delivered.trackingId()).isEqualTo(id);
         String traceparent = delivered.header("traceparent");
         assertThat(traceparent).as("the webhook carries the question's W3C trace context").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}");
         String traceId = traceparent.split("-")[1];
+        // the log lines of the question, on either replica, carry its trace id (and a span id)
+        for (String line : List.of("Queued " + id, "Asking the agent", "Delivered msg_" + id)) {
+            assertThat(logged.stream().filter(l -> l.contains(line) && l.contains("tracking_id=" + id)).toList()).as(line)
+                    .isNotEmpty().allMatch(l -> l.contains("trace_id=" + traceId) && l.matches("(?s).*span_id=[0-9a-f]{16}.*"));
+        }
 
         // every stage's spans arrive (each app exports on its own, a span once it ended: a route's after its sends)
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(names(traceId, "gateway-worker"))
@@ -161,6 +174,8 @@ class TracingAcrossReplicasTest {
         ReceivedSpan redrive = only(inTrace(traceId), "gateway-worker", "redrive deliveries");
         assertThat(redrive.attribute("gateway.tracking_id")).isEqualTo(id);
         assertThat(redrive.attribute("gateway.redrives")).isEqualTo("1");
+        assertThat(redrive.links()).as("linked to the operator's request, a trace of its own").hasSize(1)
+                .noneMatch(link -> link.equals(traceId));
         // the redrive's span is the child of the dead-letter send, in the question's trace
         ReceivedSpan deadLetter = only(inTrace(traceId), "gateway-worker", "sqs webhook-deliveries-dlq");
         assertThat(redrive.parentSpanId()).isEqualTo(deadLetter.spanId());

@@ -5,6 +5,9 @@ import java.util.Map;
 import gateway.flow.QueueAttributes;
 import gateway.sqs.DeadLetters;
 import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.TraceFlags;
+import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.propagation.ContextPropagators;
@@ -12,6 +15,7 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.Headers;
+import org.slf4j.MDC;
 
 /**
  * The few spans the gateway makes itself, where a question's trace would otherwise break: a dead letter sent back to
@@ -80,9 +84,16 @@ public class QuestionTraces {
             return; // a dead letter from before tracing was on: the redrive's own trace carries it
         }
         var builder = tracer.spanBuilder("redrive " + queue).setParent(question);
-        var operator = Span.current().getSpanContext();
-        if (operator.isValid() && !operator.getTraceId().equals(Span.fromContext(question).getSpanContext().getTraceId())) {
-            builder.addLink(operator);
+        // the operator's request: the exchange's open span, as the MDC has it (Span.current() may be another exchange's:
+        // Camel makes a span current in one thread and may end it in another)
+        String operatorTrace = MDC.get(GatewaySpans.TRACE_ID);
+        String operatorSpan = MDC.get(GatewaySpans.SPAN_ID);
+        if (operatorTrace != null && operatorSpan != null
+                && !operatorTrace.equals(Span.fromContext(question).getSpanContext().getTraceId())) {
+            SpanContext operator = SpanContext.create(operatorTrace, operatorSpan, TraceFlags.getSampled(), TraceState.getDefault());
+            if (operator.isValid()) {
+                builder.addLink(operator);
+            }
         }
         Object trackingId = headers.get(QueueAttributes.TRACKING_ID);
         if (trackingId instanceof String id) {

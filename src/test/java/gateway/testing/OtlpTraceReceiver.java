@@ -29,10 +29,12 @@ public final class OtlpTraceReceiver implements AutoCloseable {
 
     /**
      * A span as received: ids in lower-case hex (parent empty for a root), its attributes as strings, its events' names
-     * and the {@code message} attribute of those that have one.
+     * and the {@code message} attribute of those that have one,
+     * the trace ids of its links.
      */
     public record ReceivedSpan(String service, String traceId, String spanId, String parentSpanId, String name,
-                               Map<String, String> attributes, List<String> events, List<String> eventMessages) {
+                               Map<String, String> attributes, List<String> events, List<String> eventMessages,
+                               List<String> links) {
 
         public String attribute(String key) {
             return attributes.get(key);
@@ -97,7 +99,8 @@ public final class OtlpTraceReceiver implements AutoCloseable {
                                 strings(span.getAttributesList()),
                                 span.getEventsList().stream().map(io.opentelemetry.proto.trace.v1.Span.Event::getName).toList(),
                                 span.getEventsList().stream().map(e -> strings(e.getAttributesList()).get("message"))
-                                        .filter(java.util.Objects::nonNull).toList()));
+                                        .filter(java.util.Objects::nonNull).toList(),
+                                span.getLinksList().stream().map(l -> hex(l.getTraceId().toByteArray())).toList()));
                     }
                 }
             }
