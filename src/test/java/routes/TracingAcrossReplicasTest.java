@@ -113,6 +113,8 @@ class TracingAcrossReplicasTest {
             assertThat(all).allMatch(s -> s.parentSpanId().isEmpty() || spanIds.contains(s.parentSpanId()));
         });
         assertThat(traces.problems()).isEmpty();
+        // the timers' ticks (TRACING_EXCLUDE_PATTERNS, default timer:*) make no span
+        assertThat(traces.spans()).noneMatch(s -> "camel-timer".equals(s.attribute("component")));
 
         List<ReceivedSpan> trace = inTrace(traceId);
         // one root: the caller's POST /webhook on the intake replica

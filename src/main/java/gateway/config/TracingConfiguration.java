@@ -72,7 +72,7 @@ public class TracingConfiguration implements CamelConfiguration {
         // camel-opentelemetry2 takes the tracer and the propagators from the registry before GlobalOpenTelemetry
         context.getRegistry().bind("openTelemetryTracer", Tracer.class, sdk.getTracer("ai-webhook-gateway"));
         context.getRegistry().bind("openTelemetryPropagators", ContextPropagators.class, sdk.getPropagators());
-        // the SDK is closed (spans still queued exported) after the routes stopped: registered before the tracer
+        // the SDK is closed when Camel stops (closing exports the spans still queued)
         CloseOnStop.register(context, sdk);
         OpenTelemetryTracer tracer = new OpenTelemetryTracer();
         tracer.setExcludePatterns(excludePatterns == null || excludePatterns.isBlank() ? null : excludePatterns);
