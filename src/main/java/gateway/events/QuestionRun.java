@@ -175,9 +175,12 @@ final class QuestionRun implements AgentProgress {
     }
 
     private void enqueue(List<EventLog.Draft> drafts) {
-        for (EventLog.Draft draft : drafts) {
-            if (!QuestionEvent.ANSWER_PART.equals(draft.type())) { // never the answer's text in a trace
-                GatewaySpans.event(span, draft.type(), spanAttributes(draft));
+        org.apache.camel.telemetry.Span traced = span;
+        if (traced != null) {
+            for (EventLog.Draft draft : drafts) {
+                if (!QuestionEvent.ANSWER_PART.equals(draft.type())) { // never the answer's text in a trace
+                    GatewaySpans.event(traced, draft.type(), spanAttributes(draft));
+                }
             }
         }
         chain = chain.thenRunAsync(() -> publisher.publish(this, drafts), senders).exceptionally(e -> null);
