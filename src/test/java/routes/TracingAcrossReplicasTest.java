@@ -156,6 +156,27 @@ class TracingAcrossReplicasTest {
     }
 
     @Test
+    void eachAgentRetryIsASpanAndTheRequestReceivedAgainStaysInTheTrace() throws Exception {
+        // throttled 5 times: 1 call + 3 retries on the first receive, left on the queue; answered on the second receive
+        String id = EndpointTestSupport.post(intake, KEY, "[emulator:throttle=5] Throttled, then answered");
+        LocalReceiver.Delivery delivered = receiver.awaitDeliveries(1, Duration.ofSeconds(90)).get(0);
+        assertThat(delivered.trackingId()).isEqualTo(id);
+        String traceId = delivered.header("traceparent").split("-")[1];
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inTrace(traceId).stream()
+                .filter(s -> s.name().equals("sqs webhook-requests.fifo")).map(s -> s.attribute("gateway.sqs.receive_count")).toList())
+                .containsExactlyInAnyOrder("1", "2"));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(inTrace(traceId).stream()
+                .filter(s -> s.name().equals("InvokeAgent")).toList()).hasSize(6));
+        List<ReceivedSpan> calls = inTrace(traceId).stream().filter(s -> s.name().equals("InvokeAgent")).toList();
+        assertThat(calls.stream().map(s -> s.attribute("gateway.agent.attempt")).toList())
+                .containsExactlyInAnyOrder("1", "2", "3", "4", "1", "2");
+        assertThat(calls.stream().filter(s -> "answered".equals(s.attribute("gateway.outcome")))).hasSize(1);
+        assertThat(calls.stream().filter(s -> "true".equals(s.attribute("error")))).hasSize(5)
+                .allMatch(s -> s.attribute("gateway.outcome").endsWith("Exception"));
+    }
+
+    @Test
     void aDeadLetterRedrivenByAnOperatorGoesOnInItsQuestionsTrace() throws Exception {
         receiver.respondWith(422);
         String id = EndpointTestSupport.post(intake, KEY, "Refused once, redriven, then accepted");
