@@ -46,6 +46,8 @@ public class DeadLetterAdminRoute extends RouteBuilder {
                             .setProperty(FlowProperties.REDRIVEN_MESSAGE_ID, simple("${body.messageId()}"))
                             // sent again before its DLQ entry goes: a failure in between leaves a copy, never none
                             .bean("deadLetterAdmin", "redriven")
+                            // traced: the message goes on in its question's trace, not in the operator's request's
+                            .bean("questionTraces", "redriven(*, " + queue + ")")
                             // sqs-batch: a dead letter of a FIFO DLQ goes back in its own group (see redriven)
                             .to("sqs-batch:" + work).id("redrive-" + queue + "-dead-letter")
                             .to("sqs-batch:" + dlq + "?operation=deleteMessage").id("delete-redriven-" + queue + "-dead-letter")

@@ -32,6 +32,8 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .split(body()).parallelProcessing()
                 .choice()
                     .when(method("deadLetterAdmin", "movedBySqs"))
+                        // traced: its handling goes on in its question's trace (its traceparent attribute)
+                        .bean("questionTraces", "carriedBy")
                         .to("direct:request-moved-by-sqs")
                     .otherwise()
                         // the gateway's own entries: visible again at once, for the operator
@@ -43,6 +45,7 @@ public class DeadLetterSweepRoute extends RouteBuilder {
             .split(body()).parallelProcessing()
                 .choice()
                     .when(method("deadLetterAdmin", "movedBySqs"))
+                        .bean("questionTraces", "carriedBy")
                         .to("direct:delivery-moved-by-sqs")
                     .otherwise()
                         .bean("deadLetterAdmin", "visibleAgain")

@@ -23,7 +23,9 @@ public final class AppSettings {
      * Variables the JVM or Camel Main read directly, not through a placeholder. (JAVA_OPTS is not one: the image's
      * entrypoint is exec-form java, and no start script reads it.)
      */
-    static final Set<String> FIXED_NAMES = Set.of("CAMEL_MAIN_PROFILE", "JAVA_TOOL_OPTIONS");
+    static final Set<String> FIXED_NAMES = Set.of("CAMEL_MAIN_PROFILE", "JAVA_TOOL_OPTIONS",
+            // read by the OpenTelemetry SDK's autoconfiguration itself when tracing is on (docs/tracing.md)
+            "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_RESOURCE_ATTRIBUTES");
 
     private static final Pattern PROPERTY_ENV = Pattern.compile("\\{\\{env:([A-Za-z_][A-Za-z0-9_]*)(?::([^}]*))?}}");
     private static final Pattern LOG4J_ENV = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)");

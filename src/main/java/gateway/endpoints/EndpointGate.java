@@ -1,12 +1,14 @@
 package gateway.endpoints;
 
 import java.time.Clock;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import gateway.delivery.DeliveryOutcome;
 import gateway.delivery.DeliveryTarget;
 import gateway.flow.FlowProperties;
 import gateway.s3.StoreUnavailable;
+import gateway.tracing.GatewaySpans;
 import org.apache.camel.Exchange;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
@@ -99,7 +101,14 @@ public class EndpointGate {
             return;
         }
         try {
-            notices.changed(health.update(endpoint, change));
+            EndpointHealthStore.Change changed = health.update(endpoint, change);
+            notices.changed(changed);
+            if (changed.stateChanged()) {
+                // on the span of the attempt that changed it (docs/tracing.md)
+                GatewaySpans.event(GatewaySpans.current(exchange), "endpoint." + changed.after().state().wireName(),
+                        Map.of("gateway.endpoint", endpoint.label(), "gateway.endpoint.was", changed.before().state().wireName(),
+                                "gateway.endpoint.reason", String.valueOf(changed.after().reason())));
+            }
         } catch (StoreUnavailable e) {
             LOG.warn("Endpoint {}: its health cannot be written ({})", endpoint.label(), e.getMessage());
         }

@@ -18,6 +18,7 @@ import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.s3.StoreUnavailable;
 import gateway.sqs.DeadLetters;
+import gateway.tracing.GatewaySpans;
 import org.apache.camel.Body;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
@@ -75,6 +76,7 @@ public class QuestionEvents {
         }
         QuestionRun run = new QuestionRun(trackingId, caller, webhooks.targets(caller, request, QuestionEvent.PROGRESS),
                 this::publish, interval, scheduler, senders, clock);
+        run.span = GatewaySpans.current(exchange);
         QuestionRun earlier = runs.put(trackingId, run);
         if (earlier != null) {
             earlier.stop();

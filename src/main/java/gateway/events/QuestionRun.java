@@ -3,7 +3,9 @@ package gateway.events;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +17,7 @@ import gateway.agent.AgentProgress;
 import gateway.agent.AgentStep;
 import gateway.json.Json;
 import gateway.json.Timestamps;
+import gateway.tracing.GatewaySpans;
 
 /**
  * The progress of one agent call of a question, as it runs: each step the agent reports, at most one
@@ -48,6 +51,8 @@ final class QuestionRun implements AgentProgress {
     private ScheduledFuture<?> flush;
     private boolean closed;
     private CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+    /** The agent stage's span when traced (docs/tracing.md): each event of the run is an event on it; else null. */
+    volatile org.apache.camel.telemetry.Span span;
 
     QuestionRun(String trackingId, String caller, List<gateway.delivery.DeliveryTarget> progressTargets, Publisher publisher,
             Duration interval, ScheduledExecutorService scheduler, Executor senders, Clock clock) {
@@ -156,7 +161,28 @@ final class QuestionRun implements AgentProgress {
         }
     }
 
+    /** What a span event of a draft says: when, and for progress the step's kind and name and the count (not its text). */
+    private Map<String, String> spanAttributes(EventLog.Draft draft) {
+        Map<String, String> attributes = new HashMap<>();
+        attributes.put("gateway.tracking_id", trackingId);
+        attributes.put("at", draft.at());
+        for (String field : List.of("kind", "name", "steps", "attempt")) {
+            if (draft.data() != null && draft.data().hasNonNull(field)) {
+                attributes.put(field, draft.data().get(field).asText());
+            }
+        }
+        return attributes;
+    }
+
     private void enqueue(List<EventLog.Draft> drafts) {
+        org.apache.camel.telemetry.Span traced = span;
+        if (traced != null) {
+            for (EventLog.Draft draft : drafts) {
+                if (!QuestionEvent.ANSWER_PART.equals(draft.type())) { // never the answer's text in a trace
+                    GatewaySpans.event(traced, draft.type(), spanAttributes(draft));
+                }
+            }
+        }
         chain = chain.thenRunAsync(() -> publisher.publish(this, drafts), senders).exceptionally(e -> null);
     }
 }

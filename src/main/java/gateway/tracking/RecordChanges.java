@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import gateway.flow.FlowProperties;
+import gateway.tracing.GatewaySpans;
 import org.apache.camel.AggregationStrategy;
 import org.apache.camel.Exchange;
 import org.apache.camel.ExchangePropertyKey;
@@ -28,6 +29,8 @@ public class RecordChanges implements AggregationStrategy {
         @SuppressWarnings("unchecked")
         List<StageEvent> events = group.getMessage().getBody(List.class);
         events.add(change.getProperty(RecordWriter.CHANGE, StageEvent.class));
+        // the write is part of the question's trace: of its latest change's (docs/tracing.md)
+        GatewaySpans.continueTrace(change, group);
         String write = change.getProperty(RecordWriter.WRITE, String.class);
         if (write != null) {
             group.setProperty(RecordWriter.WRITE, write);
