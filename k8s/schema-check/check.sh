@@ -4,10 +4,13 @@
 # checking that the validator refuses the broken manifests in broken/. Run by `mvn verify` (exec execution
 # validate-k8s-manifests; -Dk8s.schema.skip=true skips it); skipped with one line where kubectl is missing.
 #
-#   k8s/schema-check/check.sh [work directory, default $TMPDIR/k8s-schema-check]
+#   k8s/schema-check/check.sh [work directory, default $TMPDIR/k8s-schema-check-<hash of the validator>]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-work=${1:-${TMPDIR:-/tmp}/k8s-schema-check}
+# the default work directory is named by the validator's contents: a changed package.json or validate.mjs gets a fresh
+# install (npm does not re-copy a local package whose version is unchanged)
+version=$(cat "$here/package.json" "$here/validate.mjs" | sha1sum | cut -c1-12)
+work=${1:-${TMPDIR:-/tmp}/k8s-schema-check-$version}
 if ! command -v kubectl > /dev/null; then
     echo "kubectl is not installed: the k8s manifests are not validated against the Kubernetes API schemas"
     exit 0
