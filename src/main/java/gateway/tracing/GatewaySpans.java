@@ -9,6 +9,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
 import org.apache.camel.telemetry.SpanContextPropagationInjector;
 import org.apache.camel.telemetry.SpanStorageManagerExchange;
+import org.apache.camel.telemetry.TagConstants;
 import org.slf4j.MDC;
 
 /**
@@ -85,6 +86,18 @@ public final class GatewaySpans {
             event.put("error.kind", cause.getClass().getSimpleName());
             event.put("message", describe(cause));
             span.log(event);
+        }
+    }
+
+    /**
+     * An HTTP exchange's span at its end, in place of Camel's HTTP decorators' (whose error event holds the exception's
+     * message unredacted, docs/tracing.md): {@link #failed}, and the response's status when there is one.
+     */
+    public static void answered(Span span, Exchange exchange) {
+        failed(span, exchange);
+        Integer responseCode = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
+        if (responseCode != null) {
+            span.setTag(TagConstants.HTTP_STATUS, responseCode.toString());
         }
     }
 

@@ -4,7 +4,6 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.Exchange;
 import org.apache.camel.telemetry.Span;
 import org.apache.camel.telemetry.SpanContextPropagationInjector;
-import org.apache.camel.telemetry.TagConstants;
 import org.apache.camel.telemetry.decorators.PlatformHttpSpanDecorator;
 
 /** A caller's request ({@code POST /webhook} and the rest of the business port): the question's first span. */
@@ -24,11 +23,7 @@ public class PlatformHttpSpans extends PlatformHttpSpanDecorator {
     @Override
     public void afterTracingEvent(Span span, Exchange exchange) {
         // not super's: its error event holds the exception's message unredacted (docs/tracing.md)
-        GatewaySpans.failed(span, exchange);
-        Integer responseCode = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        if (responseCode != null) {
-            span.setTag(TagConstants.HTTP_STATUS, responseCode.toString());
-        }
+        GatewaySpans.answered(span, exchange);
         GatewaySpans.ended(span, exchange);
     }
 

@@ -43,11 +43,7 @@ public class WebhookPostSpans extends HttpSpanDecorator {
     @Override
     public void afterTracingEvent(Span span, Exchange exchange) {
         // not super's: its error event holds the exception's message unredacted (docs/tracing.md)
-        GatewaySpans.failed(span, exchange);
-        Integer responseCode = exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class);
-        if (responseCode != null) {
-            span.setTag(TagConstants.HTTP_STATUS, responseCode.toString());
-        }
+        GatewaySpans.answered(span, exchange);
         Long started = exchange.getProperty(STARTED, Long.class);
         if (started != null) {
             span.setTag(DURATION_MS, Long.toString((System.nanoTime() - started) / 1_000_000));
