@@ -187,9 +187,9 @@ public class AgentInvokeRoute extends WorkQueueRoute {
             // status "answered" with the delivery message and its targets, in the record before anything else: from
             // here on a crash never leads to a second agent call (see "already-answered" above)
             .setProperty(RecordWriter.CHANGE, method("agentStageRecords", "agentFinished")).to(TrackingRoute.RECORD_NOW).id("record-answered")
-            // one message per target: each its own webhook-id, retries and DLQ entry
             // the question's final event in its log, after the last of its progress (docs/events.md)
             .bean("questionEvents", "finished")
+            // one message per target: each its own webhook-id, retries and DLQ entry
             .to(ENQUEUE_DELIVERIES).id("enqueue-answer")
             // only now, with the answer safe on the deliveries queue, is the request deleted
             .to(DELETE_REQUEST).id("delete-request");

@@ -74,8 +74,10 @@ public class QuestionEvents {
         if (trackingId == null) {
             return;
         }
-        QuestionRun run = new QuestionRun(trackingId, caller, webhooks.targets(caller, request, QuestionEvent.PROGRESS),
-                this::publish, interval, scheduler, senders, clock);
+        Map<String, List<DeliveryTarget>> targets = Map.of(
+                QuestionEvent.STARTED, webhooks.targets(caller, request, QuestionEvent.STARTED),
+                QuestionEvent.PROGRESS, webhooks.targets(caller, request, QuestionEvent.PROGRESS));
+        QuestionRun run = new QuestionRun(trackingId, caller, targets, this::publish, interval, scheduler, senders, clock);
         run.span = GatewaySpans.current(exchange);
         QuestionRun earlier = runs.put(trackingId, run);
         if (earlier != null) {
@@ -86,7 +88,6 @@ public class QuestionEvents {
             exchange.getMessage().setHeader(BedrockAgentConstants.STREAM_ANSWER, true);
         }
         ObjectNode data = Json.object().put("attempt", DeadLetters.receiveCount(exchange));
-        run.startedTargets = webhooks.targets(caller, request, QuestionEvent.STARTED);
         run.first(List.of(new EventLog.Draft(QuestionEvent.STARTED, Timestamps.format(clock.instant()), data)));
     }
 
@@ -157,12 +158,8 @@ public class QuestionEvents {
         List<QuestionEvent> events = written.events();
         List<QuestionEvent> mine = events.subList(Math.max(0, events.size() - drafts.size()), events.size());
         for (QuestionEvent event : mine) {
-            List<DeliveryTarget> targets = switch (event.type()) {
-                case QuestionEvent.STARTED -> run.startedTargets;
-                case QuestionEvent.PROGRESS -> run.progressTargets;
-                default -> List.of();
-            };
-            if (targets != null && !targets.isEmpty()) {
+            List<DeliveryTarget> targets = run.targetsFor(event.type());
+            if (!targets.isEmpty()) {
                 webhooks.send(run.trackingId, event, targets);
             }
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
@@ -15,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.agent.AgentProgress;
 import gateway.agent.AgentStep;
+import gateway.delivery.DeliveryTarget;
 import gateway.json.Json;
 import gateway.json.Timestamps;
 import gateway.tracing.GatewaySpans;
@@ -36,9 +38,8 @@ final class QuestionRun implements AgentProgress {
 
     final String trackingId;
     final String caller;
-    final List<gateway.delivery.DeliveryTarget> progressTargets;
-    /** Who gets the run's {@code query.started} (set once, before its first event is sent). */
-    volatile List<gateway.delivery.DeliveryTarget> startedTargets = List.of();
+    /** Who gets the run's webhooks, by event type ({@code query.started}, {@code query.progress}). */
+    private final Map<String, List<DeliveryTarget>> targets;
     private final Publisher publisher;
     private final Duration interval;
     private final ScheduledExecutorService scheduler;
@@ -54,17 +55,22 @@ final class QuestionRun implements AgentProgress {
     /** The agent stage's span when traced (docs/tracing.md): each event of the run is an event on it; else null. */
     volatile org.apache.camel.telemetry.Span span;
 
-    QuestionRun(String trackingId, String caller, List<gateway.delivery.DeliveryTarget> progressTargets, Publisher publisher,
+    QuestionRun(String trackingId, String caller, Map<String, List<DeliveryTarget>> targets, Publisher publisher,
             Duration interval, ScheduledExecutorService scheduler, Executor senders, Clock clock) {
         this.trackingId = trackingId;
         this.caller = caller;
-        this.progressTargets = progressTargets;
+        this.targets = Map.copyOf(targets);
         this.publisher = publisher;
         this.interval = interval;
         this.scheduler = scheduler;
         this.senders = senders;
         this.clock = clock;
         this.lastEmitNanos = System.nanoTime() - interval.toNanos();
+    }
+
+    /** Who gets the run's events of this type as webhooks (none for a type the run does not send). */
+    List<DeliveryTarget> targetsFor(String type) {
+        return targets.getOrDefault(type, List.of());
     }
 
     /** Something to write and send first, in the run's order (its start). */
