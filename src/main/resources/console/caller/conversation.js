@@ -11,7 +11,21 @@ const OPEN = new Set(['queued', 'processing']);
 const SETTLED = new Set(['delivered', 'dead_lettered', 'cancelled']);
 const FINAL_EVENTS = new Set(['query.answered', 'query.failed', 'query.cancelled']);
 
+/** The status; a 404 is asked again for a few seconds (a question's record is written just after its 202). */
 async function fetchStatus(id) {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await fetchStatusOnce(id);
+    } catch (error) {
+      if (error.status !== 404 || tries >= 8) {
+        throw error;
+      }
+      await new Promise((resolve) => window.setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function fetchStatusOnce(id) {
   try {
     return {status: await api.get(`/webhook/${encodeURIComponent(id)}`, {include: 'content'}), content: true};
   } catch (error) {
