@@ -207,6 +207,7 @@ export async function conversationPage(id) {
     replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Deliveries'), deliveriesBlock(current));
     replace(history, historyBlock(current));
     showActions();
+    loadThread();
   }
 
   /** Reads the status again every 2 s until its deliveries settle (at most 3 min): deliveries have no events. */
@@ -286,18 +287,31 @@ export async function conversationPage(id) {
     }
   });
 
-  // the session's thread (the list API, filtered by session)
-  if (current.session_id) {
-    api.get('/webhook', {session_id: current.session_id, limit: 50}).then((answer) => {
+  // the session's thread (the list API, filtered by session), once the question's session is known
+  let threadOf = null;
+  function loadThread() {
+    const session = current.session_id;
+    if (!session) {
+      replace(thread, h('h2', {id: 'thread-title'}, 'Session thread'),
+          h('p', {class: 'muted'}, 'The session shows once the gateway has recorded it.'));
+      return;
+    }
+    if (threadOf === session) {
+      return;
+    }
+    threadOf = session;
+    api.get('/webhook', {session_id: session, limit: 50}).then((answer) => {
       const questions = answer.questions || [];
       replace(thread, h('h2', {id: 'thread-title'}, 'Session thread'),
           questions.length <= 1 ? h('p', {class: 'muted'}, 'This is the only question of its session.') : null,
-          questions.length > 0 ? table(`Questions of session ${current.session_id}`,
+          questions.length > 0 ? table(`Questions of session ${session}`,
               h('tbody', {}, questions.map((q) => row(q, q.tracking_id === id)))) : null);
     }, (error) => {
+      threadOf = null;
       replace(thread, h('h2', {id: 'thread-title'}, 'Session thread'), notice('error', errorText(error)));
     });
   }
+  loadThread();
 
   // the live events: every event so far, then each as it comes; the stream ends after the final event
   api.stream(`/webhook/${encodeURIComponent(id)}/events`, {

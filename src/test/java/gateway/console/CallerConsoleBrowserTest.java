@@ -201,7 +201,8 @@ class CallerConsoleBrowserTest {
         // the tables of the answer (GFM) and of the deliveries' attempts
         assertThat(browser.all(By.cssSelector("#answer table th"))).isNotEmpty();
         browser.awaitText(By.id("deliveries"), "200");
-        browser.awaitScript("return !document.getElementById('thread').textContent.includes('Loading');");
+        browser.awaitScript("return document.querySelector('#thread table') !== null"
+                + " || document.getElementById('thread').textContent.includes('only question');");
         review("conversation");
         noCspViolation();
     }
