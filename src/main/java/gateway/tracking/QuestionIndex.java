@@ -6,13 +6,17 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -55,6 +59,8 @@ public class QuestionIndex {
     static final String RECORD_FIELD = "index_entry";
     static final int QUESTION_CHARS = 200;
     public static final int PARALLEL_READS = 8;
+    /** Questions whose last summary PUT this process remembers (about 100 bytes each). */
+    static final int RECENT = 10_000;
     static final List<String> FIELDS = List.of("tracking_id", "queued_at", "status", "outcome", "session_id",
             "source_system", "source_process", "question", "updated_at");
 
@@ -66,6 +72,14 @@ public class QuestionIndex {
     private final ExecutorService readers;
     private final int maxExamined;
     private final FlowMetrics metrics;
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+    /** The {@code updated_at} of the last summary PUT per question, for the questions this process indexed lately. */
+    private final Map<String, String> lastPut = Collections.synchronizedMap(new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > RECENT;
+        }
+    });
 
     /**
      * @param readers     the threads that GET a page's summaries ({@value #PARALLEL_READS} at a time per request)
@@ -80,6 +94,9 @@ public class QuestionIndex {
         this.readers = readers;
         this.maxExamined = maxExamined;
         this.metrics = metrics;
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 
     // --- kept: from the record writer ---
@@ -143,12 +160,31 @@ public class QuestionIndex {
         return record == null || !record.hasNonNull(RECORD_FIELD) ? null : summary(record);
     }
 
-    /** The tracking-write route's index step: PUTs the summary, and the session's marker when it is new. */
+    /**
+     * The tracking-write route's index step: PUTs the summary, and the session's marker when it is new. Two writers of
+     * one record in this process (a change written now beside one a record writer holds) write the record in turn but
+     * could PUT their summaries out of turn: a summary older than the last one this process PUT for the question (by
+     * the record's {@code updated_at}, which only grows) is not PUT.
+     */
     public void write(@ExchangeProperty(UPDATE) Update update) {
         if (update == null) {
             return;
         }
-        put(IndexKeys.summaryPath(update.caller(), update.entry()), Json.write(update.summary()));
+        String updatedAt = text(update.summary(), "updated_at");
+        ReentrantLock lock = locks[Math.floorMod(update.entry().hashCode(), locks.length)];
+        lock.lock();
+        try {
+            String last = lastPut.get(update.entry());
+            if (last != null && updatedAt != null && last.compareTo(updatedAt) > 0) {
+                return; // a later version of the question is in the index already
+            }
+            put(IndexKeys.summaryPath(update.caller(), update.entry()), Json.write(update.summary()));
+            if (updatedAt != null) {
+                lastPut.put(update.entry(), updatedAt);
+            }
+        } finally {
+            lock.unlock();
+        }
         if (update.newSession() != null) {
             put(IndexKeys.sessionMarkers(update.caller(), IndexKeys.session(update.newSession())) + update.entry(), "");
         }
