@@ -3,6 +3,7 @@ package routes;
 import java.util.concurrent.RejectedExecutionException;
 
 import gateway.flow.FlowProperties;
+import gateway.tracking.QuestionIndex;
 import gateway.tracking.RecordChanges;
 import gateway.tracking.RecordLookup;
 import gateway.tracking.RecordStoreUnavailable;
@@ -21,7 +22,8 @@ import static org.apache.camel.builder.PredicateBuilder.and;
  * {@link #RECORD_CHANGE} (waits for the record's next changes), {@link #RECORD_NOW} (the agent's result: written
  * before the route goes on) or {@link #RECORD_END} (the delivery's end: written at once by a record writer, then
  * exported). The changes to one record that meet in the record-change step share one PUT: in the normal flow
- * "queued" + "processing" + "answered", then "delivering" + "delivered". Every store call is retried here (the
+ * "queued" + "processing" + "answered", then "delivering" + "delivered". A write that changes the question's summary in
+ * the question index ({@link QuestionIndex}: status, outcome, session) is followed by that summary's PUT. Every store call is retried here (the
  * {@code recordStoreRetryPolicy}: {@code RECORD_STORE_TRIES}, {@code RECORD_STORE_RETRY_DELAY_MS} doubling), then given
  * up: logged, counted in {@code gateway_record_store_errors_total}, never thrown into the flow, which does not wait for
  * the store.
@@ -43,6 +45,7 @@ public class TrackingRoute extends RouteBuilder {
     public static final String LOOKUP_RECORD = "direct:lookup-record";
 
     static final String WRITE_RECORD = "direct:write-record";
+    static final String WRITE_INDEX = "direct:write-index";
     static final String RECORD_WRITER = "direct:record-writer";
     static final String EXPORT = "direct:export-conversation";
 
@@ -91,7 +94,24 @@ public class TrackingRoute extends RouteBuilder {
                 .continued(true)
                 .log(LoggingLevel.WARN, String.format(gaveUp, "write"))
             .end()
-            .setProperty(RecordWriter.WRITTEN_RECORD, method("recordWriter", "write")).id("put-record");
+            .setProperty(RecordWriter.WRITTEN_RECORD, method("recordWriter", "write")).id("put-record")
+            // the question's summary in the index (GET /webhook), when the write changed it
+            .filter(exchangeProperty(QuestionIndex.UPDATE).isNotNull())
+                .to(WRITE_INDEX).id("write-index")
+            .end();
+
+        // one PUT of the question's summary (and one of its session's marker, the first time it has that session);
+        // given up: the index shows the question as it was until its next change (logged, counted)
+        from(WRITE_INDEX)
+            .routeId("tracking-index").shutdownRoute(ShutdownRoute.Defer)
+            .onException(RecordStoreUnavailable.class)
+                .redeliveryPolicyRef("recordStoreRetryPolicy")
+                .continued(true)
+                .log(LoggingLevel.WARN, String.format(gaveUp, "index"))
+                .removeProperty(Exchange.EXCEPTION_CAUGHT)
+            .end()
+            .bean("questionIndex", "write").id("put-index-entry")
+            .removeProperty(QuestionIndex.UPDATE);
 
         // the record writers (RECORD_WRITER_THREADS, RECORD_WRITER_QUEUE waiting): off the routes' path. When they
         // are saturated the write is dropped (WARN, counted), never a message nor the route's thread held

@@ -21,7 +21,7 @@ import software.amazon.awssdk.core.exception.SdkException;
  * the Idempotency-Key, put the request on the requests queue, remember the key, answer 202 with a tracking
  * id (its tracking record is written asynchronously). Each refusal is an {@link IntakeRejection} answered with a JSON error and its status (401, 429, 400,
  * 409, 413, 415) before anything is queued; a queue or key store that cannot be used gets 503 so the
- * caller retries.
+ * caller retries. {@code GET /webhook} lists the caller's questions ({@link QuestionListRoute}).
  */
 public class WebhookIntakeRoute extends RouteBuilder {
 
@@ -52,6 +52,12 @@ public class WebhookIntakeRoute extends RouteBuilder {
                 .bean("idempotencyKeys", "release")
                 .bean("requestAuthenticator", "releaseReplayGuard")
                 .bean("intakeResponses", "unavailable")
+            .end()
+            // GET lists the caller's own questions (QuestionListRoute)
+            .filter(header(Exchange.HTTP_METHOD).isEqualTo("GET"))
+                .setProperty(IntakeResponses.ORIGIN, header("Origin"))
+                .to(QuestionListRoute.LIST).id("list-questions")
+                .stop()
             .end()
             .bean(TrackingIds.class, "assign")
             .setProperty(IntakeResponses.ORIGIN, header("Origin"))

@@ -255,7 +255,8 @@ class CloudFormationTemplateTest {
             }
         }
         assertThat(listablePrefixes()).as("s3:ListBucket only for these prefixes").containsExactlyInAnyOrder(
-                "${S3Prefix}watch/*", "${S3Prefix}endpoints/*", "${S3Prefix}parked/*", "${S3Prefix}undelivered/*");
+                "${S3Prefix}watch/*", "${S3Prefix}endpoints/*", "${S3Prefix}parked/*", "${S3Prefix}undelivered/*",
+                "${S3Prefix}index/*");
         assertThat(byAction.get("bedrock:InvokeAgent")).singleElement().satisfies(r ->
                 assertThat(r.path("Fn::Sub").asText()).endsWith(":agent-alias/${AgentId}/${AgentAliasId}"));
         assertThat(byAction.get("bedrock:Retrieve")).singleElement().satisfies(r ->

@@ -22,7 +22,8 @@ final class IntakeFuzzer {
             "application/jsonx", "json", "image/png", "text/json+xml", "application/vnd.api+xml"};
     private static final String[] WRONG_VALUES = {"42", "0", "-1.5e300", "true", "false", "null", "[]", "[\"q\"]", "{}",
             "{\"text\":\"q\"}", "\"\"", "1e999"};
-    private static final String[] METHODS = {"GET", "PUT", "DELETE", "PATCH"};
+    /** Methods /webhook refuses (GET lists the caller's questions: QuestionListRouteTest). */
+    private static final String[] METHODS = {"PUT", "DELETE", "PATCH"};
 
     /** One generated request. */
     record Case(String kind, String method, String contentType, byte[] body, Map<String, String> headers) {

@@ -179,16 +179,17 @@ class WebhookIntakeRouteTest {
 
     @Test
     void otherMethodsGet405AndPreflightIsAnswered() throws Exception {
-        for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+        // GET lists the caller's questions (QuestionListRouteTest)
+        for (String method : List.of("PUT", "DELETE", "PATCH")) {
             HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.url("/webhook"))
                     .method(method, HttpRequest.BodyPublishers.ofString(VALID)).header("Content-Type", "application/json").build());
-            assertErrorBody(response, 405, "Method not allowed: use POST");
-            assertThat(response.headers().firstValue("Allow")).hasValue("POST, OPTIONS");
+            assertErrorBody(response, 405, "Method not allowed: use POST (or GET to list)");
+            assertThat(response.headers().firstValue("Allow")).hasValue("GET, POST, OPTIONS");
         }
         HttpResponse<String> preflight = app.send(HttpRequest.newBuilder(app.url("/webhook"))
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.example").build());
         assertThat(preflight.statusCode()).isEqualTo(204);
-        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST, OPTIONS");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValue("GET, POST, OPTIONS");
         assertThat(app.depth(requests)).isZero();
     }
 

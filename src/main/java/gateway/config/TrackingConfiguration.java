@@ -13,6 +13,7 @@ import gateway.s3.StoreUnavailable;
 import gateway.security.RequestAuthenticator;
 import gateway.tracking.AgentStageRecords;
 import gateway.tracking.ConversationExport;
+import gateway.tracking.QuestionIndex;
 import gateway.tracking.DeliveryAttempts;
 import gateway.tracking.DeliveryStageRecords;
 import gateway.tracking.RecordDeliveryRetry;
@@ -61,6 +62,8 @@ public class TrackingConfiguration implements CamelConfiguration {
     private boolean contentOnRequest;
     @PropertyInject("gateway.export.enabled")
     private boolean exportEnabled;
+    @PropertyInject("gateway.list.max-examined")
+    private int listMaxExamined;
 
     /**
      * The record writers: a bounded Camel thread pool; a task its queue cannot hold is refused (Abort), and the
@@ -121,6 +124,17 @@ public class TrackingConfiguration implements CamelConfiguration {
                 return null; // shown as unknown: the delivery itself still says parked
             }
         });
+    }
+
+    /**
+     * The question index behind {@code GET /webhook}: its summaries are written by the tracking routes, a page read with
+     * {@code questionListReaders} (8 threads, made by Camel, which shuts them down).
+     */
+    @BindToRegistry(value = "questionIndex", lazy = true)
+    public QuestionIndex questionIndex(CamelContext context, S3Bucket bucket, FlowMetrics metrics) {
+        ExecutorService readers = context.getExecutorServiceManager().newFixedThreadPool(this, "question-list-reader",
+                QuestionIndex.PARALLEL_READS);
+        return new QuestionIndex(bucket, readers, listMaxExamined, metrics);
     }
 
     @BindToRegistry(value = "conversationExport", lazy = true)

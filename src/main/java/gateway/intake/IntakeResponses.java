@@ -13,7 +13,7 @@ import org.apache.camel.Message;
 /** The JSON answers of {@code /webhook} (and of {@code /webhook/{tracking_id}}), in the original's shapes. */
 public class IntakeResponses {
 
-    public static final String ALLOWED_METHODS = "POST, OPTIONS";
+    public static final String ALLOWED_METHODS = "GET, POST, OPTIONS";
     /** Exchange property holding the request's Origin header (request headers are cleared before queueing). */
     public static final String ORIGIN = "request_origin";
 
@@ -98,9 +98,9 @@ public class IntakeResponses {
         error(exchange, 500, "Internal error");
     }
 
-    /** 405 for any method but POST and OPTIONS. */
+    /** 405 for any method but GET, POST and OPTIONS. */
     public void methodNotAllowed(Exchange exchange) {
-        error(exchange, 405, "Method not allowed: use POST");
+        error(exchange, 405, "Method not allowed: use POST (or GET to list)");
         exchange.getMessage().setHeader("Allow", ALLOWED_METHODS);
     }
 

@@ -1,11 +1,13 @@
 package gateway.tracking;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.flow.FlowProperties;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 
 /**
@@ -43,19 +45,34 @@ public class RecordWriter {
      * One update of the record with the changes in order; returns the record as written, which each change also keeps
      * ({@link StageEvent#written()}). When the first is the intake's "queued", the record is new: it is created without
      * being read first ({@link S3RecordStore#create}). {@link RecordStoreUnavailable} when the store cannot be used (the
-     * route retries it).
+     * route retries it). The record names its entry in the question index once ({@link QuestionIndex#place}); when the
+     * write changed the question's summary there, {@link QuestionIndex#UPDATE} is set on {@code exchange} (null: not set).
      */
-    public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events) {
+    public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events,
+            Exchange exchange) {
+        // the question's summary in the index before the change (of the version the last attempt changed)
+        AtomicReference<ObjectNode> before = new AtomicReference<>();
         UnaryOperator<ObjectNode> change = current -> {
+            before.set(QuestionIndex.before(current));
             ObjectNode record = current;
             for (StageEvent event : events) {
                 record = TrackingRecord.apply(record, id, event);
             }
+            QuestionIndex.place(record);
             return record;
         };
         boolean fresh = events.get(0).status() == TrackingStatus.QUEUED;
         ObjectNode written = fresh ? store.create(id, change) : store.update(id, change);
         events.forEach(event -> event.written().set(written));
+        if (exchange != null) {
+            // the index follows the record as written: its summary when that changed (the route's next step)
+            QuestionIndex.Update update = QuestionIndex.update(before.get(), written);
+            if (update != null) {
+                exchange.setProperty(QuestionIndex.UPDATE, update);
+            } else {
+                exchange.removeProperty(QuestionIndex.UPDATE);
+            }
+        }
         return written;
     }
 

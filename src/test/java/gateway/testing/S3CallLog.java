@@ -15,15 +15,26 @@ import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
  */
 public class S3CallLog implements ExecutionInterceptor {
 
-    private final List<String> calls = new CopyOnWriteArrayList<>();
+    private final List<String[]> calls = new CopyOnWriteArrayList<>();
 
     @Override
     public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-        calls.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+        String key = context.request().getValueForField("Key", String.class).orElse("");
+        calls.add(new String[] {attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME), key});
     }
 
     public List<String> calls() {
-        return List.copyOf(calls);
+        return calls.stream().map(c -> c[0]).toList();
+    }
+
+    /** The calls on an object whose key starts with {@code prefix} (the question index's {@code index/}, say). */
+    public List<String> callsUnder(String prefix) {
+        return calls.stream().filter(c -> c[1].startsWith(prefix)).map(c -> c[0]).toList();
+    }
+
+    /** The calls on anything else (a listing, whose request names no key, among them). */
+    public List<String> callsOutside(String prefix) {
+        return calls.stream().filter(c -> !c[1].startsWith(prefix)).map(c -> c[0]).toList();
     }
 
     public void clear() {

@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import org.apache.camel.Body;
+import org.apache.camel.Exchange;
 import org.apache.camel.ExchangeProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -87,7 +88,8 @@ class PendingRecordWritesTest {
         }
 
         @Override
-        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events) {
+        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events,
+                Exchange exchange) {
             written.computeIfAbsent(id, k -> new CopyOnWriteArrayList<>()).add(events.stream().map(StageEvent::status).toList());
             return Json.object();
         }
@@ -232,7 +234,8 @@ class PendingRecordWritesTest {
         }
 
         @Override
-        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events) {
+        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events,
+                Exchange exchange) {
             if ("busy".equals(id)) {
                 busy.countDown();
                 try {

@@ -88,7 +88,7 @@ final class StageRecords {
     }
 
     ObjectNode write(String id, List<StageEvent> events) {
-        return writer.write(id, events);
+        return writer.write(id, events, null);
     }
 
     boolean exportDue(String write, ObjectNode written) {

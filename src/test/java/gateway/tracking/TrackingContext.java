@@ -45,7 +45,9 @@ final class TrackingContext implements AutoCloseable {
         all.put("gateway.tracking.cache-size", "100");
         all.put("gateway.tracking.cache-max-mb", "1");
         all.put("gateway.status.include-answer", "false");
+        all.put("gateway.status.content-on-request", "true");
         all.put("gateway.export.enabled", "false");
+        all.put("gateway.list.max-examined", "200");
         all.put("gateway.delivery.retry.max", "3");
         for (String retry : new String[] {"agent", "delivery"}) {
             all.put("gateway." + retry + ".retry.delay-ms", "0");

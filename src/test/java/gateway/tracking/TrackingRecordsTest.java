@@ -80,7 +80,8 @@ class TrackingRecordsTest {
 
         await().atMost(Duration.ofSeconds(30)).until(() -> !log.calls().isEmpty() && tracking.waiting() == 0);
         await().atMost(Duration.ofSeconds(30)).until(() -> tracking.context.getInflightRepository().size() == 0);
-        assertThat(log.calls()).containsExactly("PutObject");
+        assertThat(log.callsOutside("index/")).containsExactly("PutObject");
+        assertThat(log.callsUnder("index/")).as("its summary in the question index").containsExactly("PutObject");
         ObjectNode stored = store.read(id).orElseThrow().record();
         assertThat(stored.get("status").asText()).isEqualTo("queued");
         assertThat(stored.get("source_system").asText()).isEqualTo("crm");
@@ -160,7 +161,9 @@ class TrackingRecordsTest {
             exchange.getMessage().setBody(answer);
             exchange.setProperty(RecordWriter.CHANGE, stages.agentFinished(answer, exchange));
             coalescing.send(TrackingRoute.RECORD_NOW, exchange);
-            assertThat(log.calls()).as("queued + processing + answered, written before the route goes on").containsExactly("PutObject");
+            assertThat(log.callsOutside("index/")).as("queued + processing + answered, written before the route goes on")
+                    .containsExactly("PutObject");
+            assertThat(log.callsUnder("index/")).as("and its summary in the question index, in line too").containsExactly("PutObject");
 
             log.clear();
             exchange.setProperty(RecordWriter.CHANGE, stages.delivering(exchange));
@@ -168,8 +171,10 @@ class TrackingRecordsTest {
             stages.outcome(exchange, "delivered");
             exchange.setProperty(RecordWriter.CHANGE, stages.deliveryEnded(exchange));
             coalescing.send(TrackingRoute.RECORD_END, exchange);
-            await().atMost(Duration.ofSeconds(30)).until(() -> written.size() == 2);
-            assertThat(log.calls()).as("delivering + delivered").containsExactly("PutObject");
+            await().atMost(Duration.ofSeconds(30)).until(() -> written.size() == 2
+                    && coalescing.context.getInflightRepository().size() == 0);
+            assertThat(log.callsOutside("index/")).as("delivering + delivered").containsExactly("PutObject");
+            assertThat(log.callsUnder("index/")).as("the summary's new status").containsExactly("PutObject");
             ObjectNode last = written.get(1);
 
             ObjectNode stored = store.read(id).orElseThrow().record();
@@ -183,8 +188,9 @@ class TrackingRecordsTest {
     }
 
     @Test
-    void aConversationIsFivePutsAndNoRead() throws Exception {
-        // the normal flow with the export on: two record PUTs (the changes of the moment share one) and the export's three
+    void aConversationIsFivePutsAndNoReadPlusTwoIndexPuts() throws Exception {
+        // the normal flow with the export on: two record PUTs (the changes of the moment share one) and the export's three;
+        // the question index: one PUT of its summary after each record PUT (each changed the status)
         try (TrackingContext flow = TrackingContext.start(embedded.client(), BUCKET,
                 Map.of("gateway.tracking.write-delay-ms", "60000", "gateway.export.enabled", "true"))) {
             StageRecords stages = flow.records();
@@ -206,9 +212,10 @@ class TrackingRecordsTest {
             exchange.setProperty(RecordWriter.CHANGE, stages.deliveryEnded(exchange));
             flow.send(TrackingRoute.RECORD_END, exchange);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> log.calls().size() >= 5
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.callsOutside("index/").size() >= 5
                     && flow.context.getInflightRepository().size() == 0);
-            assertThat(log.calls()).containsExactly("PutObject", "PutObject", "PutObject", "PutObject", "PutObject");
+            assertThat(log.callsOutside("index/")).containsExactly("PutObject", "PutObject", "PutObject", "PutObject", "PutObject");
+            assertThat(log.callsUnder("index/")).containsExactly("PutObject", "PutObject");
             ObjectNode stored = store.read(id).orElseThrow().record();
             JsonNode conversation = Json.MAPPER.readTree(embedded.client().getObjectAsBytes(r -> r.bucket(BUCKET)
                     .key(ConversationExport.folder(stored) + "conversation.json")).asUtf8String());
@@ -232,9 +239,11 @@ class TrackingRecordsTest {
             flow.send(TrackingRoute.RECORD_NOW, exchange);
 
             deliver(flow, id, DeliveryEntriesTest.CRM);
-            await().atMost(Duration.ofSeconds(30)).until(() -> log.calls().size() >= 2
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.callsOutside("index/").size() >= 2
                     && flow.context.getInflightRepository().size() == 0);
-            assertThat(log.calls()).as("the first target's end: its record write, no export").containsExactly("PutObject", "PutObject");
+            assertThat(log.callsOutside("index/")).as("the first target's end: its record write, no export")
+                    .containsExactly("PutObject", "PutObject");
+            assertThat(log.callsUnder("index/")).as("answered, then delivering").containsExactly("PutObject", "PutObject");
             ObjectNode stored = store.read(id).orElseThrow().record();
             assertThat(stored.get("status").asText()).isEqualTo("delivering");
             assertThat(stored.get("deliveries").get("msg_crm").get("status").asText()).isEqualTo("delivered");
@@ -243,9 +252,10 @@ class TrackingRecordsTest {
 
             log.clear();
             deliver(flow, id, DeliveryEntriesTest.ZAP);
-            await().atMost(Duration.ofSeconds(30)).until(() -> log.calls().size() >= 4
+            await().atMost(Duration.ofSeconds(30)).until(() -> log.callsOutside("index/").size() >= 4
                     && flow.context.getInflightRepository().size() == 0);
-            assertThat(log.calls()).as("the last target's end: the record, then the export")
+            assertThat(log.callsUnder("index/")).as("delivered").containsExactly("PutObject");
+            assertThat(log.callsOutside("index/")).as("the last target's end: the record, then the export")
                     .containsExactly("PutObject", "PutObject", "PutObject", "PutObject");
             ObjectNode over = store.read(id).orElseThrow().record();
             assertThat(over.get("status").asText()).isEqualTo("delivered");
@@ -279,8 +289,9 @@ class TrackingRecordsTest {
         }
 
         @Override
-        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events) {
-            ObjectNode record = super.write(id, events);
+        public ObjectNode write(@ExchangeProperty(FlowProperties.TRACKING_ID) String id, @Body List<StageEvent> events,
+                Exchange exchange) {
+            ObjectNode record = super.write(id, events, exchange);
             written.add(record);
             return record;
         }
