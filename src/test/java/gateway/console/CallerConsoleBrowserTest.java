@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -177,6 +178,11 @@ class CallerConsoleBrowserTest {
                 + " && location.hash.includes('q=pipeline');");
         assertThat(browser.all(By.cssSelector("#conversation-rows a")).get(0).getAttribute("href"))
                 .endsWith("#/conversations/" + answeredId);
+
+        // by keyboard: Enter on a row's link opens the conversation, and the focus goes to its heading
+        browser.all(By.cssSelector("#conversation-rows a")).get(0).sendKeys(Keys.ENTER);
+        browser.awaitText(By.cssSelector("dl.facts"), answeredId);
+        browser.awaitScript("return document.activeElement && document.activeElement.id === 'page-title';");
         noCspViolation();
     }
 
