@@ -3,9 +3,9 @@
 
 import { el, svg } from './ui.js';
 
-const WIDTH = 640;
-const HEIGHT = 220;
-const LEFT = 56;
+const WIDTH = 480;
+const HEIGHT = 200;
+const LEFT = 48;
 const RIGHT = 12;
 const TOP = 12;
 const BOTTOM = 28;
@@ -153,8 +153,8 @@ export function deliveryChart(spec) {
   };
   const ROW = 30;
   const height = Math.max(1, rows.length) * ROW + 8;
-  const labelW = 160;
-  const trackW = WIDTH - labelW - 140;
+  const labelW = 130;
+  const trackW = WIDTH - labelW - 90;
   const most = Math.max(1, ...rows.map(([, t]) => t.delivered + t.failed));
   const bars = rows.map(([caller, t], i) => {
     const yTop = 4 + i * ROW;
@@ -162,7 +162,7 @@ export function deliveryChart(spec) {
     const badW = (t.failed / most) * trackW;
     const r = rate(t);
     return svg('g', { class: 'op-bar', 'data-caller': caller },
-      svg('text', { x: labelW - 8, y: yTop + 18, 'text-anchor': 'end' }, caller.length > 22 ? `${caller.slice(0, 21)}…` : caller),
+      svg('text', { x: labelW - 8, y: yTop + 18, 'text-anchor': 'end' }, caller.length > 15 ? `${caller.slice(0, 14)}…` : caller),
       svg('rect', { class: 'op-track', x: labelW, y: yTop + 4, width: trackW, height: ROW - 10 }),
       svg('rect', { class: 'op-ok', x: labelW, y: yTop + 4, width: okW.toFixed(1), height: ROW - 10 }),
       svg('rect', { class: 'op-bad', x: (labelW + okW).toFixed(1), y: yTop + 4, width: badW.toFixed(1), height: ROW - 10 }),
