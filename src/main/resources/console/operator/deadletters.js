@@ -19,7 +19,7 @@ function queueSection(queue) {
   const chosenBtn = el('button', { type: 'button', id: `dlq-${queue.name}-redrive-chosen`, disabled: true },
     'Redrive chosen');
   const allBtn = el('button', { type: 'button', id: `dlq-${queue.name}-redrive-all`, disabled: true }, 'Redrive all');
-  const reloadBtn = el('button', { type: 'button', id: `dlq-${queue.name}-reload` }, 'Refresh');
+  const reloadBtn = el('button', { type: 'button', class: 'secondary', id: `dlq-${queue.name}-reload` }, 'Refresh');
   let messages = [];
 
   function chosen() {
@@ -54,7 +54,7 @@ function queueSection(queue) {
         const box = el('input', { type: 'checkbox', id: boxId, 'data-message-id': m.message_id });
         box.addEventListener('change', updateButtons);
         return el('tr', { 'data-message-id': m.message_id, 'data-tracking-id': m.tracking_id || '' },
-          el('td', {}, box, el('label', { for: boxId, class: 'op-sr-only' },
+          el('td', {}, box, el('label', { for: boxId, class: 'visually-hidden' },
             `Choose the dead letter of ${m.tracking_id || m.message_id}`)),
           el('td', { class: 'op-mono' }, text(m.tracking_id)),
           el('td', {}, text(m.stage)),
@@ -85,8 +85,8 @@ function queueSection(queue) {
 
   function ask(ids) {
     const what = ids ? `${ids.length} chosen dead letter(s)` : `every dead letter (up to 500)`;
-    const yes = el('button', { type: 'button', class: 'op-danger', id: `dlq-${queue.name}-confirm-yes` }, 'Yes, redrive');
-    const no = el('button', { type: 'button', id: `dlq-${queue.name}-confirm-no` }, 'Cancel');
+    const yes = el('button', { type: 'button', class: 'danger', id: `dlq-${queue.name}-confirm-yes` }, 'Yes, redrive');
+    const no = el('button', { type: 'button', class: 'secondary', id: `dlq-${queue.name}-confirm-no` }, 'Cancel');
     replace(confirmBox,
       el('p', { id: `dlq-${queue.name}-confirm-text` }, `Redrive ${what} of ${queue.name} back to ${queue.back}?`),
       yes, ' ', no);

@@ -64,7 +64,7 @@ export function showEndpoints(view) {
   const endpointsBox = el('div', { id: 'endpoints' }, el('p', { class: 'op-status' }, 'Loading…'));
   const summary = el('p', { class: 'op-status', id: 'endpoints-summary' });
   const result = el('div', { class: 'op-result', id: 'endpoints-result', role: 'status' });
-  const reloadBtn = el('button', { type: 'button', id: 'endpoints-reload' }, 'Refresh');
+  const reloadBtn = el('button', { type: 'button', class: 'secondary', id: 'endpoints-reload' }, 'Refresh');
   let stopped = false;
 
   async function loadCallers() {

@@ -43,7 +43,7 @@ export function showOverview(view) {
   const status = el('p', { class: 'op-status', id: 'overview-status' }, 'Loading…');
   const instance = el('span', { id: 'overview-instance' }, 'this instance');
   const grid = el('div', { class: 'op-charts', id: 'overview-charts', 'aria-busy': 'true' });
-  const refresh = el('button', { type: 'button', id: 'overview-refresh' }, 'Refresh now');
+  const refresh = el('button', { type: 'button', class: 'secondary', id: 'overview-refresh' }, 'Refresh now');
   replace(view,
     el('h1', { tabindex: '-1' }, 'Overview'),
     el('p', { class: 'op-note', id: 'overview-scope' }, 'These charts show ', instance,

@@ -1,0 +1,227 @@
+package gateway.console;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import gateway.json.Json;
+import gateway.testing.GatewayTestApp;
+import gateway.testing.ReceiverAndApp;
+import gateway.testing.ScriptedReceiver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator console on the management port, in a real headless Chromium ({@link BrowserSession}) against the real app
+ * (embedded SQS and S3, the agent emulator, a scripted receiver): signs in with the admin token, sees the overview's
+ * charts drawn after a few questions, lists a dead letter and redrives it (it leaves the DLQ and is delivered), shows a
+ * hostile dead-letter reason as inert text, pauses and resumes an endpoint. Every page is saved as
+ * {@code target/console-screenshots/operator-*.png} and checked by axe-core (no serious or critical violation). An open
+ * gateway (no {@code ADMIN_TOKEN}, the local profile) goes straight in.
+ */
+class OperatorConsoleTest {
+
+    static final String ADMIN_TOKEN = "operator-console-token-0123456789";
+    /** Generous: the machine may be busy (the overview's points are per minute, so its wait spans a minute's end). */
+    static final Duration CHARTS = Duration.ofSeconds(150);
+
+    static ReceiverAndApp flow;
+    static ScriptedReceiver receiver;
+    static GatewayTestApp app;
+
+    @BeforeAll
+    static void start() throws Exception {
+        BrowserSession.assumeAvailable();
+        flow = ReceiverAndApp.start(Map.of("gateway.admin.token", ADMIN_TOKEN));
+        receiver = flow.receiver();
+        app = flow.app();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (flow != null) {
+            flow.close();
+        }
+    }
+
+    @Test
+    void operatorSignsInSeesTheChartsRedrivesADeadLetterAndPausesAnEndpoint() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            post("Overview question " + i);
+        }
+        receiver.awaitDeliveries(3, Duration.ofSeconds(60));
+        // a dead letter: the receiver refuses one delivery for good (422), then accepts again
+        receiver.respondWith(422);
+        String deadTracking = post("Refused once, then redriven from the console");
+        await().atMost(Duration.ofSeconds(60)).until(() -> app.depth(app.dlq("deliveries")) == 1);
+        // and one whose failure text is hostile: it must show as text
+        String hostileTracking = hostileDeadLetter();
+
+        try (BrowserSession browser = BrowserSession.start()) {
+            // sign in
+            browser.open(app.managementUrl("/console/"));
+            WebElement token = browser.await(By.id("admin-token"));
+            assertThat(token.getAttribute("type")).isEqualTo("password");
+            browser.screenshot("operator-sign-in");
+            browser.assertAccessible("operator sign-in");
+            token.sendKeys("not-the-token");
+            browser.driver().findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+            browser.awaitText(By.id("sign-in-error"), "refused");
+            assertThat(browser.sessionStorage("gateway.console.operator.token")).isNull();
+            token.clear();
+            token.sendKeys(ADMIN_TOKEN);
+            browser.driver().findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
+
+            // overview: the questions drawn (points are per minute: refreshed until the minute holding them is there)
+            browser.await(By.id("overview-charts"));
+            assertThat(browser.sessionStorage("gateway.console.operator.token")).isEqualTo(ADMIN_TOKEN);
+            assertThat(browser.driver().findElement(By.id("overview-scope")).getText()).contains("this instance")
+                    .contains("k8s/monitoring/");
+            new WebDriverWait(browser.driver(), CHARTS, Duration.ofSeconds(3)).until(d -> {
+                if (questionsCharted(browser) >= 3) {
+                    return true;
+                }
+                browser.script("document.getElementById('overview-refresh').click();");
+                return false;
+            });
+            for (String chart : List.of("flow", "in-flight", "latency", "queues", "dlq", "delivery")) {
+                WebElement figure = browser.driver().findElement(By.cssSelector("figure[data-chart='" + chart + "']"));
+                WebElement svg = figure.findElement(By.cssSelector("svg[role=img]"));
+                assertThat(svg.findElement(By.tagName("desc")).getAttribute("textContent")).as(chart).isNotBlank();
+                assertThat(figure.findElements(By.cssSelector("details table"))).as(chart).hasSize(1);
+            }
+            assertThat(browser.all(By.cssSelector("figure[data-chart='flow'] g[data-series='Questions'] path"))).hasSize(1);
+            assertThat(browser.all(By.cssSelector("figure[data-chart='delivery'] g.op-bar[data-caller]"))).isNotEmpty();
+            browser.screenshot("operator-overview");
+            browser.assertAccessible("operator overview");
+
+            // dead letters: the refused delivery listed, chosen, redriven after the confirm step
+            browser.driver().findElement(By.cssSelector("a[data-route='dead-letters']")).click();
+            By deadRow = By.cssSelector("section[data-queue='deliveries'] tr[data-tracking-id='" + deadTracking + "']");
+            WebElement row = browser.await(deadRow);
+            assertThat(row.getText()).contains("the receiver answered HTTP 422").contains("webhook-deliver");
+            By hostileRow = By.cssSelector("section[data-queue='requests'] tr[data-tracking-id='" + hostileTracking + "']");
+            WebElement hostile = browser.await(hostileRow);
+            assertThat(hostile.getText()).contains("<img src=x onerror=alert(1)>");
+            assertThat(browser.all(By.cssSelector("#view img, #view a[href^='javascript']"))).isEmpty();
+            assertThat(browser.alertRaised()).isFalse();
+            browser.screenshot("operator-dead-letters");
+            browser.assertAccessible("operator dead letters");
+
+            row.findElement(By.cssSelector("input[type=checkbox]")).click();
+            browser.driver().findElement(By.id("dlq-deliveries-redrive-chosen")).click();
+            browser.awaitText(By.id("dlq-deliveries-confirm-text"), "1 chosen dead letter(s)");
+            assertThat(app.depth(app.dlq("deliveries"))).as("nothing moves before the confirm").isEqualTo(1);
+            browser.screenshot("operator-dead-letters-confirm");
+            browser.assertAccessible("operator dead letters, confirm step");
+            browser.driver().findElement(By.id("dlq-deliveries-confirm-yes")).click();
+            browser.awaitText(By.id("dlq-deliveries-result"), "Redriven from deliveries: 1 dead letter(s)");
+            List<ScriptedReceiver.Delivery> got = receiver.awaitDeliveries(5, Duration.ofSeconds(60));
+            assertThat(got).extracting(ScriptedReceiver.Delivery::trackingId).filteredOn(deadTracking::equals).hasSize(2);
+            await().atMost(Duration.ofSeconds(60)).until(() -> app.depth(app.dlq("deliveries")) == 0);
+            new WebDriverWait(browser.driver(), BrowserSession.WAIT).until(d -> d.findElements(deadRow).isEmpty());
+            assertThat(browser.all(hostileRow)).as("only the chosen one moved").hasSize(1);
+            browser.screenshot("operator-dead-letters-redriven");
+
+            // callers and endpoints: pause, then resume, WEBHOOK_URL's endpoint
+            browser.driver().findElement(By.cssSelector("a[data-route='endpoints']")).click();
+            By endpoint = By.cssSelector("tr[data-endpoint='default/default']");
+            browser.await(endpoint);
+            browser.await(By.id("callers-table"));
+            assertThat(browser.driver().findElement(By.id("callers-refusal")).getText()).contains("No refusal");
+            browser.screenshot("operator-endpoints");
+            browser.assertAccessible("operator callers and endpoints");
+            browser.driver().findElement(endpoint).findElement(By.cssSelector("button[data-action=pause]")).click();
+            browser.awaitText(By.id("endpoints-result"), "Paused default/default");
+            browser.awaitScript("const r = document.querySelector(\"tr[data-endpoint='default/default']\");"
+                    + " return r !== null && r.dataset.state === 'paused' && r.classList.contains('op-paused');");
+            assertThat(endpointState()).isEqualTo("paused");
+            browser.screenshot("operator-endpoints-paused");
+            browser.assertAccessible("operator callers and endpoints, one paused");
+            browser.driver().findElement(endpoint).findElement(By.cssSelector("button[data-action=resume]")).click();
+            browser.awaitText(By.id("endpoints-result"), "Resumed default/default");
+            browser.awaitScript("const r = document.querySelector(\"tr[data-endpoint='default/default']\");"
+                    + " return r !== null && r.dataset.state !== 'paused';");
+            assertThat(endpointState()).isIn("healthy", "resuming");
+
+            assertThat(browser.consoleMessages()).noneMatch(m -> m.contains("Content Security Policy"));
+            assertThat(browser.alertRaised()).isFalse();
+        } finally {
+            app.drain(app.dlq("requests"));
+        }
+    }
+
+    @Test
+    void anOpenGatewayGoesStraightIn() throws Exception {
+        try (GatewayTestApp open = GatewayTestApp.start(Map.of("gateway.admin.token", "",
+                "gateway.admin.open-without-token", "true"));
+                BrowserSession browser = BrowserSession.start()) {
+            browser.open(open.managementUrl("/console/#/endpoints"));
+            browser.awaitText(By.id("session-state"), "Open gateway");
+            browser.await(By.cssSelector("tr[data-endpoint]"));
+            assertThat(browser.driver().findElement(By.id("sign-in")).isDisplayed()).isFalse();
+            assertThat(browser.driver().findElement(By.id("sign-out")).isDisplayed()).isFalse();
+            browser.screenshot("operator-open-gateway");
+            browser.assertAccessible("operator console, open gateway");
+        }
+    }
+
+    /** The questions the overview's flow chart holds (the sum of its table's Questions column). */
+    static long questionsCharted(BrowserSession browser) {
+        Object sum = browser.script("const rows = document.querySelectorAll(\"figure[data-chart='flow'] tbody tr\");"
+                + " let n = 0; rows.forEach(r => { const v = Number(r.cells[1].textContent); if (!Number.isNaN(v)) n += v; });"
+                + " return n;");
+        return sum instanceof Number number ? number.longValue() : 0;
+    }
+
+    /** A dead letter on the requests DLQ as the gateway writes them, its failure text hostile HTML. */
+    static String hostileDeadLetter() {
+        String dlq = app.dlq("requests");
+        String tracking = "0b7c2d1e-hostile-0000-0000-000000000001";
+        app.sqs().sendMessage(r -> {
+            r.queueUrl(app.queueUrl(dlq)).messageBody("{\"query\":\"<script>alert(1)</script>\"}")
+                    .messageAttributes(Map.of(
+                            "tracking_id", text(tracking),
+                            "failure_reason", text("ValidationException: <img src=x onerror=alert(1)> <a href=\"javascript:alert(1)\">x</a>"),
+                            "failed_stage", text("agent-invoke"),
+                            "attempts", text("1"),
+                            "failed_at", text("2025-08-14T09:20:00.412000+00:00")));
+            if (dlq.endsWith(".fifo")) {
+                r.messageGroupId("hostile").messageDeduplicationId(tracking);
+            }
+        });
+        return tracking;
+    }
+
+    static MessageAttributeValue text(String value) {
+        return MessageAttributeValue.builder().dataType("String").stringValue(value).build();
+    }
+
+    static String endpointState() throws Exception {
+        var answer = app.send(java.net.http.HttpRequest.newBuilder(app.managementUrl("/admin/endpoints"))
+                .header("Authorization", "Bearer " + ADMIN_TOKEN).GET().build());
+        for (JsonNode e : Json.MAPPER.readTree(answer.body()).get("endpoints")) {
+            if (e.get("caller").asText().equals("default") && e.get("name").asText().equals("default")) {
+                return e.get("state").asText();
+            }
+        }
+        throw new AssertionError("no default endpoint in " + answer.body());
+    }
+
+    static String post(String query) throws Exception {
+        String body = Json.write(Json.object().put("query", query).put("timestamp", "2025-08-13T06:30:00Z")
+                .put("source_system", "crm").put("source_process", "operator_console"));
+        var response = app.postJson("/webhook", body);
+        assertThat(response.statusCode()).isEqualTo(202);
+        return Json.MAPPER.readTree(response.body()).get("tracking_id").asText();
+    }
+}
