@@ -1,6 +1,6 @@
 // The operator console: sign-in with the admin token (or none on an open gateway), then three pages on hash routes.
 
-import { ApiError, PROBE, call, setToken, token } from './admin.js';
+import { ApiError, PROBE, call, reason, setToken, token } from './admin.js';
 import { showDeadLetters } from './deadletters.js';
 import { showEndpoints } from './endpoints.js';
 import { showOverview } from './overview.js';
@@ -90,7 +90,7 @@ async function probe() {
     if (e instanceof ApiError && e.status === 403) {
       return 'Admin operations are disabled on this gateway: it has no ADMIN_TOKEN.';
     }
-    return `The gateway did not answer as expected: ${e.message}.`;
+    return `The gateway did not answer as expected: ${reason(e)}.`;
   }
 }
 

@@ -1,8 +1,8 @@
 // Dead letters: both DLQs, each entry's reason, a choice of entries, and their redrive (chosen or all) after a
 // confirm step. Reasons are the gateway's failure text, shown as text only.
 
-import { admin } from './admin.js';
-import { el, replace, text, time } from './ui.js';
+import { admin, reason } from './admin.js';
+import { el, replace, shown, time } from './ui.js';
 
 const QUEUES = [
   { name: 'requests', title: 'Requests (the agent stage)', back: 'the requests queue: the agent is asked again' },
@@ -56,14 +56,14 @@ function queueSection(queue) {
         return el('tr', { 'data-message-id': m.message_id, 'data-tracking-id': m.tracking_id || '' },
           el('td', {}, box, el('label', { for: boxId, class: 'visually-hidden' },
             `Choose the dead letter of ${m.tracking_id || m.message_id}`)),
-          el('td', { class: 'op-mono' }, text(m.tracking_id)),
-          el('td', {}, text(m.stage)),
-          el('td', { class: 'op-reason' }, text(m.reason)),
-          el('td', {}, text(m.http_status)),
-          el('td', {}, text(m.attempts)),
+          el('td', { class: 'op-mono' }, shown(m.tracking_id)),
+          el('td', {}, shown(m.stage)),
+          el('td', { class: 'op-reason' }, shown(m.reason)),
+          el('td', {}, shown(m.http_status)),
+          el('td', {}, shown(m.attempts)),
           el('td', {}, time(m.failed_at)),
-          el('td', {}, m.dead_lettered_by === 'sqs-redrive-policy' ? 'SQS (its receives ran out)' : text(m.dead_lettered_by)),
-          el('td', { class: 'op-mono' }, text(m.message_id)));
+          el('td', {}, m.dead_lettered_by === 'sqs-redrive-policy' ? 'SQS (its receives ran out)' : shown(m.dead_lettered_by)),
+          el('td', { class: 'op-mono' }, shown(m.message_id)));
       })));
   }
 
@@ -74,11 +74,11 @@ function queueSection(queue) {
       messages = Array.isArray(data.messages) ? data.messages : [];
       replace(body, table());
       status.textContent = `${messages.length === 0 ? 'Empty' : `${messages.length} seen`}${messages.length >= LIST_MAX
-        ? ` (the first ${LIST_MAX}; more may wait)` : ''} · DLQ ${text(data.dead_letter_queue)} of ${text(data.queue)} · listed ${new Date().toLocaleTimeString()}`;
+        ? ` (the first ${LIST_MAX}; more may wait)` : ''} · DLQ ${shown(data.dead_letter_queue)} of ${shown(data.queue)} · listed ${new Date().toLocaleTimeString()}`;
     } catch (e) {
       messages = [];
       replace(body);
-      status.textContent = `The dead letters could not be listed: ${e.message}.`;
+      status.textContent = `The dead letters could not be listed: ${reason(e)}.`;
     }
     updateButtons();
   }
@@ -109,7 +109,7 @@ function queueSection(queue) {
           ? ` of ${ids.length} chosen (the others were gone or hidden for a moment by another listing)` : ''}.`;
         replace(result, el('p', {}, said), moved.length ? el('ul', { class: 'op-mono' }, moved.map((id) => el('li', {}, id))) : null);
       } catch (e) {
-        const said = `The redrive from ${queue.name} failed: ${e.message}.`;
+        const said = `The redrive from ${queue.name} failed: ${reason(e)}.`;
         replace(result, el('p', { class: 'op-error' }, said));
       }
       confirmBox.hidden = true;

@@ -1,8 +1,8 @@
 // Callers and endpoints: the callers in force, the callers file's last reload or refusal, every endpoint's health
 // (paused ones first and marked), and pause, resume and recover of any endpoint.
 
-import { admin } from './admin.js';
-import { el, replace, text, time } from './ui.js';
+import { admin, reason } from './admin.js';
+import { el, replace, shown, time } from './ui.js';
 
 const STATE_WORDS = {
   healthy: 'Healthy', failing: 'Failing', paused: 'Paused', resuming: 'Resuming',
@@ -18,7 +18,7 @@ function reloadView(data) {
     ['Last loaded', time(loadedAt)],
   ];
   if (reload && reload.source) {
-    rows.push(['Loaded from', text(reload.source)]);
+    rows.push(['Loaded from', shown(reload.source)]);
   }
   rows.push(['Callers in force', String(reload && Number.isFinite(reload.callers) ? reload.callers
     : (Array.isArray(data.callers) ? data.callers.length : 0))]);
@@ -28,7 +28,7 @@ function reloadView(data) {
       ? el('div', { class: 'op-warning', id: 'callers-refusal' },
         el('p', {}, el('strong', {}, 'The latest version of the callers file was refused'), ' at ', time(refusal.at),
           '; the version loaded before stays in force.'),
-        el('p', {}, 'Why: ', el('span', { class: 'op-reason' }, text(refusal.reason))))
+        el('p', {}, 'Why: ', el('span', { class: 'op-reason' }, shown(refusal.reason))))
       : el('p', { id: 'callers-refusal', class: 'op-ok-text' }, 'No refusal: the file in force is the latest one seen.'));
 }
 
@@ -41,13 +41,13 @@ function callersTable(callers) {
     el('thead', {}, el('tr', {}, ['Caller', 'From', 'API keys', 'Signing secrets', 'Delivers to', 'Callback URLs']
       .map((h) => el('th', { scope: 'col' }, h)))),
     el('tbody', {}, callers.map((c) => el('tr', { 'data-caller': c.name },
-      el('th', { scope: 'row' }, text(c.name)),
-      el('td', {}, text(c.source)),
-      el('td', {}, text(c.api_keys)),
-      el('td', {}, text(c.signing_secrets)),
+      el('th', { scope: 'row' }, shown(c.name)),
+      el('td', {}, shown(c.source)),
+      el('td', {}, shown(c.api_keys)),
+      el('td', {}, shown(c.signing_secrets)),
       el('td', {}, c.delivers_to ? el('code', {}, c.delivers_to)
         : Array.isArray(c.webhooks) && c.webhooks.length ? el('ul', { class: 'op-plain' }, c.webhooks.map((w) => el('li', {},
-          el('strong', {}, text(w.name)), ' ', el('span', { class: 'op-mono' }, text(w.url)),
+          el('strong', {}, shown(w.name)), ' ', el('span', { class: 'op-mono' }, shown(w.url)),
           Array.isArray(w.events) && w.events.length ? ` (${w.events.join(', ')})` : ''))) : '—'),
       el('td', {}, Array.isArray(c.callback_urls) && c.callback_urls.length
         ? el('ul', { class: 'op-plain op-mono' }, c.callback_urls.map((u) => el('li', {}, u))) : '—')))));
@@ -72,7 +72,7 @@ export function showEndpoints(view) {
       const data = await admin.callers();
       replace(callersBox, reloadView(data), callersTable(Array.isArray(data.callers) ? data.callers : []));
     } catch (e) {
-      replace(callersBox, el('p', { class: 'op-error' }, `The callers could not be read: ${e.message}.`));
+      replace(callersBox, el('p', { class: 'op-error' }, `The callers could not be read: ${reason(e)}.`));
     }
   }
 
@@ -91,7 +91,7 @@ export function showEndpoints(view) {
       }
       replace(result, el('p', {}, said));
     } catch (e) {
-      replace(result, el('p', { class: 'op-error' }, `The ${action} of ${who} failed: ${e.message}.`));
+      replace(result, el('p', { class: 'op-error' }, `The ${action} of ${who} failed: ${reason(e)}.`));
     }
     await loadEndpoints({ who, action });
   }
@@ -117,10 +117,10 @@ export function showEndpoints(view) {
     });
     return el('tr', { class: paused ? 'op-paused' : `op-state-${e.state}`, 'data-endpoint': who, 'data-state': e.state },
       el('th', { scope: 'row' }, el('span', { class: 'op-mono' }, who)),
-      el('td', { class: 'op-mono op-url' }, text(e.url)),
-      el('td', {}, el('span', { class: `op-badge op-badge-${e.state}` }, STATE_WORDS[e.state] || text(e.state)),
+      el('td', { class: 'op-mono op-url' }, shown(e.url)),
+      el('td', {}, el('span', { class: `op-badge op-badge-${e.state}` }, STATE_WORDS[e.state] || shown(e.state)),
         e.paused_by ? el('span', { class: 'op-muted' }, ` by ${e.paused_by}`) : null),
-      el('td', { class: 'op-reason' }, text(e.reason), e.last_error && e.last_error !== e.reason
+      el('td', { class: 'op-reason' }, shown(e.reason), e.last_error && e.last_error !== e.reason
         ? el('span', { class: 'op-muted' }, ` (last error: ${e.last_error})`) : null),
       el('td', {}, String(e.consecutive_failures ?? 0)),
       el('td', {}, time(e.last_success_at)),
@@ -160,7 +160,7 @@ export function showEndpoints(view) {
         }
       }
     } catch (e) {
-      replace(endpointsBox, el('p', { class: 'op-error' }, `The endpoints could not be read: ${e.message}.`));
+      replace(endpointsBox, el('p', { class: 'op-error' }, `The endpoints could not be read: ${reason(e)}.`));
     }
   }
 

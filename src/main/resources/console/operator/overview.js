@@ -1,6 +1,6 @@
 // Overview: this instance's last hour from GET /admin/overview, redrawn every REFRESH_MS while the page is shown.
 
-import { admin, ApiError } from './admin.js';
+import { admin, ApiError, reason } from './admin.js';
 import { deliveryChart, lineChart } from './charts.js';
 import { el, replace } from './ui.js';
 
@@ -74,7 +74,7 @@ export function showOverview(view) {
       if (!stopped) {
         status.textContent = e instanceof ApiError && e.status === 404
           ? 'This gateway has no overview (GET /admin/overview): it is older than this console.'
-          : `The overview could not be loaded: ${e.message}.`;
+          : `The overview could not be loaded: ${reason(e)}.`;
       }
     } finally {
       grid.setAttribute('aria-busy', 'false');

@@ -76,14 +76,14 @@ class OperatorConsoleTest {
             token.sendKeys("not-the-token");
             browser.driver().findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
             browser.awaitText(By.id("sign-in-error"), "refused");
-            assertThat(browser.sessionStorage("gateway.console.operator.token")).isNull();
+            assertThat(browser.sessionStorage("gateway.operator.token")).isNull();
             token.clear();
             token.sendKeys(ADMIN_TOKEN);
             browser.driver().findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
 
             // overview: the questions drawn (points are per minute: refreshed until the minute holding them is there)
             browser.await(By.id("overview-charts"));
-            assertThat(browser.sessionStorage("gateway.console.operator.token")).isEqualTo(ADMIN_TOKEN);
+            assertThat(browser.sessionStorage("gateway.operator.token")).isEqualTo(ADMIN_TOKEN);
             assertThat(browser.driver().findElement(By.id("overview-scope")).getText()).contains("this instance")
                     .contains("k8s/monitoring/");
             new WebDriverWait(browser.driver(), CHARTS, Duration.ofSeconds(3)).until(d -> {
