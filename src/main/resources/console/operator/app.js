@@ -22,6 +22,8 @@ const sessionState = document.getElementById('session-state');
 const signOut = document.getElementById('sign-out');
 
 let inside = false;
+/** The route on the page now (null before the first). */
+let shownRoute = null;
 let stopPage = () => {};
 
 function routeName() {
@@ -37,6 +39,7 @@ function show() {
   stopPage();
   const name = routeName();
   const route = ROUTES[name];
+  shownRoute = name;
   document.title = `${route.title} · Operator console · AI Webhook Gateway`;
   nav.querySelectorAll('a[data-route]').forEach((a) => {
     if (a.dataset.route === name) {
@@ -141,5 +144,19 @@ window.addEventListener('operator:unauthorized', () => {
   }
 });
 
-window.addEventListener('hashchange', show);
+window.addEventListener('hashchange', () => {
+  const hash = window.location.hash || '';
+  if (!hash.startsWith('#/')) {
+    // an in-page link (the skip link to #main): the page stays, its route back in the address
+    const target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    if (shownRoute) {
+      window.history.replaceState(null, '', `#/${shownRoute}`);
+    }
+    if (target) {
+      target.focus();
+    }
+    return;
+  }
+  show();
+});
 start();

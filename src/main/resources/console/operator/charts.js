@@ -12,9 +12,11 @@ const BOTTOM = 28;
 
 let charts = 0;
 
-function hhmm(iso) {
+/** A point's time: hours and minutes, with seconds when the points are less than a minute apart. */
+function hhmm(iso, step) {
   const at = new Date(iso);
-  return Number.isNaN(at.getTime()) ? String(iso) : at.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const parts = step && step < 60 ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' };
+  return Number.isNaN(at.getTime()) ? String(iso) : at.toLocaleTimeString([], parts);
 }
 
 function number(value, unit) {
@@ -71,7 +73,7 @@ export function lineChart(spec) {
     return `${s.name}: latest ${number(seen[seen.length - 1], unit)}, highest ${number(Math.max(...seen), unit)}`;
   }).join('. ');
   const span = points.length === 0 ? 'No data yet.'
-    : `${points.length} minute(s), ${hhmm(points[0].at)} to ${hhmm(points[points.length - 1].at)}.`;
+    : `${points.length} point(s), ${hhmm(points[0].at, spec.step)} to ${hhmm(points[points.length - 1].at, spec.step)}.`;
 
   const grid = [0, top / 2, top].map((v) => svg('g', { class: 'op-grid' },
     svg('line', { x1: LEFT, x2: WIDTH - RIGHT, y1: y(v), y2: y(v) }),
@@ -79,7 +81,7 @@ export function lineChart(spec) {
   const ticks = points.length === 0 ? [] : [...new Set([0, Math.floor((points.length - 1) / 2), points.length - 1])]
     .map((i) => svg('text', { class: 'op-tick', x: x(i), y: HEIGHT - 8,
       'text-anchor': i === 0 && points.length > 1 ? 'start' : i === points.length - 1 ? 'end' : 'middle' },
-    hhmm(points[i].at)));
+    hhmm(points[i].at, spec.step)));
   const lines = series.map((s, k) => {
     let d = '';
     let pen = false;
@@ -116,11 +118,11 @@ export function lineChart(spec) {
   }));
 
   const table = el('table', { class: 'op-table op-data' },
-    el('caption', {}, `${spec.title}, per minute`),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Minute'),
+    el('caption', {}, `${spec.title}, point by point`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, 'Time'),
       series.map((s) => el('th', { scope: 'col' }, unit ? `${s.name} (${unit})` : s.name)))),
     el('tbody', {}, points.map((p, i) => el('tr', {},
-      el('th', { scope: 'row' }, el('time', { datetime: p.at }, hhmm(p.at))),
+      el('th', { scope: 'row' }, el('time', { datetime: p.at }, hhmm(p.at, spec.step))),
       series.map((s, k) => el('td', {}, values[k][i] === null ? '—' : number(values[k][i], '')))))));
 
   return el('figure', { class: 'op-chart', 'aria-labelledby': ids.caption, 'data-chart': spec.key || spec.title },
@@ -173,9 +175,9 @@ export function deliveryChart(spec) {
     'aria-labelledby': `${ids.title} ${ids.desc}`, focusable: 'false',
   },
   svg('title', { id: ids.title }, spec.title),
-  svg('desc', { id: ids.desc }, rows.length === 0 ? 'No deliveries in the last hour.'
+  svg('desc', { id: ids.desc }, rows.length === 0 ? 'No deliveries in these points.'
     : `${rows.map(([c, t]) => phrase(c, t)).join('. ')}.`),
-  rows.length === 0 ? svg('text', { x: 8, y: 22, class: 'op-tick' }, 'No deliveries in the last hour') : bars);
+  rows.length === 0 ? svg('text', { x: 8, y: 22, class: 'op-tick' }, 'No deliveries yet') : bars);
   const table = el('table', { class: 'op-table op-data' },
     el('caption', {}, spec.title),
     el('thead', {}, el('tr', {}, ['Caller', 'Delivered', 'Failed', 'Success'].map((h) => el('th', { scope: 'col' }, h)))),

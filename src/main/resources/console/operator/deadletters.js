@@ -93,6 +93,12 @@ function queueSection(queue) {
     confirmBox.setAttribute('role', 'group');
     confirmBox.setAttribute('aria-labelledby', `dlq-${queue.name}-confirm-text`);
     confirmBox.hidden = false;
+    confirmBox.onkeydown = (event) => {
+      if (event.key === 'Escape' && !no.disabled) {
+        event.preventDefault();
+        no.click();
+      }
+    };
     no.addEventListener('click', () => {
       confirmBox.hidden = true;
       replace(confirmBox);
