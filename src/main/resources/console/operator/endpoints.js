@@ -29,12 +29,13 @@ function reloadView(data) {
         el('p', {}, el('strong', {}, 'The latest version of the callers file was refused'), ' at ', time(refusal.at),
           '; the version loaded before stays in force.'),
         el('p', {}, 'Why: ', el('span', { class: 'op-reason' }, shown(refusal.reason))))
-      : el('p', { id: 'callers-refusal', class: 'op-ok-text' }, 'No refusal: the file in force is the latest one seen.'));
+      : el('p', { id: 'callers-refusal', class: 'op-ok-text' }, data.file
+        ? 'No refusal: the file in force is the latest one seen.' : 'No refusal (there is no callers file).'));
 }
 
 function callersTable(callers) {
   if (!callers.length) {
-    return el('p', { class: 'op-empty' }, 'No callers.');
+    return el('p', { class: 'op-empty' }, 'No callers with keys: no GATEWAY_API_KEYS and no CALLERS_FILE callers.');
   }
   return el('table', { class: 'op-table', id: 'callers-table' },
     el('caption', {}, `${callers.length} caller(s) in force`),

@@ -83,7 +83,7 @@ class OperatorConsoleTest {
             browser.driver().findElement(By.cssSelector("#sign-in-form button[type=submit]")).click();
 
             // overview: the questions drawn (points are per minute: refreshed until the minute holding them is there)
-            browser.await(By.id("overview-charts"));
+            browser.await(By.id("overview-scope"));
             assertThat(browser.sessionStorage("gateway.operator.token")).isEqualTo(ADMIN_TOKEN);
             assertThat(browser.driver().findElement(By.id("overview-scope")).getText()).contains("this instance")
                     .contains("k8s/monitoring/");
@@ -137,7 +137,7 @@ class OperatorConsoleTest {
             browser.driver().findElement(By.cssSelector("a[data-route='endpoints']")).click();
             By endpoint = By.cssSelector("tr[data-endpoint='default/default']");
             browser.await(endpoint);
-            browser.await(By.id("callers-table"));
+            browser.await(By.id("callers-refusal"));
             assertThat(browser.driver().findElement(By.id("callers-refusal")).getText()).contains("No refusal");
             browser.screenshot("operator-endpoints");
             browser.assertAccessible("operator callers and endpoints");
