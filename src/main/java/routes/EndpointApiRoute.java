@@ -1,12 +1,15 @@
 package routes;
 
+import java.io.IOException;
 import java.util.List;
 
+import gateway.delivery.UndeliverableTarget;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
 import gateway.s3.StoreUnavailable;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.model.RouteDefinition;
 
 /**
@@ -16,12 +19,17 @@ import org.apache.camel.model.RouteDefinition;
  *   <li>{@code POST /endpoints/{name}/pause}, {@code .../resume}: nothing is sent to it (its deliveries are parked)
  *       until it is resumed, then they go in order (rate limit, 429);</li>
  *   <li>{@code POST /endpoints/{name}/recover} with {@code {"since"}}: its dead-lettered deliveries since then, not
- *       delivered since, go again in order, with their own webhook-ids ({@link EndpointHealthRoute#RECOVER}).</li>
+ *       delivered since, go again in order, with their own webhook-ids ({@link EndpointHealthRoute#RECOVER});</li>
+ *   <li>{@code POST /endpoints/{name}/test}: one signed {@code endpoint.test} event to it now, and what came of it (409
+ *       while it is paused; rate limit, 429).</li>
  * </ul>
  * Only a caller's own endpoints: another caller's, or an unknown name, answers 404 and changes nothing. 503 when the
  * store of the endpoints' health cannot be used. Errors have the intake's JSON shape.
  */
 public class EndpointApiRoute extends RouteBuilder {
+
+    /** The test event of {@code POST /endpoints/{name}/test}, sent once, now; the body is then the answer. */
+    static final String SEND_TEST = "direct:send-endpoint-test";
 
     @Override
     public void configure() {
@@ -60,6 +68,35 @@ public class EndpointApiRoute extends RouteBuilder {
             .to(EndpointHealthRoute.RECOVER).id("recover-caller-endpoint")
             .log("Caller ${exchangeProperty.caller}: ${header.CamelHttpPath}, done")
             .bean("intakeResponses", "found");
+
+        endpointApi("/endpoints/{name}/test", "endpoint-test")
+            .bean("callerEndpoints", "requirePost")
+            // 1. who is calling -> 401; its rate limit -> 429
+            .bean("requestAuthenticator", "authenticate")
+            .bean("rateLimiter", "acquire")
+            // 2. its endpoint of that name -> 404; paused or resuming -> 409; the endpoint.test event for it
+            .setBody(method("endpointTests", "event")).id("test-event")
+            // 3. sent now, once; what came of it is the answer
+            .to(SEND_TEST).id("send-test-event")
+            .log("Caller ${exchangeProperty.caller}: test event ${exchangeProperty.webhook_id}, delivered: ${body.get('delivered')}"
+                    + " (HTTP ${body.get('http_status')}, ${body.get('duration_ms')} ms)")
+            .bean("intakeResponses", "found");
+
+        // one attempt of the test event with the delivery stage's own steps: the target resolved from CALLERS_FILE (URL,
+        // headers, secrets), signed, POSTed by the receivers' http endpoint (the SSRF guard on its connection, no redirects
+        // followed, WEBHOOK_TIMEOUT). Not its ATTEMPT route: a test is no delivery, so the endpoint's health is neither
+        // asked (the 409 above is) nor told, and no retry follows. The body becomes the answer
+        from(SEND_TEST)
+            .routeId("send-endpoint-test")
+            .errorHandler(noErrorHandler())
+            .doTry()
+                .bean("outboundWebhook", "prepare")
+                .to(WebhookDeliverRoute.RECEIVER).id("post-endpoint-test")
+                .bean("attemptReport", "succeeded")
+            .doCatch(HttpOperationFailedException.class, IOException.class, UndeliverableTarget.class)
+                .bean("endpointTests", "failed")
+            .end()
+            .setBody(method("endpointTests", "result"));
     }
 
     /**

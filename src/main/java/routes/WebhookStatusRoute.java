@@ -11,7 +11,8 @@ import org.apache.camel.builder.RouteBuilder;
  * {@code GET /webhook/{tracking_id}}: the request's tracking record, for the caller that created it.
  * Authenticated like {@code POST /webhook}, with a lookup budget per caller of its own (429); 400 for an id that is not
  * a UUID, 404 for an unknown one (or another caller's), 503 when the record store cannot be read. Errors have the intake's JSON shape. DELETE of the same
- * path cancels the question ({@link WebhookCancelRoute}).
+ * path cancels the question ({@link WebhookCancelRoute}). {@code ?include=content} adds the question's text and its answer
+ * (400 for another include, 403 when {@code STATUS_CONTENT_ON_REQUEST=false}).
  */
 public class WebhookStatusRoute extends RouteBuilder {
 
@@ -40,7 +41,9 @@ public class WebhookStatusRoute extends RouteBuilder {
             .bean("statusRateLimiter", "acquire")
             // 2. the id: a UUID -> 400
             .bean("statusLookup", "readTrackingId")
-            // 3. the record (only the caller that created it may read it) -> 404; the store unreadable -> 503
+            // 3. ?include=content: the question's text and answer too -> 400 for another include, 403 when turned off
+            .bean("statusLookup", "readInclude")
+            // 4. the record (only the caller that created it may read it) -> 404; the store unreadable -> 503
             .to(TrackingRoute.READ_RECORD).id("read-status")
             .bean("statusLookup", "find")
             .bean("intakeResponses", "found");

@@ -82,6 +82,18 @@ class DeliveryGuardTest {
     }
 
     @Test
+    void aTestEventToABlockedAddressIsRefusedAtConnectTimeAndReported() throws Exception {
+        HttpResponse<String> response = app.send(HttpRequest.newBuilder(app.url("/endpoints/by-name/test"))
+                .header("Authorization", "Bearer " + KEY).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        JsonNode result = Json.MAPPER.readTree(response.body());
+        assertThat(result.path("delivered").asBoolean()).isFalse();
+        assertThat(result.path("http_status").isNull()).isTrue();
+        assertThat(result.path("error").path("code").asText()).isEqualTo("blocked_address");
+        assertThat(receiver.receivedCount()).as("no connection reached the receiver").isZero();
+    }
+
+    @Test
     void aCallbackUrlToABlockedAddressIsRefusedAtTheIntake() throws Exception {
         for (String host : List.of("127.0.0.1", "localhost", "2130706433", "[::1]")) {
             String url = "http://" + host + ":" + receiver.port() + "/cb/x";

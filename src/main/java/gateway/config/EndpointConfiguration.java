@@ -16,6 +16,7 @@ import gateway.endpoints.EndpointHealthStore;
 import gateway.endpoints.EndpointMaintenance;
 import gateway.endpoints.EndpointNotices;
 import gateway.endpoints.EndpointRecovery;
+import gateway.endpoints.EndpointTests;
 import gateway.endpoints.HealthRules;
 import gateway.endpoints.ParkedDeliveries;
 import gateway.metrics.FlowMetrics;
@@ -111,6 +112,12 @@ public class EndpointConfiguration implements CamelConfiguration {
     @BindToRegistry(value = "callerEndpoints", lazy = true)
     public CallerEndpoints callerEndpoints(CallerDirectory callers, EndpointControl control, EndpointRecovery recovery) {
         return new CallerEndpoints(callers, control, recovery);
+    }
+
+    /** A test event to one of the caller's endpoints, on request (routes.EndpointApiRoute). */
+    @BindToRegistry(value = "endpointTests", lazy = true)
+    public EndpointTests endpointTests(CallerEndpoints endpoints, EndpointHealthStore health) {
+        return new EndpointTests(endpoints, health, Clock.systemUTC());
     }
 
     /**

@@ -57,6 +57,8 @@ public class TrackingConfiguration implements CamelConfiguration {
     private int cacheMaxMb;
     @PropertyInject("gateway.status.include-answer")
     private boolean includeAnswer;
+    @PropertyInject("gateway.status.content-on-request")
+    private boolean contentOnRequest;
     @PropertyInject("gateway.export.enabled")
     private boolean exportEnabled;
 
@@ -112,7 +114,7 @@ public class TrackingConfiguration implements CamelConfiguration {
 
     @BindToRegistry(value = "statusLookup", lazy = true)
     public StatusLookup statusLookup(RequestAuthenticator authenticator, EndpointHealthStore endpoints) {
-        return new StatusLookup(authenticator, includeAnswer, ref -> {
+        return new StatusLookup(authenticator, includeAnswer, contentOnRequest, ref -> {
             try {
                 return endpoints.current(EndpointRef.of(DeliveryTarget.fromJson(ref))).state().wireName();
             } catch (IllegalArgumentException | StoreUnavailable e) {
@@ -128,7 +130,8 @@ public class TrackingConfiguration implements CamelConfiguration {
 
     @Override
     public void configure(CamelContext context) {
-        LOG.info("Tracking records in <S3_PREFIX>records/ of the bucket (changes written together after {} ms; cache of last versions: {} records, {} MB); export {}; answers on the status endpoint {}",
-                writeDelayMs, cacheSize, cacheMaxMb, exportEnabled ? "on" : "off", includeAnswer ? "shown" : "hidden");
+        LOG.info("Tracking records in <S3_PREFIX>records/ of the bucket (changes written together after {} ms; cache of last versions: {} records, {} MB); export {}; answers on the status endpoint {}, question and answer on request (include=content) {}",
+                writeDelayMs, cacheSize, cacheMaxMb, exportEnabled ? "on" : "off", includeAnswer ? "shown" : "hidden",
+                contentOnRequest ? "allowed" : "refused");
     }
 }

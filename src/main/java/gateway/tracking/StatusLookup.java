@@ -1,5 +1,7 @@
 package gateway.tracking;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 
@@ -17,20 +19,36 @@ import org.slf4j.MDC;
  * {@code GET /webhook/{tracking_id}}: 400 for an id that is not a UUID, 404 for an unknown one, else the
  * {@link StatusView}. When API keys (or inbound signatures) are enforced, only the caller that created
  * the request may read it; anyone else gets the same 404 as for an unknown id, so ids cannot be probed.
+ *
+ * <p>{@code ?include=content} adds the question's text and its answer ({@link StatusView}) for that caller, whatever
+ * {@code STATUS_INCLUDE_ANSWER} says; 403 when the operator turned it off ({@code STATUS_CONTENT_ON_REQUEST=false}), 400
+ * for any other {@code include}.
  */
 public class StatusLookup {
 
     static final String ALLOWED_METHODS = "GET, DELETE";
     private static final String PATH_PREFIX = "/webhook/";
+    /** Exchange property: the caller asked for the question's content ({@code ?include=content}). */
+    public static final String INCLUDE_CONTENT = "include_content";
+    static final String CONTENT = "content";
+    static final String CONTENT_OFF = "include=content is turned off on this gateway (STATUS_CONTENT_ON_REQUEST=false)";
 
     private final RequestAuthenticator authenticator;
     private final boolean includeAnswer;
+    private final boolean contentOnRequest;
     private final StatusView.EndpointStates endpointStates;
 
     /** @param endpointStates the state of a parked delivery's endpoint, shown beside it */
     public StatusLookup(RequestAuthenticator authenticator, boolean includeAnswer, StatusView.EndpointStates endpointStates) {
+        this(authenticator, includeAnswer, true, endpointStates);
+    }
+
+    /** @param contentOnRequest whether a caller may ask for its question's content ({@code ?include=content}) */
+    public StatusLookup(RequestAuthenticator authenticator, boolean includeAnswer, boolean contentOnRequest,
+            StatusView.EndpointStates endpointStates) {
         this.authenticator = authenticator;
         this.includeAnswer = includeAnswer;
+        this.contentOnRequest = contentOnRequest;
         this.endpointStates = endpointStates;
     }
 
@@ -63,13 +81,39 @@ public class StatusLookup {
     }
 
     /**
+     * The query's {@code include} (read from the request's query itself, never a header of that name): sets the
+     * property {@value #INCLUDE_CONTENT} when it is {@code content}; 400 for any other value, 403 when the operator has
+     * turned {@code include=content} off. Other query parameters are left alone, as before.
+     */
+    public void readInclude(@Header(Exchange.HTTP_QUERY) String query, Exchange exchange) {
+        boolean content = false;
+        for (String pair : query == null || query.isEmpty() ? new String[0] : query.split("&")) {
+            int eq = pair.indexOf('=');
+            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+            if (!"include".equals(name)) {
+                continue;
+            }
+            if (eq < 0 || !CONTENT.equals(decode(pair.substring(eq + 1)))) {
+                throw IntakeRejection.badRequest("Invalid include: the only value is include=content");
+            }
+            content = true;
+        }
+        if (content && !contentOnRequest) {
+            throw new IntakeRejection(403, CONTENT_OFF);
+        }
+        exchange.setProperty(INCLUDE_CONTENT, content);
+    }
+
+    /**
      * The status view of the record as read ({@link TrackingRecords#STORED_RECORD}); 404 when there is none, or
-     * it belongs to another caller; {@link RecordStoreUnavailable} when the store could not be read.
+     * it belongs to another caller; {@link RecordStoreUnavailable} when the store could not be read. With
+     * {@value #INCLUDE_CONTENT}, the question's text and its answer too.
      */
     public ObjectNode find(@ExchangeProperty(RecordLookup.STORED_RECORD) S3RecordStore.Stored stored,
             @ExchangeProperty(RecordLookup.STORE_UNAVAILABLE) Boolean unavailable,
-            @ExchangeProperty(FlowProperties.CALLER) String caller) {
-        return StatusView.of(owned(stored, unavailable, caller), includeAnswer, endpointStates);
+            @ExchangeProperty(FlowProperties.CALLER) String caller,
+            @ExchangeProperty(INCLUDE_CONTENT) Boolean includeContent) {
+        return StatusView.of(owned(stored, unavailable, caller), includeAnswer, Boolean.TRUE.equals(includeContent), endpointStates);
     }
 
     /**
@@ -86,6 +130,14 @@ public class StatusLookup {
             throw unknown();
         }
         return stored.record();
+    }
+
+    private static String decode(String part) {
+        try {
+            return URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw IntakeRejection.badRequest("Invalid query string");
+        }
     }
 
     private static IntakeRejection unknown() {

@@ -11,7 +11,8 @@ import gateway.json.Json;
  * What {@code GET /webhook/{tracking_id}} answers: the record's status (where the delivery stands), its outcome (how the
  * question ended, {@link QuestionOutcome}; null while open), timestamps, attempts and last error, every delivery of the
  * result with its attempt log ({@code deliveries}), and its history. Never the request, the prompt or the caller; the
- * answer only when {@code STATUS_INCLUDE_ANSWER} is true.
+ * answer only when {@code STATUS_INCLUDE_ANSWER} is true, or when the caller asks for the content
+ * ({@code ?include=content}: the question's text and the answer, null while there is none).
  */
 public final class StatusView {
 
@@ -39,6 +40,14 @@ public final class StatusView {
 
     /** The view, a parked delivery with its endpoint's state ({@code endpoint_state}) as {@code states} says it now. */
     public static ObjectNode of(ObjectNode record, boolean includeAnswer, EndpointStates states) {
+        return of(record, includeAnswer, false, states);
+    }
+
+    /**
+     * The view; with {@code includeContent} also the question's text as the caller sent it ({@code question}, null when
+     * the record does not have it yet) and the answer ({@code answer}, null while there is none).
+     */
+    public static ObjectNode of(ObjectNode record, boolean includeAnswer, boolean includeContent, EndpointStates states) {
         ObjectNode view = Json.object();
         view.put("success", true);
         for (String field : FIELDS) {
@@ -54,10 +63,11 @@ public final class StatusView {
             }
         }
         JsonNode delivery = record.path("delivery_message");
-        if (includeAnswer && delivery.isObject()) {
-            ObjectNode answer = view.putObject("answer");
-            answer.set("response", delivery.path("response").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response"));
-            answer.set("response_plain", delivery.path("response_plain").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response_plain"));
+        if (includeContent) {
+            view.put("question", question(record));
+            view.set("answer", hasAnswer(delivery) ? answer(delivery) : Json.MAPPER.nullNode());
+        } else if (includeAnswer && delivery.isObject()) {
+            view.set("answer", answer(delivery));
         }
         ArrayNode deliveries = deliveries(record);
         ObjectNode entries = DeliveryEntries.of(record);
@@ -71,6 +81,30 @@ public final class StatusView {
         view.set("deliveries", deliveries);
         view.set("history", record.path("history").isArray() ? record.get("history") : Json.MAPPER.createArrayNode());
         return view;
+    }
+
+    /**
+     * The question's text as the caller sent it: the request the record keeps, else the one its delivery message
+     * carries (a record whose first write was dropped); null when the record has neither yet.
+     */
+    static String question(ObjectNode record) {
+        JsonNode query = record.path("request").path("query");
+        if (!query.isTextual()) {
+            query = record.path("delivery_message").path("webhook_request").path("query");
+        }
+        return query.isTextual() ? query.textValue() : null;
+    }
+
+    private static ObjectNode answer(JsonNode delivery) {
+        ObjectNode answer = Json.object();
+        answer.set("response", delivery.path("response").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response"));
+        answer.set("response_plain", delivery.path("response_plain").isMissingNode() ? Json.MAPPER.nullNode() : delivery.get("response_plain"));
+        return answer;
+    }
+
+    /** Whether the agent's result holds an answer (a failed or cancelled question's has none). */
+    private static boolean hasAnswer(JsonNode delivery) {
+        return delivery.isObject() && (delivery.path("response").isTextual() || delivery.path("response_plain").isTextual());
     }
 
     /**

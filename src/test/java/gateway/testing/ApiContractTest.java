@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.DeliveryMessage;
 import gateway.endpoints.EndpointEvents;
+import gateway.endpoints.EndpointTests;
 import gateway.events.QuestionEvent;
 import gateway.json.Json;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class ApiContractTest {
         ApiContract.gateway().document().path("webhooks").fieldNames().forEachRemaining(types::add);
         assertThat(types).containsExactlyInAnyOrder(DeliveryMessage.EVENT_ANSWERED, DeliveryMessage.EVENT_FAILED,
                 DeliveryMessage.EVENT_CANCELLED, QuestionEvent.STARTED, QuestionEvent.PROGRESS, EndpointEvents.PAUSED,
-                EndpointEvents.RESUMED);
+                EndpointEvents.RESUMED, EndpointTests.TYPE);
     }
 
     @Test

@@ -42,6 +42,34 @@ class StatusViewTest {
     }
 
     @Test
+    void theContentOnRequestIsTheQuestionAsSentAndTheAnswerOrNull() {
+        ObjectNode record = TrackingRecord.apply(null, ID, new StageEvent(TrackingStatus.PROCESSING,
+                "2025-01-01T00:00:01.000000+00:00", 1, "asking the agent", r -> {
+                    r.put("caller", "alice");
+                    r.put("prompt", "secret prompt");
+                    r.set("request", Json.object().put("query", "  Which deals?\n"));
+                }));
+        ObjectNode open = StatusView.of(record, false, true, StatusView.EndpointStates.NONE);
+        assertThat(open.get("question").asText()).isEqualTo("  Which deals?\n");
+        assertThat(open.get("answer").isNull()).isTrue();
+        assertThat(Json.write(open)).doesNotContain("secret", "alice");
+
+        // a failed question's result has no answer; the request only in its delivery message (the first write dropped)
+        ObjectNode failed = Json.object();
+        failed.put("tracking_id", ID).put("status", "failed");
+        failed.set("delivery_message", Json.object().put("status", "failed").putNull("response").putNull("response_plain")
+                .set("webhook_request", Json.object().put("query", "Refused?")));
+        ObjectNode view = StatusView.of(failed, true, true, StatusView.EndpointStates.NONE);
+        assertThat(view.get("question").asText()).isEqualTo("Refused?");
+        assertThat(view.get("answer").isNull()).as("content on request: null when there is no answer").isTrue();
+        assertThat(StatusView.of(failed, true).get("answer").isObject()).as("STATUS_INCLUDE_ANSWER alone: as before").isTrue();
+
+        ObjectNode none = Json.object();
+        none.put("tracking_id", ID).put("status", "queued");
+        assertThat(StatusView.of(none, false, true, StatusView.EndpointStates.NONE).get("question").isNull()).isTrue();
+    }
+
+    @Test
     void everyDeliveryWithItsAttemptLogInTheRecordsOrderAndNothingElseOfIt() {
         DeliveryEntriesTest flow = new DeliveryEntriesTest();
         flow.answeredFor(DeliveryEntriesTest.CRM, DeliveryEntriesTest.ZAP);
