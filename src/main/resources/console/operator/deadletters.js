@@ -111,9 +111,14 @@ function queueSection(queue) {
       try {
         const done = await admin.redrive(queue.name, ids);
         const moved = Array.isArray(done.message_ids) ? done.message_ids : [];
+        const missing = Array.isArray(done.not_found) ? done.not_found : [];
         const said = `Redriven from ${queue.name}: ${done.redriven} dead letter(s)${ids && done.redriven < ids.length
-          ? ` of ${ids.length} chosen (the others were gone or hidden for a moment by another listing)` : ''}.`;
-        replace(result, el('p', {}, said), moved.length ? el('ul', { class: 'op-mono' }, moved.map((id) => el('li', {}, id))) : null);
+          ? ` of ${ids.length} chosen` : ''}.`;
+        replace(result, el('p', {}, said),
+          moved.length ? el('ul', { class: 'op-plain op-mono', 'aria-label': 'Redriven message ids' },
+            moved.map((id) => el('li', {}, id))) : null,
+          missing.length ? el('p', { class: 'op-error' }, `Not found, so not moved (gone already, or hidden a moment by `
+            + `another listing): ${missing.join(', ')}.`) : null);
       } catch (e) {
         const said = `The redrive from ${queue.name} failed: ${reason(e)}.`;
         replace(result, el('p', { class: 'op-error' }, said));
