@@ -27,13 +27,13 @@ function number(value, unit) {
   return unit ? `${rounded} ${unit}` : String(rounded);
 }
 
-/** 1, 2, 5, 10, 20, 50... at or above the value (at least 1). */
+/** A round number (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten) at or above the value (at least 1). */
 function niceCeiling(value) {
-  if (!(value > 0)) {
+  if (!(value > 1)) {
     return 1;
   }
   const power = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 5, 10]) {
+  for (const step of [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10]) {
     if (step * power >= value) {
       return step * power;
     }
@@ -126,7 +126,7 @@ export function lineChart(spec) {
       series.map((s, k) => el('td', {}, values[k][i] === null ? '—' : number(values[k][i], '')))))));
 
   return el('figure', { class: 'op-chart', 'aria-labelledby': ids.caption, 'data-chart': spec.key || spec.title },
-    el('figcaption', { id: ids.caption }, el('h3', {}, spec.title), spec.note ? el('p', { class: 'op-muted' }, spec.note) : null),
+    el('figcaption', { id: ids.caption }, el('h2', {}, spec.title), spec.note ? el('p', { class: 'op-muted' }, spec.note) : null),
     chart, legend,
     el('details', {}, el('summary', {}, `${spec.title}: the data as a table`), table));
 }
@@ -185,7 +185,7 @@ export function deliveryChart(spec) {
       el('td', {}, String(t.delivered)), el('td', {}, String(t.failed)),
       el('td', {}, rate(t) === null ? '—' : `${rate(t)}%`)))));
   return el('figure', { class: 'op-chart', 'aria-labelledby': ids.caption, 'data-chart': spec.key || spec.title },
-    el('figcaption', { id: ids.caption }, el('h3', {}, spec.title), spec.note ? el('p', { class: 'op-muted' }, spec.note) : null),
+    el('figcaption', { id: ids.caption }, el('h2', {}, spec.title), spec.note ? el('p', { class: 'op-muted' }, spec.note) : null),
     chart,
     el('ul', { class: 'op-legend' },
       el('li', {}, el('span', { class: 'op-swatch op-ok', 'aria-hidden': 'true' }), 'delivered'),
