@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -118,7 +119,16 @@ class OperatorConsoleTest {
             browser.screenshot("operator-dead-letters");
             browser.assertAccessible("operator dead letters");
 
-            row.findElement(By.cssSelector("input[type=checkbox]")).click();
+            // by keyboard: "Redrive all" asks first, focus on its confirm; Escape cancels, nothing moves, focus comes back
+            browser.driver().findElement(By.id("dlq-requests-redrive-all")).sendKeys(Keys.ENTER);
+            browser.awaitText(By.id("dlq-requests-confirm-text"), "every dead letter");
+            assertThat(activeId(browser)).isEqualTo("dlq-requests-confirm-yes");
+            browser.driver().switchTo().activeElement().sendKeys(Keys.ESCAPE);
+            browser.awaitText(By.id("dlq-requests-result"), "Redrive cancelled");
+            assertThat(activeId(browser)).isEqualTo("dlq-requests-redrive-all");
+            assertThat(browser.all(hostileRow)).hasSize(1);
+
+            row.findElement(By.cssSelector("input[type=checkbox]")).sendKeys(Keys.SPACE);
             browser.driver().findElement(By.id("dlq-deliveries-redrive-chosen")).click();
             browser.awaitText(By.id("dlq-deliveries-confirm-text"), "1 chosen dead letter(s)");
             assertThat(app.depth(app.dlq("deliveries"))).as("nothing moves before the confirm").isEqualTo(1);
@@ -174,6 +184,10 @@ class OperatorConsoleTest {
             browser.screenshot("operator-open-gateway");
             browser.assertAccessible("operator console, open gateway");
         }
+    }
+
+    static String activeId(BrowserSession browser) {
+        return browser.driver().switchTo().activeElement().getAttribute("id");
     }
 
     /** The questions the overview's flow chart holds (the sum of its table's Questions column). */
