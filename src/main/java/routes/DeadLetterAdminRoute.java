@@ -10,7 +10,7 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * The operator's dead-letter calls (the management port's {@code /admin/dlq/...}, which call these routes): for
- * each work queue, list its dead letters without taking them off its DLQ, and redrive them (all, or the one asked
+ * each work queue, list its dead letters without taking them off its DLQ, and redrive them (all, or the ones asked
  * for) to the queue they came from. Errors go back to the caller, which answers 503.
  */
 public class DeadLetterAdminRoute extends RouteBuilder {
@@ -56,7 +56,7 @@ public class DeadLetterAdminRoute extends RouteBuilder {
                             .to(showAgain).id("show-unchosen-" + queue + "-dead-letter")
                     .end()
                 .end()
-                .bean("deadLetterAdmin", "redriveResult(" + queue + ", ${body})");
+                .bean("deadLetterAdmin", "redriveResult(" + queue + ", ${body}, ${exchangeProperty." + FlowProperties.DLQ_MESSAGE_IDS + "})");
         }
     }
 }

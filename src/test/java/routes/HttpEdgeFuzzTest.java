@@ -65,7 +65,7 @@ class HttpEdgeFuzzTest {
         Map<String, Integer> statuses = new TreeMap<>();
         List<String> paths = List.of("/webhook", "/webhook/" + ID, "/webhook/" + ID + "/resend", "/openapi.json",
                 "/webhook/not-a-uuid", "/webhook/" + ID + "/events");
-        List<String> managementPaths = List.of("/admin/dlq/requests", "/admin/dlq/deliveries/redrive", "/admin/callers",
+        List<String> managementPaths = List.of("/admin/dlq/requests", "/admin/dlq/deliveries/redrive", "/admin/callers", "/admin/overview",
                 "/observe/health", "/observe/health/ready", "/observe/metrics", "/openapi.json", "/admin/dlq/nope");
         int sent = 0;
         for (int i = 0; i < 700; i++) {

@@ -178,7 +178,8 @@ class ProdProfileSecurityTest {
             // over HTTP: every admin operation is refused, 403, whatever token comes
             for (HttpRequest.Builder call : List.of(HttpRequest.newBuilder(app.managementUrl("/admin/dlq/requests")).GET(),
                     HttpRequest.newBuilder(app.managementUrl("/admin/dlq/requests/redrive")).POST(HttpRequest.BodyPublishers.noBody()),
-                    HttpRequest.newBuilder(app.managementUrl("/admin/callers")).GET())) {
+                    HttpRequest.newBuilder(app.managementUrl("/admin/callers")).GET(),
+                    HttpRequest.newBuilder(app.managementUrl("/admin/overview")).GET())) {
                 HttpResponse<String> refused = app.send(call.header("Authorization", "Bearer anything").build());
                 assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
             }

@@ -1,6 +1,7 @@
 package gateway.admin;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,7 +56,7 @@ public class DeadLetterAdmin {
         return "direct:list-" + queue + "-dead-letters";
     }
 
-    /** The route that redrives them ({@link FlowProperties#DLQ_MAX}, optionally {@link FlowProperties#DLQ_MESSAGE_ID}). */
+    /** The route that redrives them ({@link FlowProperties#DLQ_MAX}, optionally {@link FlowProperties#DLQ_MESSAGE_IDS}). */
     public static String redriveEndpoint(String queue) {
         return "direct:redrive-" + queue + "-dead-letters";
     }
@@ -94,9 +95,9 @@ public class DeadLetterAdmin {
         return attribute(dead, DeadLetters.REASON) == null;
     }
 
-    /** Whether a redrive of {@code messageId} (of every dead letter, when null) takes this one. */
-    public static boolean chosen(@Body Message dead, @ExchangeProperty(FlowProperties.DLQ_MESSAGE_ID) String messageId) {
-        return messageId == null || messageId.equals(dead.messageId());
+    /** Whether a redrive of {@code messageIds} (of every dead letter, when null) takes this one. */
+    public static boolean chosen(@Body Message dead, @ExchangeProperty(FlowProperties.DLQ_MESSAGE_IDS) Set<String> messageIds) {
+        return messageIds == null || messageIds.contains(dead.messageId());
     }
 
     /** The headers that make this dead letter visible again at once ({@code sqs-batch:...?operation=changeMessageVisibility}). */
@@ -151,8 +152,12 @@ public class DeadLetterAdmin {
         return result;
     }
 
-    /** The operator's answer to a redrive: the ids (on the DLQ) of the dead letters moved back. */
-    public ObjectNode redriveResult(String name, @Body List<?> redrivenIds) {
+    /**
+     * The operator's answer to a redrive: the ids (on the DLQ) of the dead letters moved back, and those asked for
+     * that were not among the dead letters seen ({@code not_found}, empty when none were named).
+     */
+    public ObjectNode redriveResult(String name, @Body List<?> redrivenIds,
+            @ExchangeProperty(FlowProperties.DLQ_MESSAGE_IDS) Set<String> asked) {
         ObjectNode result = Json.object();
         result.put("queue", queues.get(name));
         ArrayNode ids = Json.MAPPER.createArrayNode();
@@ -163,6 +168,12 @@ public class DeadLetterAdmin {
         }
         result.put("redriven", ids.size());
         result.set("message_ids", ids);
+        ArrayNode notFound = result.putArray("not_found");
+        if (asked != null) {
+            Set<String> moved = new HashSet<>();
+            ids.forEach(id -> moved.add(id.asText()));
+            asked.stream().filter(id -> !moved.contains(id)).forEach(notFound::add);
+        }
         return result;
     }
 

@@ -1,5 +1,9 @@
 package gateway.admin;
 
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -25,9 +29,11 @@ import org.slf4j.LoggerFactory;
  * The operator's endpoints on the management port (never the public one):
  * <ul>
  *   <li>{@code GET /admin/dlq/{requests|deliveries}?max=N} lists dead letters;</li>
- *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID]} moves them back;</li>
+ *   <li>{@code POST /admin/dlq/{requests|deliveries}/redrive[?message_id=ID&message_id=ID...]} moves them back (all,
+ *       or the ones named: an id not found is reported, not an error);</li>
  *   <li>{@code GET /admin/callers}: the callers in force and their endpoints (counts and names, never a key, a secret
- *       or a header value);</li>
+ *       or a header value), and the state of the callers file's reloads;</li>
+ *   <li>{@code GET /admin/overview}: this instance's last hour, a point a minute ({@code gateway.metrics.MetricsOverview});</li>
  *   <li>{@code GET /admin/endpoints}: every endpoint with its health and parked deliveries;
  *       {@code POST /admin/endpoints/{caller}/{name}/pause|resume|recover} for any of them ({@link EndpointAdmin});</li>
  *   <li>{@code GET /openapi.json}: this port's OpenAPI document ({@code admin-api.yaml}), without a token.</li>
@@ -50,6 +56,7 @@ public final class ManagementEndpoints {
     private final OpenApiDocument document;
     private final RateLimiter throttle;
     private final EndpointAdmin endpoints;
+    private final Supplier<ObjectNode> overview;
 
     /**
      * @param routes  calls the dead-letter routes ({@code routes.DeadLetterAdminRoute})
@@ -57,9 +64,11 @@ public final class ManagementEndpoints {
      * @param document this port's OpenAPI document
      * @param throttle  admin calls per client IP ({@code ADMIN_RATE_LIMIT_PER_MINUTE}), refused ones included
      * @param endpoints the endpoints' health, for operators
+     * @param overview  this instance's last hour ({@code gateway.metrics.MetricsOverview#view})
      */
     public ManagementEndpoints(DeadLetterAdmin admin, ProducerTemplate routes, AdminAuthenticator authenticator,
-            Supplier<ObjectNode> callers, OpenApiDocument document, RateLimiter throttle, EndpointAdmin endpoints) {
+            Supplier<ObjectNode> callers, OpenApiDocument document, RateLimiter throttle, EndpointAdmin endpoints,
+            Supplier<ObjectNode> overview) {
         this.admin = admin;
         this.routes = routes;
         this.authenticator = authenticator;
@@ -67,6 +76,7 @@ public final class ManagementEndpoints {
         this.document = document;
         this.throttle = throttle;
         this.endpoints = endpoints;
+        this.overview = overview;
     }
 
     public void mount(Router router) {
@@ -77,11 +87,17 @@ public final class ManagementEndpoints {
                 json(ctx, 200, callers.get());
             }
         });
+        router.route(HttpMethod.GET, "/admin/overview").blockingHandler(ctx -> {
+            if (authorized(ctx)) {
+                json(ctx, 200, overview.get());
+            }
+        });
         router.route(HttpMethod.GET, "/admin/dlq/:queue").blockingHandler(ctx -> guarded(ctx, () ->
                 call(DeadLetterAdmin.listEndpoint(ctx.pathParam("queue")), bounded(ctx.queryParams().get("max")), null)));
         router.route(HttpMethod.POST, "/admin/dlq/:queue/redrive").blockingHandler(ctx -> guarded(ctx, () -> {
+            List<String> chosen = ctx.queryParams().getAll("message_id");
             ObjectNode result = call(DeadLetterAdmin.redriveEndpoint(ctx.pathParam("queue")),
-                    bounded(ctx.queryParams().get("max")), ctx.queryParams().get("message_id"));
+                    bounded(ctx.queryParams().get("max")), chosen.isEmpty() ? null : new LinkedHashSet<>(chosen));
             LOG.warn("Operator redrove {} message(s) from the {} dead-letter queue", result.get("redriven"),
                     ctx.pathParam("queue"));
             return result;
@@ -165,11 +181,11 @@ public final class ManagementEndpoints {
     }
 
     /** Calls a dead-letter route; its failure is thrown (and answered 503). */
-    private ObjectNode call(String route, int max, String messageId) {
+    private ObjectNode call(String route, int max, Set<String> messageIds) {
         Exchange done = routes.send(route, exchange -> {
             exchange.setProperty(FlowProperties.DLQ_MAX, max);
-            if (messageId != null) {
-                exchange.setProperty(FlowProperties.DLQ_MESSAGE_ID, messageId);
+            if (messageIds != null) {
+                exchange.setProperty(FlowProperties.DLQ_MESSAGE_IDS, Collections.unmodifiableSet(messageIds));
             }
         });
         if (done.getException() != null) {

@@ -53,10 +53,12 @@ public final class CallerDirectory implements CallerKeys {
      * their version of the file; the latest version judged (its digest, or why the file could not be read), when,
      * and why it was refused ({@code null}: it was not).
      */
-    private record State(Callers callers, Instant loadedAt, String inForce, String seen, Instant seenAt, String refusal) {
+    private record State(Callers callers, Instant loadedAt, String inForce, String seen, Instant seenAt, String refusal,
+            Instant lastRefusedAt, String lastRefusal) {
 
         State seen(String version, Instant at, String why) {
-            return new State(callers, loadedAt, inForce, version, at, why);
+            return why == null ? new State(callers, loadedAt, inForce, version, at, null, lastRefusedAt, lastRefusal)
+                    : new State(callers, loadedAt, inForce, version, at, why, at, why);
         }
     }
 
@@ -71,7 +73,7 @@ public final class CallerDirectory implements CallerKeys {
     private final Counter applied;
     private final Counter refused;
 
-    private volatile State state = new State(null, null, null, null, null, null);
+    private volatile State state = new State(null, null, null, null, null, null, null, null);
 
     /**
      * @param file         the callers file, {@code null} when {@code CALLERS_FILE} is not set (then only the settings' callers)
@@ -203,6 +205,7 @@ public final class CallerDirectory implements CallerKeys {
         } else {
             view.putNull("refused");
         }
+        view.set("reload", reload(now));
         ArrayNode list = view.putArray("callers");
         if (callers == null) {
             return view;
@@ -225,6 +228,27 @@ public final class CallerDirectory implements CallerKeys {
             list.add(describe(fileCaller));
         }
         return view;
+    }
+
+    /**
+     * The reloads' state: when the callers in force were loaded, from where ({@code CALLERS_FILE}'s path, or
+     * {@code settings} without a file), how many callers that source gives, and the last version refused since the
+     * start (kept after a later good version; its reason is the refusal's one line, which quotes no key or secret).
+     */
+    private ObjectNode reload(State now) {
+        ObjectNode reload = Json.object();
+        reload.put("loaded_at", now.loadedAt() == null ? null : Timestamps.format(now.loadedAt()));
+        reload.put("source", file == null ? "settings" : file.toString());
+        Callers callers = now.callers();
+        reload.put("callers", callers == null ? 0 : file != null ? callers.fileCallers().size() : callers.settingsCallerNames().size());
+        if (now.lastRefusal() == null) {
+            reload.putNull("last_refusal");
+        } else {
+            ObjectNode refusal = reload.putObject("last_refusal");
+            refusal.put("at", Timestamps.format(now.lastRefusedAt()));
+            refusal.put("reason", now.lastRefusal());
+        }
+        return reload;
     }
 
     private static ObjectNode describe(Caller caller) {
@@ -263,7 +287,8 @@ public final class CallerDirectory implements CallerKeys {
 
     private void install(Callers callers, String version) {
         Instant now = clock.instant();
-        state = new State(callers, now, version, version, now, null);
+        State before = state;
+        state = new State(callers, now, version, version, now, null, before.lastRefusedAt(), before.lastRefusal());
     }
 
     private Callers parse(Read read) {

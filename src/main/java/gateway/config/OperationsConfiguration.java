@@ -1,5 +1,8 @@
 package gateway.config;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -14,6 +17,7 @@ import gateway.intake.JsonRequestBody;
 import gateway.agent.BedrockAgentComponent;
 import gateway.metrics.FlowMetrics;
 import gateway.metrics.FlowMetricsNotifier;
+import gateway.metrics.MetricsOverview;
 import gateway.metrics.QueueDepthSampler;
 import gateway.security.AdminAuthenticator;
 import gateway.security.RateLimiter;
@@ -49,6 +53,8 @@ public class OperationsConfiguration implements CamelConfiguration {
     private String deliveriesQueue;
     @PropertyInject("gateway.metrics.queue-sample-seconds")
     private long sampleSeconds;
+    @PropertyInject("gateway.metrics.overview-step-seconds")
+    private long overviewStepSeconds;
 
     // memoised: configure() below counts with the same metrics as the registry's beans
     private FlowMetrics metrics;
@@ -65,6 +71,30 @@ public class OperationsConfiguration implements CamelConfiguration {
             metrics = new FlowMetrics(registry);
         }
         return metrics;
+    }
+
+    /** This instance's last hour from its own meters ({@code GET /admin/overview}), a point each step (MetricsOverviewRoute). */
+    @BindToRegistry(value = "metricsOverview", lazy = true)
+    public MetricsOverview metricsOverview(CamelContext context) {
+        if (overviewStepSeconds < 1) {
+            throw new IllegalArgumentException("OVERVIEW_STEP_SECONDS must be at least 1, not " + overviewStepSeconds);
+        }
+        return new MetricsOverview(flowMetrics(context).registry(), instanceName(), overviewStepSeconds,
+                Map.of("requests", requestsQueue, "requests_dlq", requestsDeadLetterQueue, "deliveries", deliveriesQueue,
+                        "deliveries_dlq", deliveriesDeadLetterQueue), Clock.systemUTC());
+    }
+
+    /** The pod's name in Kubernetes ({@code HOSTNAME}), else the host's. */
+    private static String instanceName() {
+        String host = System.getenv("HOSTNAME");
+        if (host != null && !host.isBlank()) {
+            return host;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            return "gateway";
+        }
     }
 
     /** The dead-letter routes' receive and their steps (DeadLetterAdminRoute, DeadLetterSweepRoute). */
@@ -108,7 +138,8 @@ public class OperationsConfiguration implements CamelConfiguration {
                     new ManagementEndpoints(ctx.getRegistry().findSingleByType(DeadLetterAdmin.class), routes,
                             ctx.getRegistry().findSingleByType(AdminAuthenticator.class), callers::describe,
                             OpenApiDocument.of(OpenApiDocument.ADMIN),
-                            ctx.getRegistry().lookupByNameAndType("adminRateLimiter", RateLimiter.class), endpoints)
+                            ctx.getRegistry().lookupByNameAndType("adminRateLimiter", RateLimiter.class), endpoints,
+                            ctx.getRegistry().lookupByNameAndType("metricsOverview", MetricsOverview.class)::view)
                             .mount(server.getRouter());
                 }
             }

@@ -29,8 +29,8 @@ public final class FlowProperties {
     public static final String NEXT_ATTEMPT_IN = "next_attempt_in";
     /** An operator's dead-letter call (list, redrive): at most this many dead letters. */
     public static final String DLQ_MAX = "dlq_max";
-    /** An operator's redrive: only the dead letter of this (DLQ) message id; absent: all. */
-    public static final String DLQ_MESSAGE_ID = "dlq_message_id";
+    /** An operator's redrive: only the dead letters of these (DLQ) message ids ({@code Set<String>}); absent: all. */
+    public static final String DLQ_MESSAGE_IDS = "dlq_message_ids";
     /** The (DLQ) message id of the dead letter a redrive is moving back. */
     public static final String REDRIVEN_MESSAGE_ID = "redriven_message_id";
 
