@@ -1,8 +1,11 @@
 package gateway.console;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import gateway.json.Json;
@@ -169,6 +172,34 @@ class OperatorConsoleTest {
         } finally {
             app.drain(app.dlq("requests"));
         }
+    }
+
+    @Test
+    void everyOperatorFileIsServedWithTheConsoleHeadersAndPutsNoMarkupFromText() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Path folder = Path.of("src/main/resources/console/operator");
+        List<Path> files;
+        try (Stream<Path> listed = Files.list(folder)) {
+            files = listed.sorted().toList();
+        }
+        assertThat(files).extracting(f -> f.getFileName().toString()).contains("index.html", "app.js", "operator.css");
+        for (Path file : files) {
+            String name = file.getFileName().toString();
+            var answer = http.send(java.net.http.HttpRequest.newBuilder(app.managementUrl(
+                    "/console/" + (name.equals("index.html") ? "" : name))).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).as(name).isEqualTo(200);
+            ConsolePages.HEADERS.forEach((header, value) ->
+                    assertThat(answer.headers().firstValue(header)).as(header + " of " + name).hasValue(value));
+            assertThat(answer.body()).as(name).isEqualTo(Files.readString(file));
+            // text from the gateway only ever goes in as text: no HTML parsing sink, no inline style or script
+            assertThat(answer.body()).as(name).doesNotContain("innerHTML", "outerHTML", "insertAdjacentHTML",
+                    "document.write", "eval(", "new Function", " style=\"");
+        }
+        // nothing of the operator console on the business port
+        var business = http.send(java.net.http.HttpRequest.newBuilder(app.url("/console/deadletters.js")).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(business.statusCode()).isEqualTo(404);
     }
 
     @Test
