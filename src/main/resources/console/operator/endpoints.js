@@ -8,6 +8,13 @@ const STATE_WORDS = {
   healthy: 'Healthy', failing: 'Failing', paused: 'Paused', resuming: 'Resuming',
 };
 
+/** Whether the refusal came after the load of the callers in force (so the file's latest version is not in force). */
+function refusedSinceLoad(refusal, loadedAt) {
+  const refused = Date.parse(refusal.at);
+  const loaded = Date.parse(loadedAt);
+  return Number.isNaN(refused) || Number.isNaN(loaded) || refused >= loaded;
+}
+
 function reloadView(data) {
   // contract 5: "reload": {loaded_at, source, callers, last_refusal: {at, reason} | null}; older gateways: loaded_at, refused
   const reload = data.reload || null;
@@ -26,8 +33,11 @@ function reloadView(data) {
     el('dl', { class: 'op-facts' }, rows.map(([k, v]) => [el('dt', {}, k), el('dd', {}, v)])),
     refusal
       ? el('div', { class: 'op-warning', id: 'callers-refusal' },
-        el('p', {}, el('strong', {}, 'The latest version of the callers file was refused'), ' at ', time(refusal.at),
-          '; the version loaded before stays in force.'),
+        refusedSinceLoad(refusal, loadedAt)
+          ? el('p', {}, el('strong', {}, 'The latest version of the callers file was refused'), ' at ', time(refusal.at),
+            '; the version loaded at ', time(loadedAt), ' stays in force.')
+          : el('p', {}, el('strong', {}, 'A version of the callers file was refused'), ' at ', time(refusal.at),
+            ', before the version in force was loaded.'),
         el('p', {}, 'Why: ', el('span', { class: 'op-reason' }, shown(refusal.reason))))
       : el('p', { id: 'callers-refusal', class: 'op-ok-text' }, data.file
         ? 'No refusal: the file in force is the latest one seen.' : 'No refusal (there is no callers file).'));

@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * charts drawn after a few questions, lists a dead letter and redrives it (it leaves the DLQ and is delivered), shows a
  * hostile dead-letter reason as inert text, pauses and resumes an endpoint. Every page is saved as
  * {@code target/console-screenshots/operator-*.png} and checked by axe-core (no serious or critical violation). An open
- * gateway (no {@code ADMIN_TOKEN}, the local profile) goes straight in.
+ * gateway (no {@code ADMIN_TOKEN}, the local profile) goes straight in, and shows a refused version of the callers file.
  */
 class OperatorConsoleTest {
 
@@ -203,18 +203,55 @@ class OperatorConsoleTest {
     }
 
     @Test
-    void anOpenGatewayGoesStraightIn() throws Exception {
+    void anOpenGatewayGoesStraightInAndShowsTheCallersFileRefused() throws Exception {
+        Path dir = Files.createTempDirectory("operator-console");
+        Path file = dir.resolve("callers.yaml");
+        Files.writeString(file, callersFile("console-key-0000000000000000"));
         try (GatewayTestApp open = GatewayTestApp.start(Map.of("gateway.admin.token", "",
-                "gateway.admin.open-without-token", "true"));
+                "gateway.admin.open-without-token", "true", "gateway.callers.file", file.toString(),
+                "gateway.callers.reload-seconds", "1"));
                 BrowserSession browser = BrowserSession.start()) {
             browser.open(open.managementUrl("/console/#/endpoints"));
             browser.awaitText(By.id("session-state"), "Open gateway");
-            browser.await(By.cssSelector("tr[data-endpoint]"));
+            browser.await(By.cssSelector("tr[data-endpoint^='crm/']"));
+            browser.await(By.cssSelector("#callers-table tr[data-caller='crm']"));
+            assertThat(browser.driver().findElement(By.id("callers-refusal")).getText()).contains("No refusal");
             assertThat(browser.driver().findElement(By.id("sign-in")).isDisplayed()).isFalse();
             assertThat(browser.driver().findElement(By.id("sign-out")).isDisplayed()).isFalse();
             browser.screenshot("operator-open-gateway");
             browser.assertAccessible("operator console, open gateway");
+
+            // a broken version of the file (a key too short): refused, shown with its reason, the old one in force
+            Files.writeString(file, callersFile("tiny-key-7"));
+            new WebDriverWait(browser.driver(), BrowserSession.WAIT, Duration.ofSeconds(2)).until(d -> {
+                if (d.findElement(By.id("callers-refusal")).getText().contains("was refused")) {
+                    return true;
+                }
+                browser.script("document.getElementById('endpoints-reload').click();");
+                return false;
+            });
+            assertThat(browser.driver().findElement(By.id("callers-refusal")).getText())
+                    .contains("The latest version of the callers file was refused").contains("stays in force")
+                    .doesNotContain("tiny-key-7");
+            assertThat(browser.all(By.cssSelector("#callers-table tr[data-caller='crm']"))).hasSize(1);
+            browser.screenshot("operator-callers-file-refused");
+            browser.assertAccessible("operator callers, file refused");
+        } finally {
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(dir);
         }
+    }
+
+    /** A callers file with one caller, crm, its API key this one, one webhook. */
+    static String callersFile(String key) {
+        return """
+                callers:
+                  - name: crm
+                    api_keys: ["%s"]
+                    signing_secrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"]
+                    webhooks:
+                      - url: http://127.0.0.1:1/hooks
+                """.formatted(key);
     }
 
     static String activeId(BrowserSession browser) {
