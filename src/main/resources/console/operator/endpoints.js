@@ -24,7 +24,7 @@ function reloadView(data) {
     ['Callers file', data.file ? el('code', {}, data.file) : 'none (CALLERS_FILE is not set)'],
     ['Last loaded', time(loadedAt)],
   ];
-  if (reload && reload.source) {
+  if (reload && reload.source && reload.source !== data.file) {
     rows.push(['Loaded from', shown(reload.source)]);
   }
   rows.push(['Callers in force', String(reload && Number.isFinite(reload.callers) ? reload.callers
