@@ -1,4 +1,4 @@
-// Dead letters: both DLQs, each entry's reason, a choice of entries, and their redrive (chosen or all) after a
+// Dead letters: both DLQs, each entry's reason and what it carries, a choice of entries, and their redrive (chosen or all) after a
 // confirm step. Reasons are the gateway's failure text, shown as text only.
 
 import { admin, reason } from './admin.js';
@@ -9,6 +9,19 @@ const QUEUES = [
   { name: 'deliveries', title: 'Deliveries (the webhook stage)', back: 'the deliveries queue: the answer is delivered again' },
 ];
 const LIST_MAX = 100;
+
+// What a dead letter carries (the listing's `message`): its event and target, its source, the start of its question
+function carries(content) {
+  if (!content || content.kind === 'unreadable') {
+    return content ? `not the gateway's JSON (${content.bytes} bytes)` : '—';
+  }
+  const where = [content.event_type, content.target ? `to ${content.target}` : null].filter(Boolean).join(' ');
+  const from = [content.source_system, content.source_process].filter(Boolean).join('/');
+  return el('span', {},
+    where ? el('span', { class: 'op-carries-where' }, where) : null,
+    from ? el('span', { class: 'op-carries-from' }, ` from ${from}`) : null,
+    content.question ? el('q', { class: 'op-carries-question' }, content.question) : null);
+}
 
 function queueSection(queue) {
   const headingId = `dlq-${queue.name}-title`;
@@ -47,7 +60,7 @@ function queueSection(queue) {
       el('caption', {}, `${messages.length} dead letter(s) seen on ${queue.name}`),
       el('thead', {}, el('tr', {},
         el('th', { scope: 'col' }, all),
-        ['Tracking id', 'Stage', 'Reason', 'HTTP status', 'Attempts', 'Failed at', 'Dead-lettered by', 'Message id']
+        ['Tracking id', 'Stage', 'Reason', 'Carries', 'HTTP status', 'Attempts', 'Failed at', 'Dead-lettered by', 'Message id']
           .map((h) => el('th', { scope: 'col' }, h)))),
       el('tbody', {}, messages.map((m, i) => {
         const boxId = `dlq-${queue.name}-choose-${i}`;
@@ -59,6 +72,7 @@ function queueSection(queue) {
           el('td', { class: 'op-mono' }, shown(m.tracking_id)),
           el('td', {}, shown(m.stage)),
           el('td', { class: 'op-reason' }, shown(m.reason)),
+          el('td', { class: 'op-carries' }, carries(m.message)),
           el('td', {}, shown(m.http_status)),
           el('td', {}, shown(m.attempts)),
           el('td', {}, time(m.failed_at)),

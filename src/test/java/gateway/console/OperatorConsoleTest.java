@@ -114,6 +114,8 @@ class OperatorConsoleTest {
             By deadRow = By.cssSelector("section[data-queue='deliveries'] tr[data-tracking-id='" + deadTracking + "']");
             WebElement row = browser.await(deadRow);
             assertThat(row.getText()).contains("the receiver answered HTTP 422").contains("webhook-deliver");
+            assertThat(row.findElement(By.cssSelector("td.op-carries")).getText()).as("what the dead letter carries")
+                    .contains("query.answered").contains("Refused once, then redriven from the console");
             By hostileRow = By.cssSelector("section[data-queue='requests'] tr[data-tracking-id='" + hostileTracking + "']");
             WebElement hostile = browser.await(hostileRow);
             assertThat(hostile.getText()).contains("<img src=x onerror=alert(1)>");
