@@ -223,6 +223,13 @@ class WebhookDeliverRouteTest {
         assertThat(item.get("stage").asText()).isEqualTo("webhook-deliver");
         assertThat(item.get("reason").asText()).isEqualTo("HttpOperationFailedException: the receiver answered HTTP 422")
                 .as("no URL: a callback URL's query may carry a token").doesNotContain(receiver.url());
+        JsonNode carried = item.get("message");
+        assertThat(carried.get("kind").asText()).isEqualTo("delivery");
+        assertThat(carried.get("event_type").asText()).isEqualTo("query.answered");
+        assertThat(carried.get("question").asText()).isEqualTo("Refused once, then accepted");
+        assertThat(carried.get("target").asText()).isEqualTo("default");
+        assertThat(listed.body()).as("what it carries names no URL and no answer").doesNotContain(receiver.url())
+                .doesNotContain("ai_response").doesNotContain("response_plain");
         assertThat(app.depth(app.dlq("deliveries"))).as("listing leaves it on the DLQ").isEqualTo(1);
 
         var redriven = app.send(admin("/admin/dlq/deliveries/redrive?message_id=" + item.get("message_id").asText())

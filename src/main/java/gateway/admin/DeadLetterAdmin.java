@@ -130,7 +130,10 @@ public class DeadLetterAdmin {
         return dead.body();
     }
 
-    /** The operator's listing of dead letters: reason, stage, attempts, tracking id and who dead-lettered each. */
+    /**
+     * The operator's listing of dead letters: reason, stage, attempts, tracking id, who dead-lettered each, and what
+     * it carries ({@link DeadLetterContent}).
+     */
     public ObjectNode listing(String name, @Body List<Message> seen) {
         ObjectNode result = Json.object();
         result.put("queue", queues.get(name));
@@ -147,6 +150,7 @@ public class DeadLetterAdmin {
             item.put("failed_at", attribute(m, DeadLetters.FAILED_AT));
             item.put("dead_lettered_by", movedBySqs(m) ? "sqs-redrive-policy" : "gateway");
             item.put("receive_count", m.attributes().get(MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT));
+            item.set("message", DeadLetterContent.of(m.body()));
         }
         result.put("count", items.size());
         return result;
