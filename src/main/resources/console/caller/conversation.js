@@ -67,6 +67,15 @@ function answerBlock(status, content) {
   return h('div', {class: 'answer', id: 'answer'}, renderMarkdown(markdown));
 }
 
+/** What the answer block shows, as one string: it is drawn again only when this changes. */
+function answerKey(status) {
+  const answer = status.answer;
+  if (answer && (typeof answer.response === 'string' || typeof answer.response_plain === 'string')) {
+    return `answer:${answer.response ?? ''}\u0000${answer.response_plain ?? ''}`;
+  }
+  return `none:${OPEN.has(status.status)}`;
+}
+
 function deliveriesBlock(status) {
   const deliveries = status.deliveries || [];
   if (deliveries.length === 0) {
@@ -180,6 +189,7 @@ export async function conversationPage(id) {
       h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Ask')));
 
   let current = status;
+  let shownAnswer = answerKey(status);
   function showActions() {
     cancel.hidden = !OPEN.has(current.status);
     resend.hidden = OPEN.has(current.status);
@@ -203,7 +213,12 @@ export async function conversationPage(id) {
     const next = await fetchStatus(id);
     current = next.status;
     replace(summary, h('h2', {id: 'summary-title', class: 'visually-hidden'}, 'Summary'), facts(current));
-    replace(answer, h('h2', {id: 'answer-title'}, 'Answer'), answerBlock(current, next.content));
+    // the answer is drawn again only when it changed (a reader may be in it)
+    const text = answerKey(current);
+    if (text !== shownAnswer) {
+      shownAnswer = text;
+      replace(answer, h('h2', {id: 'answer-title'}, 'Answer'), answerBlock(current, next.content));
+    }
     replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Deliveries'), deliveriesBlock(current));
     replace(history, historyBlock(current));
     showActions();

@@ -221,10 +221,14 @@ class CallerConsoleBrowserTest {
         assertThat(answer.getText()).contains("<img src=x onerror=alert(1)>");
         assertThat(browser.all(By.cssSelector("#main img"))).isEmpty();
         assertThat(browser.all(By.cssSelector("a[href^='javascript'], a[href^='JavaScript'], [onerror]"))).isEmpty();
-        for (WebElement link : browser.all(By.cssSelector("#answer a"))) {
-            assertThat(link.getAttribute("href")).startsWith("https://");
-            assertThat(link.getAttribute("rel")).isEqualTo("noopener noreferrer");
-        }
+        // read at once (the page may draw the status again meanwhile)
+        @SuppressWarnings("unchecked")
+        List<List<String>> links = (List<List<String>>) browser.script(
+                "return [...document.querySelectorAll('#answer a')].map(a => [a.getAttribute('href'), a.getAttribute('rel')]);");
+        assertThat(links).isNotEmpty().allSatisfy(link -> {
+            assertThat(link.get(0)).startsWith("https://");
+            assertThat(link.get(1)).isEqualTo("noopener noreferrer");
+        });
         assertThat(browser.driver().findElement(By.id("question")).getText()).contains("<img src=x onerror=alert(1)>");
         assertThat(browser.alertRaised()).as("an alert was raised").isFalse();
         review("conversation-hostile-answer");
