@@ -2,6 +2,7 @@ package routes;
 
 import gateway.cancel.Cancellations;
 import gateway.flow.FlowProperties;
+import gateway.flow.QueueAttributes;
 import gateway.intake.IntakeRejection;
 import gateway.s3.StoreUnavailable;
 import gateway.tracking.RecordWriter;
@@ -65,6 +66,10 @@ public class WebhookCancelRoute extends RouteBuilder {
             .filter(exchangeProperty(Cancellations.REPEATED).isNotEqualTo(true))
                 // query.cancelled ends the question's event log (its streams end with it)
                 .bean("questionEvents", "cancelled")
+                // only the queue's own attributes go with the message: the request's headers (a browser sends a dozen)
+                // would become SQS message attributes, and more than 10 make SQS refuse the send (a 500)
+                .removeHeaders("*", QueueAttributes.MESSAGE_TYPE, QueueAttributes.TRACKING_ID, QueueAttributes.SOURCE_SYSTEM,
+                        QueueAttributes.CALLER)
                 .to(AgentInvokeRoute.ENQUEUE_DELIVERIES).id("enqueue-cancelled")
                 .log("Question ${exchangeProperty.tracking_id} cancelled by its caller")
             .end()

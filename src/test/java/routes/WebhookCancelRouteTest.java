@@ -125,6 +125,25 @@ class WebhookCancelRouteTest {
         assertThat(receiver.deliveries()).filteredOn(d -> id.equals(d.trackingId())).hasSize(1);
     }
 
+    /** A browser's DELETE (the caller console's) carries a dozen headers: none of them goes to the deliveries queue. */
+    @Test
+    void aCancelWithABrowsersHeadersIsAcceptedAndTheCallerIsTold() throws Exception {
+        app.stopRoute("agent-invoke");
+        String id = accepted(post("Cancel me from a browser", ALICE));
+        awaitRecord(id);
+        HttpResponse<String> cancel = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id))
+                .header("Authorization", "Bearer " + ALICE).header("Accept", "application/json")
+                .header("Accept-Language", "en-US,en;q=0.9").header("sec-ch-ua", "\"Chromium\";v=\"156\"")
+                .header("sec-ch-ua-mobile", "?0").header("sec-ch-ua-platform", "\"Linux\"").header("Sec-Fetch-Dest", "empty")
+                .header("Sec-Fetch-Mode", "cors").header("Sec-Fetch-Site", "same-origin").header("Origin", app.url("").toString())
+                .header("Priority", "u=1, i").header("Accept-Encoding", "gzip, deflate").header("Cache-Control", "no-cache")
+                .DELETE().build());
+        assertThat(cancel.statusCode()).as(cancel.body()).isEqualTo(202);
+        app.context().getRouteController().startRoute("agent-invoke");
+        LocalReceiver.Delivery told = awaitOnly(id);
+        assertThat(told.payload().path("type").asText()).isEqualTo("query.cancelled");
+    }
+
     @Test
     void cancelledAtTheAgentAbortsTheCall() throws Exception {
         double before = cancellations("agent");

@@ -11,7 +11,21 @@ const OPEN = new Set(['queued', 'processing']);
 const SETTLED = new Set(['delivered', 'dead_lettered', 'cancelled']);
 const FINAL_EVENTS = new Set(['query.answered', 'query.failed', 'query.cancelled']);
 
+/** The status; a 404 is asked again for a few seconds (a question's record is written just after its 202). */
 async function fetchStatus(id) {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await fetchStatusOnce(id);
+    } catch (error) {
+      if (error.status !== 404 || tries >= 8) {
+        throw error;
+      }
+      await new Promise((resolve) => window.setTimeout(resolve, 500));
+    }
+  }
+}
+
+async function fetchStatusOnce(id) {
   try {
     return {status: await api.get(`/webhook/${encodeURIComponent(id)}`, {include: 'content'}), content: true};
   } catch (error) {
@@ -51,6 +65,15 @@ function answerBlock(status, content) {
   }
   const markdown = typeof answer.response === 'string' ? answer.response : String(answer.response_plain || '');
   return h('div', {class: 'answer', id: 'answer'}, renderMarkdown(markdown));
+}
+
+/** What the answer block shows, as one string: it is drawn again only when this changes. */
+function answerKey(status) {
+  const answer = status.answer;
+  if (answer && (typeof answer.response === 'string' || typeof answer.response_plain === 'string')) {
+    return `answer:${answer.response ?? ''}\u0000${answer.response_plain ?? ''}`;
+  }
+  return `none:${OPEN.has(status.status)}`;
 }
 
 function deliveriesBlock(status) {
@@ -166,6 +189,7 @@ export async function conversationPage(id) {
       h('div', {class: 'actions'}, h('button', {type: 'submit'}, 'Ask')));
 
   let current = status;
+  let shownAnswer = answerKey(status);
   function showActions() {
     cancel.hidden = !OPEN.has(current.status);
     resend.hidden = OPEN.has(current.status);
@@ -189,10 +213,16 @@ export async function conversationPage(id) {
     const next = await fetchStatus(id);
     current = next.status;
     replace(summary, h('h2', {id: 'summary-title', class: 'visually-hidden'}, 'Summary'), facts(current));
-    replace(answer, h('h2', {id: 'answer-title'}, 'Answer'), answerBlock(current, next.content));
+    // the answer is drawn again only when it changed (a reader may be in it)
+    const text = answerKey(current);
+    if (text !== shownAnswer) {
+      shownAnswer = text;
+      replace(answer, h('h2', {id: 'answer-title'}, 'Answer'), answerBlock(current, next.content));
+    }
     replace(deliveries, h('h2', {id: 'deliveries-title'}, 'Deliveries'), deliveriesBlock(current));
     replace(history, historyBlock(current));
     showActions();
+    loadThread();
   }
 
   /** Reads the status again every 2 s until its deliveries settle (at most 3 min): deliveries have no events. */
@@ -272,18 +302,31 @@ export async function conversationPage(id) {
     }
   });
 
-  // the session's thread (the list API, filtered by session)
-  if (current.session_id) {
-    api.get('/webhook', {session_id: current.session_id, limit: 50}).then((answer) => {
+  // the session's thread (the list API, filtered by session), once the question's session is known
+  let threadOf = null;
+  function loadThread() {
+    const session = current.session_id;
+    if (!session) {
+      replace(thread, h('h2', {id: 'thread-title'}, 'Session thread'),
+          h('p', {class: 'muted'}, 'The session shows once the gateway has recorded it.'));
+      return;
+    }
+    if (threadOf === session) {
+      return;
+    }
+    threadOf = session;
+    api.get('/webhook', {session_id: session, limit: 50}).then((answer) => {
       const questions = answer.questions || [];
       replace(thread, h('h2', {id: 'thread-title'}, 'Session thread'),
           questions.length <= 1 ? h('p', {class: 'muted'}, 'This is the only question of its session.') : null,
-          questions.length > 0 ? table(`Questions of session ${current.session_id}`,
+          questions.length > 0 ? table(`Questions of session ${session}`,
               h('tbody', {}, questions.map((q) => row(q, q.tracking_id === id)))) : null);
     }, (error) => {
+      threadOf = null;
       replace(thread, h('h2', {id: 'thread-title'}, 'Session thread'), notice('error', errorText(error)));
     });
   }
+  loadThread();
 
   // the live events: every event so far, then each as it comes; the stream ends after the final event
   api.stream(`/webhook/${encodeURIComponent(id)}/events`, {

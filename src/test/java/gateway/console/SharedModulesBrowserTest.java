@@ -91,6 +91,19 @@ class SharedModulesBrowserTest {
     }
 
     @Test
+    void onAnOpenGatewayTheCallerConsoleGoesStraightInAndSaysSo() throws Exception {
+        // the local profile without a key setting: an unauthenticated GET /endpoints answers 200
+        browser.open(app.url("/console/"));
+        browser.awaitText(By.id("who"), "Open gateway: no key needed");
+        browser.awaitText(By.id("list-status"), "No question matches.");
+        assertThat(browser.all(By.id("api-key"))).isEmpty();
+        assertThat(browser.all(By.id("sign-out"))).isEmpty();
+        browser.screenshot("open-gateway-conversations");
+        browser.assertAccessible("open-gateway-conversations");
+        browser.open(app.url("/console/shared/console.css"));
+    }
+
+    @Test
     void theElementBuilderRefusesHandlersAndUnsafeUrlsGivenAsText() {
         Object result = ((org.openqa.selenium.JavascriptExecutor) browser.driver()).executeAsyncScript("""
                 const done = arguments[arguments.length - 1];
