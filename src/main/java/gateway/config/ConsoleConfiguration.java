@@ -6,6 +6,8 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.StartupListener;
 import org.apache.camel.component.platform.http.main.ManagementHttpServer;
 import org.apache.camel.component.platform.http.main.MainHttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The consoles' pages ({@link ConsolePages}): the caller console on the business port's router, the operator console on
@@ -13,6 +15,8 @@ import org.apache.camel.component.platform.http.main.MainHttpServer;
  * pages call the ports' APIs like any client, with the caller's key or the admin token.
  */
 public class ConsoleConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsoleConfiguration.class);
 
     @Override
     public void configure(CamelContext context) throws Exception {
@@ -22,10 +26,12 @@ public class ConsoleConfiguration implements CamelConfiguration {
                 MainHttpServer business = started.hasService(MainHttpServer.class);
                 if (business != null && business.getRouter() != null) {
                     new ConsolePages(ConsolePages.CALLER).mount(business.getRouter());
+                    LOG.info("Caller console on http://localhost:{}/console/", business.getPort());
                 }
                 ManagementHttpServer management = started.hasService(ManagementHttpServer.class);
                 if (management != null && management.getRouter() != null) {
                     new ConsolePages(ConsolePages.OPERATOR).mount(management.getRouter());
+                    LOG.info("Operator console on http://localhost:{}/console/", management.getPort());
                 }
             }
         });
