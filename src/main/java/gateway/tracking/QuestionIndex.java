@@ -43,14 +43,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>Kept: the record writer ({@link RecordWriter#write}) names the question's entry once, in the record itself
  * ({@value #RECORD_FIELD}), and hands an {@link Update} to the tracking-write route when the summary changed (status,
- * outcome, session or the request's fields; not for a change of {@code updated_at} alone): one PUT of the summary, plus
+ * outcome, session, the request's fields or a delivery's status or last attempt; not for a change of {@code updated_at}
+ * alone): one PUT of the summary, plus
  * one empty marker under the session's folder the first time the question has that session. A change the record's
  * write did not make (it was given up) changes nothing here either.
  *
  * <p>Read: one ListObjectsV2 of the caller's summaries (of the session's markers with {@code session_id}) starting after
  * the cursor (or {@code until}) and stopped at {@code since}, then a GET of each summary examined, {@value #PARALLEL_READS}
  * at a time. Without a filter on the summaries that is the page's entries (limit + 1 keys listed, so the last page
- * knows it is the last); with {@code status}, {@code outcome} or {@code q} at most {@code maxExamined} summaries per
+ * knows it is the last); with {@code status}, {@code outcome}, {@code q} or {@code endpoint} at most {@code maxExamined} summaries per
  * request, after which the page holds what matched so far and a {@code next_cursor} to go on from.
  */
 public class QuestionIndex {
