@@ -30,12 +30,11 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The caller console in headless Chromium against the real app (a callers file with caller acme, its endpoint crm and its
- * endpoint alerts that takes query.failed only, a
- * real receiver, the agent emulator): sign in with the key, the conversations, one conversation while its agent works
- * (its steps arrive live), an answer with hostile HTML and a javascript: link rendered inert, resend, cancel, the
- * endpoints (each one's last deliveries, or none; pause, resume, a test event), a follow-up, sign out. Every page's screenshot goes to
- * target/console-screenshots/, every page passes axe-core (no serious or critical violation), and the first list's
- * draw time is printed. The tests run in order on one browser and one app.
+ * endpoint alerts that takes query.failed only, a real receiver, the agent emulator): sign in with the key, the
+ * conversations, one conversation while its agent works (its steps arrive live), an answer with hostile HTML and a
+ * javascript: link rendered inert, resend, cancel, the endpoints (each one's last deliveries, or none; pause, resume, a
+ * test event), a follow-up, sign out. Every page's screenshot goes to target/console-screenshots/, every page passes
+ * axe-core (no serious or critical violation), and the first list's draw time is printed. The tests run in order on one browser and one app.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallerConsoleBrowserTest {
