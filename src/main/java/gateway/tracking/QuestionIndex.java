@@ -44,15 +44,15 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * <p>Kept: the record writer ({@link RecordWriter#write}) names the question's entry once, in the record itself
  * ({@value #RECORD_FIELD}), and hands an {@link Update} to the tracking-write route when the summary changed (status,
  * outcome, session, the request's fields or a delivery's status or last attempt; not for a change of {@code updated_at}
- * alone): one PUT of the summary, plus
- * one empty marker under the session's folder the first time the question has that session. A change the record's
+ * alone): one PUT of the summary, plus one empty marker under the session's folder the first time the question has that
+ * session. A change the record's
  * write did not make (it was given up) changes nothing here either.
  *
  * <p>Read: one ListObjectsV2 of the caller's summaries (of the session's markers with {@code session_id}) starting after
  * the cursor (or {@code until}) and stopped at {@code since}, then a GET of each summary examined, {@value #PARALLEL_READS}
  * at a time. Without a filter on the summaries that is the page's entries (limit + 1 keys listed, so the last page
- * knows it is the last); with {@code status}, {@code outcome}, {@code q} or {@code endpoint} at most {@code maxExamined} summaries per
- * request, after which the page holds what matched so far and a {@code next_cursor} to go on from.
+ * knows it is the last); with {@code status}, {@code outcome}, {@code q} or {@code endpoint} at most {@code maxExamined}
+ * summaries per request, after which the page holds what matched so far and a {@code next_cursor} to go on from.
  */
 public class QuestionIndex {
 
@@ -145,8 +145,8 @@ public class QuestionIndex {
 
     /**
      * The question's deliveries as the summary keeps them, in the record's order: the target's label, its endpoint's name
-     * (as {@code GET /endpoints} names it), the delivery's status, and its last attempt's HTTP status and time (null before the first attempt). A delivery's change of state,
-     * or a new attempt, changes the summary.
+     * (as {@code GET /endpoints} names it), the delivery's status, and its last attempt's HTTP status and time (null
+     * before the first attempt); never a URL. A delivery's change of state, or a new attempt, changes the summary.
      */
     static ArrayNode deliveries(JsonNode record) {
         ArrayNode deliveries = Json.MAPPER.createArrayNode();
@@ -345,7 +345,10 @@ public class QuestionIndex {
         return false;
     }
 
-    /** The list item: the summary's fields (a summary written before deliveries were in it: none), the question cut to its first {@value #QUESTION_CHARS} characters. */
+    /**
+     * The list item: the summary's fields (no deliveries from a summary written before they were in it), the question cut
+     * to its first {@value #QUESTION_CHARS} characters.
+     */
     static ObjectNode item(JsonNode summary) {
         ObjectNode item = Json.object();
         for (String field : FIELDS) {

@@ -59,9 +59,10 @@ async function loadLastDeliveries(name, into) {
     }
     replace(into, h('div', {class: 'table-wrap'},
         h('table', {},
-            h('caption', {class: 'visually-hidden'}, `Last deliveries to ${name}, newest first`),
-            h('thead', {}, h('tr', {}, ['Time', 'Question', 'Status', 'HTTP'].map((c) => h('th', {scope: 'col'}, c)))),
-            h('tbody', {}, rows))));
+            h('caption', {class: 'visually-hidden'}, `Last deliveries to ${name}, newest question first`),
+            h('thead', {}, h('tr', {}, ['Last attempt', 'Question', 'Status', 'HTTP'].map((c) => h('th', {scope: 'col'}, c)))),
+            h('tbody', {}, rows))),
+        h('p', {class: 'muted'}, 'Your latest questions delivered here, newest question first; a conversation shows every attempt.'));
   } catch (error) {
     replace(into, notice('error', `Last deliveries: ${errorText(error)}`));
   }
