@@ -26,7 +26,9 @@ import static org.awaitility.Awaitility.await;
  * {@code GET /webhook} on the real app: two callers' questions (answered, failed, cancelled), each caller sees only its
  * own, newest first; every filter; pages joined by their cursors without a gap or a repeat; the bound on the summaries
  * one filtered request reads ({@code QUESTION_LIST_MAX_EXAMINED}, 3 here) continued by the cursor; 400 for bad values,
- * 401 without a key; the index following a question from open to answered and to cancelled.
+ * 401 without a key; the index following a question from open to answered and to cancelled; each question's deliveries
+ * in its list item (two endpoints of a callers file's caller, one delivered and one dead-lettered) and the
+ * {@code endpoint} filter on them.
  */
 class QuestionListRouteTest {
 
@@ -75,7 +77,12 @@ class QuestionListRouteTest {
 
         JsonNode newest = page.path("questions").get(0);
         assertThat(newest.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder("tracking_id", "queued_at",
-                "status", "outcome", "session_id", "source_system", "source_process", "question", "updated_at");
+                "status", "outcome", "session_id", "source_system", "source_process", "question", "updated_at", "deliveries");
+        // the gateway's WEBHOOK_URL: the "default" target
+        assertThat(newest.path("deliveries")).hasSize(1);
+        assertThat(newest.path("deliveries").get(0).path("target").asText()).isEqualTo("default");
+        assertThat(newest.path("deliveries").get(0).path("endpoint").asText()).isEqualTo("default");
+        assertThat(newest.path("deliveries").get(0).path("status").asText()).isEqualTo("delivered");
         assertThat(newest.path("status").asText()).isEqualTo("delivered");
         assertThat(newest.path("outcome").asText()).isEqualTo("answered");
         assertThat(newest.path("source_system").asText()).isEqualTo("crm");
@@ -156,7 +163,7 @@ class QuestionListRouteTest {
     void badValuesAre400AndAKeyIsNeeded() throws Exception {
         for (String query : List.of("outcome=maybe", "status=done", "status=DELIVERED", "limit=0", "limit=101", "limit=abc",
                 "limit=", "since=yesterday", "until=2025-08-14", "since=2025-08-14T10:00:00Z&until=2025-08-14T09:00:00Z",
-                "cursor=garbage", "cursor=" + enc(alice.get(0)), "session_id=a", "session_id=" + enc("a b"), "q=",
+                "cursor=garbage", "endpoint=", "endpoint=CRM", "endpoint=" + enc("a b"), "endpoint=" + "e".repeat(33), "cursor=" + enc(alice.get(0)), "session_id=a", "session_id=" + enc("a b"), "q=",
                 "q=" + "y".repeat(201), "limit=1&limit=2")) {
             HttpResponse<String> response = app.send(get("/webhook?" + query, ALICE));
             assertThat(response.statusCode()).as(query).isEqualTo(400);
@@ -194,7 +201,97 @@ class QuestionListRouteTest {
         assertThat(all(CAROL, "")).containsExactly(cancelled, slow);
     }
 
+    @Test
+    void eachQuestionShowsItsDeliveriesAndTheEndpointFilterFindsThem() throws Exception {
+        CallersTestbed bed = CallersTestbed.withReceivers("answers", "audit");
+        try {
+            bed.receiver("answers").respondByDefault(gateway.local.LocalReceiver.Response.status(200));
+            // 400: a permanent failure, dead-lettered at its first attempt
+            bed.receiver("audit").respondByDefault(gateway.local.LocalReceiver.Response.status(400));
+            GatewayTestApp callersApp = bed.start("""
+                    callers:
+                      - name: acme
+                        api_keys: ["%s"]
+                        signing_secrets: ["%s"]
+                        webhooks:
+                          - name: answers
+                            url: %sanswers?token=secret-in-query
+                          - name: audit
+                            url: %saudit
+                    """.formatted(ALICE, "whsec_" + "d".repeat(32), bed.receiver("answers").url(), bed.receiver("audit").url()),
+                    Map.of("gateway.list.max-examined", "3")).app();
+            String both = CallersDeliveryTest.accepted(callersApp.send(HttpRequest.newBuilder(callersApp.url("/webhook"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + ALICE)
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question("To both endpoints"))))
+                    .build()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                JsonNode item = listOn(callersApp, "").path("questions").path(0);
+                return item.path("status").asText().equals("dead_lettered")
+                        && item.path("deliveries").findValuesAsText("status").containsAll(List.of("delivered", "dead_lettered"));
+            });
+            JsonNode item = listOn(callersApp, "").path("questions").get(0);
+            assertThat(item.path("tracking_id").asText()).isEqualTo(both);
+            JsonNode deliveries = item.path("deliveries");
+            assertThat(deliveries).hasSize(2);
+            JsonNode answers = delivery(deliveries, "answers");
+            assertThat(answers.properties()).extracting(Map.Entry::getKey)
+                    .containsExactly("target", "endpoint", "status", "http_status", "at");
+            assertThat(answers.path("target").asText()).isEqualTo("acme/answers");
+            assertThat(answers.path("status").asText()).isEqualTo("delivered");
+            assertThat(answers.path("http_status").asInt()).isEqualTo(200);
+            JsonNode audit = delivery(deliveries, "audit");
+            assertThat(audit.path("target").asText()).isEqualTo("acme/audit");
+            assertThat(audit.path("status").asText()).isEqualTo("dead_lettered");
+            assertThat(audit.path("http_status").asInt()).isEqualTo(400);
+            // the last attempt's time, as the status lookup's attempt log has it; never a URL
+            JsonNode status = Json.MAPPER.readTree(callersApp.send(HttpRequest.newBuilder(callersApp.url("/webhook/" + both))
+                    .header("Authorization", "Bearer " + ALICE).GET().build()).body());
+            for (JsonNode shown : status.path("deliveries")) {
+                JsonNode attempts = shown.path("attempts");
+                String endpoint = shown.path("target").asText().replace("acme/", "");
+                assertThat(delivery(deliveries, endpoint).path("at").asText())
+                        .isEqualTo(attempts.get(attempts.size() - 1).path("at").asText());
+            }
+            assertThat(Json.write(item)).doesNotContain("http://").doesNotContain("secret-in-query");
+
+            // the endpoint filter, on the summaries (bounded like the others: QUESTION_LIST_MAX_EXAMINED)
+            String other = CallersDeliveryTest.accepted(callersApp.send(HttpRequest.newBuilder(callersApp.url("/webhook"))
+                    .header("Content-Type", "application/json").header("Authorization", "Bearer " + ALICE)
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(CallersDeliveryTest.question("[emulator:latency=60000] Still open"))))
+                    .build()));
+            await().atMost(Duration.ofSeconds(30)).until(() -> listOn(callersApp, "").path("questions").size() == 2);
+            JsonNode filtered = listOn(callersApp, "endpoint=audit&limit=5");
+            assertThat(ids(filtered)).containsExactly(both);
+            assertThat(ids(listOn(callersApp, "endpoint=answers"))).containsExactly(both);
+            assertThat(ids(listOn(callersApp, "endpoint=billing"))).isEmpty();
+            assertThat(ids(listOn(callersApp, ""))).containsExactly(other, both);
+            assertThat(listOn(callersApp, "").path("questions").get(0).path("deliveries")).as("no delivery yet").isEmpty();
+            HttpResponse<String> bad = callersApp.send(HttpRequest.newBuilder(callersApp.url("/webhook?endpoint=" + enc("../x")))
+                    .header("Authorization", "Bearer " + ALICE).GET().build());
+            assertThat(bad.statusCode()).isEqualTo(400);
+            assertThat(Json.MAPPER.readTree(bad.body()).path("error").asText()).startsWith("Invalid endpoint");
+        } finally {
+            bed.close();
+        }
+    }
+
     // --- helpers ---
+
+    static JsonNode listOn(GatewayTestApp on, String query) throws Exception {
+        HttpResponse<String> response = on.send(HttpRequest.newBuilder(on.url("/webhook" + (query.isEmpty() ? "" : "?" + query)))
+                .header("Authorization", "Bearer " + ALICE).GET().build());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    static JsonNode delivery(JsonNode deliveries, String endpoint) {
+        for (JsonNode delivery : deliveries) {
+            if (endpoint.equals(delivery.path("endpoint").asText())) {
+                return delivery;
+            }
+        }
+        throw new AssertionError("no delivery to " + endpoint + " in " + deliveries);
+    }
 
     static String ask(String key, String query, String sessionId) throws Exception {
         ObjectNode body = CallersDeliveryTest.question(query);

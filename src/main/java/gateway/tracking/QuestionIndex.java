@@ -22,6 +22,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import gateway.delivery.DeliveryTarget;
+import gateway.endpoints.EndpointRef;
 import gateway.flow.FlowProperties;
 import gateway.json.Json;
 import gateway.metrics.FlowMetrics;
@@ -41,15 +43,16 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *
  * <p>Kept: the record writer ({@link RecordWriter#write}) names the question's entry once, in the record itself
  * ({@value #RECORD_FIELD}), and hands an {@link Update} to the tracking-write route when the summary changed (status,
- * outcome, session or the request's fields; not for a change of {@code updated_at} alone): one PUT of the summary, plus
- * one empty marker under the session's folder the first time the question has that session. A change the record's
+ * outcome, session, the request's fields or a delivery's status or last attempt; not for a change of {@code updated_at}
+ * alone): one PUT of the summary, plus one empty marker under the session's folder the first time the question has that
+ * session. A change the record's
  * write did not make (it was given up) changes nothing here either.
  *
  * <p>Read: one ListObjectsV2 of the caller's summaries (of the session's markers with {@code session_id}) starting after
  * the cursor (or {@code until}) and stopped at {@code since}, then a GET of each summary examined, {@value #PARALLEL_READS}
  * at a time. Without a filter on the summaries that is the page's entries (limit + 1 keys listed, so the last page
- * knows it is the last); with {@code status}, {@code outcome} or {@code q} at most {@code maxExamined} summaries per
- * request, after which the page holds what matched so far and a {@code next_cursor} to go on from.
+ * knows it is the last); with {@code status}, {@code outcome}, {@code q} or {@code endpoint} at most {@code maxExamined}
+ * summaries per request, after which the page holds what matched so far and a {@code next_cursor} to go on from.
  */
 public class QuestionIndex {
 
@@ -63,6 +66,9 @@ public class QuestionIndex {
     static final int RECENT = 10_000;
     static final List<String> FIELDS = List.of("tracking_id", "queued_at", "status", "outcome", "session_id",
             "source_system", "source_process", "question", "updated_at");
+    /** A delivery in the summary and the list item: where it went (label, endpoint name) and how it stands; never a URL. */
+    static final String DELIVERIES = "deliveries";
+    static final List<String> DELIVERY_FIELDS = List.of("target", "endpoint", "status", "http_status", "at");
 
     /** What a record write changes in the index: the summary to PUT, and the session whose marker is new (or null). */
     public record Update(String caller, String entry, ObjectNode summary, String newSession) {
@@ -133,7 +139,52 @@ public class QuestionIndex {
         summary.put("source_process", text(record, "source_process"));
         summary.put("question", text(request, "query"));
         summary.put("updated_at", text(record, "updated_at"));
+        summary.set(DELIVERIES, deliveries(record));
         return summary;
+    }
+
+    /**
+     * The question's deliveries as the summary keeps them, in the record's order: the target's label, its endpoint's name
+     * (as {@code GET /endpoints} names it), the delivery's status, and its last attempt's HTTP status and time (null
+     * before the first attempt); never a URL. A delivery's change of state, or a new attempt, changes the summary.
+     */
+    static ArrayNode deliveries(JsonNode record) {
+        ArrayNode deliveries = Json.MAPPER.createArrayNode();
+        ObjectNode entries = DeliveryEntries.of(record);
+        if (entries == null) {
+            return deliveries;
+        }
+        for (JsonNode entry : entries) {
+            if (!entry.isObject()) {
+                continue;
+            }
+            JsonNode attempts = entry.path("attempts");
+            JsonNode last = attempts.isArray() && !attempts.isEmpty() ? attempts.get(attempts.size() - 1) : Json.object();
+            ObjectNode shown = deliveries.addObject();
+            shown.put("target", text(entry, "target"));
+            shown.put("endpoint", endpoint(entry.path(DeliveryEntries.TARGET_REF)));
+            shown.put("status", text(entry, "status"));
+            JsonNode httpStatus = last.get("http_status");
+            if (httpStatus != null && httpStatus.canConvertToInt() && httpStatus.isIntegralNumber()) {
+                shown.put("http_status", httpStatus.intValue());
+            } else {
+                shown.putNull("http_status");
+            }
+            shown.put("at", text(last, "at"));
+        }
+        return deliveries;
+    }
+
+    /**
+     * The name {@code GET /endpoints} gives the endpoint of a target reference ({@link EndpointRef}: a webhook's name,
+     * {@code callback:<scheme>:<host>:<port>}, or {@code default}); null when the reference cannot be read.
+     */
+    private static String endpoint(JsonNode ref) {
+        try {
+            return EndpointRef.of(DeliveryTarget.fromJson(ref)).name();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /**
@@ -274,6 +325,9 @@ public class QuestionIndex {
         if (query.outcome() != null && !Objects.equals("open".equals(query.outcome()) ? null : query.outcome(), text(summary, "outcome"))) {
             return false;
         }
+        if (query.endpoint() != null && !deliveredTo(summary, query.endpoint())) {
+            return false;
+        }
         if (query.q() != null) {
             String question = text(summary, "question");
             return question != null && question.toLowerCase(Locale.ROOT).contains(query.q());
@@ -281,12 +335,34 @@ public class QuestionIndex {
         return true;
     }
 
-    /** The list item: the summary's fields, the question cut to its first {@value #QUESTION_CHARS} characters. */
+    /** True when one of the summary's deliveries went to the endpoint of that name. */
+    private static boolean deliveredTo(JsonNode summary, String endpoint) {
+        for (JsonNode delivery : summary.path(DELIVERIES)) {
+            if (endpoint.equals(text(delivery, "endpoint"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The list item: the summary's fields (no deliveries from a summary written before they were in it), the question cut
+     * to its first {@value #QUESTION_CHARS} characters.
+     */
     static ObjectNode item(JsonNode summary) {
         ObjectNode item = Json.object();
         for (String field : FIELDS) {
             JsonNode value = summary.get(field);
             item.set(field, value == null || !value.isTextual() ? Json.MAPPER.nullNode() : value);
+        }
+        ArrayNode deliveries = item.putArray(DELIVERIES);
+        for (JsonNode delivery : summary.path(DELIVERIES)) {
+            ObjectNode shown = deliveries.addObject();
+            for (String field : DELIVERY_FIELDS) {
+                JsonNode value = delivery.get(field);
+                boolean fits = value != null && (field.equals("http_status") ? value.isIntegralNumber() : value.isTextual());
+                shown.set(field, fits ? value : Json.MAPPER.nullNode());
+            }
         }
         String question = text(summary, "question");
         if (question != null && question.codePointCount(0, question.length()) > QUESTION_CHARS) {

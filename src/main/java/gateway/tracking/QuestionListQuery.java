@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import gateway.agent.AgentSessions;
 import gateway.intake.IntakeRejection;
@@ -19,12 +20,13 @@ import org.apache.camel.Header;
 /**
  * The query of {@code GET /webhook}: {@code outcome}, {@code status}, {@code session_id}, {@code since} (inclusive) and
  * {@code until} (exclusive) on {@code queued_at}, {@code q} (a case-insensitive substring of the question), {@code limit}
- * (1-100, default 20) and {@code cursor}. Read from the request's query string itself (a request header of the same
+ * (1-100, default 20), {@code endpoint} (the questions with a delivery to the caller's endpoint of that name, as
+ * {@code GET /endpoints} names it) and {@code cursor}. Read from the request's query string itself (a request header of the same
  * name cannot stand in for a parameter); a bad or repeated value is a 400, a parameter of another name is ignored (as
  * the status lookup ignores them).
  */
 public record QuestionListQuery(String outcome, String status, String sessionId, Instant since, Instant until, String q,
-                                int limit, String after) {
+                                String endpoint, int limit, String after) {
 
     /** Exchange property: the query as read. */
     public static final String PROPERTY = "question_list_query";
@@ -32,11 +34,13 @@ public record QuestionListQuery(String outcome, String status, String sessionId,
     public static final int MAX_LIMIT = 100;
     public static final int MAX_Q_CHARS = 200;
     static final Set<String> OUTCOMES = Set.of(QuestionOutcome.ANSWERED, QuestionOutcome.FAILED, QuestionOutcome.CANCELLED, "open");
-    private static final Set<String> NAMES = Set.of("outcome", "status", "session_id", "since", "until", "q", "limit", "cursor");
+    private static final Set<String> NAMES = Set.of("outcome", "status", "session_id", "since", "until", "q", "endpoint", "limit", "cursor");
+    /** An endpoint's name as the callers file allows it ({@code gateway.callers.CallersFile}), or callback URLs' name. */
+    private static final Pattern ENDPOINT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}|callback:https?:[^/?#\\s]{1,253}:[0-9]{1,5}");
 
-    /** True when a filter reads the summaries themselves (status, outcome, q): the work per page is bounded. */
+    /** True when a filter reads the summaries themselves (status, outcome, q, endpoint): the work per page is bounded. */
     public boolean readsSummaries() {
-        return outcome != null || status != null || q != null;
+        return outcome != null || status != null || q != null || endpoint != null;
     }
 
     /** Reads the request's query string into {@link #PROPERTY}; 400 for a bad value. */
@@ -67,6 +71,10 @@ public record QuestionListQuery(String outcome, String status, String sessionId,
         if (q != null && (q.isBlank() || q.codePointCount(0, q.length()) > MAX_Q_CHARS)) {
             throw bad("Invalid q: expected 1-" + MAX_Q_CHARS + " characters");
         }
+        String endpoint = params.get("endpoint");
+        if (endpoint != null && !ENDPOINT.matcher(endpoint).matches()) {
+            throw bad("Invalid endpoint: expected an endpoint's name as GET /endpoints shows it");
+        }
         int limit = DEFAULT_LIMIT;
         String limitText = params.get("limit");
         if (limitText != null) {
@@ -80,7 +88,7 @@ public record QuestionListQuery(String outcome, String status, String sessionId,
             after = IndexKeys.fromCursor(params.get("cursor")).orElseThrow(() -> bad("Invalid cursor: pass next_cursor as it came"));
         }
         return new QuestionListQuery(outcome, status, sessionId, since, until, q == null ? null : q.toLowerCase(Locale.ROOT),
-                limit, after);
+                endpoint, limit, after);
     }
 
     private static Map<String, String> params(String rawQuery) {

@@ -1,5 +1,6 @@
-// Endpoints: each of the caller's endpoints with its health and parked deliveries; pause, resume, recover since a time,
-// and send a test event (POST /endpoints/{name}/test) with what came of it.
+// Endpoints: each of the caller's endpoints with its health, parked deliveries and last deliveries (its questions from
+// GET /webhook?endpoint=<name>, loaded per endpoint); pause, resume, recover since a time, and send a test event
+// (POST /endpoints/{name}/test) with what came of it.
 
 import {h, replace, time} from './shared/dom.js';
 import {announce, api, badge, errorText, notice, page} from './ui.js';
@@ -27,6 +28,44 @@ function testResult(result) {
       result.error ? h('p', {}, `${result.error.code}: ${result.error.message}`) : null,
       result.response_excerpt ? [h('p', {}, 'Response excerpt:'), h('pre', {class: 'excerpt'}, result.response_excerpt)] : null,
       result.webhook_id ? h('p', {class: 'muted mono'}, `webhook-id ${result.webhook_id}`) : null);
+}
+
+const LAST = 5;
+
+/** The endpoint's delivery of a question (as the list item has it), or null. */
+function deliveryTo(question, name) {
+  return (question.deliveries || []).find((d) => d.endpoint === name) || null;
+}
+
+/** The endpoint's last deliveries: its questions, newest first, each with this endpoint's delivery. */
+async function loadLastDeliveries(name, into) {
+  try {
+    const answer = await api.get(`/webhook?endpoint=${encodeURIComponent(name)}&limit=${LAST}`);
+    const rows = (answer.questions || []).map((question) => {
+      const delivery = deliveryTo(question, name) || {};
+      const text = question.question || question.tracking_id;
+      return h('tr', {},
+          h('td', {}, time(delivery.at || question.updated_at)),
+          h('td', {class: 'question-cell'},
+              h('a', {href: `#/conversations/${encodeURIComponent(question.tracking_id)}`},
+                  text.length > 80 ? `${text.slice(0, 80)}…` : text)),
+          h('td', {}, badge(delivery.status)),
+          h('td', {}, delivery.http_status === null || delivery.http_status === undefined ? '—' : String(delivery.http_status)));
+    });
+    if (rows.length === 0) {
+      replace(into, h('p', {class: 'muted empty'}, answer.next_cursor
+          ? 'No delivery among your latest questions.' : 'No delivery to this endpoint yet.'));
+      return;
+    }
+    replace(into, h('div', {class: 'table-wrap'},
+        h('table', {},
+            h('caption', {class: 'visually-hidden'}, `Last deliveries to ${name}, newest question first`),
+            h('thead', {}, h('tr', {}, ['Last attempt', 'Question', 'Status', 'HTTP'].map((c) => h('th', {scope: 'col'}, c)))),
+            h('tbody', {}, rows))),
+        h('p', {class: 'muted'}, 'Your latest questions delivered here, newest question first; a conversation shows every attempt.'));
+  } catch (error) {
+    replace(into, notice('error', `Last deliveries: ${errorText(error)}`));
+  }
 }
 
 function card(endpoint, reload) {
@@ -78,6 +117,9 @@ function card(endpoint, reload) {
       test.disabled = false;
     }
   });
+  const last = h('div', {class: 'last-deliveries', id: `last-deliveries-${id}`, 'aria-live': 'polite'},
+      h('p', {class: 'muted'}, 'Loading the last deliveries…'));
+  loadLastDeliveries(endpoint.name, last);
   return h('article', {class: 'panel endpoint', id: `endpoint-${id}`, 'aria-labelledby': `endpoint-title-${id}`},
       h('h2', {id: `endpoint-title-${id}`}, endpoint.name, ' ', badge(endpoint.state)),
       h('dl', {class: 'facts'},
@@ -89,6 +131,7 @@ function card(endpoint, reload) {
           h('dt', {}, 'Last failed'), h('dd', {}, time(endpoint.last_failure_at)),
           endpoint.last_error ? [h('dt', {}, 'Last error'), h('dd', {}, endpoint.last_error)] : null,
           endpoint.next_probe_at ? [h('dt', {}, 'Next probe'), h('dd', {}, time(endpoint.next_probe_at))] : null),
+      h('h3', {id: `last-deliveries-title-${id}`}, 'Last deliveries'), last,
       h('div', {class: 'actions', role: 'group', 'aria-label': `Actions on ${endpoint.name}`}, toggle, test),
       recover, status);
 }

@@ -29,12 +29,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The caller console in headless Chromium against the real app (a callers file with caller acme and its endpoint crm, a
- * real receiver, the agent emulator): sign in with the key, the conversations, one conversation while its agent works
- * (its steps arrive live), an answer with hostile HTML and a javascript: link rendered inert, resend, cancel, the
- * endpoints (pause, resume, a test event), a follow-up, sign out. Every page's screenshot goes to
- * target/console-screenshots/, every page passes axe-core (no serious or critical violation), and the first list's
- * draw time is printed. The tests run in order on one browser and one app.
+ * The caller console in headless Chromium against the real app (a callers file with caller acme, its endpoint crm and its
+ * endpoint alerts that takes query.failed only, a real receiver, the agent emulator): sign in with the key, the
+ * conversations, one conversation while its agent works (its steps arrive live), an answer with hostile HTML and a
+ * javascript: link rendered inert, resend, cancel, the endpoints (each one's last deliveries, or none; pause, resume, a
+ * test event), a follow-up, sign out. Every page's screenshot goes to target/console-screenshots/, every page passes
+ * axe-core (no serious or critical violation), and the first list's draw time is printed. The tests run in order on one browser and one app.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CallerConsoleBrowserTest {
@@ -65,7 +65,10 @@ class CallerConsoleBrowserTest {
                     webhooks:
                       - name: crm
                         url: %scrm
-                """.formatted(KEY, SECRET, receiver.url()));
+                      - name: alerts
+                        url: %salerts
+                        events: [query.failed]
+                """.formatted(KEY, SECRET, receiver.url(), receiver.url()));
         app = GatewayTestApp.start(Map.of("gateway.callers.file", callers.toString(), "gateway.cancel.poll-ms", "200",
                 "gateway.endpoints.check-seconds", "1", "gateway.endpoints.health-cache-seconds", "1"));
         browser = BrowserSession.start();
@@ -268,6 +271,18 @@ class CallerConsoleBrowserTest {
     void pausesAndResumesAnEndpointAndSendsItATestEvent() throws Exception {
         browser.open(app.url("/console/#/endpoints"));
         browser.await(By.id("endpoint-crm"));
+        // each endpoint's last deliveries (GET /webhook?endpoint=<name>&limit=5): crm has the answered questions, newest
+        // first, each linking to its conversation with its delivery's status and HTTP status; alerts has none yet
+        browser.await(By.cssSelector("#last-deliveries-crm tbody tr"));
+        @SuppressWarnings("unchecked")
+        List<String> lastLinks = (List<String>) browser.script("return [...document.querySelectorAll("
+                + "'#last-deliveries-crm tbody a')].map(a => a.getAttribute('href'));");
+        assertThat(lastLinks).hasSizeBetween(2, 5).contains("#/conversations/" + answeredId, "#/conversations/" + hostileId);
+        assertThat(lastLinks.indexOf("#/conversations/" + hostileId)).isLessThan(lastLinks.indexOf("#/conversations/" + answeredId));
+        String lastText = browser.driver().findElement(By.id("last-deliveries-crm")).getText();
+        assertThat(lastText).contains("delivered").contains("200");
+        browser.awaitText(By.id("last-deliveries-alerts"), "No delivery to this endpoint yet");
+        assertThat(browser.all(By.cssSelector("#last-deliveries-alerts tr"))).isEmpty();
         review("endpoints");
         browser.await(By.id("pause-crm")).click();
         browser.await(By.id("resume-crm"));
@@ -278,7 +293,12 @@ class CallerConsoleBrowserTest {
         await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250)).until(() -> {
             HttpResponse<String> list = HTTP.send(HttpRequest.newBuilder(app.url("/endpoints"))
                     .header("Authorization", "Bearer " + KEY).GET().build(), HttpResponse.BodyHandlers.ofString());
-            return Json.MAPPER.readTree(list.body()).path("endpoints").get(0).path("state").asText().equals("healthy");
+            for (JsonNode endpoint : Json.MAPPER.readTree(list.body()).path("endpoints")) {
+                if (endpoint.path("name").asText().equals("crm")) {
+                    return endpoint.path("state").asText().equals("healthy");
+                }
+            }
+            return false;
         });
         browser.await(By.id("test-crm")).click();
         browser.awaitText(By.id("endpoint-status-crm"), "Test event delivered");

@@ -106,6 +106,7 @@ class IndexKeysTest {
         assertThat(item.path("question").asText()).hasSize(200);
         assertThat(item.has("outcome")).isTrue();
         assertThat(item.get("outcome").isNull()).isTrue();
-        assertThat(item.size()).isEqualTo(QuestionIndex.FIELDS.size());
+        assertThat(item.size()).isEqualTo(QuestionIndex.FIELDS.size() + 1);
+        assertThat(item.get("deliveries").isArray()).as("a summary written before deliveries: none").isTrue();
     }
 }

@@ -265,6 +265,49 @@ class TrackingRecordsTest {
         }
     }
 
+    @Test
+    void aFailedAttemptThatWaitsForTheNextStepIsOneIndexPutToo() throws Exception {
+        // the list item shows each delivery's status and last attempt: a failed attempt that waits for the schedule's next
+        // step changes no question status, but changes the summary (one index PUT with its record PUT; none before
+        // deliveries were in the summary)
+        try (TrackingContext flow = TrackingContext.start(embedded.client(), BUCKET, Map.of("gateway.tracking.write-delay-ms", "60000"))) {
+            StageRecords stages = flow.records();
+            String id = UUID.randomUUID().toString();
+            Exchange exchange = received(id, Instant.now(), 1, Instant.now());
+            exchange.setProperty(RecordWriter.CHANGE, stages.queued(exchange.getProperty(FlowProperties.QUEUED_AT, String.class),
+                    null, Json.object().put("query", "q")));
+            flow.send(TrackingRoute.RECORD_CHANGE, exchange);
+            exchange.setProperty(FlowProperties.DELIVERY_TARGETS, List.of(DeliveryEntriesTest.CRM));
+            String answer = Json.write(Json.object().put("status", "answered").put("tracking_id", id).put("response", "r"));
+            exchange.setProperty(RecordWriter.CHANGE, stages.agentFinished(answer, exchange));
+            flow.send(TrackingRoute.RECORD_NOW, exchange);
+            await().atMost(Duration.ofSeconds(30)).until(() -> flow.context.getInflightRepository().size() == 0);
+
+            Exchange delivery = received(id, Instant.now(), 1, Instant.now());
+            delivery.setProperty(FlowProperties.WEBHOOK_ID, DeliveryEntriesTest.CRM.webhookId());
+            delivery.setProperty(FlowProperties.DELIVERY_TARGET, DeliveryEntriesTest.CRM);
+            delivery.setProperty(RecordWriter.CHANGE, stages.delivering(delivery));
+            flow.send(TrackingRoute.RECORD_NOW, delivery);
+            await().atMost(Duration.ofSeconds(30)).until(() -> flow.context.getInflightRepository().size() == 0);
+            log.clear();
+
+            DeliveryEntriesTest.failed(delivery, DeliveryEntriesTest.http(503));
+            delivery.setProperty(FlowProperties.NEXT_ATTEMPT_IN, "PT1M");
+            delivery.setProperty(RecordWriter.CHANGE, stages.deliveryDeferred("PT1M", delivery));
+            flow.send(TrackingRoute.RECORD_NOW, delivery);
+            await().atMost(Duration.ofSeconds(30)).until(() -> flow.context.getInflightRepository().size() == 0);
+            assertThat(log.callsOutside("index/")).as("the failed attempt's record write").containsExactly("PutObject");
+            assertThat(log.callsUnder("index/")).as("the summary's delivery: its attempt's 503").containsExactly("PutObject");
+            JsonNode item = Json.MAPPER.readTree(embedded.client().getObjectAsBytes(r -> r.bucket(BUCKET)
+                    .key("index/" + IndexKeys.caller(null) + "/q/" + store.read(id).orElseThrow().record()
+                            .get(QuestionIndex.RECORD_FIELD).asText().substring(IndexKeys.caller(null).length() + 1) + ".json"))
+                    .asUtf8String());
+            assertThat(item.path("status").asText()).isEqualTo("delivering");
+            assertThat(item.path("deliveries").get(0).path("status").asText()).isEqualTo("delivering");
+            assertThat(item.path("deliveries").get(0).path("http_status").asInt()).isEqualTo(503);
+        }
+    }
+
     /** One target's delivery, delivered at the first attempt: "delivering" (waits), then its end (written at once). */
     static void deliver(TrackingContext flow, String id, gateway.delivery.DeliveryTarget target) {
         StageRecords stages = flow.records();
