@@ -316,7 +316,9 @@ class CallerConsoleBrowserTest {
         browser.awaitScript("return location.hash.startsWith('#/conversations/') && !location.hash.endsWith(arguments[0]);",
                 answeredId);
         String followUp = browser.driver().getCurrentUrl().replaceAll(".*#/conversations/", "");
-        assertThat(status(followUp).path("session_id").asText()).isEqualTo(session);
+        // its record is written just after the 202: a lookup in its first moments may answer 404
+        await().atMost(DEADLINE).pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> assertThat(status(followUp).path("session_id").asText()).isEqualTo(session));
         browser.awaitText(By.id("thread"), "And next quarter?");
         browser.await(By.cssSelector("#thread a[aria-current='page']"));
 
