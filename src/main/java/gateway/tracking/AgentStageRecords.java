@@ -52,9 +52,12 @@ public class AgentStageRecords {
         String at = now();
         String caller = exchange.getProperty(FlowProperties.CALLER, String.class);
         JsonNode request = exchange.getProperty(FlowProperties.REQUEST, JsonNode.class);
+        String queuedAt = exchange.getProperty(FlowProperties.QUEUED_AT, String.class);
         return new StageEvent(TrackingStatus.PROCESSING, at, receive, "asking the agent", r -> {
             TrackingRecord.putMax(r, "agent_attempts", receive);
             TrackingRecord.putEarliest(r, "processing_started_at", at);
+            // from the request message: the question keeps its place in the index even when this reaches the record first
+            TrackingRecord.putEarliest(r, "queued_at", queuedAt);
             TrackingRecord.putIfAbsent(r, "caller", caller);
             TrackingRecord.describeRequest(r, request);
             if (prompt != null) {

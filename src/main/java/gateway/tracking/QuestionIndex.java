@@ -112,7 +112,11 @@ public class QuestionIndex {
      * {@code created_at}); a record whose time cannot be read gets none (and is not listed).
      */
     static void place(ObjectNode record) {
-        if (record.hasNonNull(RECORD_FIELD) || !record.hasNonNull("tracking_id")) {
+        // only once the record says whose question it is: the intake's "queued" or the agent stage's "processing" has
+        // set its queued time (and its caller, when there is one). A later stage's change can reach the record first
+        // (its in-line write beside an intake write still waiting to be batched); placed then, the entry would be
+        // filed under no caller, and at the wrong time, for good
+        if (record.hasNonNull(RECORD_FIELD) || !record.hasNonNull("tracking_id") || !record.hasNonNull("queued_at")) {
             return;
         }
         Instant at = instant(text(record, "queued_at") != null ? text(record, "queued_at") : text(record, "created_at"));

@@ -87,6 +87,27 @@ class QuestionIndexTest {
         assertThat(item.get("outcome").asText()).isEqualTo("answered");
     }
 
+    @Test
+    void aQuestionIsPlacedOnlyOnceItsRecordSaysWhoseItIs() {
+        // a later stage's change reaching the record first (no request, no caller yet): not placed, no PUT
+        ObjectNode record = Json.object().put("tracking_id", UUID.randomUUID().toString()).put("status", "answered")
+                .put("created_at", "2025-08-14T09:00:05.000000+00:00").put("updated_at", "2025-08-14T09:00:05.000000+00:00");
+        QuestionIndex.place(record);
+        assertThat(record.has(QuestionIndex.RECORD_FIELD)).isFalse();
+        assertThat(QuestionIndex.update(null, record)).isNull();
+
+        // then the intake's change: placed under its caller, at its queued time, and listed there
+        ObjectNode before = QuestionIndex.before(record);
+        record.put("caller", "late-caller").put("queued_at", "2025-08-14T09:00:00.000000+00:00");
+        record.putObject("request").put("query", "placed late").put("source_system", "crm");
+        QuestionIndex.place(record);
+        assertThat(record.get(QuestionIndex.RECORD_FIELD).asText())
+                .isEqualTo(IndexKeys.caller("late-caller") + "/" + IndexKeys.entry(Instant.parse("2025-08-14T09:00:00Z"),
+                        record.get("tracking_id").asText()));
+        index.write(QuestionIndex.update(before, record));
+        assertThat(ids(index.page(QuestionListQuery.parse(""), "late-caller"))).containsExactly(record.get("tracking_id").asText());
+    }
+
     static ObjectNode record(String caller, Instant queuedAt, String status) {
         String at = Timestamps.format(queuedAt);
         ObjectNode record = Json.object().put("tracking_id", UUID.randomUUID().toString()).put("caller", caller)
