@@ -38,11 +38,11 @@ import org.commonmark.parser.Parser;
  * already in the dialect (escaped, formatted), and preformatted text (code blocks, tables) left to the message builder to
  * fence or set in monospace. Which marks a dialect writes is its {@link Dialect}'s to say.
  *
- * <p>Rules common to every dialect: a heading is a bold line; bullet items are {@code "• item"}, ordered items keep their
- * number; nested content is indented; a link to {@code http(s)} is the dialect's link, any other link only its text
- * (followed by its target in parentheses when that differs); an image is its alt text; raw HTML (blocks and inline, so
- * also {@code <!channel>}, which CommonMark reads as an HTML declaration) is dropped; a table is preformatted text with its
- * columns aligned; a block quote is the dialect's quote. Thread-safe.
+ * <p>Rules common to every dialect: a heading is a bold line; bullet items are {@code "• item"} (or the dialect's
+ * marker), ordered items keep their number; nested content is indented; a link to {@code http(s)} is the dialect's link,
+ * any other link only its text (followed by its target in parentheses when that differs); an image is its alt text; raw
+ * HTML (blocks and inline, so also {@code <!channel>}, which CommonMark reads as an HTML declaration) is dropped; a table
+ * is preformatted text with its columns aligned; a block quote is the dialect's quote. Thread-safe.
  */
 public final class ChatMarkdown {
 
@@ -66,6 +66,11 @@ public final class ChatMarkdown {
 
         /** Prose as a quote, each line marked. */
         String quote(String prose);
+
+        /** A bullet item's marker. */
+        default String bullet() {
+            return "• ";
+        }
     }
 
     private final Parser parser = Parser.builder().extensions(List.of(TablesExtension.create())).build();
@@ -143,7 +148,7 @@ public final class ChatMarkdown {
         }
         List<String> items = new ArrayList<>();
         for (Node item = list.getFirstChild(); item != null; item = item.getNext()) {
-            String marker = list instanceof OrderedList ? (number++) + delimiter + " " : "• ";
+            String marker = list instanceof OrderedList ? (number++) + delimiter + " " : d.bullet();
             List<String> parts = new ArrayList<>();
             if (item instanceof ListItem) {
                 for (Node child = item.getFirstChild(); child != null; child = child.getNext()) {
