@@ -20,6 +20,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *                [text](url) for http(s) only); code blocks and tables as fontType Monospace TextBlocks
  *     FactSet   Tracking id, Source]}}]}</pre>
  * Every TextBlock wraps. A failed question has one TextBlock saying so (with the error's message), a cancelled one a line.
+ * Enum values are written in lower case ({@code bolder}, {@code monospace}): the schema's own spelling, which every
+ * version of it accepts (1.2 and later match them case-insensitively).
  *
  * <p>Teams' size limit for such a message is about 28 KB: the answer's text is kept within {@value #ANSWER_BUDGET}
  * characters (cut between blocks, or inside a long one at a line or a word), and an answer cut short ends with a line
@@ -76,14 +78,14 @@ public final class TeamsCard {
                 + (question.isEmpty() ? "" : ": " + question.replaceAll("\\s+", " ")), SlackMessage.FALLBACK_LIMIT));
         card.putObject("msteams").put("width", "Full");
         ArrayNode body = card.putArray("body");
-        text(body, SlackMessage.title(delivery.status())).put("weight", "Bolder").put("size", "Medium");
+        text(body, SlackMessage.title(delivery.status())).put("weight", "bolder").put("size", "medium");
         text(body, question.isEmpty() ? "_(no question)_" : ChatText.shorten(TEAMS.escape(question), BLOCK_LIMIT))
                 .put("isSubtle", true);
         switch (delivery.status()) {
             case ANSWERED -> answer(body, delivery);
             case FAILED -> text(body, ChatText.shorten("The question could not be answered"
                     + (blank(delivery.errorMessage()) ? "." : ": " + TEAMS.escape(delivery.errorMessage().strip())), BLOCK_LIMIT))
-                    .put("separator", true).put("color", "Attention");
+                    .put("separator", true).put("color", "attention");
             case CANCELLED -> text(body, "The question was cancelled; it will not be answered.").put("separator", true);
         }
         ArrayNode facts = body.addObject().put("type", "FactSet").put("separator", true).putArray("facts");
@@ -108,7 +110,7 @@ public final class TeamsCard {
                 used += piece.length();
                 ObjectNode block = block(piece);
                 if (segment.preformatted()) {
-                    block.put("fontType", "Monospace");
+                    block.put("fontType", "monospace");
                 }
                 blocks.add(block);
             }

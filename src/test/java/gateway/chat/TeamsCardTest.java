@@ -3,6 +3,7 @@ package gateway.chat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,6 +18,8 @@ class TeamsCardTest {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final TeamsCard teams = new TeamsCard(mapper, new ChatMarkdown());
+    /** Every card rendered here, for the schema's test. */
+    private final List<JsonNode> rendered = new ArrayList<>();
 
     private static ChatDelivery answered(String question, String answer) {
         return new ChatDelivery(question, answer, "trk-123", "crm", "weekly_report", ChatDelivery.Status.ANSWERED, null);
@@ -26,6 +29,7 @@ class TeamsCardTest {
         JsonNode message = mapper.readTree(teams.render(delivery));
         List<String> violations = AdaptiveCardRules.violations(message);
         assertTrue(violations.isEmpty(), () -> "Adaptive Card rules broken: " + violations + "\n" + message.toPrettyString());
+        rendered.add(message.path("attachments").get(0).path("content"));
         return message;
     }
 
@@ -74,8 +78,8 @@ class TeamsCardTest {
                 "- Acme\\_Corp\n- Globex",
                 "Deal | Amount\n-----+-------\nAcme | $5",
                 "if (x) {\n\u00A0\u00A0\u00A0\u00A0y();\n}"), texts);
-        assertEquals("Monospace", answerBlocks(message).get(3).path("fontType").asText());
-        assertEquals("Monospace", answerBlocks(message).get(4).path("fontType").asText());
+        assertEquals("monospace", answerBlocks(message).get(3).path("fontType").asText());
+        assertEquals("monospace", answerBlocks(message).get(4).path("fontType").asText());
         JsonNode facts = body.get(body.size() - 1).path("facts");
         assertEquals("Tracking id", facts.get(0).path("title").asText());
         assertEquals("trk-123", facts.get(0).path("value").asText());
@@ -122,7 +126,7 @@ class TeamsCardTest {
         List<JsonNode> blocks = answerBlocks(message);
         List<String> lines = new ArrayList<>();
         for (JsonNode b : blocks) {
-            if ("Monospace".equals(b.path("fontType").asText()) && b.path("text").asText().contains("call(")) {
+            if ("monospace".equals(b.path("fontType").asText()) && b.path("text").asText().contains("call(")) {
                 assertTrue(b.path("text").asText().length() <= TeamsCard.BLOCK_LIMIT);
                 lines.addAll(List.of(b.path("text").asText().split("\n")));
             }
@@ -139,5 +143,29 @@ class TeamsCardTest {
         assertEquals(1, body(failed).get(3).path("facts").size());
         JsonNode cancelled = render(new ChatDelivery("Why?", "x", "trk-9", "crm", null, ChatDelivery.Status.CANCELLED, null));
         assertEquals("The question was cancelled; it will not be answered.", body(cancelled).get(2).path("text").asText());
+    }
+
+    @Test
+    void everyCardHerePassesTheAdaptiveCardSchemaThatAnNpmPackageShips() throws Exception {
+        assumeTrue(AdaptiveCardSchema.available(), "skipped: " + AdaptiveCardSchema.MODULE + " missing (npm ci in src/test/browser)");
+        AdaptiveCardSchema schema = AdaptiveCardSchema.load();
+        anAnswerReadsAsTextBlocksWithAFactSet();
+        hostileTextIsInert();
+        aLongAnswerStaysWithinTheBudgetAndSaysItWasCut();
+        codeAndTableHeavyAnswersAreMonospaceBlocksCutBetweenLines();
+        aFailedOrCancelledQuestionIsShort();
+        assertEquals(6, rendered.size());
+        for (JsonNode card : rendered) {
+            List<String> violations = schema.violations(card);
+            assertTrue(violations.isEmpty(), () -> violations + "\n" + card.toPrettyString());
+        }
+        // and the schema is really applied: a card it must refuse
+        JsonNode bad = mapper.readTree("""
+                {"type":"AdaptiveCard","body":[{"type":"TextBlock","weight":"heavy"},{"type":"FactSet","facts":[{"title":1}]}]}""");
+        List<String> refused = schema.violations(bad);
+        assertTrue(refused.stream().anyMatch(v -> v.contains("version")), refused.toString());
+        assertTrue(refused.stream().anyMatch(v -> v.contains("body[0]") && v.contains("text")), refused.toString());
+        assertTrue(refused.stream().anyMatch(v -> v.contains("body[0]") && v.contains("weight")), refused.toString());
+        assertTrue(refused.stream().anyMatch(v -> v.contains("body[1]")), refused.toString());
     }
 }
