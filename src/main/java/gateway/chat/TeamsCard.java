@@ -74,8 +74,9 @@ public final class TeamsCard {
         card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
         card.put("type", "AdaptiveCard").put("version", VERSION);
         String question = delivery.question().strip();
-        card.put("fallbackText", ChatText.shorten(SlackMessage.title(delivery.status())
-                + (question.isEmpty() ? "" : ": " + question.replaceAll("\\s+", " ")), SlackMessage.FALLBACK_LIMIT));
+        // the notification's text: the question as typed (no backslashes), only a mention's tag defused
+        card.put("fallbackText", ChatText.shorten(SlackMessage.title(delivery.status()) + (question.isEmpty() ? ""
+                : ": " + AT_TAG.matcher(question.replaceAll("\\s+", " ")).replaceAll("<$1\u200B$2")), SlackMessage.FALLBACK_LIMIT));
         card.putObject("msteams").put("width", "Full");
         ArrayNode body = card.putArray("body");
         text(body, SlackMessage.title(delivery.status())).put("weight", "bolder").put("size", "medium");

@@ -95,6 +95,7 @@ class TeamsCardTest {
         assertEquals("<\u200Bat>Everyone</\u200Bat> <\u200BAT>x</\u200BAT> \\[click\\](https://evil.example) \\*\\*loud\\*\\* <!channel>",
                 question);
         String all = message.toString();
+        assertFalse(all.toLowerCase(java.util.Locale.ROOT).contains("<at"), "no <at> anywhere, the fallback text included");
         assertFalse(all.contains("](javascript"), "only http(s) links are links");
         assertTrue(all.contains("js (javascript:alert(1))"), all);
     }
