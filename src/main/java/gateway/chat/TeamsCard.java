@@ -24,8 +24,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * version of it accepts (1.2 and later match them case-insensitively).
  *
  * <p>Teams' size limit for such a message is about 28 KB: the answer's text is kept within {@value #ANSWER_BUDGET}
- * characters (cut between blocks, or inside a long one at a line or a word), and an answer cut short ends with a line
- * saying the whole answer is in the tracking record.
+ * bytes of JSON (UTF-8; cut between blocks, or inside a long one at a line or a word), and an answer cut short ends with
+ * a line saying the whole answer is in the tracking record.
  *
  * <p>Hostile text: TextBlock markdown has no HTML and no mention but {@code <at>…</at>} with a matching entity in
  * {@code msteams.entities}, which this card never has; still, {@code <at} in any text gets a zero-width space so no client
@@ -36,6 +36,7 @@ public final class TeamsCard {
 
     public static final String VERSION = "1.4";
     public static final String CONTENT_TYPE = "application/vnd.microsoft.card.adaptive";
+    /** The answer's TextBlocks' texts at most, in bytes of the message's JSON (Teams refuses messages over ~28 KB). */
     static final int ANSWER_BUDGET = 20_000;
     /** One TextBlock's text at most: long blocks are cut into several, as Slack's sections are. */
     static final int BLOCK_LIMIT = 5_000;
@@ -104,11 +105,12 @@ public final class TeamsCard {
         for (ChatMarkdown.Segment segment : markdown.segments(delivery.answerMarkdown(), TEAMS)) {
             String text = segment.preformatted() ? monospace(segment.text()) : segment.text();
             for (String piece : ChatText.split(text, BLOCK_LIMIT)) {
-                if (used + piece.length() > ANSWER_BUDGET) {
+                int size = jsonBytes(piece);
+                if (used + size > ANSWER_BUDGET) {
                     cut = true;
                     break;
                 }
-                used += piece.length();
+                used += size;
                 ObjectNode block = block(piece);
                 if (segment.preformatted()) {
                     block.put("fontType", "monospace");
@@ -128,6 +130,18 @@ public final class TeamsCard {
             text(body, "_The answer is longer than a Teams message holds; the whole answer is in the record of "
                     + TEAMS.escape(delivery.trackingId()) + "._").put("isSubtle", true);
         }
+    }
+
+    /** The bytes a text takes in the message's JSON: UTF-8, plus one for each character JSON escapes with a backslash. */
+    static int jsonBytes(String text) {
+        int escapes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '\\' || c == '"' || c < 0x20) {
+                escapes += c < 0x20 && c != '\n' && c != '\t' && c != '\r' ? 5 : 1;
+            }
+        }
+        return text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + escapes;
     }
 
     /** Preformatted text in a monospace TextBlock: escaped, and its indentation kept with no-break spaces. */

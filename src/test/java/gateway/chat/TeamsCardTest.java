@@ -105,11 +105,23 @@ class TeamsCardTest {
         String answer = IntStream.range(0, 500).mapToObj(p -> IntStream.range(0, 40).mapToObj(w -> "w" + p + "x" + w)
                 .collect(Collectors.joining(" "))).collect(Collectors.joining("\n\n"));
         JsonNode message = render(answered("long?", answer));
-        int total = answerBlocks(message).stream().mapToInt(b -> b.path("text").asText().length()).sum();
+        int total = answerBlocks(message).stream().mapToInt(b -> TeamsCard.jsonBytes(b.path("text").asText())).sum();
         assertTrue(total <= TeamsCard.ANSWER_BUDGET + 200, "total " + total);
         List<JsonNode> blocks = answerBlocks(message);
         assertTrue(blocks.get(blocks.size() - 1).path("text").asText().contains("longer than a Teams message holds"));
         assertTrue(mapper.writeValueAsString(message).length() < 28_000, "within Teams' 28 KB");
+    }
+
+    @Test
+    void theBudgetIsInBytesNotCharacters() throws Exception {
+        String answer = IntStream.range(0, 400).mapToObj(p -> "這是一個關於本季度交易的很長的段落，第" + p + "段。".repeat(20))
+                .collect(Collectors.joining("\n\n"));
+        JsonNode message = render(answered("長い?", answer));
+        int bytes = teams.render(answered("長い?", answer)).getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        assertTrue(bytes < 28_000, "within Teams' 28 KB: " + bytes);
+        List<JsonNode> blocks = answerBlocks(message);
+        assertTrue(blocks.get(blocks.size() - 1).path("text").asText().contains("longer than a Teams message holds"));
+        assertEquals(6, TeamsCard.jsonBytes("a\\b\n"), "a and b, then a backslash and a newline of two bytes each in JSON");
     }
 
     @Test
@@ -155,7 +167,8 @@ class TeamsCardTest {
         aLongAnswerStaysWithinTheBudgetAndSaysItWasCut();
         codeAndTableHeavyAnswersAreMonospaceBlocksCutBetweenLines();
         aFailedOrCancelledQuestionIsShort();
-        assertEquals(6, rendered.size());
+        theBudgetIsInBytesNotCharacters();
+        assertEquals(7, rendered.size());
         for (JsonNode card : rendered) {
             List<String> violations = schema.violations(card);
             assertTrue(violations.isEmpty(), () -> violations + "\n" + card.toPrettyString());
