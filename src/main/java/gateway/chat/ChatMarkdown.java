@@ -42,7 +42,7 @@ import org.commonmark.parser.Parser;
  * marker), ordered items keep their number; nested content is indented; a link to {@code http(s)} is the dialect's link,
  * any other link only its text (followed by its target in parentheses when that differs); an image is its alt text; raw
  * HTML (blocks and inline, so also {@code <!channel>}, which CommonMark reads as an HTML declaration) is dropped; a table
- * is preformatted text with its columns aligned; a block quote is the dialect's quote. Thread-safe.
+ * is preformatted text with its columns aligned (right or centred where the table says); a block quote is the dialect's quote. Thread-safe.
  */
 public final class ChatMarkdown {
 
@@ -165,10 +165,12 @@ public final class ChatMarkdown {
         return String.join("\n", items);
     }
 
-    /** A table as aligned lines: cells padded to their column's width, separated by {@code " | "}, a rule under the head. */
+    /** A table as aligned lines: cells padded to their column's width (right or centred as the table says), {@code " | "}
+     *  between them, a rule under the head. */
     private static String table(Node table) {
         List<List<String>> rows = new ArrayList<>();
-        collectRows(table, rows);
+        List<TableCell.Alignment> alignments = new ArrayList<>();
+        collectRows(table, rows, alignments);
         int columns = rows.stream().mapToInt(List::size).max().orElse(0);
         int[] widths = new int[columns];
         for (List<String> row : rows) {
@@ -182,10 +184,13 @@ public final class ChatMarkdown {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < columns; i++) {
                 String cell = i < row.size() ? row.get(i) : "";
+                int pad = widths[i] - cell.codePointCount(0, cell.length());
+                TableCell.Alignment alignment = i < alignments.size() ? alignments.get(i) : null;
+                int before = alignment == TableCell.Alignment.RIGHT ? pad : alignment == TableCell.Alignment.CENTER ? pad / 2 : 0;
                 if (i > 0) {
                     line.append(" | ");
                 }
-                line.append(cell).append(" ".repeat(widths[i] - cell.codePointCount(0, cell.length())));
+                line.append(" ".repeat(before)).append(cell).append(" ".repeat(pad - before));
             }
             lines.add(line.toString().stripTrailing());
             if (r == 0 && rows.size() > 1) {
@@ -199,18 +204,21 @@ public final class ChatMarkdown {
         return String.join("\n", lines);
     }
 
-    private static void collectRows(Node parent, List<List<String>> rows) {
+    private static void collectRows(Node parent, List<List<String>> rows, List<TableCell.Alignment> alignments) {
         for (Node child = parent.getFirstChild(); child != null; child = child.getNext()) {
             if (child instanceof TableRow) {
                 List<String> cells = new ArrayList<>();
                 for (Node cell = child.getFirstChild(); cell != null; cell = cell.getNext()) {
-                    if (cell instanceof TableCell) {
+                    if (cell instanceof TableCell tableCell) {
                         cells.add(plain(cell).replace('\n', ' ').strip());
+                        if (rows.isEmpty()) {
+                            alignments.add(tableCell.getAlignment());
+                        }
                     }
                 }
                 rows.add(cells);
             } else {
-                collectRows(child, rows);
+                collectRows(child, rows, alignments);
             }
         }
     }

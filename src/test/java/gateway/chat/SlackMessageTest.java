@@ -190,7 +190,8 @@ class SlackMessageTest {
                 ```
                 Deal             | Amount | Stage
                 -----------------+--------+--------
-                Deal &lt;0-0&gt; &amp; co  | $0     | closing
+                Deal &lt;0-0&gt; &amp; co  |     $0 | closing
+                Deal &lt;0-1&gt; &amp; co  |  $1000 | closing
                 """), first);
     }
 
