@@ -59,6 +59,15 @@ public final class FlowProperties {
     public static final String REFUSED = "parked_delivery_refused";
     /** The deliveries per second the delivery's endpoint takes on this replica ({@code max_per_second}); absent: no limit. */
     public static final String MAX_PER_SECOND = "max_per_second";
+    /** The delivery's endpoint type ({@code gateway.callers.EndpointType}; {@code WEBHOOK} for the default and callbacks). */
+    public static final String ENDPOINT_TYPE = "endpoint_type";
+    /**
+     * An AWS endpoint's destination as the callers file names it (an SQS queue URL, an SNS topic ARN, an EventBridge
+     * bus name or ARN); unset for HTTP endpoints.
+     */
+    public static final String DESTINATION = "destination";
+    /** An EventBridge endpoint's {@code source} for its events. */
+    public static final String EVENT_SOURCE = "event_source";
 
     private FlowProperties() {
     }
