@@ -18,7 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * patterns are); FactSet ({@code facts} required, each with string {@code title} and {@code value}); no other field nor
  * element. And this gateway's own: every text is non-empty, and no {@code <at>} (a mention) survives.
  */
-final class AdaptiveCardRules {
+public final class AdaptiveCardRules {
 
     private static final Map<String, Set<String>> ENUMS = Map.of(
             "weight", Set.of("default", "lighter", "bolder"),
@@ -33,7 +33,7 @@ final class AdaptiveCardRules {
     private AdaptiveCardRules() {
     }
 
-    static List<String> violations(JsonNode message) {
+    public static List<String> violations(JsonNode message) {
         List<String> out = new ArrayList<>();
         if (!"message".equals(message.path("type").asText())) {
             out.add("message: type must be 'message'");
