@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * delivers it), or dead-letter with the service's code ({@code invalid_payload}); {@code POST /endpoints/{name}/test}
  * sends a short rendered message. The chat URLs' secret paths never show in a status, a view or a dead letter.
  */
-class ChatDeliveryTest {
+class ChatDeliveryRouteTest {
 
     static final String CHAT_KEY = "chat-key-0001-aaaaaaaaaaaa";
     static final String GONE_KEY = "gone-key-0001-bbbbbbbbbbbb";
