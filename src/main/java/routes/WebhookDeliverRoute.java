@@ -24,6 +24,11 @@ import static org.apache.camel.builder.PredicateBuilder.not;
  * honoured), then on the long schedule carried by SQS, then dead-lettered. Other 4xx (and 3xx: no
  * redirects are followed) go to the DLQ at once. Each attempt and the outcome go to the request's
  * tracking record; when the delivery ends, the conversation is exported.
+ *
+ * <p>The attempt chooses by the endpoint's type (docs/callers.md#endpoint-types): a webhook gets the signed payload; a
+ * Slack or Teams endpoint the event rendered as the service's message, unsigned, over the same http endpoint, its
+ * failures turned into a {@link DestinationFailure} (retried, the endpoint paused and the delivery parked, or
+ * dead-lettered with the service's code) that the same error handling treats.
  */
 public class WebhookDeliverRoute extends WorkQueueRoute {
 
@@ -109,8 +114,7 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
                     .when(method("endpointGate", "holds"))
                         .to(PARK_DELIVERY).id("park-gone-delivery")
                     .otherwise()
-                        .log(LoggingLevel.ERROR, "Receiver refused the delivery, dead-lettered: ${exchangeProperty."
-                                + FlowProperties.FAILURE + "}")
+                        .log(LoggingLevel.ERROR, "Receiver refused the delivery (${bean:deliveryFailures?method=refusal}), dead-lettered")
                         .to(DEAD_LETTER_DELIVERY).id("end-refused")
                 .end()
             .end()

@@ -66,6 +66,18 @@ public class DeliveryFailures implements Processor {
         return DeliveryOutcome.failure(failure, null).httpStatus();
     }
 
+    /**
+     * A refusal in a few words for the log: {@code HTTP 400} for a webhook, with the code of a chat service's or an AWS
+     * destination's error ({@code HTTP 400, slack_invalid_payload}; the code alone without a status). Never a URL.
+     */
+    public String refusal(@ExchangeException Exception failure) {
+        DeliveryOutcome.Failure what = DeliveryOutcome.failure(failure, null);
+        if (!(failure instanceof DestinationFailure)) {
+            return what.httpStatus() != null ? "HTTP " + what.httpStatus() : what.code();
+        }
+        return what.httpStatus() != null ? "HTTP " + what.httpStatus() + ", " + what.code() : what.code();
+    }
+
     /** Notes the status of the failed attempt and, where the receiver sent {@code Retry-After}, the next delay. */
     @Override
     public void process(Exchange exchange) {

@@ -128,6 +128,8 @@ class DeliveryFailuresTest {
         assertThat(FAILURES.isRetryable(refused)).isFalse();
         assertThat(FAILURES.isRetryableOrGone(refused)).isFalse();
         assertThat(FAILURES.status(refused)).isEqualTo(400);
+        assertThat(FAILURES.refusal(refused)).isEqualTo("HTTP 400, slack_invalid_payload");
+        assertThat(FAILURES.refusal(failure(400, null))).isEqualTo("HTTP 400");
 
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, slow);
