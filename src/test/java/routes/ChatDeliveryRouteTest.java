@@ -50,16 +50,18 @@ class ChatDeliveryRouteTest {
     static ScriptedReceiver gone;
     static ScriptedReceiver bad;
     static ScriptedReceiver teamsGone;
+    static ScriptedReceiver opsTeams;
 
     @BeforeAll
     static void start() throws Exception {
-        bed = CallersTestbed.withReceivers("slack", "teams", "gone", "bad", "teamsGone");
+        bed = CallersTestbed.withReceivers("slack", "teams", "gone", "bad", "teamsGone", "opsTeams");
         // their bodies are chat messages, not webhooks: checked below against Block Kit's and the card's rules instead
         slack = bed.receiver("slack").withoutContractCheck();
         teams = bed.receiver("teams").withoutContractCheck();
         gone = bed.receiver("gone").withoutContractCheck();
         bad = bed.receiver("bad").withoutContractCheck();
         teamsGone = bed.receiver("teamsGone").withoutContractCheck();
+        opsTeams = bed.receiver("opsTeams").withoutContractCheck();
         app = bed.start("""
                 callers:
                   - name: chat
@@ -79,6 +81,10 @@ class ChatDeliveryRouteTest {
                       - name: archived
                         type: slack
                         url: %s%s
+                      - name: ops-channel
+                        type: teams
+                        url: %s%s
+                        events: [endpoint.paused, endpoint.resumed]
                   - name: bad
                     api_keys: ["%s"]
                     signing_secrets: ["%s"]
@@ -94,7 +100,7 @@ class ChatDeliveryRouteTest {
                         type: teams
                         url: %s%s
                 """.formatted(CHAT_KEY, SECRET, slack.url(), SLACK_PATH, teams.url(), TEAMS_PATH,
-                        GONE_KEY, SECRET, gone.url(), SLACK_PATH, BAD_KEY, SECRET, bad.url(), SLACK_PATH,
+                        GONE_KEY, SECRET, gone.url(), SLACK_PATH, opsTeams.url(), TEAMS_PATH, BAD_KEY, SECRET, bad.url(), SLACK_PATH,
                         TEAMS_GONE_KEY, SECRET, teamsGone.url(), TEAMS_PATH),
                 Map.of("gateway.chat.allow-any-host", "true",
                         "gateway.admin.token", "admin-token-for-tests-0001",
@@ -149,6 +155,13 @@ class ChatDeliveryRouteTest {
         String status = app.send(get("/webhook/" + id, CHAT_KEY)).body();
         assertThat(status).doesNotContain("slacksecret", "teamssecret", "T0CHAT");
 
+        // a resend renders it again, to both
+        HttpResponse<String> resent = app.send(HttpRequest.newBuilder(app.url("/webhook/" + id + "/resend"))
+                .header("Authorization", "Bearer " + CHAT_KEY).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(resent.statusCode()).as(resent.body()).isEqualTo(202);
+        assertThat(slack.awaitDeliveries(2, WAIT).get(1).body()).isEqualTo(toSlack.body());
+        assertThat(Json.MAPPER.readTree(teams.awaitDeliveries(2, WAIT).get(1).body())).isEqualTo(teamsMessage);
+
         // the caller's endpoint list and the operators' view name the type, never the secret path
         String endpoints = app.send(get("/endpoints", CHAT_KEY)).body();
         assertThat(Json.MAPPER.readTree(endpoints).path("endpoints")).extracting(e -> e.path("type").asText())
@@ -186,9 +199,16 @@ class ChatDeliveryRouteTest {
         assertThat(gone.receivedCount()).as("paused at once: not retried").isEqualTo(1);
         JsonNode endpoint = Json.MAPPER.readTree(app.send(get("/endpoints", GONE_KEY)).body())
                 .path("endpoints").get(0);
+        assertThat(endpoint.path("name").asText()).isEqualTo("archived");
         assertThat(endpoint.path("state").asText()).isEqualTo("paused");
         assertThat(endpoint.path("last_error").asText()).isEqualTo("slack_channel_not_found");
         assertThat(endpoint.path("reason").asText()).contains("slack_channel_not_found");
+        // the caller's ops channel is told, as a short Teams notice
+        JsonNode pausedNotice = Json.MAPPER.readTree(opsTeams.awaitDeliveries(1, WAIT).get(0).body());
+        assertThat(AdaptiveCardRules.violations(pausedNotice)).isEmpty();
+        assertThat(pausedNotice.toString()).contains("Endpoint paused", "Endpoint archived is paused");
+        // Teams markdown: the code's underscores escaped so they read as text
+        assertThat(pausedNotice.findValuesAsText("value")).contains("slack\\_channel\\_not\\_found");
 
         // its owner fixed the channel: resumed, the parked answer goes
         HttpResponse<String> resumed = app.send(post("/endpoints/archived/resume", GONE_KEY, null));
@@ -198,6 +218,9 @@ class ChatDeliveryRouteTest {
         List<LocalReceiver.Delivery> arrived = gone.awaitDeliveries(2, WAIT);
         assertThat(BlockKitRules.violations(Json.MAPPER.readTree(arrived.get(1).body()))).isEmpty();
         assertThat(arrived.get(1).body()).contains("Where did the channel go?");
+        JsonNode resumedNotice = Json.MAPPER.readTree(opsTeams.awaitDeliveries(2, WAIT).get(1).body());
+        assertThat(AdaptiveCardRules.violations(resumedNotice)).isEmpty();
+        assertThat(resumedNotice.toString()).contains("Endpoint resumed", "Endpoint archived is resuming");
     }
 
     @Test
