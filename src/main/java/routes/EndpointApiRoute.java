@@ -3,7 +3,10 @@ package routes;
 import java.io.IOException;
 import java.util.List;
 
+import gateway.callers.EndpointType;
+import gateway.delivery.DestinationFailure;
 import gateway.delivery.UndeliverableTarget;
+import gateway.flow.FlowProperties;
 import gateway.intake.IntakeRejection;
 import gateway.intake.IntakeResponses;
 import gateway.s3.StoreUnavailable;
@@ -91,9 +94,20 @@ public class EndpointApiRoute extends RouteBuilder {
             .errorHandler(noErrorHandler())
             .doTry()
                 .bean("outboundWebhook", "prepare")
-                .to(WebhookDeliverRoute.RECEIVER).id("post-endpoint-test")
+                .choice()
+                    // a Slack or Teams endpoint gets a short rendered test message, as its deliveries are rendered
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).in(EndpointType.SLACK, EndpointType.TEAMS))
+                        .setBody(method("chatMessages", "render")).id("render-chat-test")
+                        .to(WebhookDeliverRoute.RECEIVER).id("post-chat-test")
+                    // ---- AWS destinations (issue 28): the lead adds their branches here at merge, as in attempt-delivery
+                    .otherwise()
+                        .to(WebhookDeliverRoute.RECEIVER).id("post-endpoint-test")
+                .end()
                 .bean("attemptReport", "succeeded")
-            .doCatch(HttpOperationFailedException.class, IOException.class, UndeliverableTarget.class)
+            .endDoTry()
+            .doCatch(HttpOperationFailedException.class, IOException.class, UndeliverableTarget.class, DestinationFailure.class)
+                // a chat service's answer named by its code (slack_channel_not_found), as a delivery's would be
+                .bean("chatFailures", "classify")
                 .bean("endpointTests", "failed")
             .end()
             .setBody(method("endpointTests", "result"));

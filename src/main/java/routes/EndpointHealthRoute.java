@@ -2,6 +2,7 @@ package routes;
 
 import java.io.IOException;
 
+import gateway.delivery.DestinationFailure;
 import gateway.delivery.UndeliverableTarget;
 import gateway.endpoints.EndpointNotices;
 import gateway.endpoints.ReleaseStopped;
@@ -113,7 +114,7 @@ public class EndpointHealthRoute extends RouteBuilder {
                     .bean("parkedDeliveries", "remove").id("remove-released")
                     .to(WebhookDeliverRoute.DELIVERY_ENDED).id("record-released")
                 // the endpoint is not back: the delivery stays first in its lane, the release stops
-                .doCatch(HttpOperationFailedException.class, IOException.class)
+                .doCatch(HttpOperationFailedException.class, IOException.class, DestinationFailure.class)
                     .onWhen(method("deliveryFailures", "isRetryableOrGone"))
                     .process("deliveryFailures")
                     .setProperty(RecordWriter.CHANGE, method("deliveryStageRecords", "parkedAttemptFailed")).to(TrackingRoute.RECORD_CHANGE).id("record-release-failed")
@@ -121,7 +122,7 @@ public class EndpointHealthRoute extends RouteBuilder {
                 // refused (another 4xx, 3xx), blocked, gone from CALLERS_FILE, unreadable: that one is dead-lettered, the
                 // rest go on
                 .doCatch(HttpOperationFailedException.class, BlockedAddressException.class, UndeliverableTarget.class,
-                        MalformedMessageException.class)
+                        MalformedMessageException.class, DestinationFailure.class)
                     .process("deliveryFailures")
                     .setProperty(FlowProperties.REFUSED, constant(true))
                     .log(LoggingLevel.ERROR, "Parked delivery to ${exchangeProperty." + FlowProperties.DELIVERY_TARGET

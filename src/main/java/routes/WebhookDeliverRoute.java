@@ -2,6 +2,8 @@ package routes;
 
 import java.io.IOException;
 
+import gateway.callers.EndpointType;
+import gateway.delivery.DestinationFailure;
 import gateway.delivery.UndeliverableTarget;
 import gateway.endpoints.EndpointPaused;
 import gateway.flow.FlowProperties;
@@ -22,6 +24,11 @@ import static org.apache.camel.builder.PredicateBuilder.not;
  * honoured), then on the long schedule carried by SQS, then dead-lettered. Other 4xx (and 3xx: no
  * redirects are followed) go to the DLQ at once. Each attempt and the outcome go to the request's
  * tracking record; when the delivery ends, the conversation is exported.
+ *
+ * <p>The attempt chooses by the endpoint's type (docs/callers.md#endpoint-types): a webhook gets the signed payload; a
+ * Slack or Teams endpoint the event rendered as the service's message, unsigned, over the same http endpoint, its
+ * failures turned into a {@link DestinationFailure} (retried, the endpoint paused and the delivery parked, or
+ * dead-lettered with the service's code) that the same error handling treats.
  */
 public class WebhookDeliverRoute extends WorkQueueRoute {
 
@@ -63,7 +70,9 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
 
             // 408, 429, 5xx, timeouts, connection errors: the deliveryRetryPolicy's retries here (DELIVERY_RETRY_MAX
             // times, 2 s / 4 s / 8 s ±20 %, or the receiver's Retry-After), then the long schedule, then the DLQ
-            .onException(HttpOperationFailedException.class, IOException.class)
+            // (a Slack or Teams service's answer, an AWS destination's error: a DestinationFailure, retried when it says so,
+            // the service's Retry-After bounded alike)
+            .onException(HttpOperationFailedException.class, IOException.class, DestinationFailure.class)
                 .onWhen(method("deliveryFailures", "isRetryable"))
                 .redeliveryPolicyRef("deliveryRetryPolicy")
                 // after each failed attempt: its status and its words for the log noted, and the receiver's
@@ -94,16 +103,18 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
             .end()
 
             // any other status (4xx, 3xx): the receiver refuses it; to the DLQ at once with the status
-            // (410 Gone has paused the endpoint: the delivery is parked)
-            .onException(HttpOperationFailedException.class)
+            // (410 Gone has paused the endpoint: the delivery is parked). A destination's failure alike: PAUSE (Slack's
+            // channel_not_found, a Teams workflow gone) has paused the endpoint, parked; DEAD_LETTER (invalid_payload)
+            // to the DLQ at once with its code
+            .onException(HttpOperationFailedException.class, DestinationFailure.class)
                 .onExceptionOccurredRef("deliveryFailures")
                 .handled(true)
-                .setProperty(FlowProperties.HTTP_STATUS, simple("${exception.statusCode}"))
+                .setProperty(FlowProperties.HTTP_STATUS, method("deliveryFailures", "status"))
                 .choice()
                     .when(method("endpointGate", "holds"))
                         .to(PARK_DELIVERY).id("park-gone-delivery")
                     .otherwise()
-                        .log(LoggingLevel.ERROR, "Receiver refused the delivery (HTTP ${exception.statusCode}), dead-lettered")
+                        .log(LoggingLevel.ERROR, "Receiver refused the delivery (${bean:deliveryFailures?method=refusal}), dead-lettered")
                         .to(DEAD_LETTER_DELIVERY).id("end-refused")
                 .end()
             .end()
@@ -144,10 +155,28 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
                 .end()
             .end()
             .doTry()
-                // to the receiver's URL, which prepare put in the CamelHttpUri header exactly as it was checked (an
-                // endpoint URI would be normalised, decoding its path); no redirects followed, any status but 2xx fails
-                .to(RECEIVER).id("post-webhook")
-            .doCatch(HttpOperationFailedException.class, IOException.class)
+                // by the endpoint's type (OutboundWebhook.prepare set it from CALLERS_FILE; WEBHOOK for WEBHOOK_URL and callbacks)
+                .choice()
+                    // Slack, Teams: the event rendered as the service's message (Block Kit, an Adaptive Card), POSTed by
+                    // the same http endpoint (the SSRF guard, no redirects, WEBHOOK_TIMEOUT), unsigned
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).in(EndpointType.SLACK, EndpointType.TEAMS))
+                        .setBody(method("chatMessages", "render")).id("render-chat")
+                        .to(RECEIVER).id("post-chat")
+                    // ---- AWS destinations (issue 28): the lead adds here, at merge, the branches of
+                    // routes.AwsDestinationRoutes (they throw DestinationFailure, handled below like a chat failure):
+                    //   .when(type SQS) .to(AwsDestinationRoutes.SEND_SQS), .when(type SNS) .to(AwsDestinationRoutes.PUBLISH_SNS),
+                    //   .when(type EVENTBRIDGE) .to(AwsDestinationRoutes.PUT_EVENTBRIDGE)
+                    // ----
+                    .otherwise()
+                        // to the receiver's URL, which prepare put in the CamelHttpUri header exactly as it was checked (an
+                        // endpoint URI would be normalised, decoding its path); no redirects followed, any status but 2xx fails
+                        .to(RECEIVER).id("post-webhook")
+                .end()
+            .endDoTry()
+            .doCatch(HttpOperationFailedException.class, IOException.class, DestinationFailure.class)
+                // a Slack or Teams answer becomes its DestinationFailure (retry, pause, dead-letter; its code); a
+                // webhook's failure stays as it is
+                .bean("chatFailures", "classify")
                 .bean("endpointGate", "failed")
                 .bean("endpointGate", "rethrow")
             .end()

@@ -63,19 +63,31 @@ public class LocalReceiver implements AutoCloseable {
     private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(10);
     private static final String LOOPBACK = "127.0.0.1";
 
-    /** One scripted answer: a status, an optional {@code Retry-After}, an optional delay. */
-    public record Response(int status, String retryAfter, Duration delay) {
+    /**
+     * One scripted answer: a status, an optional {@code Retry-After}, an optional delay, an optional plain-text body
+     * (a chat service's error name, as Slack answers {@code channel_not_found}; null: the usual JSON).
+     */
+    public record Response(int status, String retryAfter, Duration delay, String body) {
+        public Response(int status, String retryAfter, Duration delay) {
+            this(status, retryAfter, delay, null);
+        }
+
         public static Response status(int status) {
             return new Response(status, null, Duration.ZERO);
         }
 
         public Response retryAfter(String value) {
-            return new Response(status, value, delay);
+            return new Response(status, value, delay, body);
         }
 
         /** Answer only after {@code delay} (a slow receiver; the wait uses a timer, not a thread). */
         public Response after(Duration value) {
-            return new Response(status, retryAfter, value);
+            return new Response(status, retryAfter, value, body);
+        }
+
+        /** Answer with this text ({@code text/plain}) as the body. */
+        public Response body(String text) {
+            return new Response(status, retryAfter, delay, text);
         }
     }
 
@@ -339,6 +351,8 @@ public class LocalReceiver implements AutoCloseable {
             }
             if (chosen.status() == 204 || chosen.status() == 304) {
                 response.end();
+            } else if (chosen.body() != null) {
+                response.putHeader("Content-Type", "text/plain; charset=utf-8").end(chosen.body());
             } else {
                 response.putHeader("Content-Type", "application/json")
                         .end("{\"received\":" + (chosen.status() / 100 == 2) + "}");

@@ -261,7 +261,15 @@ public final class CallerDirectory implements CallerKeys {
         for (CallerWebhook webhook : caller.webhooks()) {
             ObjectNode endpoint = webhooks.addObject();
             endpoint.put("name", webhook.name());
-            endpoint.put("url", webhook.shownUrl());
+            endpoint.put("type", webhook.type().wireName());
+            // a chat URL as its scheme and host only (all of it is a credential); an AWS destination as the file has it
+            endpoint.put("url", webhook.url() == null ? null : webhook.shownUrl());
+            if (webhook.type().aws()) {
+                endpoint.put("destination", webhook.destination());
+            }
+            if (webhook.eventSource() != null) {
+                endpoint.put("source", webhook.eventSource());
+            }
             ArrayNode events = endpoint.putArray("events");
             webhook.events().stream().sorted().forEach(events::add);
             ArrayNode headers = endpoint.putArray("headers");

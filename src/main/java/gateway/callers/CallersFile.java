@@ -40,8 +40,22 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
  *         events: [query.answered, query.failed]  # optional: every event type
  *         headers: {Authorization: "Bearer ..."}   # optional
  *         signing_secrets: ["whsec_..."]           # optional, instead of the caller's
+ *       - name: team-channel
+ *         type: slack                          # webhook (default), slack, teams, sqs, sns, eventbridge
+ *         url: https://hooks.slack.com/services/T000/B000/XXXX
+ *       - name: ops-topic
+ *         type: sns
+ *         topic_arn: arn:aws:sns:eu-west-1:123456789012:answers
+ *       - name: ops-bus
+ *         type: eventbridge
+ *         event_bus: answers                   # a name or an ARN
+ *         source: crm.answers                  # optional, default ai-webhook-gateway
  *     callback_urls: ["https://*.crm.example.com/hooks/*"]
  * </pre>
+ * An endpoint's {@code type} says which keys it has: {@code url} for webhook, slack, teams (https on the service's own
+ * hosts unless {@code CHAT_ALLOW_ANY_HOST=true}) and sqs (a queue URL); {@code topic_arn} for sns; {@code event_bus} and
+ * {@code source} for eventbridge. Chat endpoints have no {@code headers} nor {@code signing_secrets} (nothing of them
+ * would reach the channel) and take no {@code query.started}/{@code query.progress}; AWS endpoints have no {@code headers}.
  * Every field is checked; the first problem is an {@link IllegalArgumentException} with one line that names the
  * caller and the field ({@code CALLERS_FILE: caller 'crm': webhooks[2].url: must be an absolute https URL}; list
  * positions count from 1, like the default endpoint names). A message never quotes a key, a secret, a header value or
@@ -53,7 +67,28 @@ public final class CallersFile {
 
     private static final Set<String> TOP_FIELDS = Set.of("callers");
     private static final List<String> CALLER_FIELDS = List.of("name", "api_keys", "signing_secrets", "webhooks", "callback_urls");
-    private static final List<String> WEBHOOK_FIELDS = List.of("name", "url", "events", "headers", "signing_secrets", "max_per_second");
+    private static final List<String> WEBHOOK_FIELDS = List.of("name", "type", "url", "topic_arn", "event_bus", "source",
+            "events", "headers", "signing_secrets", "max_per_second");
+    /** Slack's incoming-webhook hosts (commercial and GovSlack). */
+    static final Set<String> SLACK_HOSTS = Set.of("hooks.slack.com", "hooks.slack-gov.com");
+    /**
+     * Teams' hosts, as suffixes: Power Automate / Logic Apps workflow URLs ({@code prod-NN.<region>.logic.azure.com},
+     * {@code *.environment.api.powerplatform.com} and other {@code *.powerplatform.com}) and the legacy Office 365
+     * connectors ({@code <tenant>.webhook.office.com}).
+     */
+    static final List<String> TEAMS_HOST_SUFFIXES = List.of(".logic.azure.com", ".powerplatform.com", ".webhook.office.com");
+    /** An SQS queue URL's path: {@code /<account id>/<queue name>} (80 characters at most, {@code .fifo} for FIFO). */
+    private static final Pattern SQS_PATH = Pattern.compile("/[0-9]{12}/[A-Za-z0-9_-]{1,75}(?:\\.fifo|[A-Za-z0-9_-]{0,5})");
+    /** An SNS topic ARN: partition, region, account, name (256 at most; a FIFO topic's ends in {@code .fifo}). */
+    private static final Pattern SNS_TOPIC_ARN = Pattern.compile(
+            "arn:aws[a-z-]*:sns:[a-z0-9-]{1,32}:[0-9]{12}:[A-Za-z0-9_-]{1,251}(?:\\.fifo|[A-Za-z0-9_-]{0,5})");
+    /** An EventBridge bus name (as CreateEventBus takes it: 1 to 256 letters, digits, . _ - /) or its ARN. */
+    private static final Pattern EVENT_BUS = Pattern.compile(
+            "(?:arn:aws[a-z-]*:events:[a-z0-9-]{1,32}:[0-9]{12}:event-bus/)?[/._A-Za-z0-9-]{1,256}");
+    /** An EventBridge event's {@code source} (as PutEvents takes it: 1 to 256 letters, digits, . _ - /; not {@code aws.}…). */
+    private static final Pattern EVENT_SOURCE = Pattern.compile("[/._A-Za-z0-9-]{1,256}");
+    /** The {@code source} of an EventBridge endpoint's events when the file names none. */
+    public static final String DEFAULT_EVENT_SOURCE = "ai-webhook-gateway";
     private static final Pattern WEBHOOK_NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
     /** The endpoint labels of the other kinds of targets (gateway.delivery.DeliveryTarget): not an endpoint's name. */
     private static final Set<String> RESERVED_WEBHOOK_NAMES = Set.of("callback", "default");
@@ -87,11 +122,19 @@ public final class CallersFile {
      * @param settingsKeys  the keys of {@code GATEWAY_API_KEYS}: their names and keys are taken
      * @param inboundCaller the caller name of inbound signatures ({@code INBOUND_SIGNING_CALLER}), {@code null} when
      *                      they are off
+     * @param chatAnyHost   whether Slack and Teams endpoints may have any URL a webhook may have
+     *                      ({@code CHAT_ALLOW_ANY_HOST=true}: a local receiver, a test); otherwise only {@code https} on
+     *                      the service's own hosts
      */
-    public record Rules(boolean httpAllowed, ApiKeys settingsKeys, String inboundCaller) {
+    public record Rules(boolean httpAllowed, ApiKeys settingsKeys, String inboundCaller, boolean chatAnyHost) {
         public Rules {
             settingsKeys = settingsKeys == null ? ApiKeys.none() : settingsKeys;
             inboundCaller = inboundCaller == null || inboundCaller.isBlank() ? null : inboundCaller.strip();
+        }
+
+        /** Chat endpoints on the services' own hosts only. */
+        public Rules(boolean httpAllowed, ApiKeys settingsKeys, String inboundCaller) {
+            this(httpAllowed, settingsKeys, inboundCaller, false);
         }
     }
 
@@ -355,9 +398,44 @@ public final class CallersFile {
                     throw fail(field + ".name: '" + name + "' is reserved (the label of other delivery targets)");
                 }
             }
-            URI url = url(field + ".url", node.get("url"));
-            Set<String> events = events(field + ".events", node.get("events"));
+            EndpointType type = type(field + ".type", node.get("type"));
+            onlyFor(field, node, "topic_arn", type, EndpointType.SNS);
+            onlyFor(field, node, "event_bus", type, EndpointType.EVENTBRIDGE);
+            onlyFor(field, node, "source", type, EndpointType.EVENTBRIDGE);
+            URI url = null;
+            String destination = null;
+            String eventSource = null;
+            switch (type) {
+                case WEBHOOK -> url = url(field + ".url", node.get("url"));
+                case SLACK, TEAMS -> url = chatUrl(field + ".url", node.get("url"), type);
+                case SQS -> {
+                    url = sqsUrl(field + ".url", node.get("url"));
+                    destination = url.toString();
+                }
+                case SNS -> {
+                    notFor(field, node, "url", type, "topic_arn");
+                    destination = matching(field + ".topic_arn", node.get("topic_arn"), SNS_TOPIC_ARN,
+                            "must be an SNS topic ARN (arn:aws:sns:<region>:<12-digit account>:<topic name>)");
+                }
+                case EVENTBRIDGE -> {
+                    notFor(field, node, "url", type, "event_bus");
+                    destination = matching(field + ".event_bus", node.get("event_bus"), EVENT_BUS,
+                            "must be an event bus name (1-256 letters, digits, '.', '_', '-', '/') or its ARN"
+                                    + " (arn:aws:events:<region>:<account>:event-bus/<name>)");
+                    eventSource = node.has("source") ? source(field + ".source", node.get("source")) : DEFAULT_EVENT_SOURCE;
+                }
+            }
+            Set<String> events = events(field + ".events", node.get("events"), type);
+            if (type != EndpointType.WEBHOOK && node.has("headers")) {
+                throw fail(field + ".headers: not for a " + type.wireName() + " endpoint ("
+                        + (type.chat() ? "Slack and Teams do not read extra headers; the URL is the endpoint's credential"
+                                : "an AWS destination takes no HTTP headers; the gateway's own AWS identity sends to it") + ")");
+            }
             Map<String, String> headers = headers(field + ".headers", node.get("headers"));
+            if (type.chat() && node.has("signing_secrets")) {
+                throw fail(field + ".signing_secrets: not for a " + type.wireName()
+                        + " endpoint (chat messages are not signed: the service does not verify signatures)");
+            }
             WebhookSigner signer = callerSigner;
             int ownSecrets = 0;
             if (node.has("signing_secrets")) {
@@ -366,7 +444,78 @@ public final class CallersFile {
                 ownSecrets = secrets.size();
             }
             Integer maxPerSecond = maxPerSecond(field + ".max_per_second", node.get("max_per_second"));
-            return new CallerWebhook(name, url, events, headers, signer, ownSecrets, maxPerSecond);
+            return new CallerWebhook(name, type, url, destination, eventSource, events, headers, signer, ownSecrets, maxPerSecond);
+        }
+
+        private EndpointType type(String field, JsonNode node) {
+            if (node == null) {
+                return EndpointType.WEBHOOK;
+            }
+            String text = string(field, node);
+            return EndpointType.of(text).orElseThrow(() -> fail(field + ": "
+                    + (SHOWABLE_FIELD.matcher(text).matches() ? "'" + text + "' " : "") + "is not an endpoint type ("
+                    + EndpointType.names() + ")"));
+        }
+
+        /** Refuses {@code key} on an endpoint that is not of {@code owner}'s type. */
+        private void onlyFor(String field, JsonNode node, String key, EndpointType type, EndpointType owner) {
+            if (type != owner && node.has(key)) {
+                throw fail(field + "." + key + ": only for type " + owner.wireName() + " (this endpoint is "
+                        + type.wireName() + ")");
+            }
+        }
+
+        /** Refuses a {@code url} on an AWS endpoint that names its destination by {@code instead}. */
+        private void notFor(String field, JsonNode node, String key, EndpointType type, String instead) {
+            if (node.has(key)) {
+                throw fail(field + "." + key + ": not for a " + type.wireName() + " endpoint (it is named by " + instead + ")");
+            }
+        }
+
+        private String matching(String field, JsonNode node, Pattern pattern, String rule) {
+            String text = string(field, node).strip();
+            if (!pattern.matcher(text).matches()) {
+                throw fail(field + ": " + rule);
+            }
+            return text;
+        }
+
+        private String source(String field, JsonNode node) {
+            String text = matching(field, node, EVENT_SOURCE, "must be 1-256 letters, digits, '.', '_', '-' or '/'");
+            if (text.toLowerCase(Locale.ROOT).startsWith("aws.")) {
+                throw fail(field + ": must not start with 'aws.' (reserved for AWS services' own events)");
+            }
+            return text;
+        }
+
+        /**
+         * A Slack or Teams URL: as a webhook's (the same checks), and, unless {@code CHAT_ALLOW_ANY_HOST=true}, {@code https}
+         * on the service's own hosts. The message never quotes the URL (all of it is a credential).
+         */
+        private URI chatUrl(String field, JsonNode node, EndpointType type) {
+            URI url = url(field, node);
+            if (rules.chatAnyHost()) {
+                return url;
+            }
+            String host = url.getHost().toLowerCase(Locale.ROOT);
+            boolean ownHost = type == EndpointType.SLACK ? SLACK_HOSTS.contains(host)
+                    : TEAMS_HOST_SUFFIXES.stream().anyMatch(host::endsWith);
+            if (!"https".equalsIgnoreCase(url.getScheme()) || !ownHost || !(url.getPort() == -1 || url.getPort() == 443)) {
+                throw fail(field + ": must be an https URL on " + (type == EndpointType.SLACK
+                        ? String.join(" or ", SLACK_HOSTS.stream().sorted().toList()) + " (a Slack incoming webhook)"
+                        : "a Teams workflow or connector host (*" + String.join(", *", TEAMS_HOST_SUFFIXES) + ")")
+                        + "; CHAT_ALLOW_ANY_HOST=true allows other hosts");
+            }
+            return url;
+        }
+
+        /** An SQS queue URL: as a webhook's URL, with the path {@code /<account id>/<queue name>} and no query. */
+        private URI sqsUrl(String field, JsonNode node) {
+            URI url = url(field, node);
+            if (url.getRawQuery() != null || url.getRawPath() == null || !SQS_PATH.matcher(url.getRawPath()).matches()) {
+                throw fail(field + ": must be an SQS queue URL (https://sqs.<region>.amazonaws.com/<12-digit account>/<queue name>)");
+            }
+            return url;
         }
 
         /** Deliveries per second the endpoint takes at most (1 to 10,000); null when not set. */
@@ -411,7 +560,7 @@ public final class CallersFile {
             return url;
         }
 
-        private Set<String> events(String field, JsonNode node) {
+        private Set<String> events(String field, JsonNode node, EndpointType type) {
             if (node == null) {
                 return CallerWebhook.EVENT_TYPES;
             }
@@ -426,6 +575,10 @@ public final class CallersFile {
                 if (!CallerWebhook.KNOWN_EVENT_TYPES.contains(event)) {
                     throw fail(item + ": " + (SHOWABLE_FIELD.matcher(event).matches() ? "'" + event + "' " : "")
                             + "is not an event type (" + eventTypes() + ")");
+                }
+                if (type.chat() && !CallerWebhook.CHAT_EVENT_TYPES.contains(event)) {
+                    throw fail(item + ": '" + event + "' is not for a " + type.wireName() + " endpoint (a channel would get"
+                            + " a message for each; it takes " + String.join(", ", CallerWebhook.CHAT_EVENT_TYPES.stream().sorted().toList()) + ")");
                 }
                 events.add(event);
             }

@@ -79,6 +79,37 @@ public final class SlackMessage {
         return message;
     }
 
+    /** A notice's JSON (a test message, an endpoint's pause or resume), as POSTed to the incoming webhook. */
+    public String render(ChatNotice notice) {
+        try {
+            return mapper.writeValueAsString(message(notice));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a Slack notice", e);
+        }
+    }
+
+    /** A notice: a header (its title), a section (its text), a context block (its facts). */
+    public ObjectNode message(ChatNotice notice) {
+        ObjectNode message = mapper.createObjectNode();
+        String title = ChatText.shorten(notice.title().strip(), HEADER_LIMIT);
+        String text = SLACK.escape(notice.text().strip());
+        message.put("text", ChatText.shorten(SLACK.escape(title) + (text.isEmpty() ? "" : ": " + text.replaceAll("\\s+", " ")),
+                FALLBACK_LIMIT));
+        ArrayNode blocks = message.putArray("blocks");
+        blocks.addObject().put("type", "header")
+                .putObject("text").put("type", "plain_text").put("text", title).put("emoji", false);
+        if (!text.isEmpty()) {
+            section(blocks, ChatText.shorten(text, SECTION_LIMIT));
+        }
+        if (!notice.facts().isEmpty()) {
+            ArrayNode elements = blocks.addObject().put("type", "context").putArray("elements");
+            notice.facts().entrySet().stream().limit(10).forEach(fact -> elements.addObject().put("type", "mrkdwn")
+                    .put("text", ChatText.shorten("*" + SLACK.escape(fact.getKey()) + ":* " + SLACK.escape(fact.getValue()),
+                            SECTION_LIMIT)));
+        }
+        return message;
+    }
+
     private void answer(ArrayNode blocks, ChatDelivery delivery) {
         List<String> sections = pack(pieces(markdown.segments(delivery.answerMarkdown(), SLACK)));
         if (sections.isEmpty()) {

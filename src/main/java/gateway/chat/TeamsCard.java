@@ -98,6 +98,40 @@ public final class TeamsCard {
         return card;
     }
 
+    /** A notice's JSON (a test message, an endpoint's pause or resume), as POSTed to the workflow URL. */
+    public String render(ChatNotice notice) {
+        try {
+            return mapper.writeValueAsString(message(notice));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise a Teams notice", e);
+        }
+    }
+
+    /** A notice as a Teams message: a card with its title, its text and a FactSet of its facts. */
+    public ObjectNode message(ChatNotice notice) {
+        ObjectNode card = mapper.createObjectNode();
+        card.put("$schema", "http://adaptivecards.io/schemas/adaptive-card.json");
+        card.put("type", "AdaptiveCard").put("version", VERSION);
+        String title = notice.title().strip();
+        String text = notice.text().strip();
+        card.put("fallbackText", ChatText.shorten(AT_TAG.matcher((title + (text.isEmpty() ? "" : ": " + text))
+                .replaceAll("\\s+", " ")).replaceAll("<$1\u200B$2"), SlackMessage.FALLBACK_LIMIT));
+        card.putObject("msteams").put("width", "Full");
+        ArrayNode body = card.putArray("body");
+        text(body, ChatText.shorten(TEAMS.escape(title), 200)).put("weight", "bolder").put("size", "medium");
+        if (!text.isEmpty()) {
+            text(body, ChatText.shorten(TEAMS.escape(text), BLOCK_LIMIT));
+        }
+        if (!notice.facts().isEmpty()) {
+            ArrayNode facts = body.addObject().put("type", "FactSet").put("separator", true).putArray("facts");
+            notice.facts().forEach((name, value) -> facts.addObject().put("title", TEAMS.escape(name))
+                    .put("value", ChatText.shorten(TEAMS.escape(value), 500)));
+        }
+        ObjectNode message = mapper.createObjectNode().put("type", "message");
+        message.putArray("attachments").addObject().put("contentType", CONTENT_TYPE).set("content", card);
+        return message;
+    }
+
     private void answer(ArrayNode body, ChatDelivery delivery) {
         List<ObjectNode> blocks = new ArrayList<>();
         int used = 0;

@@ -6,6 +6,12 @@ import java.util.OptionalInt;
 
 import gateway.callers.CallerDirectory;
 import gateway.callers.Callers;
+import gateway.chat.ChatDeliveryErrors;
+import gateway.chat.ChatFailures;
+import gateway.chat.ChatMarkdown;
+import gateway.chat.ChatMessages;
+import gateway.chat.SlackMessage;
+import gateway.chat.TeamsCard;
 import gateway.delivery.AttemptReport;
 import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryFanOut;
@@ -83,6 +89,22 @@ public class DeliveryConfiguration implements CamelConfiguration {
         }
         return new OutboundWebhook(new DeliveryTargetResolver(callers, webhook.url(), signer, replicas), source,
                 new DeliveryPayload(Json.MAPPER, new MarkdownPlainText()), Clock.systemUTC());
+    }
+
+    /**
+     * The render step of Slack and Teams endpoints: Block Kit messages and Adaptive Cards sharing one markdown walker
+     * (all three thread-safe).
+     */
+    @BindToRegistry(value = "chatMessages", lazy = true)
+    public ChatMessages chatMessages() {
+        ChatMarkdown markdown = new ChatMarkdown();
+        return new ChatMessages(new SlackMessage(Json.MAPPER, markdown), new TeamsCard(Json.MAPPER, markdown));
+    }
+
+    /** What Slack's and Teams' errors mean for a delivery: retried, the endpoint paused, or dead-lettered. */
+    @BindToRegistry(value = "chatFailures", lazy = true)
+    public ChatFailures chatFailures() {
+        return new ChatFailures(new ChatDeliveryErrors(Clock.systemUTC()));
     }
 
     /** Who receives a result: the request's callback_url, the caller's endpoints, or WEBHOOK_URL. */

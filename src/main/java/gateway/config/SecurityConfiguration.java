@@ -37,6 +37,9 @@ public class SecurityConfiguration implements CamelConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecurityConfiguration.class);
 
+    /** Slack and Teams endpoints may have any URL a webhook may have (CHAT_ALLOW_ANY_HOST): local receivers, tests. */
+    @PropertyInject(value = "gateway.chat.allow-any-host", defaultValue = "false")
+    private boolean chatAllowAnyHost;
     @PropertyInject(value = "gateway.admin.token", defaultValue = "")
     private String adminToken;
     @PropertyInject(value = "gateway.admin.token-file", defaultValue = "")
@@ -83,7 +86,8 @@ public class SecurityConfiguration implements CamelConfiguration {
             Path file = auth.callersFile().isBlank() ? null : Path.of(auth.callersFile().strip());
             // with keys the only credential, a new version of the file must keep one in force (a reload never opens)
             boolean keysRequired = policy(auth).enforced() && inbound == null;
-            CallerDirectory loaded = new CallerDirectory(file, new CallersFile.Rules(profile.httpAllowed(), keys, inbound),
+            CallerDirectory loaded = new CallerDirectory(file, new CallersFile.Rules(profile.httpAllowed(), keys, inbound,
+                    chatAllowAnyHost),
                     keysRequired, metrics.registry());
             loaded.load();
             directory = loaded;

@@ -25,7 +25,8 @@ public class AttemptReport {
 
     /** After a failed attempt (the delivery error handler's onExceptionOccurred step). */
     public static void failed(Exchange exchange, Throwable cause) {
-        measure(exchange, cause instanceof HttpOperationFailedException http ? http.getResponseBody() : null);
+        measure(exchange, cause instanceof HttpOperationFailedException http ? http.getResponseBody()
+                : cause instanceof HttpDestinationFailure chat ? chat.responseBody() : null);
     }
 
     /** The next attempt starts now (a redelivery). */

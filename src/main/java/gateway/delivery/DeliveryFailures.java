@@ -47,9 +47,35 @@ public class DeliveryFailures implements Processor {
         return DeliveryOutcome.classify(failure) == DeliveryOutcome.RETRYABLE;
     }
 
-    /** Whether a failed attempt says its endpoint is not taking deliveries: retryable, or 410 Gone. */
+    /**
+     * Whether a failed attempt says its endpoint is not taking deliveries: retryable, or 410 Gone (or a destination's
+     * answer that pauses it like one: Slack's {@code channel_not_found}, a Teams workflow gone).
+     */
     public boolean isRetryableOrGone(@ExchangeException Exception failure) {
-        return isRetryable(failure) || (failure instanceof HttpOperationFailedException http && http.getStatusCode() == 410);
+        return isRetryable(failure) || gone(failure);
+    }
+
+    /** 410 Gone, or a destination's failure that pauses its endpoint ({@link DestinationFailure#pausesEndpoint()}). */
+    public static boolean gone(Throwable failure) {
+        return failure instanceof HttpOperationFailedException http && http.getStatusCode() == 410
+                || failure instanceof DestinationFailure destination && destination.pausesEndpoint();
+    }
+
+    /** The receiver's HTTP status of a failed attempt (a webhook's, a chat service's); null when none answered. */
+    public Integer status(@ExchangeException Exception failure) {
+        return DeliveryOutcome.failure(failure, null).httpStatus();
+    }
+
+    /**
+     * A refusal in a few words for the log: {@code HTTP 400} for a webhook, with the code of a chat service's or an AWS
+     * destination's error ({@code HTTP 400, slack_invalid_payload}; the code alone without a status). Never a URL.
+     */
+    public String refusal(@ExchangeException Exception failure) {
+        DeliveryOutcome.Failure what = DeliveryOutcome.failure(failure, null);
+        if (!(failure instanceof DestinationFailure)) {
+            return what.httpStatus() != null ? "HTTP " + what.httpStatus() : what.code();
+        }
+        return what.httpStatus() != null ? "HTTP " + what.httpStatus() + ", " + what.code() : what.code();
     }
 
     /** Notes the status of the failed attempt and, where the receiver sent {@code Retry-After}, the next delay. */
@@ -72,6 +98,15 @@ public class DeliveryFailures implements Processor {
             exchange.setProperty(FlowProperties.HTTP_STATUS, failed.getStatusCode());
             retryAfter(failed.getResponseHeaders())
                     .ifPresent(delay -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis()));
+        } else if (cause instanceof DestinationFailure destination) {
+            // a chat service's or an AWS destination's failure: its status, and the wait it asked for, bounded alike
+            if (destination.httpStatus() != null) {
+                exchange.setProperty(FlowProperties.HTTP_STATUS, destination.httpStatus());
+            }
+            if (destination.retryable()) {
+                destination.retryAfter().map(this::bounded)
+                        .ifPresent(delay -> exchange.getMessage().setHeader(Exchange.REDELIVERY_DELAY, delay.toMillis()));
+            }
         }
     }
 

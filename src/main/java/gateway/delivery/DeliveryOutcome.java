@@ -47,6 +47,9 @@ public enum DeliveryOutcome {
         if (failure instanceof HttpOperationFailedException failed) {
             return "the receiver answered HTTP " + failed.getStatusCode();
         }
+        if (failure instanceof DestinationFailure destination) {
+            return destination.getMessage(); // the gateway's words: the service, its status and the error's code
+        }
         if (failure instanceof BlockedAddressException || failure instanceof UndeliverableTarget) {
             return failure.getMessage(); // the gateway's words: a reason, an address and a range, or an endpoint's name
         }
@@ -78,6 +81,10 @@ public enum DeliveryOutcome {
         if (cause instanceof HttpOperationFailedException http) {
             return new Failure(http.getStatusCode(), "HTTP_" + http.getStatusCode(), "the receiver answered HTTP " + http.getStatusCode());
         }
+        if (cause instanceof DestinationFailure destination) {
+            // a chat service's or an AWS destination's error, by its code (slack_channel_not_found, HTTP_503)
+            return new Failure(destination.httpStatus(), destination.code(), destination.getMessage());
+        }
         if (cause == null && httpStatus != null) {
             return new Failure(httpStatus, "HTTP_" + httpStatus, "the receiver answered HTTP " + httpStatus);
         }
@@ -103,6 +110,9 @@ public enum DeliveryOutcome {
     public static DeliveryOutcome classify(Throwable failure) {
         if (failure instanceof HttpOperationFailedException failed) {
             return classify(failed.getStatusCode());
+        }
+        if (failure instanceof DestinationFailure destination) {
+            return destination.outcome();
         }
         if (blocked(failure)) {
             return PERMANENT;

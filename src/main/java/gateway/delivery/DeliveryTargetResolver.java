@@ -7,6 +7,7 @@ import java.util.Optional;
 import gateway.callers.Caller;
 import gateway.callers.CallerDirectory;
 import gateway.callers.CallerWebhook;
+import gateway.callers.EndpointType;
 
 /**
  * Where a delivery goes and how it is signed, looked up when each attempt is prepared (so a secret rotated or a
@@ -18,15 +19,27 @@ import gateway.callers.CallerWebhook;
 public class DeliveryTargetResolver {
 
     /**
-     * A target ready to POST to: the URL (with its query), the extra headers, the signer (null: unsigned), and this
-     * replica's share of its {@code max_per_second} (null: no limit).
+     * A target ready to send to: its type, the URL (with its query; null for SNS and EventBridge), the extra headers,
+     * the signer (null: unsigned), this replica's share of its {@code max_per_second} (null: no limit), and for an AWS
+     * endpoint its destination (queue URL, topic ARN, bus) and an EventBridge endpoint's {@code source}.
      */
-    public record Resolved(String url, Map<String, String> headers, WebhookSigner signer, Integer maxPerSecond) {
+    public record Resolved(EndpointType type, String url, Map<String, String> headers, WebhookSigner signer,
+            Integer maxPerSecond, String destination, String eventSource) {
+
+        public Resolved {
+            type = type == null ? EndpointType.WEBHOOK : type;
+        }
+
+        /** A webhook target. */
+        public Resolved(String url, Map<String, String> headers, WebhookSigner signer, Integer maxPerSecond) {
+            this(EndpointType.WEBHOOK, url, headers, signer, maxPerSecond, null, null);
+        }
 
         @Override
         public String toString() {
             // header values may be credentials
-            return "Resolved[url=" + DeliveryTarget.shown(url) + ", headers=" + headers.keySet() + "]";
+            return "Resolved[type=" + type.wireName() + ", url=" + (type.chat() ? "(a " + type.wireName() + " URL)"
+                    : DeliveryTarget.shown(url)) + ", headers=" + headers.keySet() + "]";
         }
     }
 
@@ -60,7 +73,8 @@ public class DeliveryTargetResolver {
                         UndeliverableTarget.ENDPOINT_REMOVED, "caller '" + target.caller() + "' has no webhook '" + target.endpoint() + "' any more"));
                 // each replica allows its share, rounded down but at least one a second
                 Integer share = webhook.maxPerSecond() == null ? null : Math.max(1, webhook.maxPerSecond() / replicas);
-                return new Resolved(webhook.url().toString(), webhook.headers(), webhook.signer(), share);
+                return new Resolved(webhook.type(), webhook.url() == null ? null : webhook.url().toString(), webhook.headers(),
+                        webhook.signer(), share, webhook.destination(), webhook.eventSource());
             }
             default: {
                 Caller caller = caller(target);

@@ -70,7 +70,7 @@ public class DeliveryTargets {
         if (fileCaller.isPresent()) {
             List<DeliveryTarget> targets = new ArrayList<>();
             for (CallerWebhook webhook : fileCaller.get().webhooksFor(event)) {
-                targets.add(new DeliveryTarget(DeliveryTarget.Kind.ENDPOINT, caller, webhook.name(), webhook.url().toString(),
+                targets.add(new DeliveryTarget(DeliveryTarget.Kind.ENDPOINT, caller, webhook.name(), webhook.targetUrl(),
                         baseId + "_" + webhook.name()));
             }
             return targets;

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import gateway.callers.EndpointType;
 import gateway.flow.FlowProperties;
 import gateway.flow.MalformedMessageException;
 import gateway.json.Json;
@@ -27,6 +28,11 @@ import org.slf4j.MDC;
  * endpoint URI, decoding it on the way ({@code %252e} became {@code .}, {@code %2F} became {@code /}), so a path that
  * matched a caller's {@code callback_urls} pattern could reach the receiver as another path; a header is used as it
  * is. Being a header, no receiver parameter can be taken for an option of the http endpoint either.
+ *
+ * <p>It also says what the endpoint is ({@link FlowProperties#ENDPOINT_TYPE}: {@code WEBHOOK} for {@code WEBHOOK_URL}
+ * and callbacks) and, for an AWS endpoint, where it sends ({@link FlowProperties#DESTINATION},
+ * {@link FlowProperties#EVENT_SOURCE}); the body and the signing headers stay the webhook's, carried as message
+ * attributes. A Slack or Teams endpoint gets no signing nor {@code X-*} headers: the route renders its body.
  */
 public class OutboundWebhook {
 
@@ -82,16 +88,35 @@ public class OutboundWebhook {
         if (resolved.maxPerSecond() != null) {
             exchange.setProperty(FlowProperties.MAX_PER_SECOND, resolved.maxPerSecond());
         }
+        // the route chooses by it: a webhook's POST, a chat message's, an AWS destination's send
+        EndpointType type = resolved.type();
+        exchange.setProperty(FlowProperties.ENDPOINT_TYPE, type);
+        exchange.removeProperty(FlowProperties.DESTINATION);
+        exchange.removeProperty(FlowProperties.EVENT_SOURCE);
+        if (type.aws()) {
+            exchange.setProperty(FlowProperties.DESTINATION, resolved.destination());
+            if (resolved.eventSource() != null) {
+                exchange.setProperty(FlowProperties.EVENT_SOURCE, resolved.eventSource());
+            }
+        }
 
         // nothing of the SQS message goes out as an HTTP header; the receipt handle stays for the delete
         exchange.setProperty(DeadLetters.RECEIVE_COUNT, DeadLetters.receiveCount(exchange));
         Message message = exchange.getMessage();
         message.removeHeaders("*", Sqs2Constants.RECEIPT_HANDLE);
-        // the endpoint's own headers first: the file's checks keep them from naming the ones below (or Camel's own)
-        resolved.headers().forEach(message::setHeader);
-        message.setHeader(Exchange.HTTP_URI, url);
+        if (url != null) {
+            message.setHeader(Exchange.HTTP_URI, url);
+        }
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (type.chat()) {
+            // Slack and Teams read the body only: no signature, no X-Webhook-Source, no tracking header (the message
+            // itself names its tracking id); the route's render step makes the body the chat message
+            exchange.setProperty(FlowProperties.ATTEMPT_STARTED, System.nanoTime());
+            return body;
+        }
+        // the endpoint's own headers first: the file's checks keep them from naming the ones below (or Camel's own)
+        resolved.headers().forEach(message::setHeader);
         message.setHeader(HEADER_SOURCE, source);
         if (trackingId != null || eventOf != null) {
             // a question's event names its question too, without a tracking record of its own delivery

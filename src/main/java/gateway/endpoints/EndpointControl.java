@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.callers.Caller;
 import gateway.callers.CallerDirectory;
 import gateway.callers.CallerWebhook;
+import gateway.callers.EndpointType;
 import gateway.delivery.DeliveryTarget;
 import gateway.intake.IntakeRejection;
 import gateway.json.Json;
@@ -134,7 +135,15 @@ public class EndpointControl {
         } else {
             view.put("caller", endpoint.caller());
         }
-        view.put("url", shownUrl(endpoint));
+        Optional<CallerWebhook> webhook = endpoint.caller() == null ? Optional.empty()
+                : callers.current().fileCaller(endpoint.caller()).flatMap(c -> c.webhook(endpoint.name()));
+        // the default target and callback URLs are webhooks; an endpoint removed from the file since has no type
+        view.put("type", endpoint.caller() == null || endpoint.isCallback() ? EndpointType.WEBHOOK.wireName()
+                : webhook.map(w -> w.type().wireName()).orElse(null));
+        view.put("url", shownUrl(endpoint, webhook));
+        if (webhook.isPresent() && webhook.get().type().aws()) {
+            view.put("destination", webhook.get().destination());
+        }
         view.put("state", h.state().wireName());
         view.put("reason", h.reason());
         view.put("paused_by", h.pausedBy());
@@ -150,13 +159,15 @@ public class EndpointControl {
         return view;
     }
 
-    /** The URL without query or user info; null for callback URLs (many, by scheme, host and port: the name says it). */
-    private String shownUrl(EndpointRef endpoint) {
+    /**
+     * The URL without query or user info (a Slack or Teams URL as its scheme and host only); null for callback URLs
+     * (many, by scheme, host and port: the name says it) and for SNS and EventBridge endpoints (a destination, no URL).
+     */
+    private String shownUrl(EndpointRef endpoint, Optional<CallerWebhook> webhook) {
         if (endpoint.caller() == null) {
             return DeliveryTarget.shown(defaultUrl);
         }
-        return callers.current().fileCaller(endpoint.caller()).flatMap(c -> c.webhook(endpoint.name()))
-                .map(CallerWebhook::shownUrl).orElse(null);
+        return webhook.filter(w -> w.url() != null).map(CallerWebhook::shownUrl).orElse(null);
     }
 
     static boolean isCallbackName(String name) {

@@ -78,7 +78,7 @@ public class EndpointEvents {
         for (CallerWebhook webhook : caller.get().webhooksFor(type)) {
             if (!webhook.name().equals(endpoint.name())) {
                 targets.add(new DeliveryTarget(DeliveryTarget.Kind.ENDPOINT, endpoint.caller(), webhook.name(),
-                        webhook.url().toString(), eventId + "_" + webhook.name()));
+                        webhook.targetUrl(), eventId + "_" + webhook.name()));
             }
         }
         return targets;

@@ -4,13 +4,14 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
+import gateway.delivery.DeliveryFailures;
 import gateway.delivery.DeliveryOutcome;
+import gateway.delivery.DestinationFailure;
 import gateway.delivery.DeliveryTarget;
 import gateway.flow.FlowProperties;
 import gateway.s3.StoreUnavailable;
 import gateway.tracing.GatewaySpans;
 import org.apache.camel.Exchange;
-import org.apache.camel.http.base.HttpOperationFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,13 +59,16 @@ public class EndpointGate {
         }
     }
 
-    /** After a failed attempt: 408, 429, 5xx and network errors count, 410 pauses; other refusals say nothing. */
+    /**
+     * After a failed attempt: 408, 429, 5xx and network errors count, 410 pauses (and a destination's answer that means
+     * the same: {@link DestinationFailure#pausesEndpoint()}); other refusals say nothing.
+     */
     public void failed(Exchange exchange) {
         Throwable cause = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         if (cause == null) {
             cause = exchange.getException();
         }
-        boolean gone = cause instanceof HttpOperationFailedException http && http.getStatusCode() == 410;
+        boolean gone = DeliveryFailures.gone(cause);
         if (!gone && DeliveryOutcome.classify(cause) != DeliveryOutcome.RETRYABLE) {
             return;
         }

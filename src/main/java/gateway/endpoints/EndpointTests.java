@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import gateway.delivery.AttemptReport;
 import gateway.delivery.DeliveryOutcome;
 import gateway.delivery.DeliveryTarget;
+import gateway.delivery.DestinationFailure;
 import gateway.delivery.EventMessage;
 import gateway.delivery.UndeliverableTarget;
 import gateway.flow.FlowProperties;
@@ -99,7 +100,8 @@ public class EndpointTests {
         result.put("webhook_id", exchange.getProperty(FlowProperties.WEBHOOK_ID, String.class));
         result.put("delivered", failure == null);
         Integer status = failure == null ? exchange.getMessage().getHeader(Exchange.HTTP_RESPONSE_CODE, Integer.class)
-                : failure instanceof HttpOperationFailedException http ? Integer.valueOf(http.getStatusCode()) : null;
+                : failure instanceof HttpOperationFailedException http ? Integer.valueOf(http.getStatusCode())
+                : failure instanceof DestinationFailure destination ? destination.httpStatus() : null;
         result.put("http_status", status);
         Long duration = exchange.getProperty(FlowProperties.ATTEMPT_DURATION_MS, Long.class);
         result.put("duration_ms", duration == null ? 0L : duration);

@@ -47,7 +47,10 @@ public final class HealthRules {
         return pauseAfter;
     }
 
-    /** A failed attempt ({@code error} its code); {@code gone}: the receiver answered 410. */
+    /**
+     * A failed attempt ({@code error} its code); {@code gone}: the receiver answered 410, or a chat service or AWS
+     * destination said the endpoint is gone or refuses until its owner acts ({@code slack_channel_not_found}).
+     */
     public EndpointHealth failed(EndpointHealth health, String error, boolean gone, Instant now) {
         int count = health.consecutiveFailures() + 1;
         Instant first = health.consecutiveFailures() == 0 || health.firstFailureAt() == null ? now : health.firstFailureAt();
@@ -56,7 +59,8 @@ public final class HealthRules {
             return counted;
         }
         if (gone) {
-            return paused(counted, EndpointHealth.BY_GONE, "paused: the receiver answered 410 Gone", now);
+            return paused(counted, EndpointHealth.BY_GONE, "HTTP_410".equals(error) ? "paused: the receiver answered 410 Gone"
+                    : "paused: the receiver refuses deliveries until its owner acts (" + error + ")", now);
         }
         if (health.state() == EndpointState.RESUMING) {
             return paused(counted, EndpointHealth.BY_FAILURES,

@@ -47,7 +47,7 @@ public class QuestionWebhooks {
         Optional<Caller> fileCaller = caller == null ? Optional.empty() : callers.current().fileCaller(caller);
         fileCaller.ifPresent(c -> {
             for (CallerWebhook webhook : c.webhooksFor(type)) {
-                targets.add(new DeliveryTarget(DeliveryTarget.Kind.ENDPOINT, caller, webhook.name(), webhook.url().toString(),
+                targets.add(new DeliveryTarget(DeliveryTarget.Kind.ENDPOINT, caller, webhook.name(), webhook.targetUrl(),
                         webhook.name()));
             }
         });

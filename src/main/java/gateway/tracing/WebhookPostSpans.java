@@ -1,5 +1,7 @@
 package gateway.tracing;
 
+import gateway.callers.CallerWebhook;
+import gateway.callers.EndpointType;
 import gateway.delivery.DeliveryTarget;
 import gateway.flow.FlowProperties;
 import org.apache.camel.Endpoint;
@@ -12,7 +14,8 @@ import org.apache.camel.telemetry.decorators.HttpSpanDecorator;
 
 /**
  * One HTTP attempt of a delivery (the {@code http} endpoint of {@code attempt-delivery}): its target's label, its
- * attempt number, the receiver's status and how long it took. The URL is recorded without its query and user info.
+ * attempt number, the receiver's status and how long it took. The URL is recorded without its query and user info (a
+ * Slack or Teams URL as its scheme and host only).
  */
 public class WebhookPostSpans extends HttpSpanDecorator {
 
@@ -37,7 +40,13 @@ public class WebhookPostSpans extends HttpSpanDecorator {
 
     @Override
     protected String getHttpURL(Exchange exchange, Endpoint endpoint) {
-        return GatewaySpans.withoutQuery(super.getHttpURL(exchange, endpoint));
+        String url = GatewaySpans.withoutQuery(super.getHttpURL(exchange, endpoint));
+        if (url != null && exchange.getProperty(FlowProperties.ENDPOINT_TYPE) instanceof EndpointType type && type.chat()) {
+            // a Slack or Teams URL is a credential as a whole (Slack's secret is its path): scheme and host only
+            int path = url.indexOf('/', url.indexOf("://") + 3);
+            return (path < 0 ? url : url.substring(0, path)) + CallerWebhook.HIDDEN_PATH;
+        }
+        return url;
     }
 
     @Override

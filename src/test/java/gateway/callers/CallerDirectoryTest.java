@@ -266,9 +266,9 @@ class CallerDirectoryTest {
         assertThat(Json.write(list.get(1))).isEqualTo(
                 "{\"name\":\"signed\",\"source\":\"inbound_signature\",\"delivers_to\":\"WEBHOOK_URL\"}");
         assertThat(Json.write(list.get(2))).isEqualTo("{\"name\":\"crm\",\"source\":\"file\",\"api_keys\":2,\"signing_secrets\":2,"
-                + "\"webhooks\":[{\"name\":\"answers\",\"url\":\"https://crm.example.com/hooks/answers\","
+                + "\"webhooks\":[{\"name\":\"answers\",\"type\":\"webhook\",\"url\":\"https://crm.example.com/hooks/answers\","
                 + "\"events\":[\"query.answered\",\"query.failed\"],\"headers\":[\"Authorization\",\"X-Tenant\"],\"own_signing_secrets\":0},"
-                + "{\"name\":\"webhook-2\",\"url\":\"https://audit.crm.example.com/failures\",\"events\":[\"query.failed\"],"
+                + "{\"name\":\"webhook-2\",\"type\":\"webhook\",\"url\":\"https://audit.crm.example.com/failures\",\"events\":[\"query.failed\"],"
                 + "\"headers\":[],\"own_signing_secrets\":1}],"
                 + "\"callback_urls\":[\"https://*.crm.example.com/hooks/*\"]}");
         assertThat(list.get(3).path("webhooks").get(0).get("url").asText()).isEqualTo("https://hooks.zapier.example.com/catch/1/");

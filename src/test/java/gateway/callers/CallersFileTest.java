@@ -260,9 +260,9 @@ class CallersFileTest {
         fails(crm(keysAndSecrets() + "webhooks: https://crm.example.com/hooks\n"), PROD)
                 .hasMessage("CALLERS_FILE: caller 'crm': webhooks: must be a list of endpoints");
         fails(crm(keysAndSecrets() + "webhooks:\n  - https://crm.example.com/hooks\n"), PROD)
-                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: must be a map of name, url, events, headers, signing_secrets, max_per_second");
+                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: must be a map of name, type, url, topic_arn, event_bus, source, events, headers, signing_secrets, max_per_second");
         fails(crm(keysAndSecrets() + "webhooks:\n  - url: https://crm.example.com/hooks\n    event: [query.failed]\n"), PROD)
-                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: unknown field 'event' (known: name, url, events, headers, signing_secrets, max_per_second)");
+                .hasMessage("CALLERS_FILE: caller 'crm': webhooks[1]: unknown field 'event' (known: name, type, url, topic_arn, event_bus, source, events, headers, signing_secrets, max_per_second)");
     }
 
     @Test

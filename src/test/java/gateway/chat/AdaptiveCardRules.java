@@ -11,14 +11,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * The Adaptive Card 1.4 rules for what a Teams card of this gateway may hold, written from the Adaptive Card schema
- * (schemas/1.4.0/adaptive-card.json of the AdaptiveCards project: no npm package here ships it, see
- * docs/issue-28-progress.md): the message envelope Teams takes; the card's required {@code type} and {@code version};
+ * (schemas/1.4.0/adaptive-card.json of the AdaptiveCards GitHub project: no npm package here ships the versioned
+ * schemas, see {@link AdaptiveCardSchema} for the one that is): the message envelope Teams takes; the card's required {@code type} and {@code version};
  * TextBlock ({@code text} required; {@code wrap}, {@code separator}, {@code isSubtle} booleans; {@code weight},
  * {@code size}, {@code color}, {@code fontType}, {@code spacing} from their enums, case-insensitive as the schema's
  * patterns are); FactSet ({@code facts} required, each with string {@code title} and {@code value}); no other field nor
  * element. And this gateway's own: every text is non-empty, and no {@code <at>} (a mention) survives.
  */
-final class AdaptiveCardRules {
+public final class AdaptiveCardRules {
 
     private static final Map<String, Set<String>> ENUMS = Map.of(
             "weight", Set.of("default", "lighter", "bolder"),
@@ -33,7 +33,7 @@ final class AdaptiveCardRules {
     private AdaptiveCardRules() {
     }
 
-    static List<String> violations(JsonNode message) {
+    public static List<String> violations(JsonNode message) {
         List<String> out = new ArrayList<>();
         if (!"message".equals(message.path("type").asText())) {
             out.add("message: type must be 'message'");

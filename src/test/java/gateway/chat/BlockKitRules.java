@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * gateway's own rule on top: every mrkdwn text is inert (no {@code <…>} but links to http(s) URLs, every {@code &} an
  * entity, code fences balanced). {@link #violations} lists what breaks them; none means the message passes.
  */
-final class BlockKitRules {
+public final class BlockKitRules {
 
     private static final Set<String> MESSAGE_KEYS = Set.of("text", "blocks", "mrkdwn", "thread_ts", "unfurl_links",
             "unfurl_media", "attachments", "username", "icon_emoji", "icon_url");
@@ -29,7 +29,7 @@ final class BlockKitRules {
     private BlockKitRules() {
     }
 
-    static List<String> violations(JsonNode message) {
+    public static List<String> violations(JsonNode message) {
         List<String> out = new ArrayList<>();
         for (Iterator<String> keys = message.fieldNames(); keys.hasNext(); ) {
             String key = keys.next();

@@ -114,6 +114,44 @@ class DeliveryFailuresTest {
                 .hasMessageContaining("Retry-After max");
     }
 
+    @Test
+    void aDestinationsFailureIsRetriedPausedOrRefusedAsItSaysWithItsRetryAfterBoundedAlike() {
+        DestinationFailure slow = new HttpDestinationFailure(DestinationFailure.Action.RETRY, "slack_rate_limited", 429,
+                Duration.ofHours(2), "Slack answered HTTP 429 (slack_rate_limited)", "rate_limited");
+        DestinationFailure gone = new DestinationFailure(DestinationFailure.Action.PAUSE, "slack_channel_not_found", 404, null,
+                "Slack answered HTTP 404 (slack_channel_not_found)");
+        DestinationFailure refused = new DestinationFailure(DestinationFailure.Action.DEAD_LETTER, "slack_invalid_payload", 400,
+                null, "Slack answered HTTP 400 (slack_invalid_payload)");
+        assertThat(FAILURES.isRetryable(slow)).isTrue();
+        assertThat(FAILURES.isRetryable(gone)).isFalse();
+        assertThat(FAILURES.isRetryableOrGone(gone)).isTrue();
+        assertThat(FAILURES.isRetryable(refused)).isFalse();
+        assertThat(FAILURES.isRetryableOrGone(refused)).isFalse();
+        assertThat(FAILURES.status(refused)).isEqualTo(400);
+        assertThat(FAILURES.refusal(refused)).isEqualTo("HTTP 400, slack_invalid_payload");
+        assertThat(FAILURES.refusal(failure(400, null))).isEqualTo("HTTP 400");
+
+        Exchange exchange = new DefaultExchange(new DefaultCamelContext());
+        exchange.setProperty(Exchange.EXCEPTION_CAUGHT, slow);
+        FAILURES.process(exchange);
+        assertThat(exchange.getMessage().getHeader(Exchange.REDELIVERY_DELAY)).as("bounded by the max").isEqualTo(60_000L);
+        assertThat(exchange.getProperty(FlowProperties.HTTP_STATUS)).isEqualTo(429);
+        assertThat(exchange.getProperty(FlowProperties.FAILURE)).isEqualTo("Slack answered HTTP 429 (slack_rate_limited)");
+        assertThat(exchange.getProperty(FlowProperties.RESPONSE_EXCERPT)).isEqualTo("rate_limited");
+
+        Exchange paused = new DefaultExchange(new DefaultCamelContext());
+        paused.setProperty(Exchange.EXCEPTION_CAUGHT, gone);
+        FAILURES.process(paused);
+        assertThat(paused.getMessage().getHeader(Exchange.REDELIVERY_DELAY)).isNull();
+        assertThat(paused.getProperty(FlowProperties.HTTP_STATUS)).isEqualTo(404);
+
+        DeliveryOutcome.Failure record = DeliveryOutcome.failure(gone, null);
+        assertThat(record.code()).isEqualTo("slack_channel_not_found");
+        assertThat(record.httpStatus()).isEqualTo(404);
+        assertThat(DeliveryOutcome.classify(gone)).isEqualTo(DeliveryOutcome.PERMANENT);
+        assertThat(DeliveryOutcome.classify(slow)).isEqualTo(DeliveryOutcome.RETRYABLE);
+    }
+
     private static Exchange failedWith(int status, Map<String, String> headers) {
         Exchange exchange = new DefaultExchange(new DefaultCamelContext());
         exchange.setProperty(Exchange.EXCEPTION_CAUGHT, failure(status, headers));
