@@ -5,6 +5,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -18,6 +20,8 @@ import java.util.stream.Collectors;
  * @param blocks   the message's blocks, in order
  */
 public record ChatPreview(String tool, String fallback, List<Block> blocks) {
+
+    private static final Pattern TRACKING_ID = Pattern.compile("Tracking id: (\\S+)");
 
     public ChatPreview {
         blocks = List.copyOf(blocks);
@@ -128,6 +132,28 @@ public record ChatPreview(String tool, String fallback, List<Block> blocks) {
     /** The message as it reads, marks dropped: each block on its own line(s). */
     public String plainText() {
         return blocks.stream().map(Block::plainText).collect(Collectors.joining("\n"));
+    }
+
+    /**
+     * The tracking id the message names: a Teams card's {@code Tracking id} fact, a Slack message's context line
+     * ({@code Tracking id: …}); null when it names none.
+     */
+    public String trackingId() {
+        for (Block block : blocks) {
+            if (block instanceof Facts facts) {
+                for (Fact fact : facts.facts()) {
+                    if (plain(fact.title()).strip().equalsIgnoreCase("Tracking id")) {
+                        return plain(fact.value()).strip();
+                    }
+                }
+            } else if (block instanceof Text text && text.has(Look.CONTEXT)) {
+                Matcher id = TRACKING_ID.matcher(text.plainText());
+                if (id.find()) {
+                    return id.group(1);
+                }
+            }
+        }
+        return null;
     }
 
     /** The spans' texts joined. */

@@ -139,9 +139,14 @@ public class LocalReceiver implements AutoCloseable {
             return header(WebhookSigner.HEADER_ID);
         }
 
+        /** The {@code X-Tracking-ID} header, else the payload's {@code tracking_id}, else the one a chat message names. */
         public String trackingId() {
             String fromHeader = header("X-Tracking-ID");
-            return fromHeader != null ? fromHeader : payloadText("tracking_id");
+            if (fromHeader != null) {
+                return fromHeader;
+            }
+            String fromPayload = payloadText("tracking_id");
+            return fromPayload != null || !kind().chat() ? fromPayload : preview().trackingId();
         }
 
         /** The body as JSON, or null when it is not JSON. */
@@ -497,7 +502,9 @@ public class LocalReceiver implements AutoCloseable {
     /** A Slack message or a Teams card: as it would read in the chat tool, then its body. */
     private static void chatSection(Delivery d, StringBuilder page) {
         ChatPreview preview = d.preview();
-        page.append("<section><h2>").append(preview.tool()).append(" message</h2><p>")
+        String trackingId = preview.trackingId();
+        page.append("<section><h2>").append(preview.tool()).append(" message")
+                .append(trackingId == null ? "" : " &middot; " + escape(trackingId)).append("</h2><p>")
                 .append("received ").append(escape(d.receivedAt().toString()))
                 .append(" &middot; no signature (").append(preview.tool()).append(" gets none)")
                 .append(" &middot; answered ").append(d.respondedStatus()).append("</p>")

@@ -112,13 +112,15 @@ class LocalReceiverChatTest {
         // the chat services get no signature: none is checked (null), the webhook's is
         assertThat(deliveries).extracting(Delivery::signatureValid).containsExactly(null, null, true);
         assertThat(deliveries).extracting(Delivery::respondedStatus).containsExactly(200, 202, 200);
+        // a chat message's tracking id is the one it names (its context line, its facts)
+        assertThat(deliveries).extracting(Delivery::trackingId).containsExactly("trk-42", "trk-42", "t-1");
 
         HttpResponse<String> page = get("/");
         String html = page.body();
-        assertThat(html).contains("3 kept (of 3 received)", "<h2>Slack message</h2>", "<h2>Teams message</h2>",
+        assertThat(html).contains("3 kept (of 3 received)", "<h2>Slack message &middot; trk-42</h2>", "<h2>Teams message &middot; trk-42</h2>",
                 "answered 200", "answered 202");
-        String slackPart = html.substring(html.indexOf("<h2>Slack message</h2>"));
-        String teamsPart = html.substring(html.indexOf("<h2>Teams message</h2>"), html.indexOf("<h2>Slack message</h2>"));
+        String slackPart = html.substring(html.indexOf("<h2>Slack message &middot; trk-42</h2>"));
+        String teamsPart = html.substring(html.indexOf("<h2>Teams message &middot; trk-42</h2>"), html.indexOf("<h2>Slack message &middot; trk-42</h2>"));
         for (String part : List.of(slackPart, teamsPart)) {
             assertThat(part).contains(
                     "Question answered",
@@ -134,12 +136,13 @@ class LocalReceiverChatTest {
                 "<tr><th>Tracking id</th><td>trk-42</td></tr>", "<tr><th>Source</th><td>crm / weekly</td></tr>");
         assertThat(html).doesNotContain("<script>", "<!channel>");
         // the webhook delivery reads as before
-        String webhookPart = html.substring(html.indexOf("<h2>answered &middot; t-1</h2>"), html.indexOf("<h2>Teams message</h2>"));
+        String webhookPart = html.substring(html.indexOf("<h2>answered &middot; t-1</h2>"), html.indexOf("<h2>Teams message &middot; trk-42</h2>"));
         assertThat(webhookPart).contains("signature valid", "<h3>Answer</h3><pre>plain answer</pre>");
 
         JsonNode json = mapper.readTree(get("/deliveries").body());
         assertThat(json).hasSize(3);
         assertThat(json.get(0).get("path").asText()).isEqualTo("/slack/T000/B000/sample");
+        assertThat(json.get(1).get("tracking_id").asText()).isEqualTo("trk-42");
         assertThat(json.get(0).at("/payload/blocks/0/type").asText()).isEqualTo("header");
         assertThat(json.get(1).at("/payload/attachments/0/contentType").asText()).isEqualTo(TeamsCard.CONTENT_TYPE);
     }
@@ -157,6 +160,7 @@ class LocalReceiverChatTest {
         assertThat(noText.statusCode()).isEqualTo(400);
         assertThat(noText.body()).isEqualTo("no_text");
         assertThat(teamsNotJson.statusCode()).isEqualTo(400);
+        assertThat(receiver.deliveries()).extracting(Delivery::trackingId).containsOnlyNulls();
         assertThat(get("/").body()).contains("Not a Slack message: the body is not a JSON object",
                 "No text and no blocks", "Not a Teams message: the body is not a JSON object");
     }

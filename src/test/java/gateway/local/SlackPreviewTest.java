@@ -97,6 +97,7 @@ class SlackPreviewTest {
         assertThat(span(preview, "trk-123").has(Mark.CODE)).isTrue();
         assertThat(preview.fallback()).isEqualTo("Question answered: Which deals close this quarter?");
         assertThat(preview.tool()).isEqualTo("Slack");
+        assertThat(preview.trackingId()).isEqualTo("trk-123");
     }
 
     @Test

@@ -79,6 +79,7 @@ class TeamsPreviewTest {
                 assertThat(facts.plainText()).isEqualTo("Tracking id: trk-123\nSource: crm / weekly_report"));
         assertThat(preview.fallback()).isEqualTo("Question answered: Which deals close this quarter?");
         assertThat(preview.tool()).isEqualTo("Teams");
+        assertThat(preview.trackingId()).isEqualTo("trk-123");
     }
 
     @Test
