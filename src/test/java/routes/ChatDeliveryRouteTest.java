@@ -176,7 +176,7 @@ class ChatDeliveryRouteTest {
 
     @Test
     void slacksTooManyRequestsIsRetriedAfterItsRetryAfterThenDelivered() throws Exception {
-        slack.respondWith(LocalReceiver.Response.status(429).retryAfter("1").body("rate_limited"));
+        slack.respondWith(LocalReceiver.Response.status(429).retryAfter("1").withBody("rate_limited"));
         String id = EndpointTestSupport.post(app, CHAT_KEY, "Retry me on Slack");
         List<LocalReceiver.Delivery> arrived = slack.awaitDeliveries(2, WAIT);
         assertThat(arrived.get(1).body()).isEqualTo(arrived.get(0).body());
@@ -192,7 +192,7 @@ class ChatDeliveryRouteTest {
 
     @Test
     void channelNotFoundPausesTheEndpointAndParksTheDeliveryUntilItIsResumed() throws Exception {
-        gone.respondWith(LocalReceiver.Response.status(404).body("channel_not_found"));
+        gone.respondWith(LocalReceiver.Response.status(404).withBody("channel_not_found"));
         String id = EndpointTestSupport.post(app, GONE_KEY, "Where did the channel go?");
         await().atMost(WAIT).until(() -> "parked".equals(EndpointTestSupport.delivery(app, GONE_KEY, id, "gone/archived")
                 .path("status").asText()));
@@ -225,7 +225,7 @@ class ChatDeliveryRouteTest {
 
     @Test
     void invalidPayloadIsDeadLetteredAtOnceWithSlacksCode() throws Exception {
-        bad.respondWith(LocalReceiver.Response.status(400).body("invalid_payload"));
+        bad.respondWith(LocalReceiver.Response.status(400).withBody("invalid_payload"));
         String id = EndpointTestSupport.post(app, BAD_KEY, "A message Slack refuses");
         await().atMost(WAIT).until(() -> "dead_lettered".equals(EndpointTestSupport.delivery(app, BAD_KEY, id, "bad/refuses")
                 .path("status").asText()));
@@ -274,7 +274,7 @@ class ChatDeliveryRouteTest {
         assertThat(teamsMessage.toString()).contains("Test message", "sales-channel");
 
         // a refusal is named by Slack's code
-        slack.respondWith(LocalReceiver.Response.status(403).body("invalid_token"));
+        slack.respondWith(LocalReceiver.Response.status(403).withBody("invalid_token"));
         JsonNode refused = ok(app.send(post("/endpoints/team-channel/test", CHAT_KEY, null)));
         assertThat(refused.path("delivered").asBoolean()).isFalse();
         assertThat(refused.path("http_status").asInt()).isEqualTo(403);

@@ -45,14 +45,20 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code POST} on any path is a delivery: it is logged in one line (tracking id, webhook id,
- *       status, signature check; never a secret nor the answer), its Standard Webhooks signature
+ *       status, signature check; never a secret, the answer nor the path), its Standard Webhooks signature
  *       is checked when secrets were given, and the latest {@code capacity} deliveries are kept in
  *       memory;</li>
+ *   <li>{@code POST /slack/…} is a Slack message to an incoming webhook and {@code POST /teams/…} a Teams card to a
+ *       workflow URL ({@link Kind}): kept the same way, with no signature to check (the chat services get none), and
+ *       answered as the service answers: Slack {@code 200} with the body {@code ok} ({@code 400 invalid_payload} for a
+ *       body that is not a JSON object, {@code 400 no_text} for one with neither text nor blocks), a Power Automate
+ *       workflow {@code 202} with no body ({@code 400} for a body that is not a JSON object);</li>
  *   <li>{@code GET /deliveries} lists them as JSON (oldest first); {@code GET /} shows them as a
- *       small HTML page (newest first, everything escaped).</li>
+ *       small HTML page (newest first, everything escaped; a chat message as it would read in the chat tool, by
+ *       {@link SlackPreview}, {@link TeamsPreview} and {@link PreviewHtml}).</li>
  * </ul>
- * Every delivery is answered 200 unless a subclass answers otherwise ({@link #nextResponse()}; the tests' receiver
- * scripts its answers and waits for deliveries). {@link #stop()} is an outage: from its return on, connections
+ * Every delivery gets that usual answer (200 for a webhook) unless a subclass answers otherwise ({@link #nextResponse()};
+ * the tests' receiver scripts its answers and waits for deliveries). {@link #stop()} is an outage: from its return on, connections
  * are refused; {@link #start()} listens again on the same port. Requests are handled on a Vert.x event loop without
  * blocking; only {@link #start()} and {@link #stop()} block their caller, and they refuse to run on an event loop.
  */
@@ -65,15 +71,12 @@ public class LocalReceiver implements AutoCloseable {
 
     /**
      * One scripted answer: a status, an optional {@code Retry-After}, an optional delay, an optional plain-text body
-     * (a chat service's error name, as Slack answers {@code channel_not_found}; null: the usual JSON).
+     * (without one: {@code {"received":…}} for a webhook, {@code ok} for a Slack 2xx, nothing for Teams or another
+     * Slack status).
      */
     public record Response(int status, String retryAfter, Duration delay, String body) {
-        public Response(int status, String retryAfter, Duration delay) {
-            this(status, retryAfter, delay, null);
-        }
-
         public static Response status(int status) {
-            return new Response(status, null, Duration.ZERO);
+            return new Response(status, null, Duration.ZERO, null);
         }
 
         public Response retryAfter(String value) {
@@ -85,9 +88,28 @@ public class LocalReceiver implements AutoCloseable {
             return new Response(status, retryAfter, value, body);
         }
 
-        /** Answer with this text ({@code text/plain}) as the body. */
-        public Response body(String text) {
+        /** Answer with this plain-text body (as Slack names its errors: {@code channel_not_found}). */
+        public Response withBody(String text) {
             return new Response(status, retryAfter, delay, text);
+        }
+    }
+
+    /** What a POST is, by its path: a webhook delivery, a Slack message ({@code /slack/…}), a Teams card ({@code /teams/…}). */
+    public enum Kind {
+        WEBHOOK, SLACK, TEAMS;
+
+        public static Kind of(String path) {
+            if (path != null && path.startsWith("/slack/")) {
+                return SLACK;
+            }
+            if (path != null && path.startsWith("/teams/")) {
+                return TEAMS;
+            }
+            return WEBHOOK;
+        }
+
+        public boolean chat() {
+            return this != WEBHOOK;
         }
     }
 
@@ -99,13 +121,32 @@ public class LocalReceiver implements AutoCloseable {
             return headers.get(name);
         }
 
+        /** A webhook delivery, a Slack message or a Teams card, by its path. */
+        public Kind kind() {
+            return Kind.of(path);
+        }
+
+        /** A chat message as it would read in the chat tool; null for a webhook delivery. */
+        public ChatPreview preview() {
+            return switch (kind()) {
+                case SLACK -> SlackPreview.of(payload());
+                case TEAMS -> TeamsPreview.of(payload());
+                case WEBHOOK -> null;
+            };
+        }
+
         public String webhookId() {
             return header(WebhookSigner.HEADER_ID);
         }
 
+        /** The {@code X-Tracking-ID} header, else the payload's {@code tracking_id}, else the one a chat message names. */
         public String trackingId() {
             String fromHeader = header("X-Tracking-ID");
-            return fromHeader != null ? fromHeader : payloadText("tracking_id");
+            if (fromHeader != null) {
+                return fromHeader;
+            }
+            String fromPayload = payloadText("tracking_id");
+            return fromPayload != null || !kind().chat() ? fromPayload : preview().trackingId();
         }
 
         /** The body as JSON, or null when it is not JSON. */
@@ -288,9 +329,24 @@ public class LocalReceiver implements AutoCloseable {
         }
     }
 
-    /** The answer to the delivery that just arrived (on the event loop): 200, unless a subclass says otherwise. */
+    /**
+     * The answer to the delivery that just arrived (on the event loop); null (here, unless a subclass says otherwise)
+     * for the usual answer of its {@link Kind}: 200 for a webhook, Slack's and Teams' own answers for a chat message.
+     */
     protected Response nextResponse() {
-        return Response.status(200);
+        return null;
+    }
+
+    /** The answer Slack or a Teams workflow gives to this body; 200 for a webhook. */
+    static Response usualAnswer(Kind kind, JsonNode payload) {
+        boolean object = payload != null && payload.isObject();
+        return switch (kind) {
+            case WEBHOOK -> Response.status(200);
+            case SLACK -> !object ? Response.status(400).withBody("invalid_payload")
+                    : payload.path("text").asText("").isBlank() && payload.path("blocks").isEmpty()
+                    ? Response.status(400).withBody("no_text") : Response.status(200).withBody("ok");
+            case TEAMS -> object ? Response.status(202) : Response.status(400);
+        };
     }
 
     /** Called (on the event loop, after it is kept and counted) for each delivery. */
@@ -318,15 +374,17 @@ public class LocalReceiver implements AutoCloseable {
         String body = buffer.toString(StandardCharsets.UTF_8);
         Map<String, String> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
         request.headers().names().forEach(name -> headers.put(name, String.join(", ", request.headers().getAll(name))));
+        Kind kind = Kind.of(request.path());
         Boolean valid = null;
-        String check = "unchecked";
-        if (signer != null) {
+        String check = kind.chat() ? "none" : "unchecked";
+        if (signer != null && !kind.chat()) {
             WebhookSigner.Verification verification = signer.check(headers.get(WebhookSigner.HEADER_ID),
                     headers.get(WebhookSigner.HEADER_TIMESTAMP), body, headers.get(WebhookSigner.HEADER_SIGNATURE));
             valid = verification.isValid();
             check = verification.name().toLowerCase(Locale.ROOT);
         }
-        Response answer = nextResponse();
+        Response scripted = nextResponse();
+        Response answer = scripted != null ? scripted : usualAnswer(kind, parse(body));
         Delivery delivery = new Delivery(Instant.now(), request.method().name(), request.path(),
                 Collections.unmodifiableMap(headers), body, valid, answer.status());
         synchronized (lock) {
@@ -337,8 +395,13 @@ public class LocalReceiver implements AutoCloseable {
             received++;
         }
         delivered(delivery);
-        LOG.info("webhook delivery received: tracking_id={} webhook_id={} status={} signature={} answered={}",
-                delivery.trackingId(), delivery.webhookId(), delivery.payloadText("status"), check, answer.status());
+        if (kind.chat()) {
+            LOG.info("{} message received: tracking_id={} answered={}", kind == Kind.SLACK ? "Slack" : "Teams",
+                    delivery.trackingId(), answer.status());
+        } else {
+            LOG.info("webhook delivery received: tracking_id={} webhook_id={} status={} signature={} answered={}",
+                    delivery.trackingId(), delivery.webhookId(), delivery.payloadText("status"), check, answer.status());
+        }
 
         Response chosen = answer;
         Runnable reply = () -> {
@@ -353,6 +416,10 @@ public class LocalReceiver implements AutoCloseable {
                 response.end();
             } else if (chosen.body() != null) {
                 response.putHeader("Content-Type", "text/plain; charset=utf-8").end(chosen.body());
+            } else if (kind == Kind.SLACK && chosen.status() / 100 == 2) {
+                response.putHeader("Content-Type", "text/plain; charset=utf-8").end("ok");
+            } else if (kind.chat()) {
+                response.end();
             } else {
                 response.putHeader("Content-Type", "application/json")
                         .end("{\"received\":" + (chosen.status() / 100 == 2) + "}");
@@ -399,11 +466,16 @@ public class LocalReceiver implements AutoCloseable {
         page.append("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">")
                 .append("<title>Webhook deliveries</title><style>body{font-family:sans-serif;margin:2em}")
                 .append("section{border:1px solid #ccc;border-radius:6px;padding:1em;margin:1em 0}")
-                .append("pre{white-space:pre-wrap;background:#f6f6f6;padding:.6em}.bad{color:#b00}</style></head><body>")
+                .append("pre{white-space:pre-wrap;background:#f6f6f6;padding:.6em}.bad{color:#b00}")
+                .append(PreviewHtml.STYLE).append("</style></head><body>")
                 .append("<h1>Webhook deliveries</h1><p>")
                 .append(newestFirst.size()).append(" kept (of ").append(receivedCount()).append(" received), newest first. ")
                 .append("JSON: <a href=\"/deliveries\">/deliveries</a></p>");
         for (Delivery d : newestFirst) {
+            if (d.kind().chat()) {
+                chatSection(d, page);
+                continue;
+            }
             JsonNode payload = d.payload();
             String plain = payload == null ? null : text(payload.at("/ai_response/response_plain"));
             String signature = d.signatureValid() == null ? "not checked"
@@ -425,6 +497,28 @@ public class LocalReceiver implements AutoCloseable {
                     .append("</pre></details></section>");
         }
         return page.append("</body></html>").toString();
+    }
+
+    /** A Slack message or a Teams card: as it would read in the chat tool, then its body. */
+    private static void chatSection(Delivery d, StringBuilder page) {
+        ChatPreview preview = d.preview();
+        String trackingId = preview.trackingId();
+        page.append("<section><h2>").append(preview.tool()).append(" message")
+                .append(trackingId == null ? "" : " &middot; " + escape(trackingId)).append("</h2><p>")
+                .append("received ").append(escape(d.receivedAt().toString()))
+                .append(" &middot; no signature (").append(preview.tool()).append(" gets none)")
+                .append(" &middot; answered ").append(d.respondedStatus()).append("</p>")
+                .append(PreviewHtml.of(preview))
+                .append("<details><summary>Body</summary><pre>").append(escape(pretty(d.body(), d.payload())))
+                .append("</pre></details></section>");
+    }
+
+    private static JsonNode parse(String body) {
+        try {
+            return body == null || body.isBlank() ? null : MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            return null;
+        }
     }
 
     private static String text(JsonNode node) {
