@@ -11,7 +11,8 @@ import software.amazon.awssdk.core.exception.SdkException;
  * ({@link FlowProperties#DESTINATION}). Each route: the webhook message kept; only the payload and the message
  * attributes left ({@code webhook-id}, {@code webhook-timestamp}, {@code webhook-signature}, {@code webhook-type}:
  * no request header, no HTTP header); ONE call with the gateway's own AWS identity, through the client of the
- * destination's region; the webhook message put back (a redelivery of the attempt starts from it again).
+ * destination's region; the webhook message put back (a redelivery of the attempt starts from it again, and the
+ * delivery's delete finds its receipt handle), and on success AWS's answer as the body ({@code {"message_id":…}}).
  *
  * <p>An AWS error ({@code SdkException}) is thrown on as a {@code DestinationFailure} ({@code awsDeliveryErrors}):
  * retried (throttling, 5xx, network), the endpoint paused (access denied, not found, KMS key unusable) or
@@ -57,7 +58,8 @@ public class AwsDestinationRoutes extends RouteBuilder {
                 .bean(OUTBOUND, "restore")
                 .bean(ERRORS, "rethrow(*, 'sqs')")
             .end()
-            .bean(OUTBOUND, "restore");
+            .bean(OUTBOUND, "restore")
+            .bean(OUTBOUND, "answered(*, 'message_id')");
 
         from(PUBLISH_SNS)
             .routeId("publish-sns")
@@ -70,7 +72,8 @@ public class AwsDestinationRoutes extends RouteBuilder {
                 .bean(OUTBOUND, "restore")
                 .bean(ERRORS, "rethrow(*, 'sns')")
             .end()
-            .bean(OUTBOUND, "restore");
+            .bean(OUTBOUND, "restore")
+            .bean(OUTBOUND, "answered(*, 'message_id')");
 
         from(PUT_EVENTBRIDGE)
             .routeId("put-eventbridge")
@@ -85,6 +88,7 @@ public class AwsDestinationRoutes extends RouteBuilder {
             .end()
             .bean(OUTBOUND, "restore")
             // a 200 answer can still refuse the entry (FailedEntryCount 1, its ErrorCode): a failure, not a delivery
-            .bean(ERRORS, "checkPutEvents");
+            .bean(ERRORS, "checkPutEvents")
+            .bean(OUTBOUND, "answered(*, 'event_id')");
     }
 }

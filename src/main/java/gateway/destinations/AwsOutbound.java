@@ -97,6 +97,16 @@ public final class AwsOutbound {
         exchange.removeProperty(KEPT);
     }
 
+    /**
+     * After a successful call (the webhook message put back): the body is AWS's answer in short,
+     * {@code {"<key>":"<id>"}} ({@code message_id}, {@code event_id}), as a webhook's body is then the receiver's response:
+     * the attempt log's excerpt names the message AWS took, not the payload again.
+     */
+    public void answered(Exchange exchange, String key) {
+        String id = exchange.getProperty(MESSAGE_ID, String.class);
+        exchange.getMessage().setBody(Json.write(Json.object().put(key, id)));
+    }
+
     /** The SQS message: the payload, the attributes only; the queue's name and its region's client named. */
     public void sqs(Exchange exchange) {
         AwsDestination queue = destination(exchange, EndpointType.SQS);
