@@ -28,7 +28,9 @@ import static org.apache.camel.builder.PredicateBuilder.not;
  * <p>The attempt chooses by the endpoint's type (docs/callers.md#endpoint-types): a webhook gets the signed payload; a
  * Slack or Teams endpoint the event rendered as the service's message, unsigned, over the same http endpoint, its
  * failures turned into a {@link DestinationFailure} (retried, the endpoint paused and the delivery parked, or
- * dead-lettered with the service's code) that the same error handling treats.
+ * dead-lettered with the service's code) that the same error handling treats. An SQS, SNS or EventBridge endpoint
+ * gets the signed payload sent with the gateway's own AWS identity ({@link AwsDestinationRoutes}), its AWS errors a
+ * {@link DestinationFailure} alike (docs/aws-destinations.md).
  */
 public class WebhookDeliverRoute extends WorkQueueRoute {
 
@@ -162,11 +164,14 @@ public class WebhookDeliverRoute extends WorkQueueRoute {
                     .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).in(EndpointType.SLACK, EndpointType.TEAMS))
                         .setBody(method("chatMessages", "render")).id("render-chat")
                         .to(RECEIVER).id("post-chat")
-                    // ---- AWS destinations (issue 28): the lead adds here, at merge, the branches of
-                    // routes.AwsDestinationRoutes (they throw DestinationFailure, handled below like a chat failure):
-                    //   .when(type SQS) .to(AwsDestinationRoutes.SEND_SQS), .when(type SNS) .to(AwsDestinationRoutes.PUBLISH_SNS),
-                    //   .when(type EVENTBRIDGE) .to(AwsDestinationRoutes.PUT_EVENTBRIDGE)
-                    // ----
+                    // SQS, SNS, EventBridge: the payload and its signature attributes sent with the gateway's own AWS
+                    // identity, one call (routes.AwsDestinationRoutes: an AWS error is a DestinationFailure, as a chat one)
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).isEqualTo(EndpointType.SQS))
+                        .to(AwsDestinationRoutes.SEND_SQS).id("send-to-sqs")
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).isEqualTo(EndpointType.SNS))
+                        .to(AwsDestinationRoutes.PUBLISH_SNS).id("publish-to-sns")
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).isEqualTo(EndpointType.EVENTBRIDGE))
+                        .to(AwsDestinationRoutes.PUT_EVENTBRIDGE).id("put-to-eventbridge")
                     .otherwise()
                         // to the receiver's URL, which prepare put in the CamelHttpUri header exactly as it was checked (an
                         // endpoint URI would be normalised, decoding its path); no redirects followed, any status but 2xx fails

@@ -225,6 +225,9 @@ class CloudFormationTemplateTest {
     void iamPolicyScopesEachServiceToThisInstallation() {
         Map<String, List<JsonNode>> byAction = new java.util.HashMap<>();
         for (JsonNode statement : roleStatements()) {
+            if (statement.path("Sid").asText().startsWith("AwsDestination")) {
+                continue; // the AWS destinations' statements: awsDestinationsAreGrantedOnlyWhatTheirParametersName
+            }
             for (String action : strings(statement.path("Action"))) {
                 byAction.computeIfAbsent(action, a -> new ArrayList<>()).addAll(list(statement.path("Resource")));
             }
@@ -261,6 +264,45 @@ class CloudFormationTemplateTest {
                 assertThat(r.path("Fn::Sub").asText()).endsWith(":agent-alias/${AgentId}/${AgentAliasId}"));
         assertThat(byAction.get("bedrock:Retrieve")).singleElement().satisfies(r ->
                 assertThat(r.path("Fn::Sub").asText()).endsWith(":knowledge-base/${KnowledgeBaseId}"));
+    }
+
+    @Test
+    void awsDestinationsAreGrantedOnlyWhatTheirParametersName() {
+        Map<String, List<String>> expected = Map.of(
+                "AwsDestinationQueues", List.of("HasDestinationQueues", "DestinationQueueArns", "sqs:SendMessage"),
+                "AwsDestinationTopics", List.of("HasDestinationTopics", "DestinationTopicArns", "sns:Publish"),
+                "AwsDestinationEventBuses", List.of("HasDestinationEventBuses", "DestinationEventBusArns", "events:PutEvents"),
+                "AwsDestinationKmsKeys", List.of("HasDestinationKmsKeys", "DestinationKmsKeyArns", "kms:GenerateDataKey,kms:Decrypt"));
+        Set<String> seen = new TreeSet<>();
+        for (JsonNode entry : policyStatementsNode()) {
+            for (JsonNode statement : branches(entry)) {
+                String sid = statement.path("Sid").asText();
+                List<String> actions = strings(statement.path("Action"));
+                if (actions.stream().anyMatch(a -> a.matches("(sns|events|kms):.*"))) {
+                    assertThat(sid).as("%s only in an AWS destination statement", actions).startsWith("AwsDestination");
+                }
+                if (!sid.startsWith("AwsDestination")) {
+                    continue;
+                }
+                List<String> wanted = expected.get(sid);
+                assertThat(wanted).as(sid).isNotNull();
+                seen.add(sid);
+                // only when its parameter is set, on exactly the ARNs it lists, with only the send action
+                assertThat(entry.path("Fn::If").get(0).asText()).as(sid).isEqualTo(wanted.get(0));
+                assertThat(entry.path("Fn::If").get(2).path("Ref").asText()).as(sid).isEqualTo("AWS::NoValue");
+                assertThat(statement.path("Resource").path("Ref").asText()).as(sid).isEqualTo(wanted.get(1));
+                assertThat(String.join(",", actions)).as(sid).isEqualTo(wanted.get(2));
+                JsonNode param = template.path("Parameters").path(wanted.get(1));
+                assertThat(param.path("Type").asText()).isEqualTo("CommaDelimitedList");
+                assertThat(param.path("Default").asText()).as("%s grants nothing by default", wanted.get(1)).isEmpty();
+                Pattern allowed = Pattern.compile(param.path("AllowedPattern").asText());
+                assertThat(allowed.matcher("*").matches()).as(wanted.get(1) + " refuses a wildcard").isFalse();
+                assertThat(allowed.matcher("arn:aws:sqs:eu-west-1:123456789012:*").matches()).as(wanted.get(1)).isFalse();
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(expected.keySet());
+        Pattern queues = Pattern.compile(template.path("Parameters").path("DestinationQueueArns").path("AllowedPattern").asText());
+        assertThat(queues.matcher("arn:aws:sqs:eu-west-1:123456789012:answers.fifo").matches()).isTrue();
     }
 
     @Test
