@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -24,6 +25,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import gateway.delivery.WebhookSigner;
+import gateway.destinations.AwsDestination;
 import gateway.security.ApiKeys;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
 
@@ -423,6 +425,19 @@ public final class CallersFile {
                             "must be an event bus name (1-256 letters, digits, '.', '_', '-', '/') or its ARN"
                                     + " (arn:aws:events:<region>:<account>:event-bus/<name>)");
                     eventSource = node.has("source") ? source(field + ".source", node.get("source")) : DEFAULT_EVENT_SOURCE;
+                }
+            }
+            if (type.aws()) {
+                // what the delivery would refuse at send time (a region that is not one, a queue URL it cannot use) is
+                // refused here, at load: the endpoint never exists rather than pausing on its first answer
+                Optional<String> problem = AwsDestination.problem(type, destination);
+                if (problem.isPresent()) {
+                    String key = switch (type) {
+                        case SNS -> "topic_arn";
+                        case EVENTBRIDGE -> "event_bus";
+                        default -> "url";
+                    };
+                    throw fail(field + "." + key + ": " + problem.get());
                 }
             }
             Set<String> events = events(field + ".events", node.get("events"), type);

@@ -185,6 +185,11 @@ class CallersFileTypesTest {
                 "arn:aws:sns:eu-west-1:123456789012:an swers", "answers")) {
             refused("type: sns\ntopic_arn: \"" + bad + "\"", PROD, "webhooks[1].topic_arn: must be an SNS topic ARN");
         }
+        // what the delivery could not use is refused at load, not paused on its first send
+        refused("type: sns\ntopic_arn: arn:aws:sns:nowhere:123456789012:answers", PROD,
+                "webhooks[1].topic_arn: an sns endpoint's topic ARN names no AWS region");
+        refused("type: sqs\nurl: https://vpce-1a2b.sqs.eu-west-1.vpce.amazonaws.com/123456789012/answers", PROD,
+                "webhooks[1].url: an sqs endpoint's queue URL is not an SQS queue URL of AWS");
         refused("type: sns\ntopic_arn: arn:aws:sns:eu-west-1:123456789012:answers\nheaders: {X-A: b}", PROD,
                 "webhooks[1].headers: not for a sns endpoint");
         refused("type: webhook\nurl: https://crm.example.com/h\ntopic_arn: arn:aws:sns:eu-west-1:123456789012:answers", PROD,
