@@ -99,7 +99,13 @@ public class EndpointApiRoute extends RouteBuilder {
                     .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).in(EndpointType.SLACK, EndpointType.TEAMS))
                         .setBody(method("chatMessages", "render")).id("render-chat-test")
                         .to(WebhookDeliverRoute.RECEIVER).id("post-chat-test")
-                    // ---- AWS destinations (issue 28): the lead adds their branches here at merge, as in attempt-delivery
+                    // SQS, SNS, EventBridge: the test event on the queue, topic or bus, as a delivery is sent there
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).isEqualTo(EndpointType.SQS))
+                        .to(AwsDestinationRoutes.SEND_SQS).id("send-test-to-sqs")
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).isEqualTo(EndpointType.SNS))
+                        .to(AwsDestinationRoutes.PUBLISH_SNS).id("publish-test-to-sns")
+                    .when(exchangeProperty(FlowProperties.ENDPOINT_TYPE).isEqualTo(EndpointType.EVENTBRIDGE))
+                        .to(AwsDestinationRoutes.PUT_EVENTBRIDGE).id("put-test-to-eventbridge")
                     .otherwise()
                         .to(WebhookDeliverRoute.RECEIVER).id("post-endpoint-test")
                 .end()

@@ -114,6 +114,24 @@ class AwsDestinationDeliveryTest {
     }
 
     @Test
+    void aTestEventOfTheEndpointGoesToItsQueueAndTheAnswerSaysSo() throws Exception {
+        HttpResponse<String> tested = app.send(HttpRequest.newBuilder(app.url("/endpoints/answers-queue/test"))
+                .header("Authorization", "Bearer " + KEY).POST(HttpRequest.BodyPublishers.noBody()).build());
+        assertThat(tested.statusCode()).as(tested.body()).isEqualTo(200);
+        JsonNode result = Json.MAPPER.readTree(tested.body());
+        assertThat(result.path("delivered").asBoolean()).as(tested.body()).isTrue();
+        Message[] got = new Message[1];
+        await().atMost(WAIT).until(() -> {
+            receive(queueUrl).stream().filter(m -> m.body().contains("endpoint.test")).findFirst().ifPresent(m -> got[0] = m);
+            return got[0] != null;
+        });
+        assertThat(got[0].messageAttributes().get(AwsOutbound.HEADER_TYPE).stringValue()).isEqualTo("endpoint.test");
+        assertThat(new WebhookSigner(SECRET).check(got[0].messageAttributes().get(WebhookSigner.HEADER_ID).stringValue(),
+                got[0].messageAttributes().get(WebhookSigner.HEADER_TIMESTAMP).stringValue(), got[0].body(),
+                got[0].messageAttributes().get(WebhookSigner.HEADER_SIGNATURE).stringValue()).isValid()).isTrue();
+    }
+
+    @Test
     void aMissingQueuePausesTheEndpointAndParksTheDeliveryUntilTheQueueExistsAndItIsResumed() throws Exception {
         String id = EndpointTestSupport.post(app, MISSING_KEY, "Where does this answer go?");
         await().atMost(WAIT).until(() -> "parked".equals(EndpointTestSupport.delivery(app, MISSING_KEY, id, "late/not-yet")
