@@ -111,6 +111,10 @@ class AwsDestinationDeliveryTest {
         // the attempt log has SQS's answer (the message id), not the payload again
         JsonNode attempt = EndpointTestSupport.delivery(app, KEY, id, "crm/answers-queue").path("attempts").get(0);
         assertThat(attempt.path("response_excerpt").asText()).isEqualTo("{\"message_id\":\"" + message.messageId() + "\"}");
+        // counted as a webhook's attempt is, by its caller and endpoint
+        await().atMost(WAIT).untilAsserted(() -> assertThat(app.get(app.managementUrl("/observe/metrics")).body())
+                .contains("gateway_delivery_attempts_total{caller=\"crm\",endpoint=\"answers-queue\",outcome=\"delivered\",status_class=\"2xx\"}")
+                .contains("gateway_deliveries_total{caller=\"crm\",endpoint=\"answers-queue\",outcome=\"delivered\"}"));
     }
 
     @Test
@@ -140,6 +144,8 @@ class AwsDestinationDeliveryTest {
                 .header("Authorization", "Bearer " + MISSING_KEY).GET().build()).body()).path("endpoints").get(0);
         assertThat(endpoint.path("state").asText()).isEqualTo("paused");
         assertThat(endpoint.path("last_error").asText()).isEqualTo("sqs_not_found");
+        assertThat(app.get(app.managementUrl("/observe/metrics")).body())
+                .contains("gateway_delivery_attempts_total{caller=\"late\",endpoint=\"not-yet\",outcome=\"rejected\",status_class=\"4xx\"}");
 
         // the owner creates the queue and resumes the endpoint: the parked answer goes
         String late = app.sqs().createQueue(r -> r.queueName(LATE_QUEUE)).queueUrl();

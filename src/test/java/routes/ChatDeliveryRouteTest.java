@@ -187,6 +187,10 @@ class ChatDeliveryRouteTest {
         assertThat(attempts.get(0).path("http_status").asInt()).isEqualTo(429);
         assertThat(attempts.get(0).path("error").path("code").asText()).isEqualTo("slack_rate_limited");
         assertThat(attempts.get(0).path("response_excerpt").asText()).isEqualTo("rate_limited");
+        // counted as a webhook's attempts are, by caller and endpoint
+        assertThat(app.get(app.managementUrl("/observe/metrics")).body())
+                .contains("gateway_delivery_attempts_total{caller=\"chat\",endpoint=\"team-channel\",outcome=\"rejected\",status_class=\"4xx\"}")
+                .contains("gateway_delivery_attempts_total{caller=\"chat\",endpoint=\"team-channel\",outcome=\"delivered\",status_class=\"2xx\"}");
         assertThat(attempts.get(1).path("http_status").asInt()).isEqualTo(200);
     }
 

@@ -55,7 +55,7 @@ class FlowMetricsTest {
             List<String> ids = new ArrayList<>();
             ((ModelCamelContext) app.context()).getRouteDefinitions().forEach(route -> TrackingRouteTest.collectIds(route.getOutputs(), ids));
             assertThat(ids).containsAll(FlowMetricsNotifier.AGENT_CALLS)
-                    .containsAll(FlowMetricsNotifier.WEBHOOK_POSTS);
+                    .containsAll(FlowMetricsNotifier.WEBHOOK_POSTS).containsAll(FlowMetricsNotifier.DESTINATION_SENDS);
             // dead letters by the naming rule: every send of an entry to a DLQ is a dead-letter- node, and only those are
             Map<String, String> sends = new java.util.LinkedHashMap<>();
             ((ModelCamelContext) app.context()).getRouteDefinitions().forEach(route -> collectSends(route.getOutputs(), sends));

@@ -7,6 +7,7 @@ import gateway.agent.AgentCallCancelled;
 import gateway.agent.AgentCallException;
 import gateway.agent.AgentErrors;
 import gateway.delivery.DeliveryTarget;
+import gateway.endpoints.EndpointTests;
 import gateway.flow.FlowProperties;
 import gateway.net.BlockedAddressException;
 import org.apache.camel.Exchange;
@@ -16,6 +17,7 @@ import org.apache.camel.spi.CamelEvent.ExchangeCompletedEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSendingEvent;
 import org.apache.camel.spi.CamelEvent.ExchangeSentEvent;
 import org.apache.camel.support.EventNotifierSupport;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Watches the routes' external calls (every {@code to()} and {@code toD()} reports when it is done) and records
@@ -28,8 +30,13 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
 
     /** The agent calls: the bedrock-agent endpoint, and retrieveAndGenerate in knowledge-base mode. */
     public static final Set<String> AGENT_CALLS = Set.of("invoke-agent", "retrieve-and-generate");
-    /** The webhook POST to the receiver. */
-    public static final Set<String> WEBHOOK_POSTS = Set.of("post-webhook");
+    /** The webhook POST to the receiver, and a Slack or Teams message POSTed to its service. */
+    public static final Set<String> WEBHOOK_POSTS = Set.of("post-webhook", "post-chat");
+    /**
+     * The one AWS call of a delivery to an SQS, SNS or EventBridge endpoint (routes.AwsDestinationRoutes); an endpoint's
+     * test event goes through the same nodes and is no delivery, so it is not counted.
+     */
+    public static final Set<String> DESTINATION_SENDS = Set.of("send-sqs-message", "publish-sns-message", "put-eventbridge-event");
     /**
      * The writes to a dead-letter queue are known by a naming rule, not a list: every node that sends an entry to a DLQ
      * has an id that starts with this, and no other node's does ({@code routes.FlowMetricsTest} checks both), so a new
@@ -77,6 +84,8 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
             agentCalled(failure, Duration.ofMillis(sent.getTimeTaken()));
         } else if (WEBHOOK_POSTS.contains(node)) {
             webhookPosted(exchange, failure);
+        } else if (DESTINATION_SENDS.contains(node) && exchange.getProperty(EndpointTests.ENDPOINT) == null) {
+            destinationSent(exchange, failure);
         } else if (node.startsWith(DEAD_LETTER_NODE_PREFIX) && failure == null) {
             DeliveryTarget target = exchange.getProperty(FlowProperties.DELIVERY_TARGET, DeliveryTarget.class);
             metrics.deadLettered(exchange.getFromRouteId(), callerLabel(target), endpointLabel(target));
@@ -119,6 +128,21 @@ public class FlowMetricsNotifier extends EventNotifierSupport {
             metrics.deliveryAttempt("rejected", http.getStatusCode(), caller, endpoint);
         } else if (failure instanceof BlockedAddressException) {
             metrics.deliveryAttempt("blocked", 0, caller, endpoint);
+        } else {
+            metrics.deliveryAttempt("unreachable", 0, caller, endpoint);
+        }
+    }
+
+    private void destinationSent(Exchange exchange, Exception failure) {
+        DeliveryTarget target = exchange.getProperty(FlowProperties.DELIVERY_TARGET, DeliveryTarget.class);
+        String caller = callerLabel(target);
+        String endpoint = endpointLabel(target);
+        if (failure == null) {
+            metrics.deliveryAttempt("delivered", 200, caller, endpoint);
+            metrics.delivered(caller, endpoint);
+        } else if (failure instanceof AwsServiceException refused && refused.statusCode() > 0) {
+            // AWS answered: its HTTP status (403 access denied, 400 invalid or throttled, 5xx) is the status class
+            metrics.deliveryAttempt("rejected", refused.statusCode(), caller, endpoint);
         } else {
             metrics.deliveryAttempt("unreachable", 0, caller, endpoint);
         }
