@@ -11,6 +11,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import gateway.delivery.DeliveryOutcome;
+import gateway.delivery.DestinationFailure;
+import gateway.delivery.HttpDestinationFailure;
 import gateway.delivery.RetryAfter;
 import gateway.net.BlockedAddressException;
 import org.apache.camel.http.base.HttpOperationFailedException;
@@ -62,23 +64,26 @@ public final class ChatDeliveryErrors {
     }
 
     /**
-     * The meaning of one answer. {@code outcome} is {@link DeliveryOutcome}'s word for it (a pause is not retried:
-     * {@code PERMANENT}); {@code pausesEndpoint} is what the endpoint gate treats like a 410; {@code code} names the error
+     * The meaning of one answer ({@link #failure} is what the delivery route handles); {@code code} names the error
      * for the record and the log ({@code slack_channel_not_found}, {@code HTTP_503}); {@code retryAfter} is the delay the
      * service asked for, unbounded (the delivery stage bounds it, as for webhooks).
      */
     public record Verdict(Action action, int httpStatus, String code, Optional<Duration> retryAfter) {
 
-        public DeliveryOutcome outcome() {
-            return switch (action) {
-                case DELIVERED -> DeliveryOutcome.SUCCESS;
-                case RETRY -> DeliveryOutcome.RETRYABLE;
-                case PAUSE, DEAD_LETTER -> DeliveryOutcome.PERMANENT;
+        /**
+         * The failure the delivery route handles for this verdict ({@link DestinationFailure}: retried, the endpoint
+         * paused like a 410, or dead-lettered; {@link DeliveryOutcome}'s word is its {@code outcome()}), with the
+         * gateway's words for it and the service's answer for the attempt log. A 2xx is no failure: a verdict of
+         * {@link Action#DELIVERED} here (a failure without a status) is dead-lettered.
+         */
+        public HttpDestinationFailure failure(String message, String responseBody) {
+            DestinationFailure.Action next = switch (action) {
+                case RETRY -> DestinationFailure.Action.RETRY;
+                case PAUSE -> DestinationFailure.Action.PAUSE;
+                case DEAD_LETTER, DELIVERED -> DestinationFailure.Action.DEAD_LETTER;
             };
-        }
-
-        public boolean pausesEndpoint() {
-            return action == Action.PAUSE;
+            return new HttpDestinationFailure(next, code, httpStatus > 0 ? httpStatus : null, retryAfter.orElse(null), message,
+                    responseBody);
         }
     }
 

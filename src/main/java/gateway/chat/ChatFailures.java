@@ -2,9 +2,9 @@ package gateway.chat;
 
 import gateway.callers.EndpointType;
 import gateway.delivery.DestinationFailure;
-import gateway.delivery.HttpDestinationFailure;
 import gateway.flow.FlowProperties;
 import org.apache.camel.Exchange;
+import org.apache.camel.http.base.HttpOperationFailedException;
 
 /**
  * The attempt's catch step for a Slack or Teams endpoint: the HTTP answer (or network error) Camel caught becomes a
@@ -35,19 +35,11 @@ public class ChatFailures {
         ChatDeliveryErrors.Service service = type == EndpointType.SLACK ? ChatDeliveryErrors.Service.SLACK
                 : ChatDeliveryErrors.Service.TEAMS;
         ChatDeliveryErrors.Verdict verdict = errors.classify(service, cause);
-        DestinationFailure.Action action = switch (verdict.action()) {
-            case RETRY -> DestinationFailure.Action.RETRY;
-            case PAUSE -> DestinationFailure.Action.PAUSE;
-            // a 2xx never reaches a catch: a verdict of DELIVERED here is a failure without a status
-            case DEAD_LETTER, DELIVERED -> DestinationFailure.Action.DEAD_LETTER;
-        };
-        Integer status = verdict.httpStatus() > 0 ? verdict.httpStatus() : null;
         String who = type == EndpointType.SLACK ? "Slack" : "Teams";
         // the service's words are its error's name (the code); a network error is named by its class only: its message
         // may hold the URL, which is the endpoint's credential
-        String message = status != null ? who + " answered HTTP " + status + " (" + verdict.code() + ")"
+        String message = verdict.httpStatus() > 0 ? who + " answered HTTP " + verdict.httpStatus() + " (" + verdict.code() + ")"
                 : who + " could not be reached (" + verdict.code() + ")";
-        return new HttpDestinationFailure(action, verdict.code(), status, verdict.retryAfter().orElse(null), message,
-                cause instanceof org.apache.camel.http.base.HttpOperationFailedException http ? http.getResponseBody() : null);
+        return verdict.failure(message, cause instanceof HttpOperationFailedException http ? http.getResponseBody() : null);
     }
 }

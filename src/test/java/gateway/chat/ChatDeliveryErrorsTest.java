@@ -64,7 +64,7 @@ class ChatDeliveryErrorsTest {
         ChatDeliveryErrors.Verdict verdict = errors.classify(SLACK, status, Map.of(), body);
         assertEquals(action, verdict.action());
         assertEquals(code, verdict.code());
-        assertEquals(action == PAUSE, verdict.pausesEndpoint());
+        assertEquals(action == PAUSE, verdict.failure("m", body).pausesEndpoint());
     }
 
     @ParameterizedTest(name = "Teams {0} -> {1}")
@@ -93,11 +93,11 @@ class ChatDeliveryErrorsTest {
 
     @Test
     void verdictsInTheDeliveryStagesTerms() {
-        assertEquals(DeliveryOutcome.SUCCESS, errors.classify(SLACK, 200, Map.of(), "ok").outcome());
-        assertEquals(DeliveryOutcome.RETRYABLE, errors.classify(SLACK, 429, Map.of(), "").outcome());
-        assertEquals(DeliveryOutcome.PERMANENT, errors.classify(SLACK, 404, Map.of(), "channel_not_found").outcome());
-        assertEquals(DeliveryOutcome.PERMANENT, errors.classify(SLACK, 400, Map.of(), "invalid_blocks").outcome());
-        assertFalse(errors.classify(SLACK, 400, Map.of(), "invalid_blocks").pausesEndpoint());
+        assertEquals(DELIVERED, errors.classify(SLACK, 200, Map.of(), "ok").action());
+        assertEquals(DeliveryOutcome.RETRYABLE, errors.classify(SLACK, 429, Map.of(), "").failure("m", "").outcome());
+        assertEquals(DeliveryOutcome.PERMANENT, errors.classify(SLACK, 404, Map.of(), "channel_not_found").failure("m", "").outcome());
+        assertEquals(DeliveryOutcome.PERMANENT, errors.classify(SLACK, 400, Map.of(), "invalid_blocks").failure("m", "").outcome());
+        assertFalse(errors.classify(SLACK, 400, Map.of(), "invalid_blocks").failure("m", "").pausesEndpoint());
     }
 
     @Test
