@@ -463,13 +463,13 @@ public class LocalReceiver implements AutoCloseable {
         List<Delivery> newestFirst = new ArrayList<>(deliveries());
         Collections.reverse(newestFirst);
         StringBuilder page = new StringBuilder(4096);
-        page.append("<!doctype html><html><head><meta charset=\"utf-8\"><meta http-equiv=\"refresh\" content=\"5\">")
+        page.append("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
                 .append("<title>Webhook deliveries</title><style>body{font-family:sans-serif;margin:2em}")
                 .append("section{border:1px solid #ccc;border-radius:6px;padding:1em;margin:1em 0}")
                 .append("pre{white-space:pre-wrap;background:#f6f6f6;padding:.6em}.bad{color:#b00}")
                 .append(PreviewHtml.STYLE).append("</style></head><body>")
                 .append("<h1>Webhook deliveries</h1><p>")
-                .append(newestFirst.size()).append(" kept (of ").append(receivedCount()).append(" received), newest first. ")
+                .append(newestFirst.size()).append(" kept (of ").append(receivedCount()).append(" received), newest first; <a href=\"\">reload</a> for newer ones. ")
                 .append("JSON: <a href=\"/deliveries\">/deliveries</a></p>");
         for (Delivery d : newestFirst) {
             if (d.kind().chat()) {
